@@ -1,0 +1,331 @@
+"""The one answer path (app, CLI, export and evaluation all call `Engine.answer`).
+
+With no LLM the answer is extractive: every sentence shown is a verbatim sentence of the corpus with
+its citation, checked in code before it is returned. Nothing is said that the corpus does not say."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from kb.config import Settings
+from kb.errors import KbError
+from kb.index.store import Store
+from kb.legalrefs import actors_bound, fold
+from kb.privacy import redact
+from kb.retrieve import HybridRetriever, Retrieval
+from kb.scope import COVERAGE, SUGGESTIONS, is_in_domain, refusal_before_retrieval
+from kb.text import sentence_spans, tokenize
+from kb.types import ACTORS, ActorRow, Answer, Chunk, Citation, Decision, Statement
+
+BRIEF_MAX = 4
+CELL_MAX = 2
+_SOURCE_BRACKET = re.compile(r"\s*\[[^\[\]]*\]\s*$")
+_LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|sanction\w*|amende|risque\w*|payer|condamn\w*|"
+                        r"obligations?|doi[st]|devoirs?|fuite|violation|piratage|breach|who)\b")
+_SANCTION = re.compile(r"\b(?:amendes?|emprisonnement|puni|sanctions?|peines?)\b")
+_RESPONSIBILITY = re.compile(r"\b(?:responsabilites?|(?:tenue?s?|pleinement|est|sont|demeure|reste) (?:pour )?responsables?"
+                             r"|reparation|dommages?|exoner\w*|imputable|prejudice)\b")
+# The words that make a passage speak to each actor's role, added to the per-actor search.
+_ROLE_QUERY = {
+    "medecin": "responsable du traitement obligations sécurité",
+    "editeur": "sous-traitant obligations instructions contrat",
+    "hebergeur": "hébergeur certificat de conformité hébergement",
+}
+
+
+@dataclass
+class _Used:
+    """Sentences used from one chunk, so that one citation quotes them as one verbatim span."""
+
+    chunk: Chunk
+    spans: list[tuple[int, int]]  # absolute offsets in the document text
+
+
+class Engine:
+    """A loaded index and its retriever; load once (the app caches it), ask many times."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self.store = Store(self.settings)
+        self.retriever = HybridRetriever(self.store, self.settings)
+
+    def answer(self, question: str, k: int | None = None, llm: str | None = None) -> Answer:
+        started = time.perf_counter()
+        question = question.strip()
+        if not question:
+            raise KbError("Question vide : écrire une question.")
+        redacted = redact(question)
+        answer = self._answer(redacted.text, k)
+        if redacted.found:
+            answer.notices.insert(0, "Données personnelles retirées de la question : " + ", ".join(redacted.kinds)
+                                  + ". Ne saisissez pas d'informations sur vos patients.")
+        llm = self.settings.llm if llm is None else llm
+        if llm and not answer.refused:
+            self._add_llm(answer, llm)
+        answer.timings["total"] = time.perf_counter() - started
+        return answer
+
+    def _answer(self, question: str, k: int | None) -> Answer:
+        reason = refusal_before_retrieval(question)
+        if reason:
+            return refusal(question, reason)
+        t = time.perf_counter()
+        found = self.retriever.retrieve(question, k)
+        timings = {"retrieval": time.perf_counter() - t, **{f"retrieval_{n}": v for n, v in found.timings.items()}}
+        if not self._enough_evidence(question, found):
+            answer = refusal(question, "les textes du corpus ne répondent pas à cette question avec assez de certitude")
+            answer.retrieved = found.hits
+            answer.timings = timings
+            return answer
+        t = time.perf_counter()
+        answer = self._compose(question, found)
+        timings["compose"] = time.perf_counter() - t
+        answer.timings = timings
+        return answer
+
+    def _enough_evidence(self, question: str, found: Retrieval) -> bool:
+        """Refuse when nothing is named and neither index finds the question's field (threshold in README)."""
+        if found.references:
+            return True
+        return found.top_dense >= self.settings.min_evidence or (
+            is_in_domain(question) and found.top_dense >= self.settings.min_evidence - 0.04)
+
+    # -- composition -------------------------------------------------------------------------------
+
+    def _compose(self, question: str, found: Retrieval) -> Answer:
+        q_tokens = set(tokenize(question, bare_articles_are_gdpr=True))
+        used: dict[str, _Used] = {}
+        brief_spans = self._brief(found, q_tokens)
+        table_actors = list(found.actors)
+        if not table_actors and _LIABILITY.search(fold(question)):
+            table_actors = list(ACTORS)
+        taken: set[tuple[int, int]] = set()
+        cells = {a: self._cells(a, question, found, q_tokens, taken) for a in table_actors}
+
+        def use(chunk: Chunk, span: tuple[int, int]) -> tuple[str, tuple[int, int]]:
+            # Official sentences of one passage share a citation; each fiche statement has its own.
+            key = chunk.chunk_id if chunk.kind == "official" else f"{chunk.chunk_id}@{span[0]}"
+            entry = used.setdefault(key, _Used(chunk, []))
+            if span not in entry.spans:
+                entry.spans.append(span)
+            return key, span
+
+        brief_refs = [use(c, s) for c, s in brief_spans]
+        cell_refs = {a: {cat: [use(c, s) for c, s in items] for cat, items in cats.items()} for a, cats in cells.items()}
+        citations, number = self._citations(used)
+
+        def stmt(ref: tuple[str, tuple[int, int]]) -> Statement:
+            chunk = used[ref[0]].chunk
+            doc = self.store.documents[chunk.doc_id]
+            return Statement(doc.text[ref[1][0]:ref[1][1]], number[ref[0]])
+
+        rows = [ActorRow(a, [stmt(r) for r in cell_refs[a]["obligations"]],
+                         [stmt(r) for r in cell_refs[a]["responsibility"]],
+                         [stmt(r) for r in cell_refs[a]["sanctions"]]) for a in table_actors]
+        answer = Answer(question=question, refused=False, brief=[stmt(r) for r in brief_refs], actors=rows,
+                        citations=citations, decisions=self._decisions(found, citations, table_actors),
+                        retrieved=found.hits)
+        answer.notices.extend(self._notices(citations))
+        check_citations(answer, self.store)
+        return answer
+
+    def _sentences(self, chunk: Chunk) -> list[tuple[int, int]]:
+        """Absolute spans of the chunk's statements: fiche bullets without their source bracket, or sentences."""
+        doc_text = self.store.documents[chunk.doc_id].text
+        spans = []
+        if chunk.kind == "fiche":
+            for m in re.finditer(r"^- (.+)$", chunk.text, re.M):
+                s = chunk.start + m.start(1)
+                body = _SOURCE_BRACKET.sub("", m[1])
+                spans.append((s, s + len(body)))
+        else:
+            for s, e in sentence_spans(chunk.text):
+                text = chunk.text[s:e]
+                if len(text) < 25 or text.endswith(":"):  # lead-ins (« …que le sous-traitant: ») say nothing alone
+                    continue
+                spans.append((chunk.start + s, chunk.start + e))
+        return [(s, e) for s, e in spans if doc_text[s:e].strip()]
+
+    def _score(self, text: str, q_tokens: set[str]) -> float:
+        tokens = _tokens(text)
+        if not tokens:
+            return 0.0
+        overlap = len(tokens & q_tokens)
+        return overlap / (1 + len(q_tokens)) - 0.0004 * max(0, len(text) - 350)
+
+    def _brief(self, found: Retrieval, q_tokens: set[str]) -> list[tuple[Chunk, tuple[int, int]]]:
+        """Two to four statements from the best fiches (official sentences when no fiche matched)."""
+        candidates = []
+        for rank, hit in enumerate(found.hits):
+            for span in self._sentences(hit.chunk):
+                text = self.store.documents[hit.chunk.doc_id].text[span[0]:span[1]]
+                score = self._score(text, q_tokens) + 0.5 / (rank + 1)
+                if hit.chunk.kind == "fiche":
+                    score += 0.15 + (0.1 if "bref" in hit.chunk.chunk_id else 0.0)
+                candidates.append((score, hit.chunk, span))
+        candidates.sort(key=lambda x: -x[0])
+        picked, seen_text = [], set()
+        for _, chunk, span in candidates:
+            text = self.store.documents[chunk.doc_id].text[span[0]:span[1]]
+            if text in seen_text:
+                continue
+            seen_text.add(text)
+            picked.append((chunk, span))
+            if len(picked) >= BRIEF_MAX:
+                break
+        return picked
+
+    def _cells(self, actor: str, question: str, found: Retrieval, q_tokens: set[str],
+               taken: set[tuple[int, int]]) -> dict[str, list]:
+        """Verbatim sentences binding `actor`, sorted into obligations / responsibility / sanctions.
+
+        Official passages first; fiche statements only where no official sentence fills the cell;
+        a sentence already shown for another actor only when nothing else fits."""
+        pool: list[tuple[float, Chunk]] = [(1.0 / (r + 1), h.chunk) for r, h in enumerate(found.hits)]
+        scores = self.store.lexical.scores(f"{question} {_ROLE_QUERY[actor]}")
+        official = [i for i in np.argsort(-scores)[:60] if self.store.chunks[i].kind == "official"]
+        for r, i in enumerate(official[:12]):
+            pool.append((0.5 / (r + 1), self.store.chunks[i]))
+        cells: dict[str, list] = {"obligations": [], "responsibility": [], "sanctions": []}
+        ranked: dict[str, list] = {"official": [], "fiche": []}
+        seen = set()
+        for weight, chunk in pool:
+            if actor not in chunk.actors:
+                continue
+            for span in self._sentences(chunk):
+                if span in seen:
+                    continue
+                seen.add(span)
+                text = self.store.documents[chunk.doc_id].text[span[0]:span[1]]
+                if actor not in actors_bound(text):
+                    continue
+                folded = fold(text)
+                category = ("sanctions" if _SANCTION.search(folded) else
+                            "responsibility" if _RESPONSIBILITY.search(folded) else "obligations")
+                penalty = 0.3 if span in taken else 0.0
+                ranked[chunk.kind].append((self._score(text, q_tokens) + weight - penalty, category, chunk, span))
+        for kind in ("official", "fiche"):
+            for _, category, chunk, span in sorted(ranked[kind], key=lambda x: -x[0]):
+                if kind == "fiche" and cells[category]:
+                    continue
+                if len(cells[category]) < CELL_MAX:
+                    cells[category].append((chunk, span))
+                    taken.add(span)
+        return cells
+
+    def _citations(self, used: dict[str, _Used]) -> tuple[list[Citation], dict[str, int]]:
+        """One citation per chunk, quoting the span from its first to its last used sentence.
+
+        Numbered by document family: an official text first, then the fiches that summarise it."""
+        docs = self.store.documents
+        order: list[str] = []
+        family: dict[str, str] = {}
+        for cid, entry in used.items():
+            doc = docs[entry.chunk.doc_id]
+            fam = next((a for a in doc.about if a in docs), doc.about[0] if doc.about else doc.doc_id) \
+                if doc.is_fiche else doc.doc_id
+            family[cid] = fam
+            if fam not in order:
+                order.append(fam)
+        ranked = sorted(used, key=lambda cid: (order.index(family[cid]), used[cid].chunk.kind == "fiche"))
+        citations, number = [], {}
+        for n, cid in enumerate(ranked, start=1):
+            chunk = used[cid].chunk
+            start = min(s for s, _ in used[cid].spans)
+            end = max(e for _, e in used[cid].spans)
+            quote = docs[chunk.doc_id].text[start:end]
+            citations.append(Citation(n, cid, chunk.doc_id, chunk.title, chunk.locator, quote, chunk.url,
+                                      chunk.version, chunk.status, chunk.kind, start, end))
+            number[cid] = n
+        return citations, number
+
+    def _decisions(self, found: Retrieval, citations: list[Citation], actors: list[str]) -> list[Decision]:
+        """Sanctions and rulings that bear on the question: retrieved, named, or on a cited article and actor."""
+        docs = self.store.documents
+        hit_docs = {h.chunk.doc_id for h in found.hits} | {c.doc_id for c in citations}
+        cited = {c.doc_id for c in citations}
+        picked = []
+        for doc in docs.values():
+            d = doc.decision
+            if d is None:
+                continue
+            named = set(found.references) & ({doc.doc_id} | set(doc.about))
+            relevant = doc.doc_id in hit_docs or named or (d.sanctioned_actor in actors and cited & set(d.breaches))
+            if relevant:
+                picked.append((0 if named or doc.doc_id in hit_docs else 1, d))
+        picked.sort(key=lambda x: (x[0], x[1].date))
+        return [d for _, d in picked[:4]]
+
+    def _notices(self, citations: list[Citation]) -> list[str]:
+        notices = []
+        docs = self.store.documents
+        for doc_id in dict.fromkeys(c.doc_id for c in citations):
+            doc = docs[doc_id]
+            if doc.legal_status.lower().startswith("abrog"):
+                notices.append(f"« {doc.title} » porte sur un texte abrogé : ne pas l'appliquer comme droit en vigueur.")
+            if doc.status == "partial":
+                notices.append(f"{doc.title} : texte partiel dans le corpus ; consulter le texte officiel ({doc.url}).")
+        return notices
+
+    def _add_llm(self, answer: Answer, spec: str) -> None:
+        """Optional LLM wording over the same passages; its citations are checked, failures fall back."""
+        from kb.llm import llm_answer
+
+        settings = self.settings.model_copy(update={"llm": spec})
+        passages = [h.chunk for h in answer.retrieved]
+        t = time.perf_counter()
+        try:
+            result = llm_answer(answer.question, passages, settings)
+        except KbError as exc:
+            answer.notices.append(f"Le modèle de langage n'a pas répondu ({exc}) : réponse extractive affichée.")
+            return
+        finally:
+            answer.timings["llm"] = time.perf_counter() - t
+        answer.mode = f"llm:{result.model}"
+        answer.llm_text = self._renumber(answer, result.text, [passages[p - 1] for p in result.cited], result.cited)
+        if result.dropped:
+            answer.notices.append(f"{len(result.dropped)} phrase(s) du modèle retirée(s) : citation inventée ou "
+                                  "non étayée par le passage cité.")
+
+
+    def _renumber(self, answer: Answer, text: str, chunks: list[Chunk], passage_numbers) -> str:
+        """Map the model's [p] (passage numbers) onto the answer's citation numbers, adding citations
+        (the whole passage, verbatim) for passages the extractive answer did not quote."""
+        mapping = {}
+        for p, chunk in zip(passage_numbers, chunks):
+            existing = next((c.n for c in answer.citations if c.chunk_id == chunk.chunk_id), None)
+            if existing is None:
+                existing = len(answer.citations) + 1
+                answer.citations.append(Citation(existing, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.locator,
+                                                 chunk.text, chunk.url, chunk.version, chunk.status, chunk.kind,
+                                                 chunk.start, chunk.end))
+            mapping[p] = existing
+        check_citations(answer, self.store)
+        return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m[1]), m[1])}]", text)
+
+
+@lru_cache(maxsize=20_000)
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+def refusal(question: str, reason: str) -> Answer:
+    return Answer(question=question, refused=True, refusal_reason=f"{reason}. {COVERAGE}",
+                  suggestions=list(SUGGESTIONS))
+
+
+def check_citations(answer: Answer, store: Store) -> None:
+    """Every quote must be the document's text at its offsets, free of gap markers; every statement must
+    lie inside its citation's quote. A failure is a bug: raise rather than show an unchecked quote."""
+    for c in answer.citations:
+        doc = store.documents.get(c.doc_id)
+        if doc is None or doc.text[c.start:c.end] != c.quote or "[LACUNE" in c.quote or "<!--" in c.quote:
+            raise KbError(f"Citation [{c.n}] non vérifiable dans le corpus ({c.chunk_id}).")
+    for s in answer.brief + [s for row in answer.actors for s in row.obligations + row.responsibility + row.sanctions]:
+        if not 1 <= s.n <= len(answer.citations) or s.text not in answer.citations[s.n - 1].quote:
+            raise KbError(f"Phrase sans citation valide : {s.text[:60]}…")

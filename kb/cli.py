@@ -1,0 +1,120 @@
+"""Command line: parse, call kb, print. A KbError becomes one French line and an exit code;
+KB_DEBUG=1 re-raises it with its traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kb.config import Settings
+from kb.errors import KbError
+
+app = typer.Typer(help="Base de connaissances : responsabilité médecin / éditeur / hébergeur (données de santé).",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+def settings(**overrides) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def run(fn):
+    """Call fn, turning our errors into a clean message (the traceback only with KB_DEBUG=1)."""
+    try:
+        return fn()
+    except KbError as exc:
+        if Settings().debug:
+            raise
+        typer.echo(f"Erreur : {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+@app.command()
+def ingest(
+    corpus: Annotated[Optional[Path], typer.Option(help="Dossier du corpus (défaut : corpus/)")] = None,
+    rebuild: Annotated[bool, typer.Option(help="Tout reconstruire même si rien n'a changé")] = False,
+    strict: Annotated[bool, typer.Option(help="Échouer si un fichier est refusé")] = False,
+):
+    """Indexer le corpus (ne fait rien si rien n'a changé)."""
+    from kb.index.store import ingest as do_ingest
+
+    report = run(lambda: do_ingest(settings(corpus_dir=corpus), rebuild=rebuild, strict=strict))
+    for problem in report.problems:
+        typer.echo(f"Fichier ignoré : {problem}", err=True)
+    if not report.changed:
+        typer.echo(f"Index à jour ({report.documents} documents, {report.chunks} passages) : rien à faire.")
+        return
+    typer.echo(f"Index construit : {report.documents} documents, {report.chunks} passages, "
+               f"{report.embedded} passages calculés (le reste venait du cache), {report.seconds:.1f} s.")
+
+
+@app.command()
+def sources(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False):
+    """Lister les documents du corpus : statut, version, nombre de passages."""
+    from kb.sources import sources_table
+
+    rows = run(lambda: sources_table(settings()))
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("Document", "Titre", "Statut", "Version", "Passages", show_lines=False)
+    for r in rows:
+        table.add_row(r["doc_id"], r["title"], r["status_label"], r["version"][:50], str(r["chunks"]))
+    Console(width=200).print(table)
+
+
+@app.command()
+def search(
+    question: str,
+    k: Annotated[int, typer.Option("--k", help="Nombre de passages")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
+):
+    """Recherche hybride : passages, scores et références."""
+    from kb.answer import Engine
+
+    def go():
+        return Engine(settings()).retriever.retrieve(question, k)
+
+    found = run(go)
+    rows = [{"rank": i + 1, "chunk_id": h.chunk.chunk_id, "doc_id": h.chunk.doc_id, "locator": h.chunk.locator,
+             "score": round(h.score, 6), "ranks": h.ranks, "text": h.chunk.text} for i, h in enumerate(found.hits)]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        typer.echo(f"{r['rank']:>2}. {r['score']:.4f}  {r['chunk_id']:<45} {r['locator']}")
+
+
+@app.command()
+def ask(
+    question: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Réponse au format JSON (schéma stable, voir README)")] = False,
+    llm: Annotated[Optional[str], typer.Option(help="Mode LLM : ollama:<modèle> ou openai (défaut : KB_LLM)")] = None,
+    k: Annotated[Optional[int], typer.Option("--k", help="Passages donnés à la réponse")] = None,
+):
+    """Poser une question : réponse citée, en français."""
+    from kb.answer import Engine
+    from kb.render import answer_markdown
+
+    answer = run(lambda: Engine(settings()).answer(question, k=k, llm=llm))
+    if as_json:
+        typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(answer_markdown(answer))
+
+
+# -- further commands (evaluation, export) are added below this line --
+
+
+def main() -> None:
+    app(prog_name="kb")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""One exception family. Lower-layer errors are wrapped here; only the CLI and the app
+turn them into user messages (in French)."""
+
+
+class KbError(Exception):
+    """Base of every error the package raises on purpose. Its message is French, for users."""
+
+    exit_code = 1
+
+
+class ConfigError(KbError):
+    """A setting is missing or invalid."""
+
+    exit_code = 2
+
+
+class CorpusError(KbError):
+    """A corpus file cannot be used (unreadable, no front matter, duplicate id, not UTF-8...)."""
+
+    def __init__(self, path, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class IndexMissingError(KbError):
+    """No index has been built yet, or it was built with other settings."""
+
+    exit_code = 3
+
+
+class ExportError(KbError):
+    """An export could not be written."""
+
+
+class LlmError(KbError):
+    """The configured LLM endpoint failed (time-out, HTTP error, bad reply)."""

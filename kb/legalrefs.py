@@ -1,0 +1,114 @@
+"""Legal references and actors in free text.
+
+« L. 1111-8 », « L1111-8 », « article L 1111-8 », « art. 28 RGPD », « SAN-2020-015 » each map to one
+corpus document id, which becomes one searchable token and lets retrieval pull that document up.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from kb.types import ACTORS
+
+_ART = r"(?:art(?:icle)?s?\.?\s*)"
+_PATTERNS: list[tuple[re.Pattern, callable]] = [
+    # Code de la santé publique: L1111-8, L. 1111-8, R.1111-8-8, article L 1110-4-1
+    (re.compile(rf"\b{_ART}?([LRD])\s?\.?\s?(\d{{4}})\s?-\s?(\d+(?:-\d+)*)\b", re.I),
+     lambda m: f"csp-{m[1].upper()}{m[2]}-{m[3]}"),
+    # CNIL sanctions: SAN-2020-015, SAN 2020 015, san-2022-009
+    (re.compile(r"\bSAN\s?-?\s?(\d{4})\s?-?\s?(\d{3})\b", re.I), lambda m: f"cnil-SAN-{m[1]}-{m[2]}"),
+    # The CNIL référentiel for practices: délibération n° 2020-081
+    (re.compile(r"\b(?:d[ée]lib[ée]ration\s*(?:n\s?°\s*)?)?2020\s?-\s?081\b", re.I),
+     lambda m: "cnil-referentiel-cabinets-2020-081"),
+    (re.compile(r"\br[ée]f[ée]rentiel\b[^.?!]{0,40}?\b(?:cnil|cabinets?)\b|\b(?:cnil)\b[^.?!]{0,20}?\br[ée]f[ée]rentiel", re.I),
+     lambda m: "cnil-referentiel-cabinets-2020-081"),
+    # Conseil d'État, 22 July 2022, n° 449694
+    (re.compile(r"\b449\s?694\b"), lambda m: "ce-2022-07-22-449694"),
+    # Code pénal: 226-13, article 226-17 du code pénal
+    (re.compile(rf"\b{_ART}?(2\d\d)-(\d{{1,2}})\b", re.I), lambda m: f"cp-{m[1]}-{m[2]}"),
+    # GDPR: « article 28 du RGPD », « art. 33 RGPD », « RGPD art. 32 », « GDPR article 82 »
+    (re.compile(rf"\b{_ART}(\d{{1,2}})\b(?=[^.?!;]{{0,25}}\b(?:rgpd|gdpr|r[èe]glement)\b)", re.I),
+     lambda m: f"rgpd-art-{int(m[1])}"),
+    (re.compile(rf"\b(?:rgpd|gdpr)\s*,?\s*{_ART}(\d{{1,2}})\b", re.I), lambda m: f"rgpd-art-{int(m[1])}"),
+    # Corpus ids written as such (fiches cite `[rgpd-art-28 § 3 a)]`)
+    (re.compile(r"\b(rgpd-art-\d+|csp-[LRD]\d{4}-\d+(?:-\d+)*|cp-\d{3}-\d+|cnil-SAN-\d{4}-\d{3}|"
+                r"cnil-referentiel-cabinets-2020-081|ce-2022-07-22-449694)\b"), lambda m: m[1]),
+]
+# A bare « article 33 » with no code named is taken as the GDPR when the question is about data protection.
+_BARE_ARTICLE = re.compile(rf"\b{_ART}(\d{{1,2}})\b(?!\s?-)", re.I)
+
+
+@dataclass(frozen=True)
+class Reference:
+    start: int
+    end: int
+    doc_id: str
+
+
+def find_references(text: str, bare_articles_are_gdpr: bool = False) -> list[Reference]:
+    """Every legal reference in `text`, leftmost first, overlapping matches dropped."""
+    found: list[Reference] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, to_id in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            found.append(Reference(m.start(), m.end(), to_id(m)))
+            taken.append((m.start(), m.end()))
+    if bare_articles_are_gdpr:
+        for m in _BARE_ARTICLE.finditer(text):
+            if not any(m.start() < e and s < m.end() for s, e in taken):
+                found.append(Reference(m.start(), m.end(), f"rgpd-art-{int(m[1])}"))
+    return sorted(found, key=lambda r: r.start)
+
+
+def ref_token(doc_id: str) -> str:
+    """One token per document id, kept whole by the lexical tokenizer: csp-L1111-8 → csp_l1111_8."""
+    return doc_id.lower().replace("-", "_")
+
+
+def replace_references(text: str, bare_articles_are_gdpr: bool = False) -> str:
+    """The text with each reference replaced by its token (for the lexical index and queries)."""
+    out, last = [], 0
+    for ref in find_references(text, bare_articles_are_gdpr):
+        out.append(text[last:ref.start])
+        out.append(f" {ref_token(ref.doc_id)} ")
+        last = ref.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for matching words typed without them."""
+    nfkd = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in nfkd if not unicodedata.combining(c))
+
+
+# Roles the texts bind, and the words a doctor uses for each actor. Matched on folded text.
+_ROLE_WORDS = {
+    "medecin": r"responsables? (?:du|de) traitement|professionnels? de sante|medecins?|praticiens?|cabinets?"
+               r"|liberal",
+    "editeur": r"editeurs?|logiciels?|saas|sous-traitants?|prestataires?|fournisseurs?",
+    "hebergeur": r"hebergeurs?|heberge[rz]?|hebergement|hds|cloud|datacenter|sous-traitants?|sauvegarde des donnees",
+}
+_QUESTION_WORDS = {
+    "medecin": r"\b(?:moi|je|j'|mon cabinet|medecins?|praticiens?|docteur|cabinet|doctor|physician|responsables? du traitement)\b",
+    "editeur": r"\b(?:editeurs?|logiciels?|saas|vendor|software|prestataires?|sous-traitants?|fournisseurs?|informaticien|editor)\b",
+    "hebergeur": r"\b(?:hebergeurs?|hebergement|hds|cloud|host(?:ing)?|serveurs?|datacenter|sauvegardes?|backup|infogereur)\b",
+}
+_ROLE_RE = {a: re.compile(rf"\b(?:{p})\b") for a, p in _ROLE_WORDS.items()}
+_QUESTION_RE = {a: re.compile(p) for a, p in _QUESTION_WORDS.items()}
+
+
+def actors_bound(text: str) -> tuple[str, ...]:
+    """Actors whose role the passage names (responsable du traitement → médecin; sous-traitant → both others)."""
+    folded = fold(text)
+    return tuple(a for a in ACTORS if _ROLE_RE[a].search(folded))
+
+
+def actors_asked(question: str) -> tuple[str, ...]:
+    """Actors a question is about, in the doctor's words (moi, l'éditeur, le logiciel, l'hébergeur, HDS...)."""
+    folded = fold(question)
+    return tuple(a for a in ACTORS if _QUESTION_RE[a].search(folded))

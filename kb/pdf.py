@@ -1,0 +1,48 @@
+"""PDF text through pypdf, repaired where extraction breaks French text: ligatures, hyphenation at
+line ends, hard-wrapped lines, odd spaces."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from kb.errors import CorpusError
+
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+_SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-zàâäéèêëîïôöùûüç])")
+_SOFT_HYPHEN = "\u00ad"
+
+
+def repair(text: str) -> str:
+    """Clean one page of extracted text, keeping paragraph breaks (blank lines)."""
+    for lig, plain in _LIGATURES.items():
+        text = text.replace(lig, plain)
+    text = unicodedata.normalize("NFC", text.replace(_SOFT_HYPHEN + "\n", "").replace(_SOFT_HYPHEN, ""))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _HYPHEN_BREAK.sub(r"\1", text)  # « confiden-\ntialité » → « confidentialité »
+    paragraphs = re.split(r"\n{2,}", text)
+    joined = [re.sub(r"\n(?!\n)", " ", p).strip() for p in paragraphs]
+    return "\n\n".join(p for p in joined if p)
+
+
+def extract_pages(path: Path) -> list[str]:
+    """Repaired text of each page; a clear CorpusError for unreadable or encrypted files."""
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            raise CorpusError(path, "PDF chiffré (protégé par mot de passe) : le déchiffrer avant de l'ajouter")
+        pages = [repair(page.extract_text() or "") for page in reader.pages]
+    except CorpusError:
+        raise
+    except (PdfReadError, OSError, ValueError, KeyError) as exc:
+        raise CorpusError(path, f"PDF illisible ({exc.__class__.__name__}: {exc})") from exc
+    if not any(pages):
+        raise CorpusError(path, "PDF sans texte extractible (document scanné ? un OCR est nécessaire)")
+    return pages

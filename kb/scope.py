@@ -1,0 +1,71 @@
+"""Is a question within what the corpus covers? Out-of-scope topics, instructions to break the rules
+and small talk are refused before retrieval; weak evidence is refused after it."""
+
+from __future__ import annotations
+
+import re
+
+from kb.legalrefs import fold
+
+# Words of the corpus' field: a question with one of them is about health-data liability.
+_DOMAIN = re.compile(
+    r"\b(?:donnees?|data|rgpd|gdpr|cnil|heberg\w*|hds|host\w*|editeurs?|logiciels?|saas|software|vendor|"
+    r"sous-trait\w*|processor|controller|responsab\w*|liab\w*|violations?|breach\w*|fuites?|leak\w*|"
+    r"secur\w*|secret|confidential\w*|certifi\w*|contrats?|contract|sanction\w*|amendes?|fine[ds]?|"
+    r"notif\w*|chiffr\w*|encrypt\w*|pirat\w*|cyber\w*|ransomware|rancongiciel|dossiers? (?:medica|patient)\w*|"
+    r"aipd|dpo|delegue|consentement|secret medical|equipe de soins|sauvegardes?|backup|serveurs?|cloud|"
+    r"prestataires?|informaticien|referentiel|deliberation|code penal|sante publique|piratage|acces|"
+    r"conservation|archivage|transfert|pseudonym\w*|anonym\w*|cabinet|dmp|messagerie)\b"
+)
+_INJECTION = re.compile(
+    r"\b(?:ignore[rsz]?|oublie[rsz]?|disregard|forget)\b.{0,40}\b(?:instructions?|regles?|consignes?|rules|"
+    r"prompt|contraintes?|restrictions?)\b|\btu es (?:maintenant|desormais)\b|\bjailbreak|\bsystem prompt\b|"
+    r"\bfais comme si\b|\bpretend (?:you|to)\b|\bsans (?:citer|sources?)\b.{0,30}\binvente"
+)
+_OFF_TOPIC = {
+    "une question médicale (traitement, posologie, diagnostic)":
+        r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
+        r"symptomes?|fievre|diagnostiquer|prescri\w*|ordonnance|vaccin\w*)\b",
+    "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
+                                       r"declaration de revenus|retraite|taxe)\b",
+    "une recommandation de produit": r"\b(?:quel(?:le)? (?:logiciel|hebergeur|editeur|solution|outil)s? "
+                                     r"(?:acheter|choisir|prendre|recommand\w*)|meilleur(?:e|s)? (?:logiciel|"
+                                     r"hebergeur|editeur|solution|outil)s?|(?:me )?recommande[rsz]?|conseille[rsz]?-moi)\b",
+    "un autre domaine du droit": r"\b(?:divorce|bail|loyer|licenciement|succession|heritage|garde d'enfants?|"
+                                 r"permis de conduire)\b",
+    "une question sans rapport": r"\b(?:meteo|blague|recette|football|horoscope)\b",
+}
+_OFF_TOPIC_RE = {label: re.compile(p) for label, p in _OFF_TOPIC.items()}
+_SMALL_TALK = re.compile(r"^\W*(?:bonjour|salut|hello|hi|coucou|merci|ca va|comment (?:ca va|vas-tu|allez-vous)|"
+                         r"qui es-tu|tu vas bien)\b")
+
+COVERAGE = ("Ce corpus couvre la responsabilité du médecin, de l'éditeur de logiciel et de l'hébergeur de données "
+            "de santé : RGPD (articles 4, 5, 9, 24, 26, 28, 29, 32 à 35, 82, 83), Code de la santé publique "
+            "(hébergement HDS, secret, équipe de soins), Code pénal (secret, sécurité des données), référentiel "
+            "CNIL des cabinets médicaux et sanctions de la CNIL.")
+SUGGESTIONS = (
+    "Qui est responsable en cas de fuite de données : moi, l'éditeur ou l'hébergeur ?",
+    "Mon éditeur de logiciel doit-il être certifié HDS ?",
+    "Dans quel délai dois-je notifier une violation de données à la CNIL ?",
+)
+
+
+def refusal_before_retrieval(question: str) -> str | None:
+    """The reason to refuse without searching, or None when the question may be in scope."""
+    folded = fold(question)
+    if _INJECTION.search(folded):
+        return "la question demande d'ignorer les règles de l'assistant"
+    domain = bool(_DOMAIN.search(folded))
+    if "recommandation" in (label := _off_topic(folded) or "") or (label and not domain):
+        return f"il s'agit d'{label}"
+    if not domain and (_SMALL_TALK.search(folded) or len(folded.split()) <= 3):
+        return "la question ne porte pas sur la responsabilité en matière de données de santé"
+    return None
+
+
+def _off_topic(folded: str) -> str | None:
+    return next((label for label, pattern in _OFF_TOPIC_RE.items() if pattern.search(folded)), None)
+
+
+def is_in_domain(question: str) -> bool:
+    return bool(_DOMAIN.search(fold(question)))

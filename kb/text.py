@@ -1,0 +1,87 @@
+"""French text processing: lexical tokens (Snowball stemmer, stop words, legal references kept whole)
+and sentence spans (so that quotes are whole sentences)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+from stop_words import get_stop_words
+
+from kb.legalrefs import fold, replace_references
+
+_WORD = re.compile(r"[\w']+", re.UNICODE)
+_REF_TOKEN = re.compile(r"^(?:rgpd_art_\d+|csp_[lrd]\d{4}_\d+(?:_\d+)*|cp_\d{3}_\d+|cnil_san_\d{4}_\d{3}|"
+                        r"cnil_referentiel_cabinets_2020_081|ce_2022_07_22_449694)$")
+# Words that carry the question's topic in the corpus' language; a few English ones map onto it
+# so that questions typed in English still reach the lexical index.
+_ENGLISH = {
+    "controller": "responsable traitement", "processor": "sous-traitant", "breach": "violation",
+    "notify": "notifier", "notification": "notification", "host": "hébergeur", "hosting": "hébergement",
+    "vendor": "éditeur", "software": "logiciel", "liable": "responsable", "liability": "responsabilité",
+    "fine": "amende", "fined": "amende", "security": "sécurité", "doctor": "médecin", "doctors": "médecins",
+    "health": "santé", "data": "données", "certified": "certifié", "certification": "certification",
+    "encryption": "chiffrement", "damages": "réparation", "contract": "contrat", "secrecy": "secret",
+    "hours": "heures", "penalty": "sanction", "impact": "impact", "assessment": "analyse",
+}
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    words = set(get_stop_words("french")) | set(get_stop_words("english"))
+    return frozenset(fold(w) for w in words) | {"l'", "d'", "qu'", "n'", "s'", "c'", "j'"}
+
+
+def tokenize(text: str, bare_articles_are_gdpr: bool = False) -> list[str]:
+    """Lexical tokens: references → one token each; other words lower-cased, stemmed, accents folded."""
+    text = replace_references(text, bare_articles_are_gdpr)
+    stops = _stop_words()
+    words: list[str] = []
+    for raw in _WORD.findall(text.lower()):
+        if "'" in raw:  # l'hébergeur → hébergeur
+            raw = raw.rsplit("'", 1)[-1]
+        if _REF_TOKEN.match(raw):
+            words.append(raw)
+            continue
+        if raw in _ENGLISH:
+            words.extend(_ENGLISH[raw].split())
+            continue
+        if len(raw) < 2 or fold(raw) in stops:
+            continue
+        words.append(raw)
+    plain = [w for w in words if not _REF_TOKEN.match(w)]
+    stems = iter(_stemmer().stemWords(plain))
+    return [w if _REF_TOKEN.match(w) else fold(next(stems)) for w in words]
+
+
+# A sentence ends at . ! ? (possibly followed by » or a closing bracket) before a capital, a quote
+# or a numbering; not after common abbreviations (art., n°, M., L., p., cf.).
+_END = re.compile(r"(?<=[.!?])[»)\]]*\s+(?=[«(A-ZÀÂÉÈÊÎÔÙÛÇ0-9])")
+_ABBREV = re.compile(r"(?:\b(?:art|arts|al|cf|p|pp|n|M|Mme|MM|etc|L|R|D|ex|Dr|St|chap|réf)\.|\b[A-Z]\.)$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, whitespace trimmed; a list item ending in « ; » ends one."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        if _ABBREV.search(text[start:m.start()]):
+            continue
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out

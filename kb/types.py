@@ -1,0 +1,211 @@
+"""Dataclasses that cross module boundaries: corpus → chunks → hits → answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ACTORS = ("medecin", "editeur", "hebergeur")
+ACTOR_LABELS = {"medecin": "Médecin", "editeur": "Éditeur", "hebergeur": "Hébergeur"}
+
+# Document status: how much of the official text the corpus holds.
+COMPLETE, PARTIAL, FICHE = "complete", "partial", "fiche"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A sanction or ruling, as recorded in a fiche's front matter."""
+
+    authority: str
+    reference: str
+    date: str
+    sanctioned: str
+    sanctioned_actor: str
+    amount_eur: int | None
+    breaches: tuple[str, ...]
+    held: str
+    doc_id: str  # the fiche that records it
+    url: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus file, its body text (which every chunk offset points into) and its provenance."""
+
+    doc_id: str
+    title: str
+    kind: str  # eu_regulation_article | code_article | fiche | pdf
+    text: str
+    path: Path
+    url: str
+    version: str
+    license: str = ""
+    status: str = COMPLETE
+    legal_status: str = "en vigueur"
+    about: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()  # for PDFs: text offset at which page i+1 starts
+    decision: Decision | None = None
+
+    @property
+    def is_fiche(self) -> bool:
+        return self.kind == "fiche"
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page of a text offset (PDF only)."""
+        if not self.pages:
+            return None
+        page = 1
+        for i, start in enumerate(self.pages):
+            if offset >= start:
+                page = i + 1
+        return page
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage that never cuts a sentence; `text == document.text[start:end]`, verbatim."""
+
+    chunk_id: str  # rgpd-art-28#3.a
+    doc_id: str
+    title: str
+    locator: str  # RGPD, art. 28, § 3, a)
+    heading_path: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    url: str
+    version: str
+    status: str
+    kind: str  # official | fiche
+    actors: tuple[str, ...] = ()
+    page: int | None = None
+    context: str = ""  # parent wording that helps retrieval (paragraph opening), not quoted
+
+    def index_text(self) -> str:
+        """What the indexes see: title and structure first, so that short points keep their sense."""
+        parts = [self.title, " › ".join(self.heading_path), self.context, self.text]
+        return "\n".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    ranks: dict[str, int] = field(default_factory=dict)  # rank in each retriever (dense, lexical, ref)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    locator: str
+    quote: str
+    url: str
+    version: str
+    status: str
+    kind: str
+    start: int  # offset of the quote in the document text
+    end: int
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A verbatim sentence from the corpus and the citation that backs it."""
+
+    text: str
+    n: int
+
+
+@dataclass
+class ActorRow:
+    actor: str
+    obligations: list[Statement] = field(default_factory=list)
+    responsibility: list[Statement] = field(default_factory=list)
+    sanctions: list[Statement] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return ACTOR_LABELS[self.actor]
+
+    def citation_numbers(self) -> list[int]:
+        return sorted({s.n for s in self.obligations + self.responsibility + self.sanctions})
+
+
+@dataclass
+class Answer:
+    question: str
+    refused: bool
+    brief: list[Statement] = field(default_factory=list)
+    actors: list[ActorRow] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    retrieved: list[Hit] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    refusal_reason: str = ""
+    mode: str = "extractif"
+    llm_text: str = ""  # the checked LLM answer, when the LLM mode produced one
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def citation(self, n: int) -> Citation:
+        return self.citations[n - 1]
+
+    def to_dict(self) -> dict:
+        """The stable JSON schema of `kb ask --json` (documented in README)."""
+        from kb.render import answer_markdown
+
+        return {
+            "question": self.question,
+            "refused": self.refused,
+            "refusal_reason": self.refusal_reason,
+            "mode": self.mode,
+            "answer_markdown": answer_markdown(self),
+            "brief": [asdict(s) for s in self.brief],
+            "actors": {row.actor: row.citation_numbers() for row in self.actors},
+            "table": [
+                {
+                    "actor": row.actor,
+                    "obligations": [asdict(s) for s in row.obligations],
+                    "responsibility": [asdict(s) for s in row.responsibility],
+                    "sanctions": [asdict(s) for s in row.sanctions],
+                }
+                for row in self.actors
+            ],
+            "citations": [asdict(c) for c in self.citations],
+            "decisions": [asdict(d) for d in self.decisions],
+            "retrieved": [
+                {"chunk_id": h.chunk.chunk_id, "doc_id": h.chunk.doc_id, "score": round(h.score, 6)}
+                for h in self.retrieved
+            ],
+            "notices": self.notices,
+            "suggestions": self.suggestions,
+            "llm_text": self.llm_text,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Answer":
+        """Rebuild an answer saved by `kb ask --json` (for `kb export --from-json`)."""
+        def stmts(items):
+            return [Statement(**s) for s in items]
+
+        return cls(
+            question=data["question"],
+            refused=data["refused"],
+            refusal_reason=data.get("refusal_reason", ""),
+            mode=data.get("mode", "extractif"),
+            brief=stmts(data.get("brief", [])),
+            actors=[
+                ActorRow(r["actor"], stmts(r["obligations"]), stmts(r["responsibility"]), stmts(r["sanctions"]))
+                for r in data.get("table", [])
+            ],
+            citations=[Citation(**c) for c in data.get("citations", [])],
+            decisions=[Decision(**{**d, "breaches": tuple(d["breaches"])}) for d in data.get("decisions", [])],
+            notices=list(data.get("notices", [])),
+            suggestions=list(data.get("suggestions", [])),
+            llm_text=data.get("llm_text", ""),
+            timings=dict(data.get("timings", {})),
+        )
