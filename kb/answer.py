@@ -49,9 +49,10 @@ class _Used:
 class Engine:
     """A loaded index and its retriever; load once (the app caches it), ask many times."""
 
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, store: Store | None = None):
+        """`store` lets other settings (say, an LLM endpoint) reuse an index already loaded."""
         self.settings = settings or Settings()
-        self.store = Store(self.settings)
+        self.store = store or Store(self.settings)
         self.retriever = HybridRetriever(self.store, self.settings)
 
     def answer(self, question: str, k: int | None = None, llm: str | None = None) -> Answer:
@@ -286,6 +287,10 @@ class Engine:
             return
         finally:
             answer.timings["llm"] = time.perf_counter() - t
+        if not result.text:
+            answer.notices.append("Aucune phrase du modèle de langage n'était étayée par les passages cités : "
+                                  "réponse extractive affichée.")
+            return
         answer.mode = f"llm:{result.model}"
         answer.llm_text = self._renumber(answer, result.text, [passages[p - 1] for p in result.cited], result.cited)
         if result.dropped:

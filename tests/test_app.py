@@ -1,0 +1,208 @@
+"""The Streamlit app driven headless through AppTest, against the session's real index; plus the
+passage-in-context helper (kb/context.py) it uses to show each quote where it stands."""
+
+from __future__ import annotations
+
+import re
+import time
+import tomllib
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from kb.config import ROOT
+from kb.context import passage_in_context
+from kb.render import escape
+from kb.scope import SUGGESTIONS
+
+pytestmark = pytest.mark.slow
+
+QUESTION = "Qui est responsable en cas de fuite de données : moi, l'éditeur ou l'hébergeur ?"
+REFUSED = "Quelle est la posologie du paracétamol ?"
+NIR = "1 85 05 78 006 084 36"
+PII_QUESTION = f"Mon patient M. Dupont (NIR {NIR}) a vu son dossier fuiter : qui est responsable ?"
+LOCATOR = re.compile(r"^\[\d+\] (RGPD|CSP|CP), art\. ")
+
+
+# -- kb/context.py -----------------------------------------------------------------------------------
+
+DOC = ("## Article 1\n\n### Objet\n\n"
+       "1. Premier paragraphe assez court.\n\n"
+       "2. Le paragraphe cité commence ici. La phrase citée est celle-ci. Puis il continue.\n\n"
+       "- une puce de fiche\n- une autre puce\n\n"
+       "[LACUNE: alinéa non vu]\n\n"
+       "<!--\nnote éditoriale à ne jamais montrer\n-->\n\n"
+       "3. Dernier paragraphe.")
+
+
+def test_context_marks_exactly_the_quote_and_keeps_whole_paragraphs():
+    start = DOC.index("La phrase citée")
+    end = DOC.index("Puis il") - 1
+    passage = passage_in_context(DOC, start, end)
+    assert passage.quoted_text == DOC[start:end]
+    texts = [line.text for line in passage.lines]
+    assert "Article 1" in texts and "1. Premier paragraphe assez court." in texts
+    assert not passage.cut_before and not passage.cut_after
+
+
+def test_context_strips_markdown_markers_and_flags_gaps():
+    passage = passage_in_context(DOC, DOC.index("une puce"), DOC.index("une puce") + 8)
+    kinds = {line.text: line.kind for line in passage.lines}
+    assert kinds["Article 1"] == "heading"
+    assert kinds["une puce de fiche"] == "bullet"
+    assert kinds["[LACUNE: alinéa non vu]"] == "gap"
+    assert kinds["1. Premier paragraphe assez court."] == "text"
+
+
+def test_context_never_shows_editorial_comments():
+    passage = passage_in_context(DOC, DOC.index("Dernier"), len(DOC))
+    shown = " ".join(line.text for line in passage.lines)
+    assert "note éditoriale" not in shown and "<!--" not in shown
+    assert "Dernier paragraphe." in shown
+
+
+def test_context_cuts_a_long_paragraph_at_a_word_and_says_so():
+    words = " ".join(f"mot{i}" for i in range(400))
+    text = f"{words} CITATION {words}"
+    start = text.index("CITATION")
+    passage = passage_in_context(text, start, start + len("CITATION"), margin=100)
+    assert passage.cut_before and passage.cut_after
+    shown = passage.lines[0].text
+    assert shown.startswith("mot") and shown.endswith(tuple("0123456789"))  # whole words only
+    assert len(shown) <= 2 * 100 + len("CITATION")
+
+
+def test_context_rejects_offsets_outside_the_text():
+    with pytest.raises(ValueError):
+        passage_in_context("court", 2, 50)
+
+
+def test_context_locates_every_citation_of_a_real_answer(engine):
+    answer = engine.answer(QUESTION, llm="")
+    assert answer.citations
+    for c in answer.citations:
+        passage = passage_in_context(engine.store.documents[c.doc_id].text, c.start, c.end)
+        assert "".join(passage.quoted_text.split()) == "".join(c.quote.split())
+
+
+# -- the app -----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def app(kb_settings, monkeypatch) -> AppTest:
+    monkeypatch.setenv("KB_DATA_DIR", str(kb_settings.data_dir))
+    monkeypatch.setenv("KB_CACHE", str(kb_settings.cache_dir))
+    monkeypatch.delenv("KB_LLM", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_app_starts_with_suggested_questions_and_corpus_status(app):
+    labels = [b.label for b in app.button]
+    assert len([label for label in labels if "HDS" in label]) >= 3
+    assert any("72 heures" in label for label in labels)
+    assert any("2020" in label for label in labels)
+    assert any("documents** indexés" in m.value for m in app.sidebar.markdown)
+    assert [r.options for r in app.sidebar.radio] == [["Sources uniquement (sans IA)"]]
+
+
+def test_answer_shows_brief_table_citations_in_context_and_disclaimer(app):
+    ask(app, QUESTION)
+    body = markdown_text(app)
+    assert "#### En bref" in body
+    assert "| Acteur | Obligations | Responsabilité | Sanctions encourues |" in body
+    assert "**Médecin**" in body and "**Éditeur**" in body and "**Hébergeur**" in body
+    locators = [e.label for e in app.expander if LOCATOR.match(e.label)]
+    assert locators, [e.label for e in app.expander]
+    assert ":orange-background[" in body  # the quote highlighted in its paragraph
+    assert any("texte partiel" in m.value for m in app.markdown)  # badge of a partial text
+    assert any("fiche de synthèse" in m.value for m in app.markdown)
+    assert any("pas un conseil juridique" in c.value for c in app.caption)
+    assert all(not m.proto.allow_html for m in app.markdown)
+
+
+def test_actor_filter_hides_rows_of_the_table(app):
+    app.sidebar.multiselect[0].set_value(["hebergeur"]).run()
+    ask(app, QUESTION)
+    table = next(m.value for m in app.markdown if m.value.startswith("| Acteur |"))
+    assert "**Hébergeur**" in table and "**Médecin**" not in table
+
+
+def test_out_of_scope_question_is_refused_with_suggestions(app):
+    ask(app, REFUSED)
+    assert any("hors du champ" in i.value and "question médicale" in i.value for i in app.info)
+    labels = [b.label for b in app.button]
+    assert all(s in labels for s in SUGGESTIONS)
+    assert not [e for e in app.expander if LOCATOR.match(e.label)]
+
+
+def test_clicking_a_suggestion_asks_it(app):
+    ask(app, REFUSED)
+    button = next(b for b in app.button if b.label == SUGGESTIONS[1])
+    button.click().run()
+    assert not app.exception
+    history = app.session_state["history"]
+    assert [t.question for t in history] == [REFUSED, SUGGESTIONS[1]]
+    assert not history[-1].answer.refused
+    assert any(LOCATOR.match(e.label) for e in app.expander)
+
+
+def test_personal_data_is_redacted_before_it_is_kept_or_shown(app):
+    ask(app, PII_QUESTION)
+    assert any("Données personnelles détectées" in w.value and "Ne saisissez pas" in w.value for w in app.warning)
+    turn = app.session_state["history"][0]
+    for kept in (turn.question, turn.answer.question, markdown_text(app)):
+        assert "Dupont" not in kept
+        assert NIR not in kept and NIR.replace(" ", "") not in kept
+    assert "[NIR]" in turn.question and "[nom]" in turn.question
+
+
+def test_dossier_download_holds_the_added_answer(app, monkeypatch):
+    downloads: dict[str, bytes] = {}
+    original = MediaFileManager.add
+
+    def capture(self, path_or_data, mimetype, coordinates, file_name=None, is_for_static_download=False):
+        if is_for_static_download:
+            downloads[file_name or ""] = path_or_data
+        return original(self, path_or_data, mimetype, coordinates, file_name, is_for_static_download)
+
+    monkeypatch.setattr(MediaFileManager, "add", capture)
+    ask(app, QUESTION)
+    assert not app.download_button
+    app.button(key="add-0").click().run()
+    assert app.session_state["dossier"][0] is app.session_state["history"][0].answer
+    assert any("1 réponse(s) ajoutée(s)" in m.value for m in app.sidebar.markdown)
+    assert app.sidebar.download_button, "no download button once the dossier holds an answer"
+    markdown = next(data for name, data in downloads.items() if name.endswith(".md"))
+    content = markdown.decode() if isinstance(markdown, bytes) else markdown
+    quote = app.session_state["history"][0].answer.citations[0].quote
+    assert escape(quote) in content
+
+
+def test_extractive_answers_are_fast_once_loaded(engine):
+    """Later questions must come back within a second in extractive mode (the app warms up at load)."""
+    engine.answer(QUESTION, llm="")
+    started = time.perf_counter()
+    engine.answer("Mon éditeur de logiciel doit-il être certifié HDS ?", llm="")
+    seconds = time.perf_counter() - started
+    print(f"\nextractive answer after warm-up: {seconds:.3f} s")
+    assert seconds < 3.0  # 1 s target; slack for a loaded CI machine
+
+
+def test_streamlit_config_keeps_everything_on_this_machine():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["server"]["headless"] is True

@@ -1,0 +1,150 @@
+"""A real Chroma server (`chroma run`, the Rust CLI shipped with chromadb 1.x): with KB_CHROMA_URL set,
+`kb ingest` puts the dense index on the server, `kb search` queries it, and a re-ingest drops the
+collection it replaces."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import closing
+from pathlib import Path
+
+import chromadb
+import pytest
+from chromadb.config import Settings as ChromaSettings
+
+from kb.config import ROOT, Settings
+from kb.index.store import current_manifest
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+CHROMA = BIN / "chroma"
+SHARED_CACHE = ROOT / ".kb" / "cache"
+SMALL = ["official/rgpd-art-33.md", "official/rgpd-art-28.md", "official/csp-L1111-8.md", "fiches/fiche-csp-L1111-8.md"]
+
+
+def _free_port() -> int:
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _heartbeat(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as reply:
+            return reply.status == 200 and "nanosecond heartbeat" in json.loads(reply.read())
+    except (OSError, ValueError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    """`chroma run` on a free local port, persisting to a temp dir; stopped at teardown."""
+    if not CHROMA.exists():
+        pytest.fail(f"{CHROMA} absent: chromadb 1.x installs the `chroma` CLI next to python")
+    data = tmp_path_factory.mktemp("chroma-server")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (data.parent / "chroma-server.log").open("wb")
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not _heartbeat(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"chroma run did not answer: {(data.parent / 'chroma-server.log').read_text()}")
+            time.sleep(0.2)
+        yield {"url": url, "port": port, "path": data}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture
+def paths(tmp_path, chroma_server):
+    corpus = tmp_path / "corpus"
+    for rel in SMALL:
+        (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / "corpus" / rel, corpus / rel)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for f in SHARED_CACHE.glob("*.sqlite") if SHARED_CACHE.is_dir() else ():
+        with closing(sqlite3.connect(f, timeout=30)) as src, closing(sqlite3.connect(cache / f.name)) as dst:
+            src.backup(dst)
+    return {"data": tmp_path / "data", "cache": cache, "corpus": corpus, "url": chroma_server["url"]}
+
+
+def kb(paths: dict, *args: str, server: bool = True) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update(KB_DATA_DIR=str(paths["data"]), KB_CACHE=str(paths["cache"]), KB_CORPUS_DIR=str(paths["corpus"]))
+    if server:
+        env["KB_CHROMA_URL"] = paths["url"]
+    return subprocess.run([str(BIN / "kb"), *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+def server_client(url: str) -> chromadb.ClientAPI:
+    host, port = url.removeprefix("http://").split(":")
+    return chromadb.HttpClient(host=host, port=int(port), settings=ChromaSettings(anonymized_telemetry=False))
+
+
+def settings_for(paths: dict) -> Settings:
+    return Settings(data_dir=paths["data"], cache=paths["cache"], corpus_dir=paths["corpus"], chroma_url=paths["url"])
+
+
+def test_ingest_puts_the_dense_index_on_the_server_and_search_uses_it(paths):
+    ingest = kb(paths, "ingest")
+    assert ingest.returncode == 0, ingest.stderr
+    manifest = current_manifest(settings_for(paths))
+    assert manifest["chroma_url"] == paths["url"]
+
+    collections = {c.name for c in server_client(paths["url"]).list_collections()}
+    assert manifest["collection"] in collections
+    assert server_client(paths["url"]).get_collection(manifest["collection"]).count() == manifest["chunks"]
+    build = paths["data"] / "index" / "builds" / manifest["build_id"]
+    assert not (build / "chroma").exists()  # nothing dense on local disk
+
+    search = kb(paths, "search", "délai pour notifier une violation de données", "--json")
+    assert search.returncode == 0, search.stderr
+    hits = json.loads(search.stdout)
+    assert "rgpd-art-33" in [h["doc_id"] for h in hits[:3]]
+    assert any("dense" in h["ranks"] for h in hits)  # the server answered, not only bm25
+
+
+def test_reingest_replaces_the_server_collection(paths):
+    assert kb(paths, "ingest").returncode == 0
+    old = current_manifest(settings_for(paths))["collection"]
+    (paths["corpus"] / "official" / "rgpd-art-33.md").unlink()
+
+    again = kb(paths, "ingest")
+    assert again.returncode == 0, again.stderr
+    new = current_manifest(settings_for(paths))["collection"]
+    names = {c.name for c in server_client(paths["url"]).list_collections()}
+    assert new in names and old not in names
+
+
+def test_an_index_built_on_the_server_is_refused_without_kb_chroma_url(paths):
+    assert kb(paths, "ingest").returncode == 0
+    local = kb(paths, "search", "hébergeur", server=False)
+    assert local.returncode != 0
+    assert "Relancer « kb ingest »" in local.stderr and "Traceback" not in local.stderr
+
+
+def test_an_unreachable_server_gives_a_clear_error(paths):
+    paths = {**paths, "url": f"http://127.0.0.1:{_free_port()}"}
+    result = kb(paths, "ingest")
+    assert result.returncode != 0
+    assert result.stderr.startswith("Erreur :") and "Traceback" not in result.stderr

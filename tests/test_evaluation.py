@@ -1,0 +1,256 @@
+"""`kb eval`: metrics computed by hand on small cases, a tiny questions file through the real engine,
+clear errors for a bad questions file, and a failing threshold that fails the command."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kb.evaluation import (CorpusFiles, Metrics, QuestionResult, QuestionsError, ThresholdsError, aggregate,
+                           check_thresholds,
+                           document_ranking, evaluate, load_questions, load_thresholds, ndcg_at, normalize,
+                           recall_at, reciprocal_rank)
+from kb.types import Document
+
+
+def doc(doc_id: str, about: tuple[str, ...] = ()) -> Document:
+    return Document(doc_id=doc_id, title=doc_id, kind="fiche" if about else "code_article", text="…",
+                    path=Path(f"{doc_id}.md"), url="", version="", about=about)
+
+
+DOCS = {d.doc_id: d for d in (doc("a"), doc("b"), doc("c"), doc("d"), doc("fiche-x", ("x", "y")))}
+
+
+# -- metrics, by hand ------------------------------------------------------------------------------------
+
+
+def test_recall_counts_any_expected_document_among_the_first_k_distinct_documents():
+    ranking = document_ranking(["a", "a", "b", "c", "b", "d"], DOCS)  # chunks of a and b repeat
+    assert [d.doc_id for d in ranking] == ["a", "b", "c", "d"]
+    assert recall_at(ranking, ["c", "zzz"], 1) == 0.0
+    assert recall_at(ranking, ["c", "zzz"], 2) == 0.0
+    assert recall_at(ranking, ["c", "zzz"], 3) == 1.0  # c is the third distinct document, not the fourth chunk
+    assert recall_at(ranking, ["zzz"], 10) == 0.0
+
+
+def test_reciprocal_rank_is_one_over_the_rank_of_the_first_expected_document():
+    ranking = document_ranking(["a", "b", "c", "d"], DOCS)
+    assert reciprocal_rank(ranking, ["c", "d"]) == pytest.approx(1 / 3)
+    assert reciprocal_rank(ranking, ["a"]) == 1.0
+    assert reciprocal_rank(ranking, ["zzz"]) == 0.0
+
+
+def test_ndcg_is_binary_and_normalised_by_the_ideal_order():
+    ranking = document_ranking(["a", "b", "c", "d"], DOCS)
+    # expected {b, d}: gains at ranks 2 and 4; ideal: ranks 1 and 2
+    dcg = 1 / math.log2(3) + 1 / math.log2(5)
+    ideal = 1 + 1 / math.log2(3)
+    assert ndcg_at(ranking, ["b", "d"]) == pytest.approx(dcg / ideal)  # ≈ 0.7967
+    assert ndcg_at(ranking, ["a"]) == 1.0
+    assert ndcg_at(ranking, ["zzz"]) == 0.0
+
+
+def test_a_fiche_counts_for_the_documents_it_is_about_but_only_once():
+    ranking = document_ranking(["a", "fiche-x"], DOCS)
+    assert recall_at(ranking, ["y"], 2) == 1.0
+    assert reciprocal_rank(ranking, ["x"]) == 0.5
+    # the fiche covers both expected ids at rank 2: one gain, against an ideal of two ranks
+    assert ndcg_at(ranking, ["x", "y"]) == pytest.approx((1 / math.log2(3)) / (1 + 1 / math.log2(3)))
+
+
+def result(id: str, must_refuse: bool, refused: bool, **kw) -> QuestionResult:
+    base = dict(id=id, question=id, split="dev", tags=[], must_refuse=must_refuse, expected_sources=[] if must_refuse else ["a"],
+                retrieved_documents=[], first_hit_rank=None, recall_at_1=0.0, recall_at_5=0.0, recall_at_10=0.0,
+                reciprocal_rank=0.0, ndcg_at_10=0.0, seconds=1.0, refused=refused)
+    return QuestionResult(**{**base, **kw})
+
+
+def test_refusal_precision_recall_and_accuracy_treat_refused_as_the_positive_class():
+    results = [
+        result("q1", must_refuse=True, refused=True),  # TP
+        result("q2", must_refuse=True, refused=False),  # FN
+        result("q3", must_refuse=False, refused=True),  # FP
+        result("q4", must_refuse=False, refused=False, recall_at_5=1.0, recall_at_1=1.0, recall_at_10=1.0,
+               reciprocal_rank=1.0, ndcg_at_10=1.0, seconds=3.0),  # TN
+    ]
+    m = aggregate(results)
+    assert (m.refusal_precision, m.refusal_recall, m.refusal_accuracy) == (0.5, 0.5, 0.5)
+    assert m.answerable == 2 and m.recall_at_5 == 0.5 and m.mrr == 0.5  # only the items not to refuse
+    assert m.latency_p50 == 1.0
+
+
+def test_answer_points_match_without_case_accents_or_curly_apostrophes():
+    assert normalize("Fait l’objet d'un  CONTRAT") == normalize("fait l'objet d'un contrat")
+    assert normalize("Espace économique européen") == "espace economique europeen"
+
+
+def test_a_quote_is_valid_only_if_it_is_verbatim_in_the_corpus_file_on_disk(tmp_path):
+    (tmp_path / "official").mkdir()
+    (tmp_path / "official" / "art.md").write_text("---\nid: art-1\ntitle: Article 1\n---\n\nLe sous-traitant "
+                                                  "agit sur instruction.\n", encoding="utf-8")
+    files = CorpusFiles(tmp_path)
+    assert files.holds("art-1", "agit sur instruction")
+    assert not files.holds("art-1", "agit sans instruction")
+    assert not files.holds("art-2", "agit sur instruction")
+    assert not files.holds("art-1", "")
+
+
+# -- the questions file ----------------------------------------------------------------------------------
+
+TINY = """
+- id: t001
+  question: "D'après l'art. 33 RGPD, de combien de temps dispose-t-on pour notifier une violation à la CNIL ?"
+  expected_sources: [rgpd-art-33]
+  actors: [medecin]
+  must_refuse: false
+  answer_points: ["72 heures"]
+  split: test
+  tags: [reference, violation]
+- id: t002
+  question: "Mon éditeur passe par un hébergeur certifié HDS. Si les données fuient chez l'hébergeur, qui est responsable ?"
+  expected_sources: [rgpd-art-28, rgpd-art-82]
+  actors: [medecin, hebergeur]
+  must_refuse: false
+  split: test
+  tags: [responsabilite]
+- id: t003
+  question: "Quelle peine l'article L1115-1 prévoit-il pour un hébergement de données de santé sans certificat ?"
+  expected_sources: [csp-L1115-1]
+  actors: [hebergeur]
+  must_refuse: false
+  split: dev
+  tags: [reference]
+- id: t004
+  question: "Quelle dose d'amoxicilline pour un enfant de 15 kg qui a une otite ?"
+  expected_sources: []
+  actors: []
+  must_refuse: true
+  split: test
+  tags: [refus, dosage]
+"""
+
+
+@pytest.fixture()
+def tiny_questions(tmp_path) -> Path:
+    path = tmp_path / "questions.yaml"
+    path.write_text(TINY, encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_a_tiny_questions_file_runs_through_the_real_engine(kb_settings, tiny_questions):
+    evaluation = evaluate(kb_settings, tiny_questions, "all")
+    main = evaluation.main
+    assert set(main.metrics) == {"dev", "test", "all"}
+    assert [r.id for r in main.results] == ["t001", "t002", "t003", "t004"]
+    test = main.metrics["test"]
+    assert test.questions == 3 and test.answerable == 2
+    assert test.citation_validity == 1.0
+    assert test.refusal_accuracy is not None and test.latency_p95 is not None
+    by_id = {r.id: r for r in main.results}
+    assert by_id["t004"].refused and by_id["t004"].must_refuse
+    assert not by_id["t001"].refused and by_id["t001"].recall_at_5 == 1.0
+    assert by_id["t001"].answer_points_found == ["72 heures"]
+    assert len(by_id["t001"].retrieved_documents) <= 10
+    data = json.loads(json.dumps(evaluation.to_dict()))
+    assert data["configs"][0]["metrics"]["all"]["citation_validity"] == 1.0
+    assert data["configs"][0]["questions"][0]["id"] == "t001"
+
+
+def write(tmp_path, text: str, name: str = "bad.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_missing_field_names_the_item(tmp_path):
+    path = write(tmp_path, TINY.replace("  split: dev\n", ""))
+    with pytest.raises(QuestionsError, match=r"t003.*champ « split » manquant"):
+        load_questions(path)
+
+
+def test_an_unknown_split_names_the_item_and_the_choices(tmp_path):
+    path = write(tmp_path, TINY.replace("split: dev", "split: devv"))
+    with pytest.raises(QuestionsError, match=r"t003.*split inconnu « devv ».*dev, test"):
+        load_questions(path)
+
+
+def test_an_unknown_document_id_names_the_item_and_the_id(tmp_path):
+    path = write(tmp_path, TINY.replace("[csp-L1115-1]", "[csp-L9999-1]"))
+    known = {"rgpd-art-33", "rgpd-art-28", "rgpd-art-82", "csp-L1115-1"}
+    assert len(load_questions(write(tmp_path, TINY, "good.yaml"), known)) == 4
+    with pytest.raises(QuestionsError, match=r"t003.*csp-L9999-1"):
+        load_questions(path, known)
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    bad = TINY.replace("split: dev", "split: devv").replace("must_refuse: true", "must_refuse: oui")
+    with pytest.raises(QuestionsError) as exc:
+        load_questions(write(tmp_path, bad))
+    assert "t003" in str(exc.value) and "t004" in str(exc.value) and "2 problème(s)" in str(exc.value)
+
+
+def test_a_duplicate_id_and_a_misspelt_field_are_errors(tmp_path):
+    bad = TINY.replace("id: t002", "id: t001").replace("answer_points:", "answer_point:")
+    with pytest.raises(QuestionsError) as exc:
+        load_questions(write(tmp_path, bad))
+    assert "« t001 » déjà utilisé" in str(exc.value) and "« answer_point » inconnu" in str(exc.value)
+
+
+def test_a_refusal_with_sources_is_an_error(tmp_path):
+    bad = TINY.replace("  expected_sources: []\n  actors: []\n  must_refuse: true",
+                       "  expected_sources: [rgpd-art-9]\n  actors: []\n  must_refuse: true")
+    with pytest.raises(QuestionsError, match=r"t004.*must_refuse"):
+        load_questions(write(tmp_path, bad))
+
+
+# -- thresholds ------------------------------------------------------------------------------------------
+
+
+def test_a_threshold_above_the_measure_fails_and_a_maximum_is_an_upper_bound(tmp_path):
+    path = tmp_path / "thresholds.toml"
+    path.write_text("[test]\nrecall_at_5 = 0.9\n[test.max]\nlatency_p95 = 2.0\n", encoding="utf-8")
+    checks = check_thresholds({"test": Metrics(recall_at_5=0.8, latency_p95=1.5)}, load_thresholds(path))
+    assert [(c.metric, c.ok) for c in checks] == [("recall_at_5", False), ("latency_p95", True)]
+
+
+def test_an_unknown_metric_in_thresholds_is_an_error(tmp_path):
+    path = tmp_path / "thresholds.toml"
+    path.write_text("[test]\nrecal_at_5 = 0.9\n", encoding="utf-8")
+    with pytest.raises(ThresholdsError, match="recal_at_5.*recall_at_5"):
+        load_thresholds(path)
+
+
+@pytest.mark.slow
+def test_kb_eval_exits_non_zero_when_a_threshold_is_not_met(kb_settings, tiny_questions, tmp_path):
+    from kb.cli import app
+
+    env = {"KB_DATA_DIR": str(kb_settings.data_dir), "KB_CACHE": str(kb_settings.cache_dir)}
+    impossible = tmp_path / "impossible.toml"
+    impossible.write_text("[test]\nrecall_at_5 = 1.01\ncitation_validity = 1.0\n", encoding="utf-8")
+    out_json = tmp_path / "eval.json"
+    failed = CliRunner().invoke(app, ["eval", "--questions", str(tiny_questions), "--split", "test",
+                                      "--thresholds", str(impossible), "--json", str(out_json)], env=env)
+    assert failed.exit_code == 1, failed.output
+    assert "recall_at_5" in failed.output and "✗" in failed.output
+    assert json.loads(out_json.read_text())["passed"] is False
+
+    reachable = tmp_path / "reachable.toml"
+    reachable.write_text("[test]\ncitation_validity = 1.0\n", encoding="utf-8")
+    passed = CliRunner().invoke(app, ["eval", "--questions", str(tiny_questions), "--split", "test",
+                                      "--thresholds", str(reachable)], env=env)
+    assert passed.exit_code == 0, passed.output
+
+
+def test_kb_eval_names_the_item_of_a_bad_questions_file(kb_settings, tmp_path):
+    from kb.cli import app
+
+    env = {"KB_DATA_DIR": str(kb_settings.data_dir), "KB_CACHE": str(kb_settings.cache_dir)}
+    bad = write(tmp_path, TINY.replace("[csp-L1115-1]", "[csp-L9999-1]"))
+    out = CliRunner().invoke(app, ["eval", "--questions", str(bad)], env=env)
+    assert out.exit_code == 2
+    assert "t003" in out.output and "csp-L9999-1" in out.output
