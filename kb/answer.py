@@ -15,7 +15,7 @@ import numpy as np
 from kb.config import Settings
 from kb.errors import KbError
 from kb.index.store import Store
-from kb.legalrefs import actors_bound, fold
+from kb.legalrefs import fold, subject_actors
 from kb.privacy import redact
 from kb.retrieve import HybridRetriever, Retrieval
 from kb.scope import COVERAGE, SUGGESTIONS, is_in_domain, refusal_before_retrieval
@@ -24,12 +24,16 @@ from kb.types import ACTORS, ActorRow, Answer, Chunk, Citation, Decision, Statem
 
 BRIEF_MAX = 4
 CELL_MAX = 2
+CELL_SENTENCE_MAX = 600
+_SANCTION_QUERY = "amende emprisonnement puni sanction"
 _SOURCE_BRACKET = re.compile(r"\s*\[[^\[\]]*\]\s*$")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|sanction\w*|amende|risque\w*|payer|condamn\w*|"
                         r"obligations?|doi[st]|devoirs?|fuite|violation|piratage|breach|who)\b")
 _SANCTION = re.compile(r"\b(?:amendes?|emprisonnement|puni|sanctions?|peines?)\b")
 _RESPONSIBILITY = re.compile(r"\b(?:responsabilites?|(?:tenue?s?|pleinement|est|sont|demeure|reste) (?:pour )?responsables?"
-                             r"|reparation|dommages?|exoner\w*|imputable|prejudice)\b")
+                             r"|reparation|dommages?|exoner\w*|imputable|prejudice subi)\b")
+# Code pénal sanctions name no role: they bind whoever processes the data, so every actor.
+_PENAL_PREFIX = "cp-"
 # The words that make a passage speak to each actor's role, added to the per-actor search.
 _ROLE_QUERY = {
     "medecin": "responsable du traitement obligations sécurité",
@@ -188,27 +192,30 @@ class Engine:
         Official passages first; fiche statements only where no official sentence fills the cell;
         a sentence already shown for another actor only when nothing else fits."""
         pool: list[tuple[float, Chunk]] = [(1.0 / (r + 1), h.chunk) for r, h in enumerate(found.hits)]
-        scores = self.store.lexical.scores(f"{question} {_ROLE_QUERY[actor]}")
-        official = [i for i in np.argsort(-scores)[:60] if self.store.chunks[i].kind == "official"]
-        for r, i in enumerate(official[:12]):
-            pool.append((0.5 / (r + 1), self.store.chunks[i]))
+        for query, n in ((f"{question} {_ROLE_QUERY[actor]}", 12), (f"{_ROLE_QUERY[actor]} {_SANCTION_QUERY}", 6)):
+            scores = self.store.lexical.scores(query)
+            official = [i for i in np.argsort(-scores)[:60] if self.store.chunks[i].kind == "official"]
+            pool.extend((0.2 / (r + 1), self.store.chunks[i]) for r, i in enumerate(official[:n]))
         cells: dict[str, list] = {"obligations": [], "responsibility": [], "sanctions": []}
         ranked: dict[str, list] = {"official": [], "fiche": []}
         seen = set()
         for weight, chunk in pool:
-            if actor not in chunk.actors:
-                continue
             for span in self._sentences(chunk):
                 if span in seen:
                     continue
                 seen.add(span)
                 text = self.store.documents[chunk.doc_id].text[span[0]:span[1]]
-                if actor not in actors_bound(text):
+                if len(text) > CELL_SENTENCE_MAX:  # stays readable in a table cell; the passage is still searchable
                     continue
                 folded = fold(text)
                 category = ("sanctions" if _SANCTION.search(folded) else
                             "responsibility" if _RESPONSIBILITY.search(folded) else "obligations")
-                penalty = 0.3 if span in taken else 0.0
+                subjects = subject_actors(text, chunk.context)
+                if not subjects and category == "sanctions" and chunk.doc_id.startswith(_PENAL_PREFIX):
+                    subjects = ACTORS
+                if actor not in subjects:
+                    continue
+                penalty = (0.3 if span in taken else 0.0) + 0.001 * max(0, len(text) - 250)
                 ranked[chunk.kind].append((self._score(text, q_tokens) + weight - penalty, category, chunk, span))
         for kind in ("official", "fiche"):
             for _, category, chunk, span in sorted(ranked[kind], key=lambda x: -x[0]):

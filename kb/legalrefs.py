@@ -112,3 +112,34 @@ def actors_asked(question: str) -> tuple[str, ...]:
     """Actors a question is about, in the doctor's words (moi, l'éditeur, le logiciel, l'hébergeur, HDS...)."""
     folded = fold(question)
     return tuple(a for a in ACTORS if _QUESTION_RE[a].search(folded))
+
+
+_LABEL = re.compile(r"^\s*(?:[IVX]+\s?\.\s?[-–—]\s?|\d{1,2}[.)°]\s|[a-z]\)\s)")
+_SUBJECT_ROLES = [
+    (re.compile(r"\b(?:responsables? (?:du|de) traitement|professionnels? de sante|medecins?|praticiens?)\b"),
+     ("medecin",)),
+    (re.compile(r"\b(?:sous-traitants?|prestataires?)\b"), ("editeur", "hebergeur")),
+    (re.compile(r"\b(?:editeurs?|logiciels?)\b"), ("editeur",)),
+    (re.compile(r"\b(?:hebergeurs?)\b"), ("hebergeur",)),
+]
+_JOINED = re.compile(r"\s*(?:,|et|ou)\s+(?:le |la |les |l'|un |une |au |aux |tout |toute )?")
+
+
+def subject_actors(sentence: str, lead: str = "") -> tuple[str, ...]:
+    """Actors a sentence is about: the role it names first (and roles joined to it by « et » / « ou »). A point that
+    continues a lead-in (« …prévoit que le sous-traitant: » / « a) ne traite… ») takes the lead's last role."""
+    text = _LABEL.sub("", sentence, count=1)
+    if text[:1].islower() and lead:
+        matches = [(m.start(), actors) for pattern, actors in _SUBJECT_ROLES for m in pattern.finditer(fold(lead))]
+        return max(matches)[1] if matches else ()
+    folded = fold(text)
+    matches = sorted((m.start(), m.end(), actors) for pattern, actors in _SUBJECT_ROLES
+                     for m in pattern.finditer(folded))
+    if not matches:
+        return ()
+    found = list(matches[0][2])
+    for (_, end, _), (start, _, actors) in zip(matches, matches[1:]):
+        if not _JOINED.fullmatch(folded[end:start]):  # « le responsable du traitement et le sous-traitant »
+            break
+        found.extend(actors)
+    return tuple(a for a in ACTORS if a in found)

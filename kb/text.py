@@ -27,6 +27,15 @@ _ENGLISH = {
 }
 
 
+# Doctors' words for what the texts call otherwise: « fuite » is a « violation de données ».
+_DOCTOR_WORDS = {
+    "fuite": "violation", "fuites": "violation", "fuité": "violation", "piratage": "violation",
+    "piraté": "violation", "cyberattaque": "violation", "rançongiciel": "violation", "hacké": "violation",
+    "prestataire": "sous-traitant", "presta": "sous-traitant", "amendes": "amende", "prévenir": "notifier",
+    "chiffrer": "chiffrement", "chiffrées": "chiffrement", "cloud": "hébergement",
+}
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
     return Stemmer.Stemmer("french")
@@ -35,6 +44,8 @@ def _stemmer():
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
     words = set(get_stop_words("french")) | set(get_stop_words("english"))
+    # Question scaffolding that says nothing of the topic (« en cas de », « dois-je »).
+    words |= {"cas", "doit", "dois", "doivent", "faut", "peut", "quoi", "moi", "mon", "ma", "mes"}
     return frozenset(fold(w) for w in words) | {"l'", "d'", "qu'", "n'", "s'", "c'", "j'"}
 
 
@@ -52,6 +63,8 @@ def tokenize(text: str, bare_articles_are_gdpr: bool = False) -> list[str]:
         if raw in _ENGLISH:
             words.extend(_ENGLISH[raw].split())
             continue
+        if raw in _DOCTOR_WORDS:  # keep the word, add the text's own term
+            words.extend(_DOCTOR_WORDS[raw].split())
         if len(raw) < 2 or fold(raw) in stops:
             continue
         words.append(raw)

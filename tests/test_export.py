@@ -1,0 +1,365 @@
+"""Compliance dossier export: every cited passage comes back verbatim from the PDF, the .docx and the
+Markdown (read with pypdf and python-docx), accents and French quotes survive, refusals show as « hors
+champ », bad input fails with a French message and never leaves a partial file, and `kb export` works
+from a question list or from `kb ask --json` output."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document as WordDocument
+from PIL import Image
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from kb.cli import app
+from kb.errors import ExportError
+from kb.export import (
+    DEFAULT_TITLE, MATRIX_HEADINGS, DossierMeta, export_dossier, exporter_for, read_questions, write_dossier,
+)
+from kb.render import DISCLAIMER
+from kb.types import Answer, Citation, Statement
+
+QUESTIONS = [
+    "Qui est responsable en cas de fuite de données : moi, l'éditeur ou l'hébergeur ?",
+    "Mon éditeur de logiciel doit-il être certifié HDS ?",
+    "Dans quel délai dois-je notifier une violation de données à la CNIL ?",
+    "Quelle est la recette de la tarte tatin ?",
+    "Quelles sanctions la CNIL a-t-elle prononcées contre des médecins libéraux ?",
+]
+# Accents, œ/Œ, French quotes, an em dash and a narrow no-break space: all must survive every format.
+ORGANISATION = "Maison de santé Saint-Côme — Œuvre « Cœur\u202fvaillant »"
+AUTHOR = "Zoé Lefèvre, DPO"
+
+
+def norm(text: str) -> str:
+    """Compare modulo whitespace: line wrapping, paragraph breaks and no-break spaces are layout."""
+    return " ".join(text.split())
+
+
+def md_text(text: str) -> str:
+    """Markdown as a reader sees it: backslash escapes and blockquote markers gone."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", re.sub(r"^>[ ]?", "", text, flags=re.M))
+
+
+def pdf_text(path: Path, title: str = DEFAULT_TITLE) -> str:
+    """Body text of every page, running header and « Page n / N » footer removed, so that a passage
+    broken across two pages reads on."""
+    lines = []
+    for page in PdfReader(path).pages:
+        for line in page.extract_text().splitlines():
+            if line.startswith(title) or re.fullmatch(r"Page \d+ / \d+", line.strip()):
+                continue
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def docx_text(path: Path) -> str:
+    doc = WordDocument(path)
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def quotes(answers: list[Answer]) -> list[str]:
+    return [c.quote for a in answers for c in a.citations]
+
+
+def tiny_answer(question: str = "Mon éditeur doit-il être certifié HDS ?") -> Answer:
+    """A hand-made answer for the tests that need no index."""
+    c = Citation(1, "csp-L1111-8#2", "csp-L1111-8", "Code de la santé publique, article L1111-8", "CSP, art. L1111-8, II",
+                 "L’hébergeur est titulaire d’un certificat de conformité ; « coût » : 45\u00a0000\u202f€.",
+                 "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000049577902", "2024-05-23", "partial",
+                 "official", 0, 80)
+    return Answer(question=question, refused=False, brief=[Statement(c.quote, 1)], citations=[c])
+
+
+# ------------------------------------------------------------------------------------ no index needed
+
+def test_unknown_format_lists_the_choices():
+    with pytest.raises(ExportError) as err:
+        exporter_for("odt")
+    assert str(err.value) == "Format inconnu 'odt'. Choisir parmi : md, docx, pdf"
+    assert exporter_for(".PDF").fmt == "pdf"
+
+
+def test_empty_answer_list_says_what_to_do(tmp_path):
+    for fmt in ("md", "docx", "pdf"):
+        with pytest.raises(ExportError, match="Aucune réponse à exporter"):
+            export_dossier([], fmt)
+    blank = tmp_path / "questions.txt"
+    blank.write_text("\n# seulement des commentaires\n   \n", encoding="utf-8")
+    with pytest.raises(ExportError, match="Aucune réponse à exporter.*une question par ligne"):
+        read_questions(blank)
+
+
+def test_question_file_skips_blank_lines_and_comments(tmp_path):
+    f = tmp_path / "q.txt"
+    f.write_text("# dossier 2026\n\nPremière question ?\n  # pas une question\nSeconde question ?\n", encoding="utf-8")
+    assert read_questions(f) == ["Première question ?", "Seconde question ?"]
+
+
+def test_missing_output_directory_is_a_clear_error_and_writes_nothing(tmp_path):
+    target = tmp_path / "absent" / "dossier.pdf"
+    with pytest.raises(ExportError, match="n'existe pas"):
+        write_dossier([tiny_answer()], "pdf", target)
+    assert not target.parent.exists()
+
+
+def test_output_under_a_file_or_onto_a_directory_is_refused(tmp_path):
+    a_file = tmp_path / "note.txt"
+    a_file.write_text("x")
+    with pytest.raises(ExportError, match="n'existe pas"):
+        write_dossier([tiny_answer()], "md", a_file / "dossier.md")
+    with pytest.raises(ExportError, match="est un dossier"):
+        write_dossier([tiny_answer()], "md", tmp_path)
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only directories")
+def test_read_only_directory_is_a_clear_error(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        with pytest.raises(ExportError, match="accessible en écriture"):
+            write_dossier([tiny_answer()], "pdf", ro / "dossier.pdf")
+        assert list(ro.iterdir()) == []
+    finally:
+        ro.chmod(0o700)
+
+
+def test_failed_export_keeps_the_previous_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "dossier.pdf"
+    target.write_bytes(b"ancienne version")
+    with pytest.raises(ExportError):
+        write_dossier([], "pdf", target)
+    with pytest.raises(ExportError):
+        write_dossier([tiny_answer()], "odt", target)
+    assert target.read_bytes() == b"ancienne version"
+    assert [p.name for p in tmp_path.iterdir()] == ["dossier.pdf"]
+    write_dossier([tiny_answer()], "pdf", target)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert [p.name for p in tmp_path.iterdir()] == ["dossier.pdf"]
+
+
+def test_pdf_embeds_a_unicode_font_for_french_typography(tmp_path):
+    path = write_dossier([tiny_answer()], "pdf", tmp_path / "d.pdf",
+                         DossierMeta(organisation=ORGANISATION, author=AUTHOR))
+    text = pdf_text(path)
+    for s in ("L’hébergeur est titulaire d’un certificat", "« coût » : 45\u00a0000\u202f€", ORGANISATION, AUTHOR):
+        assert s in text, s
+    fonts = {f["/BaseFont"] for page in PdfReader(path).pages for f in page["/Resources"]["/Font"].values()}
+    assert any("DejaVu" in str(f) for f in fonts)
+    descriptor = next(f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                      for page in PdfReader(path).pages for f in page["/Resources"]["/Font"].values())
+    assert "/FontFile2" in descriptor  # the TrueType program is in the file, not looked up on the reader's machine
+
+
+def test_question_is_redacted_again_whatever_its_origin():
+    raw = tiny_answer("Mme Dupont, née le 12/03/1975, joignable au 06 12 34 56 78 : son éditeur est-il certifié ?")
+    for fmt in ("md", "docx", "pdf"):
+        data = export_dossier([raw], fmt)
+        assert data
+    md = export_dossier([raw], "md").decode()
+    assert "Dupont" not in md and "1975" not in md and "06 12" not in md
+    assert "Mme \\[nom\\]" in md
+
+
+# ------------------------------------------------------------------------------------ real answers
+
+@pytest.fixture(scope="module")
+def answers(engine) -> list[Answer]:
+    found = [engine.answer(q) for q in QUESTIONS]
+    assert sum(a.refused for a in found) == 1, [a.question for a in found if a.refused]
+    assert all(a.citations for a in found if not a.refused)
+    return found
+
+
+@pytest.fixture(scope="module")
+def meta(engine) -> DossierMeta:
+    return DossierMeta.from_manifest(engine.store.manifest, organisation=ORGANISATION, author=AUTHOR)
+
+
+@pytest.fixture(scope="module")
+def dossiers(answers, meta, engine, tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("dossiers")
+    return {fmt: write_dossier(answers, fmt, out / f"dossier.{fmt}", meta, engine.store.documents)
+            for fmt in ("md", "docx", "pdf")}
+
+
+@pytest.mark.slow
+def test_pdf_holds_every_cited_passage_verbatim(dossiers, answers, meta, engine):
+    text = pdf_text(dossiers["pdf"])
+    flat = norm(text)
+    for q in quotes(answers):
+        assert norm(q) in flat, q[:80]
+    assert len(re.findall(r"^Source : http", text, re.M)) == len(quotes(answers))
+    for s in (ORGANISATION, AUTHOR, meta.corpus_fingerprint, DISCLAIMER, "En bref", "Qui est responsable ?",
+              "Annexe : documents cités", "Hors champ"):
+        assert norm(s) in flat, s
+    refused = next(a for a in answers if a.refused)
+    assert norm(refused.refusal_reason) in flat
+    licences = {d.license for d in engine.store.documents.values() if d.license}
+    assert any(lic in text for lic in licences)  # the annex names the licence of official texts
+
+
+@pytest.mark.slow
+def test_pdf_has_page_numbers_a_running_header_and_bookmarks(dossiers):
+    reader = PdfReader(dossiers["pdf"])
+    n = len(reader.pages)
+    assert f"Page 2 / {n}" in reader.pages[1].extract_text()
+    assert reader.pages[2].extract_text().startswith(DEFAULT_TITLE)
+    assert [o.title for o in reader.outline][:len(QUESTIONS)] == [f"{i}. {q}" for i, q in enumerate(QUESTIONS, 1)]
+    toc = reader.pages[1].extract_text()
+    assert "Sommaire" in toc and all(q in toc for q in QUESTIONS)
+
+
+@pytest.mark.slow
+def test_first_pdf_page_renders_visibly(dossiers, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm absent : apt-get install -y poppler-utils")
+    png = tmp_path / "cover"
+    subprocess.run(["pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", "-singlefile", str(dossiers["pdf"]),
+                    str(png)], check=True, timeout=60)
+    image = Image.open(png.with_suffix(".png")).convert("L")
+    dark = sum(image.histogram()[:128])
+    assert dark > 0.005 * image.width * image.height  # the title and cover facts are drawn, not a blank page
+
+
+@pytest.mark.slow
+def test_docx_has_headings_a_real_liability_table_and_every_passage(dossiers, answers):
+    doc = WordDocument(dossiers["docx"])
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [f"{i}. {q}" for i, q in enumerate(QUESTIONS, 1)] + ["Annexe : documents cités", "Avertissement"]
+    answered = [a for a in answers if a.actors]
+    assert len(doc.tables) == len(answered)
+    for table, a in zip(doc.tables, answered):
+        assert tuple(c.text for c in table.rows[0].cells) == MATRIX_HEADINGS
+        assert [r.cells[0].text for r in table.rows[1:]] == [row.label for row in a.actors]
+    text = docx_text(dossiers["docx"])
+    flat = norm(text)
+    for q in quotes(answers):
+        assert norm(q) in flat, q[:80]
+    assert sum(p.text.startswith("Source : http") for p in doc.paragraphs) == len(quotes(answers))
+    numbered = [p.text for p in doc.paragraphs if re.match(r"\[\d+\] ", p.text)]
+    assert len(numbered) == len(quotes(answers))
+    for s in (ORGANISATION, AUTHOR, DISCLAIMER, "Hors champ"):
+        assert norm(s) in flat, s
+
+
+@pytest.mark.slow
+def test_markdown_holds_every_passage_and_the_disclaimer(dossiers, answers):
+    md = dossiers["md"].read_text(encoding="utf-8")
+    flat = norm(md_text(md))
+    for q in quotes(answers):
+        assert norm(q) in flat, q[:80]
+    assert len(re.findall(r"^Source : <http", md, re.M)) == len(quotes(answers))
+    assert norm(DISCLAIMER) in flat and norm(ORGANISATION) in flat
+    assert md.count('<a id="question-') == len(QUESTIONS)
+
+
+@pytest.mark.slow
+def test_json_round_trip_loses_nothing_the_dossier_shows(answers, meta):
+    reloaded = [Answer.from_dict(json.loads(json.dumps(a.to_dict()))) for a in answers]
+    assert export_dossier(reloaded, "md", meta) == export_dossier(answers, "md", meta)
+
+
+@pytest.mark.slow
+def test_a_200_question_dossier_completes(answers, meta, tmp_path):
+    many = [dataclasses.replace(a, question=f"{a.question} (variante {i})")
+            for i, a in enumerate(answers * 40, start=1)]
+    path = write_dossier(many, "pdf", tmp_path / "gros.pdf", meta)
+    reader = PdfReader(path)
+    assert len(reader.pages) > 200
+    last = reader.outline[199]
+    assert last.title.startswith("200. ")
+    page = reader.get_destination_page_number(last)
+    assert "200. " in reader.pages[page].extract_text()
+    first = reader.get_destination_page_number(reader.outline[0])
+    assert first > 3  # the table of contents spans several pages...
+    toc = "".join(reader.pages[i].extract_text() for i in range(1, first))
+    assert "200. " in toc and f"{page + 1}200. " in toc.replace("\n", "")  # ...and gives the right page numbers
+    assert export_dossier(many, "md", meta).count('<a id="question-') == 200
+
+
+# ------------------------------------------------------------------------------------ CLI
+
+@pytest.fixture(scope="module")
+def cli(kb_settings):
+    runner = CliRunner()
+    env = {"KB_DATA_DIR": str(kb_settings.data_dir), "KB_CACHE": str(kb_settings.cache_dir),
+           "KB_CORPUS_DIR": str(kb_settings.corpus_dir), "KB_CHROMA_URL": None, "KB_LLM": None,
+           "KB_RETRIEVAL": None, "KB_EMBEDDER": None}
+
+    def invoke(*args: str):
+        return runner.invoke(app, [str(a) for a in args], env=env)
+
+    return invoke
+
+
+@pytest.fixture
+def question_file(tmp_path) -> Path:
+    f = tmp_path / "questions.txt"
+    f.write_text("# dossier DPO\n\n" + "\n".join(QUESTIONS) + "\n", encoding="utf-8")
+    return f
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "md"])
+def test_cli_exports_five_questions(cli, question_file, answers, tmp_path, fmt):
+    out = tmp_path / f"dossier.{fmt}"
+    result = cli("export", "--questions", question_file, "--format", fmt, "-o", out,
+                 "--organisation", ORGANISATION, "--author", AUTHOR)
+    assert result.exit_code == 0, result.output
+    assert "Dossier écrit" in result.output and "5 questions" in result.output
+    text = {"pdf": pdf_text, "docx": docx_text, "md": lambda p: md_text(p.read_text(encoding="utf-8"))}[fmt](out)
+    flat = norm(text)
+    for q in quotes(answers):
+        assert norm(q) in flat, q[:80]
+    assert norm(ORGANISATION) in flat
+
+
+@pytest.mark.slow
+def test_cli_from_json_round_trip(cli, tmp_path):
+    asked = []
+    for q in QUESTIONS[:2]:
+        result = cli("ask", q, "--json")
+        assert result.exit_code == 0, result.output
+        asked.append(json.loads(result.stdout))
+    single, several = tmp_path / "one.json", tmp_path / "list.json"
+    single.write_text(json.dumps(asked[0], ensure_ascii=False), encoding="utf-8")
+    several.write_text(json.dumps(asked, ensure_ascii=False), encoding="utf-8")
+    for source, expected in ((single, asked[:1]), (several, asked)):
+        out = tmp_path / f"{source.stem}.pdf"
+        result = cli("export", "--from-json", source, "-o", out)  # format from the extension
+        assert result.exit_code == 0, result.output
+        flat = norm(pdf_text(out))
+        for a in expected:
+            for c in a["citations"]:
+                assert norm(c["quote"]) in flat, c["quote"][:80]
+
+
+@pytest.mark.slow
+def test_cli_errors_are_one_french_line(cli, question_file, tmp_path):
+    bad_format = cli("export", "--questions", question_file, "--format", "odt", "-o", tmp_path / "d.odt")
+    assert bad_format.exit_code == 1
+    assert "Format inconnu 'odt'. Choisir parmi : md, docx, pdf" in bad_format.output
+    empty = tmp_path / "vide.txt"
+    empty.write_text("\n# rien\n", encoding="utf-8")
+    no_question = cli("export", "--questions", empty, "-o", tmp_path / "d.pdf")
+    assert no_question.exit_code == 1 and "Aucune réponse à exporter" in no_question.output
+    nowhere = tmp_path / "absent" / "d.pdf"
+    unwritable = cli("export", "--questions", question_file, "-o", nowhere)
+    assert unwritable.exit_code == 1 and "n'existe pas" in unwritable.output
+    assert not nowhere.parent.exists()
+    bad_json = tmp_path / "bad.json"
+    bad_json.write_text("{pas du json", encoding="utf-8")
+    broken = cli("export", "--from-json", bad_json, "-o", tmp_path / "d.md")
+    assert broken.exit_code == 1 and "JSON valide" in broken.output
+    assert not (tmp_path / "d.pdf").exists() and not (tmp_path / "d.md").exists()
