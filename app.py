@@ -9,6 +9,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -16,9 +17,10 @@ from kb.answer import Engine
 from kb.config import Settings
 from kb.context import Line, passage_in_context
 from kb.errors import KbError
+from kb.export import DossierMeta, export_dossier, exporter_for
 from kb.index.store import current_manifest, ingest
-from kb.privacy import redact
-from kb.render import DISCLAIMER, answer_markdown, escape, format_amount
+from kb.privacy import Redaction, redact
+from kb.render import DISCLAIMER, escape, format_amount
 from kb.sources import sources_table
 from kb.types import ACTOR_LABELS, ACTORS, Answer, Citation, Decision, Statement
 
@@ -33,6 +35,8 @@ STARTERS = (
 )
 WARMUP_QUESTION = "Qui est responsable en cas de fuite de données de santé ?"
 EXTRACTIVE = "Sources uniquement (sans IA)"
+_URL = re.compile(r"https?://[^\s<>\"'\\$()\[\]]+[^\s<>\"'\\$()\[\].,;:!?»]")
+DOWNLOADS = (("md", "Markdown"), ("docx", "Word (.docx)"), ("pdf", "PDF"))
 STATUS_MARKS = {"partial": "⚠️ ", "facts-only": "ℹ️ "}
 
 
@@ -93,9 +97,8 @@ def clear_dossier() -> None:
     st.session_state["dossier"] = []
 
 
-def answer_turn(engine: Engine, raw_question: str, llm: str | None) -> Turn:
-    """Redact first: the raw question is neither stored, shown, logged nor passed on."""
-    redacted = redact(raw_question)
+def answer_turn(engine: Engine, redacted: Redaction, llm: str | None) -> Turn:
+    """Only the redacted question goes on: the raw one is neither stored, shown, logged nor passed on."""
     turn = Turn(redacted.text, redacted.kinds)
     started = time.perf_counter()
     try:
@@ -111,8 +114,21 @@ def answer_turn(engine: Engine, raw_question: str, llm: str | None) -> Turn:
 # -- Markdown helpers --------------------------------------------------------------------------------
 
 def md(text: str) -> str:
-    """Corpus text made inert for Streamlit Markdown (which also reads $…$ as LaTeX)."""
-    return escape(text).replace("$", "\\$")
+    """Corpus text made inert for Streamlit Markdown (which also reads $…$ as LaTeX); web addresses
+    become autolinks, whose content Markdown takes literally (no stray backslashes in them)."""
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        out += [_inert(text[last:match.start()]), f"<{match[0]}>"]
+        last = match.end()
+    out.append(_inert(text[last:]))
+    return "".join(out).strip()
+
+
+def _inert(text: str) -> str:
+    body = escape(text).replace("$", "\\$")
+    if not body:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + body + (" " if text[-1].isspace() else "")
 
 
 def md_piece(text: str) -> str:
@@ -186,11 +202,11 @@ def show_sidebar(settings: Settings, engine: Engine) -> tuple[str | None, list[s
     actors = st.multiselect("Acteurs affichés dans le tableau", list(ACTORS), default=list(ACTORS),
                             format_func=ACTOR_LABELS.get)
 
-    show_dossier_panel()
+    show_dossier_panel(engine)
     return llm, actors
 
 
-def show_dossier_panel() -> None:
+def show_dossier_panel(engine: Engine) -> None:
     st.header("Dossier DPO")
     dossier: list[Answer] = st.session_state["dossier"]
     st.markdown(f"{len(dossier)} réponse(s) ajoutée(s)")
@@ -199,22 +215,17 @@ def show_dossier_panel() -> None:
     if not dossier:
         st.caption("Ajoutez des réponses avec « Ajouter au dossier ».")
         return
-    st.download_button("Télécharger (Markdown)", dossier_markdown(dossier, organisation, author),
-                       file_name=f"dossier-dpo-{date.today().isoformat()}.md", mime="text/markdown",
-                       key="download-md", on_click="ignore")
+    meta = DossierMeta.from_manifest(engine.store.manifest, organisation=organisation, author=author)
+    answers, documents = list(dossier), engine.store.documents
+    for fmt, label in DOWNLOADS:
+        exporter = exporter_for(fmt)
+        # Markdown is cheap and built now; Word and PDF only when their button is clicked.
+        data = (export_dossier(answers, fmt, meta, documents) if fmt == "md"
+                else partial(export_dossier, answers, fmt, meta, documents))
+        st.download_button(label, data, file_name=f"dossier-dpo-{date.today().isoformat()}{exporter.extension}",
+                           mime=exporter.media_type, key=f"download-{fmt}", on_click="ignore",
+                           icon=":material/download:")
     st.button("Vider le dossier", on_click=clear_dossier, key="clear-dossier")
-
-
-def dossier_markdown(answers: list[Answer], organisation: str, author: str) -> str:
-    """The dossier as Markdown, until kb.export takes over all formats."""
-    head = [f"# Dossier DPO — {TITLE}", ""]
-    if organisation:
-        head.append(f"Organisation : {md(organisation)}  ")
-    if author:
-        head.append(f"Auteur : {md(author)}  ")
-    head += [f"Date : {date.today().isoformat()}", ""]
-    body = [f"## {i}. {md(a.question)}\n\n{answer_markdown(a, heading_level=3)}" for i, a in enumerate(answers, 1)]
-    return "\n".join(head) + "\n" + "\n".join(body)
 
 
 def show_starters() -> None:
@@ -285,44 +296,55 @@ def show_table(answer: Answer, actors: list[str]) -> None:
         return
     lines = ["| Acteur | Obligations | Responsabilité | Sanctions encourues |", "|---|---|---|---|"]
     for row in rows:
-        cells = [" • ".join(statement(s) for s in items) or "—"
+        cells = [(" ".join(f"• {statement(s)}" for s in items) if len(items) > 1 else
+                  "".join(statement(s) for s in items)) or "—"
                  for items in (row.obligations, row.responsibility, row.sanctions)]
         lines.append(f"| **{row.label}** | " + " | ".join(cells) + " |")
     st.markdown("\n".join(lines))
 
 
 def show_citation(c: Citation, engine: Engine) -> None:
+    """One expander, one Markdown block (fewer elements keep long answers quick to draw)."""
     with st.expander(f"[{c.n}] {md(c.locator)}"):
-        if c.kind == "fiche":
-            st.badge("fiche de synthèse", color="blue", help="Synthèse non officielle rédigée par le projet")
-        if c.status == "partial":
-            st.badge("texte partiel", color="orange", help="Le corpus ne contient qu'une partie du texte officiel")
-        doc = engine.store.documents.get(c.doc_id)
-        if doc is not None and doc.text[c.start:c.end] == c.quote:
-            passage = passage_in_context(doc.text, c.start, c.end)
-            lines = [context_line(line) for line in passage.lines]
-            if passage.cut_before:
-                lines[0] = "… " + lines[0]
-            if passage.cut_after:
-                lines[-1] += " …"
-            with st.container(border=True):
-                st.markdown(_join_lines(passage.lines, lines))
-        else:  # answer from an index since replaced: show the quote alone
-            st.markdown(f"« {md(c.quote)} »")
-        st.caption(f"{md(c.locator)} — version : {md(c.version) or 'non précisée'}")
-        url = safe_url(c.url)
-        if url:
-            st.link_button("Texte officiel" if c.kind != "fiche" else "Source officielle", url, icon=":material/open_in_new:")
+        st.markdown("\n\n".join(part for part in (citation_badges(c), citation_passage(c, engine),
+                                                    citation_source(c)) if part))
 
 
-def _join_lines(lines: tuple[Line, ...], rendered: list[str]) -> str:
-    """Consecutive bullets form one list; every other line is its own paragraph."""
+def citation_badges(c: Citation) -> str:
+    badges = []
+    if c.kind == "fiche":
+        badges.append(":blue-badge[fiche de synthèse]")
+    if c.status == "partial":
+        badges.append(":orange-badge[texte partiel]")
+    return " ".join(badges)
+
+
+def citation_passage(c: Citation, engine: Engine) -> str:
+    """The quote highlighted inside its surrounding paragraphs."""
+    doc = engine.store.documents.get(c.doc_id)
+    if doc is None or doc.text[c.start:c.end] != c.quote:  # answer from an index since replaced
+        return f"« :orange-background[{md(c.quote)}] »"
+    passage = passage_in_context(doc.text, c.start, c.end)
     out = []
-    for i, text in enumerate(rendered):
-        if i:
-            out.append("\n" if lines[i].kind == "bullet" and lines[i - 1].kind == "bullet" else "\n\n")
+    for i, line in enumerate(passage.lines):
+        text = context_line(line)
+        if i == 0 and passage.cut_before:
+            text = "… " + text
+        if i == len(passage.lines) - 1 and passage.cut_after:
+            text += " …"
+        if i:  # consecutive bullets stay one list; every other line is its own paragraph
+            out.append("\n" if line.kind == "bullet" and passage.lines[i - 1].kind == "bullet" else "\n\n")
         out.append(text)
     return "".join(out)
+
+
+def citation_source(c: Citation) -> str:
+    where = f":gray[{md(c.locator)} — version : {md(c.version) or 'non précisée'}]"
+    url = safe_url(c.url)
+    if not url:
+        return where
+    label = "Texte officiel" if c.kind != "fiche" else "Source officielle"
+    return f"{where}  \n:material/open_in_new: [{label}]({url})"
 
 
 def show_decisions(decisions: list[Decision]) -> None:
@@ -357,12 +379,18 @@ def main() -> None:
     for index, turn in enumerate(history):
         show_turn(index, turn, engine, actors)
     if question:
-        with st.spinner("Recherche dans les textes…"):
-            turn = answer_turn(engine, question, llm)
-        history.append(turn)
-        show_turn(len(history) - 1, turn, engine, actors)
+        # The redacted question shows at once; the answer follows under a spinner.
+        redacted = redact(question)
+        with st.chat_message("user"):
+            st.markdown(md(redacted.text))
+        with st.chat_message("assistant"):
+            with st.spinner("Recherche dans les textes…"):
+                turn = answer_turn(engine, redacted, llm)
+            history.append(turn)
+            show_answer(len(history) - 1, turn, engine, actors)
     elif not history:
         show_starters()
 
 
-main()
+if __name__ == "__main__":  # streamlit runs the script as __main__; tests import the helpers
+    main()

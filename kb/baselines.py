@@ -137,7 +137,10 @@ def machine() -> str:
     except OSError:
         model = "inconnu"
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{cores} cœurs (nproc), CPU « {model or 'inconnu'} »"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    text = f"{cores} cœurs (nproc), CPU « {model or 'inconnu'} »"
+    # the latencies depend on what else runs: the load says how busy the machine was
+    return text + (f", charge moyenne sur 1 min en fin de mesure : {load:.1f}" if load is not None else "")
 
 
 def write_report(evaluation: Evaluation, settings: Settings, path: Path, command: str) -> None:

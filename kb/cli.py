@@ -115,9 +115,9 @@ def ask(
 @app.command()
 def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="Fichier à écrire (dossier.pdf, dossier.docx...)")],
-    questions: Annotated[Optional[Path], typer.Option(help="Fichier texte : une question par ligne (# : commentaire)")] = None,
-    from_json: Annotated[Optional[Path], typer.Option("--from-json", help="Réponses de « kb ask --json » (objet ou liste)")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="md, docx ou pdf (défaut : extension de -o)")] = None,
+    questions: Annotated[Optional[Path], typer.Option(help="Une question par ligne (# : commentaire)")] = None,
+    from_json: Annotated[Optional[Path], typer.Option("--from-json", help="Sortie de « kb ask --json »")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="md, docx ou pdf (défaut : extension)")] = None,
     organisation: Annotated[str, typer.Option(help="Organisation, en couverture")] = "",
     author: Annotated[str, typer.Option(help="Auteur, en couverture")] = "",
     title: Annotated[Optional[str], typer.Option(help="Titre du dossier")] = None,

@@ -7,7 +7,6 @@ passage is printed in full and verbatim, so that the dossier stands on its own."
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import tempfile
@@ -140,6 +139,7 @@ def clean(text: str) -> str:
 
 MATRIX_HEADINGS = ("Acteur", "Obligations", "Responsabilité", "Sanctions encourues")
 REFUSAL_HEADING = "Hors champ : question hors du champ du corpus"
+_ANNEX_STATUS = {"partial": "texte partiel dans le corpus", "fiche": "fiche de synthèse (non officielle)"}
 
 
 class Exporter:
@@ -153,7 +153,8 @@ class Exporter:
               documents: Mapping[str, Document] | None = None) -> bytes:
         answers = list(answers)
         if not answers:
-            raise ExportError("Aucune réponse à exporter : donner au moins une question (fichier de questions vide ?).")
+            raise ExportError("Aucune réponse à exporter : donner au moins une question "
+                              "(fichier de questions vide ?).")
         meta = meta or DossierMeta()
         sections = [Section(i, redact(a.question).text, a) for i, a in enumerate(answers, start=1)]
         cited = cited_documents(answers, documents)
@@ -204,9 +205,8 @@ class Exporter:
         if not cited:
             self.text("Aucun document cité.")
         for d in cited:
-            lines = [f"Adresse : {d.url}", f"Version : {d.version or UNKNOWN}"]
-            label = {"partial": "texte partiel dans le corpus", "fiche": "fiche de synthèse (non officielle)"}
-            lines.append(f"Statut : {label.get(d.status, 'texte complet')}")
+            lines = [f"Adresse : {d.url}", f"Version : {d.version or UNKNOWN}",
+                     f"Statut : {_ANNEX_STATUS.get(d.status, 'texte complet')}"]
             if d.license:
                 lines.append(f"Licence : {d.license}")
             self.document_entry(d.title, lines)
@@ -280,7 +280,7 @@ class MarkdownExporter(Exporter):
     def toc(self, sections):
         self.out.append("## Sommaire\n")
         self.out.extend(f"{s.number}. [{escape(s.question)}](#question-{s.number})" for s in sections)
-        self.out.append("- [Annexe : documents cités](#annexe)\n")
+        self.out.append("\n- [Annexe : documents cités](#annexe)\n")
 
     def question_heading(self, section):
         self.out.append(f'<a id="question-{section.number}"></a>\n')
@@ -548,7 +548,10 @@ def _pdf_class():
     class DossierPDF(FPDF):
         """A4 pages with the dossier title as running header and « Page n / N » at the foot."""
 
-        running_title = ""
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.running_title = ""
+            self._widths: dict[tuple, dict[str, float]] = {}
 
         def header(self):
             if self.page_no() == 1:
@@ -570,8 +573,7 @@ def _pdf_class():
         def wrap(self, text: str, width: float) -> list[str]:
             """Greedy word wrap in the current font, word widths cached: fpdf2's multi_cell is quadratic
             on long passages (seconds per article). Non-breaking spaces stay inside words."""
-            cache = self.__dict__.setdefault("_widths", {}).setdefault(
-                (self.font_family, self.font_style, self.font_size_pt), {})
+            cache = self._widths.setdefault((self.font_family, self.font_style, self.font_size_pt), {})
 
             def width_of(s: str) -> float:
                 if s not in cache:
@@ -917,7 +919,8 @@ def load_answers(path: str | os.PathLike) -> list[Answer]:
     except FileNotFoundError:
         raise ExportError(f"Fichier JSON introuvable : {path}.") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ExportError(f"{path} n'est pas un JSON valide ({exc}) : utiliser la sortie de « kb ask --json ».") from None
+        raise ExportError(f"{path} n'est pas un JSON valide ({exc}) : "
+                          "utiliser la sortie de « kb ask --json ».") from None
     items = data if isinstance(data, list) else [data]
     try:
         answers = [Answer.from_dict(item) for item in items]

@@ -3,7 +3,9 @@ passage-in-context helper (kb/context.py) it uses to show each quote where it st
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 import time
 import tomllib
 
@@ -12,7 +14,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from kb.config import ROOT
-from kb.context import passage_in_context
+from kb.context import Line, Piece, passage_in_context
 from kb.render import escape
 from kb.scope import SUGGESTIONS
 
@@ -84,6 +86,42 @@ def test_context_locates_every_citation_of_a_real_answer(engine):
     for c in answer.citations:
         passage = passage_in_context(engine.store.documents[c.doc_id].text, c.start, c.end)
         assert "".join(passage.quoted_text.split()) == "".join(c.quote.split())
+
+
+# -- app.py Markdown helpers ------------------------------------------------------------------------
+
+def _app_module():
+    spec = importlib.util.spec_from_file_location("kb_app_under_test", ROOT / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)  # main() only runs as __main__
+    return module
+
+
+app_module = _app_module()
+
+
+def test_corpus_text_cannot_inject_markdown_html_or_latex():
+    shown = app_module.md("<img src=x onerror=alert(1)> **gras** [lien](javascript:alert(1)) $x$ # titre")
+    for special in "<>*[]$#":
+        assert not re.search(rf"(?<!\\){re.escape(special)}", shown), (special, shown)
+
+
+def test_web_addresses_become_autolinks_without_backslashes():
+    shown = app_module.md("voir https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000049577902.")
+    assert shown == "voir <https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000049577902>."
+    assert app_module.md("javascript:alert(1)") == "javascript:alert(1)"
+
+
+def test_highlight_wraps_escaped_quote_and_keeps_spaces():
+    line = Line("text", (Piece("avant ", False), Piece("[x] *y* 5 $", True), Piece(" après", False)))
+    assert app_module.context_line(line) == "avant :orange-background[\\[x\\] \\*y\\* 5 \\$] après"
+
+
+def test_numbered_paragraph_stays_a_paragraph_and_headings_lose_their_hashes():
+    assert app_module.context_line(Line("text", (Piece("1. Toute personne", False),))) == "1\\. Toute personne"
+    assert app_module.context_line(Line("text", (Piece("a) point", False),))) == "a) point"
+    assert app_module.context_line(Line("heading", (Piece("Article 28", False),))) == "**Article 28**"
 
 
 # -- the app -----------------------------------------------------------------------------------------
@@ -169,7 +207,7 @@ def test_personal_data_is_redacted_before_it_is_kept_or_shown(app):
     assert "[NIR]" in turn.question and "[nom]" in turn.question
 
 
-def test_dossier_download_holds_the_added_answer(app, monkeypatch):
+def test_dossier_downloads_hold_the_added_answer(app, monkeypatch):
     downloads: dict[str, bytes] = {}
     original = MediaFileManager.add
 
@@ -178,17 +216,30 @@ def test_dossier_download_holds_the_added_answer(app, monkeypatch):
             downloads[file_name or ""] = path_or_data
         return original(self, path_or_data, mimetype, coordinates, file_name, is_for_static_download)
 
+    deferred: dict[str, object] = {}
+    original_deferred = MediaFileManager.add_deferred
+
+    def capture_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        deferred[file_name or ""] = data_callable
+        return original_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
     monkeypatch.setattr(MediaFileManager, "add", capture)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture_deferred)
     ask(app, QUESTION)
     assert not app.download_button
     app.button(key="add-0").click().run()
     assert app.session_state["dossier"][0] is app.session_state["history"][0].answer
     assert any("1 réponse(s) ajoutée(s)" in m.value for m in app.sidebar.markdown)
     assert app.sidebar.download_button, "no download button once the dossier holds an answer"
+    assert [b.label for b in app.sidebar.download_button] == ["Markdown", "Word (.docx)", "PDF"]
     markdown = next(data for name, data in downloads.items() if name.endswith(".md"))
-    content = markdown.decode() if isinstance(markdown, bytes) else markdown
+    content = (markdown.decode() if isinstance(markdown, bytes) else markdown).replace("\\", "")
     quote = app.session_state["history"][0].answer.citations[0].quote
-    assert escape(quote) in content
+    assert " ".join(quote.split("\n\n")[0].split()) in content
+    # Word and PDF are built only when clicked: build them here as the click would.
+    docx = next(build for name, build in deferred.items() if name.endswith(".docx"))()
+    pdf = next(build for name, build in deferred.items() if name.endswith(".pdf"))()
+    assert docx[:2] == b"PK" and pdf[:5] == b"%PDF-"
 
 
 def test_extractive_answers_are_fast_once_loaded(engine):

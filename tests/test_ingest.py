@@ -22,6 +22,8 @@ from pypdf import PdfWriter
 from kb.config import ROOT, Settings
 from kb.index.store import BUILDING, current_manifest, ingest
 
+pytestmark = pytest.mark.slow  # every test here builds a real index
+
 SHARED_CACHE = ROOT / ".kb" / "cache"  # the warm cache conftest.make_settings uses
 KB = str(Path(sys.executable).parent / "kb")
 SMALL = ["official/rgpd-art-33.md", "official/csp-R1111-9.md", "official/cp-226-13.md", "fiches/fiche-csp-R1111-9.md"]
@@ -189,13 +191,6 @@ def test_strict_ingest_exits_non_zero_on_any_refused_file(env):
     assert again.returncode != 0 and "--strict" in again.stderr
 
 
-def test_search_without_an_index_says_to_run_ingest(env):
-    result = run_kb(env, "search", "hébergeur")
-    assert result.returncode != 0
-    assert "kb ingest" in result.stderr and "Traceback" not in result.stderr
-
-
-@pytest.mark.slow
 def test_kill_9_during_rebuild_keeps_the_previous_index_and_next_ingest_cleans_up(env, tmp_path):
     env["corpus"] = copy_corpus(tmp_path / "corpus-full", [f"official/{p.name}" for p in
                                                           sorted((ROOT / "corpus" / "official").glob("*.md"))])
@@ -242,3 +237,20 @@ def _wait_for_new_build(paths: dict, previous: str, proc: subprocess.Popen, time
             return fresh[0]
         time.sleep(0.1)
     raise AssertionError("the rebuild never started writing its build directory")
+
+
+def test_cleanup_spares_a_build_another_live_ingest_is_still_writing(env):
+    settings = settings_for(env)
+    current = ingest(settings).build_id
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # stands for a running ingest
+    try:
+        in_progress = settings.index_root / "builds" / "20990101-000000-enchantier"
+        in_progress.mkdir()
+        (in_progress / BUILDING).write_text(json.dumps({"pid": other.pid, "collection": "x", "chroma_url": ""}))
+        assert not ingest(settings).changed
+        assert in_progress.exists()  # its owner is alive: not debris
+    finally:
+        other.kill()
+        other.wait()
+    assert not ingest(settings).changed
+    assert builds(env) == [current]  # its owner is dead: cleaned

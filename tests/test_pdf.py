@@ -75,10 +75,11 @@ def add_to_corpus(corpus: Path, name: str = "contrat.pdf", **kwargs) -> Path:
     return pdf
 
 
-@pytest.fixture
-def contract(tmp_path):
-    add_to_corpus(tmp_path / "corpus")
-    return load_pdf(tmp_path / "corpus" / "contrat.pdf")
+@pytest.fixture(scope="module")
+def contract(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("pdf") / "corpus"
+    add_to_corpus(corpus)
+    return load_pdf(corpus / "contrat.pdf")
 
 
 def test_pdf_text_keeps_french_characters(contract):
