@@ -28,7 +28,8 @@ TITLE = "Responsabilité données de santé"
 STARTERS = (
     "Mon logiciel est en SaaS chez un hébergeur certifié HDS : qui est responsable en cas de fuite de données ?",
     "Mon éditeur de logiciel doit-il être certifié HDS ?",
-    "Que couvre l'activité 5 de la certification HDS, « administration et exploitation du système d'information » ?",
+    "Que couvre l'activité 5 de la certification HDS, « administration et exploitation du système "
+    "d'information » ?",
     "Dois-je notifier une violation de données à la CNIL dans les 72 heures ?",
     "Pourquoi deux médecins ont-ils été sanctionnés par la CNIL en 2020 ?",
     "Que dois-je exiger dans le contrat avec mon hébergeur de données de santé ?",
@@ -125,15 +126,15 @@ def md(text: str) -> str:
 
 
 def _inert(text: str) -> str:
-    body = escape(text).replace("$", "\\$")
-    if not body:
-        return " " if text else ""
-    return (" " if text[0].isspace() else "") + body + (" " if text[-1].isspace() else "")
+    return _keep_edges(text, escape(text).replace("$", "\\$"))
 
 
 def md_piece(text: str) -> str:
     """Like `md`, keeping one space at the edges so that adjacent pieces do not glue together."""
-    body = md(text)
+    return _keep_edges(text, md(text))
+
+
+def _keep_edges(text: str, body: str) -> str:
     if not body:
         return " " if text else ""
     return (" " if text[0].isspace() else "") + body + (" " if text[-1].isspace() else "")
@@ -183,9 +184,10 @@ def show_sidebar(settings: Settings, engine: Engine) -> tuple[str | None, list[s
     st.markdown(f"**{len(engine.store.documents)} documents** indexés, {manifest['chunks']} passages  \n"
                 f"Dernière indexation : {md(manifest['created_at'])}")
     rows = load_sources(settings, manifest["build_id"])
-    partial = sum(r["status"] == "partial" for r in rows)
-    facts = sum(r["status"] == "facts-only" for r in rows)
-    st.caption(f"⚠️ texte partiel : {partial} · ℹ️ fiche seulement (texte officiel non livré) : {facts}")
+    partial_texts = sum(r["status"] == "partial" for r in rows)
+    facts_only = sum(r["status"] == "facts-only" for r in rows)
+    st.caption(f"⚠️ texte partiel : {partial_texts} · "
+               f"ℹ️ fiche seulement (texte officiel non livré) : {facts_only}")
     with st.expander("Sources du corpus"):
         st.dataframe(
             [{"id": r["doc_id"], "statut": STATUS_MARKS.get(r["status"], "") + r["status_label"],
@@ -371,7 +373,8 @@ def main() -> None:
 
     st.title(TITLE)
     st.caption("Médecin libéral, éditeur de logiciel, hébergeur HDS : qui est responsable, qui doit faire quoi. "
-               "Réponses tirées des textes (RGPD, Code de la santé publique, Code pénal, CNIL), citations à l'appui.")
+               "Réponses tirées des textes (RGPD, Code de la santé publique, Code pénal, CNIL), "
+               "citations à l'appui.")
     prompt = st.chat_input("Votre question (sans données de patient)…")
     pending = st.session_state.pop("pending", None)
     question = prompt or pending

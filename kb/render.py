@@ -14,9 +14,20 @@ DISCLAIMER = ("Information juridique générale, pas un conseil juridique : seul
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
 
+_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?»]")
+
+
 def escape(text: str) -> str:
-    """Markdown-inert text: special characters backslash-escaped, line breaks folded."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Markdown-inert text: special characters backslash-escaped, line breaks folded; web addresses
+    become autolinks (`<https://…>`) so that they stay clickable and unmangled."""
+    text = " ".join(text.split())
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        out.append(_MD_SPECIAL.sub(r"\\\1", text[last:m.start()]))
+        out.append(f"<{m.group(0)}>")
+        last = m.end()
+    out.append(_MD_SPECIAL.sub(r"\\\1", text[last:]))
+    return "".join(out)
 
 
 def statement_md(s: Statement) -> str:

@@ -147,6 +147,15 @@ def markdown_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def test_first_start_builds_the_missing_index(tmp_path, kb_settings, monkeypatch):
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "fresh"))
+    monkeypatch.setenv("KB_CACHE", str(kb_settings.cache_dir))  # warm embeddings: seconds, not minutes
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception, at.exception
+    assert (tmp_path / "fresh" / "index" / "CURRENT").exists()
+    assert any("documents** indexés" in m.value for m in at.sidebar.markdown)
+
+
 def test_app_starts_with_suggested_questions_and_corpus_status(app):
     labels = [b.label for b in app.button]
     assert len([label for label in labels if "HDS" in label]) >= 3

@@ -46,9 +46,7 @@ PAGES = [
 
 def unicode_font() -> Path:
     """A TTF with œ, ’, € and ﬁ: the project's bundled font if there is one, else DejaVu Sans."""
-    candidates = sorted((ROOT / "kb" / "fonts").glob("*Sans*.ttf")) + [
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")]
-    for font in candidates:
+    for font in (ROOT / "kb" / "fonts" / "DejaVuSans.ttf", Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")):
         if font.exists():
             return font
     pytest.fail("Aucune police Unicode : installer fonts-dejavu-core (apt-get install -y fonts-dejavu-core)")
