@@ -18,7 +18,7 @@ from kb.index.store import Store
 from kb.legalrefs import fold, subject_actors
 from kb.privacy import redact
 from kb.retrieve import HybridRetriever, Retrieval
-from kb.scope import COVERAGE, SUGGESTIONS, is_in_domain, refusal_before_retrieval
+from kb.scope import COVERAGE, SUGGESTIONS, check_question, is_in_domain, refusal_before_retrieval
 from kb.text import sentence_spans, tokenize
 from kb.types import ACTORS, ActorRow, Answer, Chunk, Citation, Decision, Statement
 
@@ -61,9 +61,7 @@ class Engine:
 
     def answer(self, question: str, k: int | None = None, llm: str | None = None) -> Answer:
         started = time.perf_counter()
-        question = question.strip()
-        if not question:
-            raise KbError("Question vide : écrire une question.")
+        question = check_question(question)
         redacted = redact(question)
         answer = self._answer(redacted.text, k)
         if redacted.found:
@@ -97,6 +95,8 @@ class Engine:
         """Refuse when nothing is named and neither index finds the question's field (threshold in README)."""
         if found.references:
             return True
+        if self.settings.retrieval == "lexical":  # no similarity to read: the field's words must be there and match
+            return is_in_domain(question) and found.lexical_hits > 0
         return found.top_dense >= self.settings.min_evidence or (
             is_in_domain(question) and found.top_dense >= self.settings.min_evidence - 0.04)
 
@@ -247,7 +247,7 @@ class Engine:
             start = min(s for s, _ in used[cid].spans)
             end = max(e for _, e in used[cid].spans)
             quote = docs[chunk.doc_id].text[start:end]
-            citations.append(Citation(n, cid, chunk.doc_id, chunk.title, chunk.locator, quote, chunk.url,
+            citations.append(Citation(n, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.locator, quote, chunk.url,
                                       chunk.version, chunk.status, chunk.kind, start, end))
             number[cid] = n
         return citations, number

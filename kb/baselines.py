@@ -14,11 +14,12 @@ import numpy as np
 
 from kb.config import Settings
 from kb.errors import KbError
-from kb.evaluation import (EVAL_K, METRIC_LABELS, ConfigRun, CorpusFiles, EvalQuestion, Evaluation, Metrics, Outcome,
-                           aggregate, by_split, document_ranking, evaluate_engine, fmt, run)
+from kb.evaluation import (BROAD_ABOUT, EVAL_K, METRIC_LABELS, ConfigRun, CorpusFiles, EvalQuestion, Evaluation, Metrics, Outcome,
+                           QuestionResult, aggregate, by_split, document_ranking, evaluate_engine, fmt, run)
 from kb.types import Document
 
 NAIVE_CHUNK_SIZE, NAIVE_OVERLAP = 1000, 200
+EVIDENCE_MARGIN = 0.04  # in-domain questions may score this much under min_evidence (Engine._enough_evidence)
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def naive_rag_run(settings: Settings, items: Sequence[EvalQuestion], documents: 
 
 NOTES_BEGIN, NOTES_END = "<!-- notes: kept across regenerations -->", "<!-- /notes -->"
 _KINDS = ("responsabilite", "reference", "paraphrase", "english", "refus")
-_RETRIEVAL = ("recall_at_1", "recall_at_5", "recall_at_10", "mrr", "ndcg_at_10")
+_RETRIEVAL = ("recall_at_1", "recall_at_5", "recall_at_10", "recall_at_5_strict", "mrr", "ndcg_at_10")
 _ANSWER = ("refusal_accuracy", "citation_validity", "citation_precision", "actor_coverage", "answer_point_coverage")
 
 
@@ -163,7 +164,7 @@ def render_report(evaluation: Evaluation, settings: Settings, command: str, prev
         "## Conditions",
         "",
         f"- Machine : {machine()}.",
-        f"- Questions : `{evaluation.questions_file}`, split évalué « {evaluation.split} » "
+        f"- Questions : `{_shown(evaluation.questions_file)}`, split évalué « {evaluation.split} » "
         f"({', '.join(f'{s} : {m.questions}' for s, m in main.metrics.items())} questions).",
         f"- Corpus : {len(manifest['documents'])} documents, {manifest['chunks']} passages, empreinte "
         f"`{manifest['fingerprint']}`, modèle `{manifest['model_id']}`.",
@@ -172,7 +173,9 @@ def render_report(evaluation: Evaluation, settings: Settings, command: str, prev
         f"min_evidence={settings.min_evidence}, k={settings.k} (application) ; l'évaluation demande k={EVAL_K}.",
         "- Métriques au niveau document : un passage compte pour son document et, pour une fiche, pour chaque id "
         "de son `about`. recall@k = part des questions (non à refuser) dont au moins une source attendue figure "
-        "parmi les k premiers documents distincts. Latence = `Answer.timings['total']`, modèles déjà chargés.",
+        "parmi les k premiers documents distincts. recall@5 strict : pareil, sauf que les fiches transversales "
+        f"(`about` de plus de {BROAD_ABOUT} documents : fiche-responsabilite-*) ne comptent que pour elles-mêmes. "
+        "Latence = `Answer.timings['total']`, modèles déjà chargés.",
         "",
         f"## Configuration évaluée : {main.name}",
         "",
@@ -192,6 +195,14 @@ def render_report(evaluation: Evaluation, settings: Settings, command: str, prev
         "",
     ]
     return "\n".join(out)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it lies below it (the report is committed)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -214,7 +225,7 @@ def _main_table(evaluation: Evaluation) -> list[str]:
             cells.append(cell)
         rows.append([METRIC_LABELS[metric], *cells])
     lines = _table(["métrique", *splits], rows)
-    source = f"`{evaluation.thresholds_file}`" if evaluation.thresholds_file else "aucun fichier de seuils"
+    source = f"`{_shown(evaluation.thresholds_file)}`" if evaluation.thresholds_file else "aucun fichier de seuils"
     verdict = "tous respectés" if not evaluation.failed else f"{len(evaluation.failed)} non respecté(s)"
     return lines + ["", f"Seuils ({source}) : {verdict}."]
 
@@ -223,7 +234,7 @@ def _comparison(evaluation: Evaluation) -> list[str]:
     if len(evaluation.runs) == 1:
         return []
     out = ["## Comparaison des configurations", ""]
-    header = ["configuration", "R@1", "R@5", "R@10", "MRR", "nDCG@10", "refus exact.", "cit. valides",
+    header = ["configuration", "R@1", "R@5", "R@10", "R@5 strict", "MRR", "nDCG@10", "refus exact.", "cit. valides",
               "cit. précision", "acteurs", "points", "p50 (s)", "p95 (s)"]
     for split in evaluation.main.metrics:
         rows = []
@@ -283,6 +294,11 @@ def _choice(evaluation: Evaluation) -> str:
     else:
         text += (f"Attention : {best.name} la dépasse sur ce split ; à examiner avant de garder le défaut "
                  "(écart faible ou non, coût, comportement des refus). ")
+    top1 = max(others, key=lambda r: r.metrics[split].recall_at_1 or 0.0)
+    if (top1.metrics[split].recall_at_1 or 0.0) > (main.recall_at_1 or 0.0):
+        text += (f"{top1.name} place plus souvent la bonne source en tête (recall@1 = "
+                 f"{fmt(top1.metrics[split].recall_at_1)} contre {fmt(main.recall_at_1)}) mais en manque davantage "
+                 f"dans les cinq premières (recall@5 = {fmt(top1.metrics[split].recall_at_5)}). ")
     refusal = [r for r in [evaluation.main, *others] if r.full_engine and r.metrics[split].refusal_accuracy is not None]
     if refusal:
         text += "Exactitude des refus : " + ", ".join(
@@ -294,39 +310,45 @@ def _choice(evaluation: Evaluation) -> str:
 
 
 def _threshold_section(run: ConfigRun, settings: Settings) -> list[str]:
+    """The numbers behind min_evidence: top_dense of dev questions to answer vs to refuse, and what other
+    thresholds would have done (simulated with the rule of Engine._enough_evidence)."""
     from kb.scope import is_in_domain, refusal_before_retrieval
 
     dev = [r for r in run.results if r.split == "dev" and r.top_dense is not None]
     if not dev:
         return []
-    answerable = sorted(r.top_dense for r in dev if not r.must_refuse)
-    late_refusals = [r for r in dev if r.must_refuse and not refusal_before_retrieval(r.question)]
+    answerable = [r for r in dev if not r.must_refuse]
+    late = [r for r in dev if r.must_refuse and not refusal_before_retrieval(r.question)]
+    margin = EVIDENCE_MARGIN
+
+    def passes(r: QuestionResult, threshold: float) -> bool:
+        return bool(r.references) or r.top_dense >= threshold or (
+            is_in_domain(r.question) and r.top_dense >= threshold - margin)
+
     out = ["## Seuil de refus (dev)", "",
-           f"Refus après recherche quand aucune référence n'est nommée et que la meilleure similarité dense "
+           f"Après la recherche, refus quand aucune référence n'est nommée et que la meilleure similarité dense "
            f"(`Retrieval.top_dense`) est sous min_evidence = {settings.min_evidence} (sous "
-           f"{settings.min_evidence - 0.04:.2f} pour une question qui contient un mot du domaine).", "",
-           _distribution("questions à traiter", answerable),
-           _distribution("questions à refuser (toutes)", sorted(r.top_dense for r in dev if r.must_refuse)),
-           _distribution("à refuser, non arrêtées par les motifs de kb/scope.py",
-                         sorted(r.top_dense for r in late_refusals)), ""]
+           f"{settings.min_evidence - margin:.2f} si la question contient un mot du domaine). Les autres refus "
+           "viennent des motifs de `kb/scope.py`, avant la recherche.", "",
+           _distribution("questions à traiter", [r.top_dense for r in answerable]),
+           _distribution("questions à refuser (toutes)", [r.top_dense for r in dev if r.must_refuse]),
+           _distribution("à refuser, non arrêtées par les motifs de kb/scope.py", [r.top_dense for r in late]), ""]
     rows = []
-    for r in sorted(dev, key=lambda r: r.top_dense):
-        near = abs(r.top_dense - settings.min_evidence) <= 0.05
-        wrong = r.refused != r.must_refuse
-        if near or wrong:
-            rows.append([r.id, "refuser" if r.must_refuse else "répondre", f"{r.top_dense:.3f}",
-                         "oui" if is_in_domain(r.question) else "non", ", ".join(r.references) or "—",
-                         "refusée" if r.refused else "traitée", "✗" if wrong else "✓"])
-    if rows:
-        out += ["Questions proches du seuil (± 0,05) ou mal classées :", "",
-                *_table(["id", "attendu", "top_dense", "domaine", "références", "obtenu", ""], rows), ""]
+    for threshold in sorted({round(settings.min_evidence + d, 2) for d in (-0.04, -0.02, 0.0, 0.02, 0.04, 0.06)}):
+        wrongly = [r.id for r in answerable if not passes(r, threshold)]
+        caught = [r.id for r in late if not passes(r, threshold)]
+        rows.append([f"{threshold:.2f}" + (" (actuel)" if abs(threshold - settings.min_evidence) < 1e-9 else ""),
+                     f"{len(wrongly)} / {len(answerable)}" + (f" ({', '.join(wrongly[:6])}{'…' if len(wrongly) > 6 else ''})" if wrongly else ""),
+                     f"{len(caught)} / {len(late)}"])
+    out += ["Simulation sur dev (même règle, autre seuil) :", "",
+            *_table(["min_evidence", "à traiter mais refusées", "à refuser (hors motifs) refusées"], rows), ""]
     return out
 
 
 def _distribution(label: str, values: list[float]) -> str:
     if not values:
         return f"- {label} : aucune."
-    q = np.percentile(values, [0, 10, 50, 90, 100])
+    q = np.percentile(sorted(values), [0, 10, 50, 90, 100])
     return (f"- {label} ({len(values)}) : min {q[0]:.3f}, p10 {q[1]:.3f}, médiane {q[2]:.3f}, p90 {q[3]:.3f}, "
             f"max {q[4]:.3f}.")
 

@@ -99,6 +99,9 @@ def ask(
     k: Annotated[Optional[int], typer.Option("--k", help="Passages donnés à la réponse")] = None,
 ):
     """Poser une question : réponse citée, en français."""
+    from kb.scope import check_question
+
+    run(lambda: check_question(question))
     from kb.answer import Engine
     from kb.render import answer_markdown
 

@@ -23,6 +23,7 @@ from kb.legalrefs import fold
 from kb.types import ACTORS, Answer, Document, Hit
 
 EVAL_K = 10  # passages retrieved per question: recall@10 needs ten
+BROAD_ABOUT = 3  # a fiche about more documents than this is transversal (fiche-responsabilite-*)
 SPLITS = ("dev", "test")
 WARM_UP = "Qui est responsable en cas de fuite de données de santé ?"  # loads the models before timing
 _FIELDS = {"id", "question", "expected_sources", "actors", "must_refuse", "answer_points", "split", "tags"}
@@ -158,6 +159,7 @@ def known_document_ids(documents: dict[str, Document], corpus_dir: Path) -> set[
 class RankedDoc:
     doc_id: str
     counts_for: frozenset[str]  # its own id and, for a fiche, the ids in its `about`
+    strictly_for: frozenset[str] = frozenset()  # the same, except for transversal fiches: their own id only
 
 
 Ranking = list[RankedDoc]  # distinct retrieved documents, rank order
@@ -167,8 +169,9 @@ def document_ranking(doc_ids: Iterable[str], documents: dict[str, Document], k: 
     """The first k distinct documents of a ranked list of doc ids."""
     ranking: Ranking = []
     for doc_id in dict.fromkeys(doc_ids):
-        doc = documents.get(doc_id)
-        ranking.append(RankedDoc(doc_id, frozenset({doc_id, *(doc.about if doc else ())})))
+        about = documents[doc_id].about if doc_id in documents else ()
+        ranking.append(RankedDoc(doc_id, frozenset({doc_id, *about}),
+                                 frozenset({doc_id, *(about if len(about) <= BROAD_ABOUT else ())})))
         if len(ranking) >= k:
             break
     return ranking
@@ -182,6 +185,13 @@ def recall_at(ranking: Ranking, expected: Iterable[str], k: int) -> float:
     """1.0 when any expected document is among the first k distinct documents (the file's definition)."""
     wanted = set(expected)
     return 1.0 if any(d.counts_for & wanted for d in ranking[:k]) else 0.0
+
+
+def strict_recall_at(ranking: Ranking, expected: Iterable[str], k: int) -> float:
+    """recall@k where a transversal fiche (about more than BROAD_ABOUT texts) counts only for itself: those
+    fiches summarise a dozen texts each and would otherwise hit almost any question."""
+    wanted = set(expected)
+    return 1.0 if any(d.strictly_for & wanted for d in ranking[:k]) else 0.0
 
 
 def reciprocal_rank(ranking: Ranking, expected: Iterable[str]) -> float:
@@ -282,6 +292,7 @@ class QuestionResult:
     recall_at_1: float
     recall_at_5: float
     recall_at_10: float
+    recall_at_5_strict: float
     reciprocal_rank: float
     ndcg_at_10: float
     seconds: float
@@ -307,7 +318,8 @@ def score(item: EvalQuestion, outcome: Outcome, documents: dict[str, Document], 
         retrieved_documents=[d.doc_id for d in ranking],
         first_hit_rank=round(1 / rr) if rr else None,
         recall_at_1=recall_at(ranking, item.expected_sources, 1), recall_at_5=recall_at(ranking, item.expected_sources, 5),
-        recall_at_10=recall_at(ranking, item.expected_sources, 10), reciprocal_rank=rr,
+        recall_at_10=recall_at(ranking, item.expected_sources, 10),
+        recall_at_5_strict=strict_recall_at(ranking, item.expected_sources, 5), reciprocal_rank=rr,
         ndcg_at_10=ndcg_at(ranking, item.expected_sources, 10), seconds=outcome.seconds, top_dense=outcome.top_dense,
         references=list(outcome.references),
     )
@@ -366,6 +378,7 @@ class Metrics:
     recall_at_1: float | None = None
     recall_at_5: float | None = None
     recall_at_10: float | None = None
+    recall_at_5_strict: float | None = None
     mrr: float | None = None
     ndcg_at_10: float | None = None
     citation_validity: float | None = None
@@ -387,7 +400,8 @@ class Metrics:
 
 
 METRIC_LABELS = {
-    "recall_at_1": "recall@1", "recall_at_5": "recall@5", "recall_at_10": "recall@10", "mrr": "MRR",
+    "recall_at_1": "recall@1", "recall_at_5": "recall@5", "recall_at_10": "recall@10",
+    "recall_at_5_strict": "recall@5 strict", "mrr": "MRR",
     "ndcg_at_10": "nDCG@10", "citation_validity": "citations valides", "citation_precision": "précision des citations",
     "actor_coverage": "acteurs couverts", "refusal_precision": "refus : précision", "refusal_recall": "refus : rappel",
     "refusal_accuracy": "refus : exactitude", "answer_point_coverage": "points de réponse",
@@ -411,6 +425,7 @@ def aggregate(results: Sequence[QuestionResult]) -> Metrics:
         m.recall_at_1 = _mean(r.recall_at_1 for r in retrieval)
         m.recall_at_5 = _mean(r.recall_at_5 for r in retrieval)
         m.recall_at_10 = _mean(r.recall_at_10 for r in retrieval)
+        m.recall_at_5_strict = _mean(r.recall_at_5_strict for r in retrieval)
         m.mrr = _mean(r.reciprocal_rank for r in retrieval)
         m.ndcg_at_10 = _mean(r.ndcg_at_10 for r in retrieval)
     seconds = [r.seconds for r in results]
@@ -612,9 +627,9 @@ def summary(evaluation: Evaluation) -> str:
             cells.append(f"{fmt(getattr(main.metrics[s], metric), metric) + mark:>16}")
         lines.append(f"{METRIC_LABELS[metric]:<{width}}" + "".join(cells))
     if len(evaluation.runs) > 1:
-        columns = ("recall_at_1", "recall_at_5", "recall_at_10", "mrr", "ndcg_at_10", "refusal_accuracy",
-                   "latency_p50", "latency_p95")
-        heads = ("R@1", "R@5", "R@10", "MRR", "nDCG", "refus", "p50", "p95")
+        columns = ("recall_at_1", "recall_at_5", "recall_at_10", "recall_at_5_strict", "mrr", "ndcg_at_10",
+                   "refusal_accuracy", "latency_p50", "latency_p95")
+        heads = ("R@1", "R@5", "R@10", "R@5s", "MRR", "nDCG", "refus", "p50", "p95")
         for s in splits:
             lines += ["", f"baselines — {s}", f"{'configuration':<16}" + "".join(f"{h:>8}" for h in heads)]
             for r in evaluation.runs:

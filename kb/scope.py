@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from kb.errors import KbError
 from kb.legalrefs import find_references, fold
 
 # Words of the corpus' field: a question with one of them is about health-data liability.
@@ -51,6 +52,14 @@ SUGGESTIONS = (
     "Mon éditeur de logiciel doit-il être certifié HDS ?",
     "Dans quel délai dois-je notifier une violation de données à la CNIL ?",
 )
+
+
+def check_question(question: str) -> str:
+    """The question stripped; a clear error when there is none."""
+    question = question.strip()
+    if not question:
+        raise KbError("Question vide : écrire une question.")
+    return question
 
 
 def refusal_before_retrieval(question: str) -> str | None:

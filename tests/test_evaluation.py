@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from kb.evaluation import (CorpusFiles, Metrics, QuestionResult, QuestionsError, ThresholdsError, aggregate,
                            check_thresholds,
                            document_ranking, evaluate, load_questions, load_thresholds, ndcg_at, normalize,
-                           recall_at, reciprocal_rank)
+                           recall_at, reciprocal_rank, strict_recall_at)
 from kb.types import Document
 
 
@@ -22,7 +22,8 @@ def doc(doc_id: str, about: tuple[str, ...] = ()) -> Document:
                     path=Path(f"{doc_id}.md"), url="", version="", about=about)
 
 
-DOCS = {d.doc_id: d for d in (doc("a"), doc("b"), doc("c"), doc("d"), doc("fiche-x", ("x", "y")))}
+DOCS = {d.doc_id: d for d in (doc("a"), doc("b"), doc("c"), doc("d"), doc("fiche-x", ("x", "y")),
+                               doc("fiche-all", ("a", "b", "c", "d", "x")))}
 
 
 # -- metrics, by hand ------------------------------------------------------------------------------------
@@ -62,10 +63,17 @@ def test_a_fiche_counts_for_the_documents_it_is_about_but_only_once():
     assert ndcg_at(ranking, ["x", "y"]) == pytest.approx((1 / math.log2(3)) / (1 + 1 / math.log2(3)))
 
 
+def test_strict_recall_counts_a_transversal_fiche_only_for_itself():
+    ranking = document_ranking(["fiche-all", "fiche-x"], DOCS)  # fiche-all is about five documents
+    assert recall_at(ranking, ["c"], 1) == 1.0
+    assert strict_recall_at(ranking, ["c"], 5) == 0.0
+    assert strict_recall_at(ranking, ["y"], 5) == 1.0  # a fiche about two documents still counts for them
+
+
 def result(id: str, must_refuse: bool, refused: bool, **kw) -> QuestionResult:
     base = dict(id=id, question=id, split="dev", tags=[], must_refuse=must_refuse, expected_sources=[] if must_refuse else ["a"],
                 retrieved_documents=[], first_hit_rank=None, recall_at_1=0.0, recall_at_5=0.0, recall_at_10=0.0,
-                reciprocal_rank=0.0, ndcg_at_10=0.0, seconds=1.0, refused=refused)
+                recall_at_5_strict=0.0, reciprocal_rank=0.0, ndcg_at_10=0.0, seconds=1.0, refused=refused)
     return QuestionResult(**{**base, **kw})
 
 
