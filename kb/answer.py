@@ -29,6 +29,8 @@ _SANCTION_QUERY = "amende emprisonnement puni sanction"
 _SOURCE_BRACKET = re.compile(r"\s*\[[^\[\]]*\]\s*$")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|sanction\w*|amende|risque\w*|payer|condamn\w*|"
                         r"obligations?|doi[st]|devoirs?|fuite|violation|piratage|breach|who)\b")
+_EXPOSURE = re.compile(r"\b(?:responsab\w*|liab\w*|sanction\w*|amendes?|fine[sd]?|risque\w*|risk\w*|puni\w*|penal\w*|"
+                       r"condamn\w*|payer|paie|sous|infraction\w*|prison|emprisonnement)\b")
 _SANCTION = re.compile(r"\b(?:amendes?|emprisonnement|puni|sanctions?|peines?)\b")
 _RESPONSIBILITY = re.compile(r"\b(?:responsabilites?|(?:tenue?s?|pleinement|est|sont|demeure|reste) (?:pour )?responsables?"
                              r"|reparation|dommages?|exoner\w*|imputable|prejudice subi)\b")
@@ -192,7 +194,10 @@ class Engine:
         Official passages first; fiche statements only where no official sentence fills the cell;
         a sentence already shown for another actor only when nothing else fits."""
         pool: list[tuple[float, Chunk]] = [(1.0 / (r + 1), h.chunk) for r, h in enumerate(found.hits)]
-        for query, n in ((f"{question} {_ROLE_QUERY[actor]}", 12), (f"{_ROLE_QUERY[actor]} {_SANCTION_QUERY}", 6)):
+        queries = [(f"{question} {_ROLE_QUERY[actor]}", 12)]
+        if _EXPOSURE.search(fold(question)):  # what each actor risks, only when the question asks it
+            queries.append((f"{_ROLE_QUERY[actor]} {_SANCTION_QUERY}", 6))
+        for query, n in queries:
             scores = self.store.lexical.scores(query)
             official = [i for i in np.argsort(-scores)[:60] if self.store.chunks[i].kind == "official"]
             pool.extend((0.2 / (r + 1), self.store.chunks[i]) for r, i in enumerate(official[:n]))
@@ -244,8 +249,11 @@ class Engine:
         citations, number = [], {}
         for n, cid in enumerate(ranked, start=1):
             chunk = used[cid].chunk
-            start = min(s for s, _ in used[cid].spans)
-            end = max(e for _, e in used[cid].spans)
+            if chunk.kind == "official":  # the whole passage: a lawyer reads the sentence in its paragraph
+                start, end = chunk.start, chunk.end
+            else:
+                start = min(s for s, _ in used[cid].spans)
+                end = max(e for _, e in used[cid].spans)
             quote = docs[chunk.doc_id].text[start:end]
             citations.append(Citation(n, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.locator, quote, chunk.url,
                                       chunk.version, chunk.status, chunk.kind, start, end))

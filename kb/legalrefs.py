@@ -94,9 +94,14 @@ _ROLE_WORDS = {
     "hebergeur": r"hebergeurs?|heberge[rz]?|hebergement|hds|cloud|datacenter|sous-traitants?|sauvegarde des donnees",
 }
 _QUESTION_WORDS = {
-    "medecin": r"\b(?:moi|je|j'|mon cabinet|medecins?|praticiens?|docteur|cabinet|doctor|physician|responsables? du traitement)\b",
-    "editeur": r"\b(?:editeurs?|logiciels?|saas|vendor|software|prestataires?|sous-traitants?|fournisseurs?|informaticien|editor)\b",
-    "hebergeur": r"\b(?:hebergeurs?|hebergement|hds|cloud|host(?:ing)?|serveurs?|datacenter|sauvegardes?|backup|infogereur)\b",
+    # The doctor asks in the first person: « je », « moi », « me », « mes patients », « ma prescription ».
+    "medecin": r"\b(?:moi|je|j'|me|m'|my|mes patient(?:e)?s|mon patient|ma patiente|mes consultations|"
+               r"ma prescription|mon cabinet|medecins?|praticiens?|docteur|cabinet|doctor|physician|"
+               r"responsables? (?:du|de) traitement|controller)\b",
+    "editeur": r"\b(?:editeurs?|logiciels?|saas|vendor|vendeur|software|publisher|supplier|programme|prestataires?|"
+               r"sous-traitants?|processor|fournisseurs?|informaticien|editor)\b",
+    "hebergeur": r"\b(?:hebergeurs?|hebergement|hds|cloud|host(?:s|ing|ed)?|serveurs?|servers?|datacenter|"
+                 r"sauvegardes?|backup|infogereur)\b",
 }
 _ROLE_RE = {a: re.compile(rf"\b(?:{p})\b") for a, p in _ROLE_WORDS.items()}
 _QUESTION_RE = {a: re.compile(p) for a, p in _QUESTION_WORDS.items()}

@@ -8,15 +8,19 @@ import re
 from kb.errors import KbError
 from kb.legalrefs import find_references, fold
 
-# Words of the corpus' field: a question with one of them is about health-data liability.
-_DOMAIN = re.compile(
-    r"\b(?:donnees?|data|rgpd|gdpr|cnil|heberg\w*|hds|host\w*|editeurs?|logiciels?|saas|software|vendor|"
-    r"sous-trait\w*|processor|controller|responsab\w*|liab\w*|violations?|breach\w*|fuites?|leak\w*|"
-    r"secur\w*|secret|confidential\w*|certifi\w*|contrats?|contract|sanction\w*|amendes?|fine[ds]?|"
-    r"notif\w*|chiffr\w*|encrypt\w*|pirat\w*|cyber\w*|ransomware|rancongiciel|dossiers? (?:medica|patient)\w*|"
-    r"aipd|dpo|delegue|consentement|secret medical|equipe de soins|sauvegardes?|backup|serveurs?|cloud|"
-    r"prestataires?|informaticien|referentiel|deliberation|code penal|sante publique|piratage|acces|"
-    r"conservation|archivage|transfert|pseudonym\w*|anonym\w*|cabinet|dmp|messagerie)\b"
+# Words of the corpus' field. Strong ones are about health data and its liability wherever they appear;
+# context words (logiciel, cabinet, serveur…) belong to the practice's everyday life too, so they put a
+# question in the field but do not rescue an explicit off-topic request (« logiciel de comptabilité… impôts »).
+_STRONG = re.compile(
+    r"\b(?:donnees?|data|rgpd|gdpr|cnil|heberg\w*|hds|host\w*|editeurs?|saas|vendor|"
+    r"sous-trait\w*|processor|controller|responsab\w*|liab\w*|violations?|breach\w*|fuites?|fuit\w*|leak\w*|"
+    r"secur\w*|secret|confidential\w*|certifi\w*|notif\w*|chiffr\w*|encrypt\w*|pirat\w*|cyber\w*|"
+    r"ransomware|rancongiciel|dossiers? (?:medica|patient)\w*|aipd|dpo|delegue|consentement|equipe de soins|"
+    r"referentiel|deliberation|code penal|sante publique|pseudonym\w*|anonym\w*|dmp)\b"
+)
+_CONTEXT = re.compile(
+    r"\b(?:logiciels?|software|contrats?|contract|sanction\w*|amendes?|fine[ds]?|sauvegardes?|backup|serveurs?|"
+    r"cloud|prestataires?|informaticien|acces|conservation|archivage|transfert|cabinet|messagerie)\b"
 )
 _INJECTION = re.compile(
     r"\b(?:ignore[rsz]?|oublie[rsz]?|disregard|forget)\b.{0,40}\b(?:instructions?|regles?|consignes?|rules|"
@@ -68,7 +72,8 @@ def refusal_before_retrieval(question: str) -> str | None:
     if _INJECTION.search(folded):
         return "la question demande d'ignorer les règles de l'assistant"
     domain = _in_domain(folded, question)
-    if "recommandation" in (label := _off_topic(folded) or "") or (label and not domain):
+    strong = bool(_STRONG.search(folded) or find_references(question))
+    if "recommandation" in (label := _off_topic(folded) or "") or (label and not strong):
         return f"il s'agit d'{label}"
     if not domain and (_SMALL_TALK.search(folded) or len(folded.split()) <= 3):
         return "la question ne porte pas sur la responsabilité en matière de données de santé"
@@ -85,4 +90,4 @@ def is_in_domain(question: str) -> bool:
 
 def _in_domain(folded: str, question: str) -> bool:
     """A domain word, or a reference to a text of the corpus (« ordonnance », « R1111-9 » alone say little)."""
-    return bool(_DOMAIN.search(folded) or find_references(question))
+    return bool(_STRONG.search(folded) or _CONTEXT.search(folded) or find_references(question))

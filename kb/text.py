@@ -11,6 +11,9 @@ from stop_words import get_stop_words
 
 from kb.legalrefs import fold, replace_references
 
+# Bump when tokenize() or kb/legalrefs.py changes what a text becomes: the index records it and rebuilds.
+TOKENIZER_VERSION = "2"
+
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 _REF_TOKEN = re.compile(r"^(?:rgpd_art_\d+|csp_[lrd]\d{4}_\d+(?:_\d+)*|cp_\d{3}_\d+|cnil_san_\d{4}_\d{3}|"
                         r"cnil_referentiel_cabinets_2020_081|ce_2022_07_22_449694)$")

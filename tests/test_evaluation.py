@@ -254,6 +254,7 @@ def test_kb_eval_exits_non_zero_when_a_threshold_is_not_met(kb_settings, tiny_qu
     assert passed.exit_code == 0, passed.output
 
 
+@pytest.mark.slow
 def test_kb_eval_names_the_item_of_a_bad_questions_file(kb_settings, tmp_path):
     from kb.cli import app
 

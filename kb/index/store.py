@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kb.chunking import CHUNKER_VERSION, chunk_document
+from kb.text import TOKENIZER_VERSION
 from kb.config import Settings
 from kb.corpus import Corpus, fingerprint, load_corpus
 from kb.errors import CorpusError, IndexMissingError, KbError
@@ -45,6 +46,7 @@ def _expected(settings: Settings, model_id: str) -> dict:
         "fingerprint": fingerprint(settings.corpus_dir),
         "model_id": model_id,
         "chunker_version": CHUNKER_VERSION,
+        "tokenizer_version": TOKENIZER_VERSION,
         "chroma_url": settings.chroma_url or "",
     }
 
