@@ -105,7 +105,7 @@ class Engine:
     # -- composition -------------------------------------------------------------------------------
 
     def _compose(self, question: str, found: Retrieval) -> Answer:
-        q_tokens = set(tokenize(question, bare_articles_are_gdpr=True))
+        q_tokens = set(tokenize(question, bare_articles_are_gdpr=True, query=True))
         used: dict[str, _Used] = {}
         brief_spans = self._brief(found, q_tokens)
         table_actors = list(found.actors)

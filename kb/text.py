@@ -12,7 +12,7 @@ from stop_words import get_stop_words
 from kb.legalrefs import fold, replace_references
 
 # Bump when tokenize() or kb/legalrefs.py changes what a text becomes: the index records it and rebuilds.
-TOKENIZER_VERSION = "2"
+TOKENIZER_VERSION = "4"
 
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 _REF_TOKEN = re.compile(r"^(?:rgpd_art_\d+|csp_[lrd]\d{4}_\d+(?:_\d+)*|cp_\d{3}_\d+|cnil_san_\d{4}_\d{3}|"
@@ -36,6 +36,8 @@ _DOCTOR_WORDS = {
     "piraté": "violation", "cyberattaque": "violation", "rançongiciel": "violation", "hacké": "violation",
     "prestataire": "sous-traitant", "presta": "sous-traitant", "amendes": "amende", "prévenir": "notifier",
     "chiffrer": "chiffrement", "chiffrées": "chiffrement", "cloud": "hébergement",
+    "intrusion": "violation", "attaque": "violation", "hacker": "violation", "vol": "violation",
+    "cnil": "autorité contrôle",
 }
 
 
@@ -52,8 +54,9 @@ def _stop_words() -> frozenset[str]:
     return frozenset(fold(w) for w in words) | {"l'", "d'", "qu'", "n'", "s'", "c'", "j'"}
 
 
-def tokenize(text: str, bare_articles_are_gdpr: bool = False) -> list[str]:
-    """Lexical tokens: references → one token each; other words lower-cased, stemmed, accents folded."""
+def tokenize(text: str, bare_articles_are_gdpr: bool = False, query: bool = False) -> list[str]:
+    """Lexical tokens: references → one token each; other words lower-cased, stemmed, accents folded.
+    A `query` also gets the text's own terms for the doctor's words (« fuite » → « violation »)."""
     text = replace_references(text, bare_articles_are_gdpr)
     stops = _stop_words()
     words: list[str] = []
@@ -66,7 +69,7 @@ def tokenize(text: str, bare_articles_are_gdpr: bool = False) -> list[str]:
         if raw in _ENGLISH:
             words.extend(_ENGLISH[raw].split())
             continue
-        if raw in _DOCTOR_WORDS:  # keep the word, add the text's own term
+        if query and raw in _DOCTOR_WORDS:  # keep the word, add the text's own term
             words.extend(_DOCTOR_WORDS[raw].split())
         if len(raw) < 2 or fold(raw) in stops:
             continue

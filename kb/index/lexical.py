@@ -37,7 +37,7 @@ class LexicalIndex:
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 score of every chunk (in index order) for the question."""
-        tokens = tokenize(question, bare_articles_are_gdpr=True)
+        tokens = tokenize(question, bare_articles_are_gdpr=True, query=True)
         if not tokens:
             return np.zeros(self.retriever.scores["num_docs"], dtype=np.float32)
         return self.retriever.get_scores(tokens)
