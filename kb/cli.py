@@ -192,7 +192,7 @@ def evaluate(
     if json_out:
         json_out.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     if report:
-        from kb.baselines import write_report
+        from kb.evaluation import write_report
 
         write_report(result, s, report, "kb " + " ".join(sys.argv[1:]))
     if result.failed:

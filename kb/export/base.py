@@ -1,0 +1,273 @@
+"""What every dossier format shares: the cover's metadata, the `Exporter` template method that fixes the
+dossier's order, and the wording helpers, so that the three formats cannot drift apart in content."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+from kb import __version__
+from kb.errors import ExportError
+from kb.privacy import redact
+from kb.render import DISCLAIMER, decision_line, status_label
+from kb.types import Answer, Citation, Document, Statement
+
+DEFAULT_TITLE = "Dossier de conformité — responsabilité des données de santé"
+UNKNOWN = "non précisée"
+MATRIX_HEADINGS = ("Acteur", "Obligations", "Responsabilité", "Sanctions encourues")
+REFUSAL_HEADING = "Hors champ : question hors du champ du corpus"
+ANNEX_HEADING = "Annexe : documents cités"
+DISCLAIMER_HEADING = "Avertissement"
+_ANNEX_STATUS = {"partial": "texte partiel dans le corpus", "fiche": "fiche de synthèse (non officielle)"}
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invalid in XML, unprintable in PDF
+
+
+@dataclass
+class DossierMeta:
+    """What the cover says: who made the dossier, when, and from which corpus index."""
+
+    title: str = DEFAULT_TITLE
+    organisation: str = ""
+    author: str = ""
+    created: datetime = field(default_factory=datetime.now)
+    corpus_fingerprint: str = ""
+    index_date: str = ""
+
+    @classmethod
+    def from_manifest(cls, manifest: Mapping, **kwargs) -> "DossierMeta":
+        """Meta for answers given by the index whose manifest this is (`engine.store.manifest`)."""
+        return cls(corpus_fingerprint=str(manifest.get("fingerprint", "")),
+                   index_date=str(manifest.get("created_at", "")), **kwargs)
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """One line of the annex: a document cited at least once in the dossier."""
+
+    doc_id: str
+    title: str
+    url: str
+    version: str
+    status: str
+    license: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One question of the dossier; the question is redacted again, whatever its origin."""
+
+    number: int
+    question: str
+    answer: Answer
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.question}"
+
+
+# --------------------------------------------------------------------------------------------- wording
+
+def french_datetime(dt: datetime) -> str:
+    """A date as a French reader writes it (1er mars 2026 à 09:05): the dossier is a French document."""
+    day = "1er" if dt.day == 1 else str(dt.day)
+    return f"{day} {_MONTHS[dt.month - 1]} {dt.year} à {dt:%H:%M}"
+
+
+def french_date_text(value: str) -> str:
+    """An index date as the manifest writes it (2026-11-22 07:32:00), in French words when parseable."""
+    try:
+        return french_datetime(datetime.fromisoformat(value))
+    except ValueError:
+        return value or UNKNOWN
+
+
+def cited_documents(answers: Iterable[Answer], documents: Mapping[str, Document] | None = None) -> list[CitedDocument]:
+    """Every cited document once, in order of first citation; the licence comes from the index when known."""
+    seen: dict[str, CitedDocument] = {}
+    for answer in answers:
+        for c in answer.citations:
+            if c.doc_id in seen:
+                continue
+            doc = (documents or {}).get(c.doc_id)
+            seen[c.doc_id] = CitedDocument(c.doc_id, c.title, c.url, c.version, c.status,
+                                           doc.license if doc is not None else "")
+    return list(seen.values())
+
+
+def cover_facts(meta: DossierMeta) -> list[tuple[str, str]]:
+    """The cover's label/value lines, shared by every format."""
+    facts = [("Date", french_datetime(meta.created))]
+    if meta.organisation:
+        facts.append(("Organisation", meta.organisation))
+    if meta.author:
+        facts.append(("Auteur", meta.author))
+    facts += [
+        ("Empreinte du corpus", meta.corpus_fingerprint or UNKNOWN),
+        ("Index construit le", french_date_text(meta.index_date) if meta.index_date else UNKNOWN),
+        ("Version de l'application", f"kb {__version__}"),
+    ]
+    return facts
+
+
+def running_title(meta: DossierMeta) -> str:
+    """The page header of the paged formats: the title, and whose dossier it is."""
+    return clean(meta.title + (f" — {meta.organisation}" if meta.organisation else ""))
+
+
+def toc_entries(sections: list[Section]) -> list[str]:
+    """Every top-level heading, in order: the paged formats list them all in their table of contents."""
+    return [s.heading for s in sections] + [ANNEX_HEADING, DISCLAIMER_HEADING]
+
+
+def citation_heading(c: Citation) -> str:
+    label = status_label(c)
+    return f"[{c.n}] {c.locator}" + (f" — {label}" if label else "")
+
+
+def citation_source(c: Citation) -> str:
+    return f"Source : {c.url} — version : {c.version or UNKNOWN}"
+
+
+def statements_text(items: list[Statement]) -> list[str]:
+    return [f"{s.text} [{s.n}]" for s in items]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs of a passage (articles keep their a), b), c) points apart)."""
+    return [p.strip() for p in re.split(r"\n\s*\n", clean(text)) if p.strip()]
+
+
+def clean(text: str) -> str:
+    """Control characters removed: Word refuses them in XML and the PDF font has no glyph for them."""
+    return _CONTROL.sub("", text)
+
+
+# --------------------------------------------------------------------------------------------- template
+
+class Exporter(ABC):
+    """Template method: `build()` fixes the dossier's order; a subclass writes each part in its format."""
+
+    fmt: ClassVar[str]
+    extension: ClassVar[str]
+    media_type: ClassVar[str]
+
+    def build(self, answers: Iterable[Answer], meta: DossierMeta | None = None,
+              documents: Mapping[str, Document] | None = None) -> bytes:
+        answers = list(answers)
+        if not answers:
+            raise ExportError("Aucune réponse à exporter : donner au moins une question "
+                              "(fichier de questions vide ?).")
+        meta = meta or DossierMeta()
+        sections = [Section(i, redact(a.question).text, a) for i, a in enumerate(answers, start=1)]
+        cited = cited_documents(answers, documents)
+        self.start(meta, sections)
+        self.cover(meta, cited)
+        self.toc(sections)
+        for section in sections:
+            self.question(section)
+        self.annex(cited)
+        self.disclaimer()
+        return self.finish()
+
+    def question(self, section: Section) -> None:
+        """One question: notices, refusal or answer (brief, matrix, passages, decisions)."""
+        a = section.answer
+        self.question_heading(section)
+        for notice in a.notices:
+            self.notice(notice)
+        if a.refused:
+            self.refusal(a)
+            return
+        if a.llm_text:
+            self.subheading(f"Réponse rédigée par le modèle ({a.mode}), citations vérifiées")
+            self.text(a.llm_text)
+        if a.brief:
+            self.subheading("En bref")
+            self.bullets(statements_text(a.brief))
+        if a.actors:
+            self.subheading("Qui est responsable ?")
+            self.matrix(a)
+        if a.citations:
+            self.subheading("Textes cités")
+            for c in a.citations:
+                self.citation(c)
+        if a.decisions:
+            self.subheading("Décisions de la CNIL et du juge")
+            self.bullets([f"{decision_line(d)} ({d.url})" if d.url else decision_line(d) for d in a.decisions])
+
+    def refusal(self, a: Answer) -> None:
+        self.subheading(REFUSAL_HEADING)
+        self.text(f"Le corpus ne permet pas de répondre : {a.refusal_reason}")
+        if a.suggestions:
+            self.text("Questions couvertes, par exemple :")
+            self.bullets(a.suggestions)
+
+    def annex(self, cited: list[CitedDocument]) -> None:
+        self.part_heading(ANNEX_HEADING)
+        if not cited:
+            self.text("Aucun document cité.")
+        for d in cited:
+            lines = [f"Adresse : {d.url}", f"Version : {d.version or UNKNOWN}",
+                     f"Statut : {_ANNEX_STATUS.get(d.status, 'texte complet')}"]
+            if d.license:
+                lines.append(f"Licence : {d.license}")
+            self.document_entry(d.title, lines)
+
+    def disclaimer(self) -> None:
+        self.part_heading(DISCLAIMER_HEADING)
+        self.text(DISCLAIMER)
+
+    # Hooks: each format writes every part in its own way; abstract, so a format that forgets one fails
+    # when it is created, not halfway through a dossier.
+    @abstractmethod
+    def start(self, meta: DossierMeta, sections: list[Section]) -> None:
+        """Open an empty document (its properties, page header and footer)."""
+
+    @abstractmethod
+    def cover(self, meta: DossierMeta, cited: list[CitedDocument]) -> None:
+        """The title, `cover_facts` and the version of every cited text."""
+
+    @abstractmethod
+    def toc(self, sections: list[Section]) -> None: ...
+
+    @abstractmethod
+    def question_heading(self, section: Section) -> None: ...
+
+    @abstractmethod
+    def part_heading(self, title: str) -> None:
+        """A top-level heading other than a question's (annex, disclaimer)."""
+
+    @abstractmethod
+    def subheading(self, title: str) -> None: ...
+
+    @abstractmethod
+    def notice(self, text: str) -> None:
+        """A warning attached to an answer (partial text, superseded version...)."""
+
+    @abstractmethod
+    def text(self, text: str) -> None:
+        """Prose, one paragraph per blank-line separated block (see `paragraphs`)."""
+
+    @abstractmethod
+    def bullets(self, items: list[str]) -> None: ...
+
+    @abstractmethod
+    def matrix(self, answer: Answer) -> None:
+        """The actor × (obligations, responsibility, sanctions) table, headed by MATRIX_HEADINGS."""
+
+    @abstractmethod
+    def citation(self, c: Citation) -> None:
+        """One cited passage in full and verbatim, with its locator, status and source."""
+
+    @abstractmethod
+    def document_entry(self, title: str, lines: list[str]) -> None: ...
+
+    @abstractmethod
+    def finish(self) -> bytes:
+        """The finished file's bytes."""
