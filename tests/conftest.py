@@ -29,3 +29,33 @@ def engine(kb_settings):
     from kb.answer import Engine
 
     return Engine(kb_settings)
+
+
+@pytest.fixture(scope="module")
+def cli(kb_settings):
+    """Invoke `kb …` in-process against the session index (the env is what Settings() reads)."""
+    from typer.testing import CliRunner
+
+    from kb.cli import app
+
+    runner = CliRunner()
+    env = {"KB_DATA_DIR": str(kb_settings.data_dir), "KB_CACHE": str(kb_settings.cache_dir),
+           "KB_CORPUS_DIR": str(kb_settings.corpus_dir), "KB_CHROMA_URL": None, "KB_LLM": None,
+           "KB_RETRIEVAL": None, "KB_EMBEDDER": None}
+
+    def invoke(*args):
+        return runner.invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def stop_process(process) -> None:
+    """Stop a server started by a test: politely, then for good."""
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import stop_process
+
 from kb.config import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -67,12 +69,7 @@ def server(kb_settings, tmp_path_factory):
         _wait_until_serving(url, process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")

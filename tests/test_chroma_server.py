@@ -18,6 +18,8 @@ from pathlib import Path
 
 import chromadb
 import pytest
+
+from conftest import stop_process
 from chromadb.config import Settings as ChromaSettings
 
 from kb.config import ROOT, Settings
@@ -65,12 +67,7 @@ def chroma_server(tmp_path_factory):
             time.sleep(0.2)
         yield {"url": url, "port": port, "path": data}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
         log.close()
 
 

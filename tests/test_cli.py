@@ -11,9 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from kb.cli import app
 from kb.config import ROOT
 from kb.corpus import load_corpus, load_manifest
 
@@ -21,20 +19,6 @@ pytestmark = pytest.mark.slow
 
 KB = str(Path(sys.executable).parent / "kb")
 CORPUS_TEXTS = {p: p.read_text(encoding="utf-8") for p in (ROOT / "corpus").rglob("*.md")}
-
-
-@pytest.fixture(scope="module")
-def cli(kb_settings):
-    """Invoke `kb …` in-process against the session index (the env is what Settings() reads)."""
-    runner = CliRunner()
-    env = {"KB_DATA_DIR": str(kb_settings.data_dir), "KB_CACHE": str(kb_settings.cache_dir),
-           "KB_CORPUS_DIR": str(kb_settings.corpus_dir), "KB_CHROMA_URL": None, "KB_LLM": None,
-           "KB_RETRIEVAL": None, "KB_EMBEDDER": None}
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
-
-    return invoke
 
 
 def run_kb(*args: str, data_dir: Path) -> subprocess.CompletedProcess:

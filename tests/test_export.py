@@ -17,9 +17,7 @@ import pytest
 from docx import Document as WordDocument
 from PIL import Image
 from pypdf import PdfReader
-from typer.testing import CliRunner
 
-from kb.cli import app
 from kb.errors import ExportError
 from kb.export import (
     DEFAULT_TITLE, MATRIX_HEADINGS, DossierMeta, export_dossier, exporter_for, read_questions, write_dossier,
@@ -293,19 +291,6 @@ def test_a_200_question_dossier_completes(answers, meta, tmp_path):
 
 
 # ------------------------------------------------------------------------------------ CLI
-
-@pytest.fixture(scope="module")
-def cli(kb_settings):
-    runner = CliRunner()
-    env = {"KB_DATA_DIR": str(kb_settings.data_dir), "KB_CACHE": str(kb_settings.cache_dir),
-           "KB_CORPUS_DIR": str(kb_settings.corpus_dir), "KB_CHROMA_URL": None, "KB_LLM": None,
-           "KB_RETRIEVAL": None, "KB_EMBEDDER": None}
-
-    def invoke(*args: str):
-        return runner.invoke(app, [str(a) for a in args], env=env)
-
-    return invoke
-
 
 @pytest.fixture
 def question_file(tmp_path) -> Path:
