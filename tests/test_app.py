@@ -15,7 +15,6 @@ from streamlit.testing.v1 import AppTest
 
 from kb.config import ROOT
 from kb.context import Line, Piece, passage_in_context
-from kb.render import escape
 from kb.scope import SUGGESTIONS
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ from pathlib import Path
 import frontmatter
 
 from kb.corpus import MANIFEST, SIDECAR_SUFFIX, corpus_files
-from kb.evaluation.metrics import (EVAL_K, QuestionResult, Ranking, answer_points, by_split, citation_precision,
+from kb.evaluation.metrics import (EVAL_K, Metrics, QuestionResult, Ranking, answer_points, by_split, citation_precision,
                                    covered_actors, hit_ranking, ndcg_at, recall_at, reciprocal_rank, strict_recall_at)
 from kb.evaluation.questions import EvalQuestion, known_document_ids, load_questions, select
 from kb.evaluation.thresholds import Check, check_thresholds, load_thresholds
