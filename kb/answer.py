@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -42,14 +41,6 @@ _ROLE_QUERY = {
     "editeur": "sous-traitant obligations instructions contrat",
     "hebergeur": "hébergeur certificat de conformité hébergement",
 }
-
-
-@dataclass
-class _Used:
-    """Sentences used from one chunk, so that one citation quotes them as one verbatim span."""
-
-    chunk: Chunk
-    spans: list[tuple[int, int]]  # absolute offsets in the document text
 
 
 class Engine:
@@ -106,7 +97,7 @@ class Engine:
 
     def _compose(self, question: str, found: Retrieval) -> Answer:
         q_tokens = set(tokenize(question, bare_articles_are_gdpr=True, query=True))
-        used: dict[str, _Used] = {}
+        used: dict[str, tuple[Chunk, int, int]] = {}  # citation key → what it quotes
         brief_spans = self._brief(found, q_tokens)
         table_actors = list(found.actors)
         if not table_actors and _LIABILITY.search(fold(question)):
@@ -115,11 +106,13 @@ class Engine:
         cells = {a: self._cells(a, question, found, q_tokens, taken) for a in table_actors}
 
         def use(chunk: Chunk, span: tuple[int, int]) -> tuple[str, tuple[int, int]]:
-            # Official sentences of one passage share a citation; each fiche statement has its own.
-            key = chunk.chunk_id if chunk.kind == "official" else f"{chunk.chunk_id}@{span[0]}"
-            entry = used.setdefault(key, _Used(chunk, []))
-            if span not in entry.spans:
-                entry.spans.append(span)
+            # An official passage is quoted whole (a lawyer reads the sentence in its paragraph) and shared
+            # by the sentences taken from it; each fiche statement is quoted, and cited, on its own.
+            if chunk.kind == "official":
+                used.setdefault(chunk.chunk_id, (chunk, chunk.start, chunk.end))
+                return chunk.chunk_id, span
+            key = f"{chunk.chunk_id}@{span[0]}"
+            used.setdefault(key, (chunk, *span))
             return key, span
 
         brief_refs = [use(c, s) for c, s in brief_spans]
@@ -127,7 +120,7 @@ class Engine:
         citations, number = self._citations(used)
 
         def stmt(ref: tuple[str, tuple[int, int]]) -> Statement:
-            chunk = used[ref[0]].chunk
+            chunk = used[ref[0]][0]
             doc = self.store.documents[chunk.doc_id]
             return Statement(doc.text[ref[1][0]:ref[1][1]], number[ref[0]])
 
@@ -141,23 +134,6 @@ class Engine:
         check_citations(answer, self.store)
         return answer
 
-    def _sentences(self, chunk: Chunk) -> list[tuple[int, int]]:
-        """Absolute spans of the chunk's statements: fiche bullets without their source bracket, or sentences."""
-        doc_text = self.store.documents[chunk.doc_id].text
-        spans = []
-        if chunk.kind == "fiche":
-            for m in re.finditer(r"^- (.+)$", chunk.text, re.M):
-                s = chunk.start + m.start(1)
-                body = _SOURCE_BRACKET.sub("", m[1])
-                spans.append((s, s + len(body)))
-        else:
-            for s, e in sentence_spans(chunk.text):
-                text = chunk.text[s:e]
-                if len(text) < 25 or text.endswith(":"):  # lead-ins (« …que le sous-traitant: ») say nothing alone
-                    continue
-                spans.append((chunk.start + s, chunk.start + e))
-        return [(s, e) for s, e in spans if doc_text[s:e].strip()]
-
     def _score(self, text: str, q_tokens: set[str]) -> float:
         tokens = _tokens(text)
         if not tokens:
@@ -169,7 +145,7 @@ class Engine:
         """Two to four statements from the best fiches (official sentences when no fiche matched)."""
         candidates = []
         for rank, hit in enumerate(found.hits):
-            for span in self._sentences(hit.chunk):
+            for span in _statement_spans(hit.chunk):
                 text = self.store.documents[hit.chunk.doc_id].text[span[0]:span[1]]
                 score = self._score(text, q_tokens) + 0.5 / (rank + 1)
                 if hit.chunk.kind == "fiche":
@@ -205,7 +181,7 @@ class Engine:
         ranked: dict[str, list] = {"official": [], "fiche": []}
         seen = set()
         for weight, chunk in pool:
-            for span in self._sentences(chunk):
+            for span in _statement_spans(chunk):
                 if span in seen:
                     continue
                 seen.add(span)
@@ -231,34 +207,26 @@ class Engine:
                     taken.add(span)
         return cells
 
-    def _citations(self, used: dict[str, _Used]) -> tuple[list[Citation], dict[str, int]]:
-        """One citation per chunk, quoting the span from its first to its last used sentence.
-
-        Numbered by document family: an official text first, then the fiches that summarise it."""
+    def _citations(self, used: dict[str, tuple[Chunk, int, int]]) -> tuple[list[Citation], dict[str, int]]:
+        """Numbered by document family: an official text first, then the fiches that summarise it."""
         docs = self.store.documents
         order: list[str] = []
         family: dict[str, str] = {}
-        for cid, entry in used.items():
-            doc = docs[entry.chunk.doc_id]
+        for cid, (chunk, _, _) in used.items():
+            doc = docs[chunk.doc_id]
             fam = next((a for a in doc.about if a in docs), doc.about[0] if doc.about else doc.doc_id) \
                 if doc.is_fiche else doc.doc_id
             family[cid] = fam
             if fam not in order:
                 order.append(fam)
-        ranked = sorted(used, key=lambda cid: (order.index(family[cid]), used[cid].chunk.kind == "fiche"))
-        citations, number = [], {}
-        for n, cid in enumerate(ranked, start=1):
-            chunk = used[cid].chunk
-            if chunk.kind == "official":  # the whole passage: a lawyer reads the sentence in its paragraph
-                start, end = chunk.start, chunk.end
-            else:
-                start = min(s for s, _ in used[cid].spans)
-                end = max(e for _, e in used[cid].spans)
-            quote = docs[chunk.doc_id].text[start:end]
-            citations.append(Citation(n, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.locator, quote, chunk.url,
-                                      chunk.version, chunk.status, chunk.kind, start, end))
-            number[cid] = n
-        return citations, number
+        ranked = sorted(used, key=lambda cid: (order.index(family[cid]), used[cid][0].kind == "fiche"))
+        citations = [self._cite(n, *used[cid]) for n, cid in enumerate(ranked, start=1)]
+        return citations, {cid: n for n, cid in enumerate(ranked, start=1)}
+
+    def _cite(self, n: int, chunk: Chunk, start: int, end: int) -> Citation:
+        quote = self.store.documents[chunk.doc_id].text[start:end]
+        return Citation(n, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.locator, quote, chunk.url,
+                        chunk.version, chunk.status, chunk.kind, start, end)
 
     def _decisions(self, found: Retrieval, citations: list[Citation], actors: list[str]) -> list[Decision]:
         """Sanctions and rulings that bear on the question: retrieved, named, or on a cited article and actor."""
@@ -312,7 +280,6 @@ class Engine:
             answer.notices.append(f"{len(result.dropped)} phrase(s) du modèle retirée(s) : citation inventée ou "
                                   "non étayée par le passage cité.")
 
-
     def _renumber(self, answer: Answer, text: str, chunks: list[Chunk], passage_numbers) -> str:
         """Map the model's [p] (passage numbers) onto the answer's citation numbers, adding citations
         (the whole passage, verbatim) for passages the extractive answer did not quote."""
@@ -321,12 +288,27 @@ class Engine:
             existing = next((c.n for c in answer.citations if c.chunk_id == chunk.chunk_id), None)
             if existing is None:
                 existing = len(answer.citations) + 1
-                answer.citations.append(Citation(existing, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.locator,
-                                                 chunk.text, chunk.url, chunk.version, chunk.status, chunk.kind,
-                                                 chunk.start, chunk.end))
+                answer.citations.append(self._cite(existing, chunk, chunk.start, chunk.end))
             mapping[p] = existing
         check_citations(answer, self.store)
         return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m[1]), m[1])}]", text)
+
+
+@lru_cache(maxsize=4_096)
+def _statement_spans(chunk: Chunk) -> tuple[tuple[int, int], ...]:
+    """Absolute spans of a chunk's statements: fiche bullets without their source bracket, or sentences."""
+    spans = []
+    if chunk.kind == "fiche":
+        for m in re.finditer(r"^- (.+)$", chunk.text, re.M):
+            s = chunk.start + m.start(1)
+            spans.append((s, s + len(_SOURCE_BRACKET.sub("", m[1]))))
+    else:
+        for s, e in sentence_spans(chunk.text):
+            text = chunk.text[s:e]
+            if len(text) < 25 or text.endswith(":"):  # lead-ins (« …que le sous-traitant: ») say nothing alone
+                continue
+            spans.append((chunk.start + s, chunk.start + e))
+    return tuple((s, e) for s, e in spans if chunk.text[s - chunk.start:e - chunk.start].strip())
 
 
 @lru_cache(maxsize=20_000)
