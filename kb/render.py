@@ -38,13 +38,13 @@ def status_label(c: Citation) -> str:
     return STATUS_LABELS.get(c.status, "")
 
 
+def format_amount(d: Decision, none: str = "—") -> str:
+    """« 1 500 000 € » with narrow no-break spaces, as French typography wants."""
+    return f"{d.amount_eur:,} €".replace(",", "\u202f") if d.amount_eur else none
+
+
 def decision_line(d: Decision) -> str:
-    amount = f"{d.amount_eur:,} €".replace(",", "\u202f") if d.amount_eur else "sans amende"
-    return f"{d.date} — {d.authority}, {d.reference} — {d.sanctioned} — {amount}. {d.held}"
-
-
-def format_amount(d: Decision) -> str:
-    return f"{d.amount_eur:,} €".replace(",", "\u202f") if d.amount_eur else "—"
+    return f"{d.date} — {d.authority}, {d.reference} — {d.sanctioned} — {format_amount(d, 'sans amende')}. {d.held}"
 
 
 def answer_markdown(answer: Answer, heading_level: int = 3) -> str:
