@@ -38,9 +38,10 @@ eval: ingest
 report: ingest
 	$(KB) eval --split all --baselines --report eval/REPORT.md
 
-bench: ingest
+bench: ingest system-deps
 	$(PY) -m kb.bench ingest
 	$(PY) -m kb.bench ask
+	$(PY) -m kb.bench app
 
 clean:
 	rm -rf .kb test-output

@@ -5,6 +5,7 @@ corpus or a model says is rendered as HTML: corpus text is escaped before it goe
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -56,18 +57,17 @@ class Turn:
 
 @st.cache_resource(show_spinner=False)
 def load_engine(_settings: Settings, key: str) -> Engine:
-    """Build the index on first run, load it once, and warm the models so the first question is fast."""
+    """Build the index on first run, load it once, and warm the models so the first question is fast.
+    (A background thread, to draw the page first, was measured no faster: loading holds the GIL.)"""
+    # One thread per query embedding (read when the model library loads): the browser shares these cores,
+    # and a second OpenMP thread waiting for a busy core made answers slower (`python -m kb.bench app`).
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     if current_manifest(_settings) is None:
         with st.spinner("Indexation du corpus…"):
             ingest(_settings)
     engine = Engine(_settings)
     engine.answer(WARMUP_QUESTION, llm="")
     return engine
-
-
-@st.cache_data(show_spinner=False)
-def load_sources(_settings: Settings, build_id: str) -> list[dict]:
-    return sources_table(_settings)
 
 
 def get_engine(settings: Settings) -> Engine:
@@ -79,6 +79,11 @@ def get_engine(settings: Settings) -> Engine:
             raise
         st.error(f"L'assistant ne peut pas démarrer : {exc}")
         st.stop()
+
+
+@st.cache_data(show_spinner=False)
+def load_sources(_settings: Settings, build_id: str) -> list[dict]:
+    return sources_table(_settings)
 
 
 # -- actions -----------------------------------------------------------------------------------------
@@ -188,12 +193,14 @@ def show_sidebar(settings: Settings, engine: Engine) -> tuple[str | None, list[s
     facts_only = sum(r["status"] == "facts-only" for r in rows)
     st.caption(f"⚠️ texte partiel : {partial_texts} · "
                f"ℹ️ fiche seulement (texte officiel non livré) : {facts_only}")
-    with st.expander("Sources du corpus"):
-        st.dataframe(
-            [{"id": r["doc_id"], "statut": STATUS_MARKS.get(r["status"], "") + r["status_label"],
-              "version": r["version"]} for r in rows],
-            hide_index=True, height=260,
-        )
+    with st.expander("Sources du corpus"):  # a Markdown table: a data grid would load pandas on the first page
+        lines = ["| Document | Statut | Version |", "|---|---|---|"]
+        for r in rows:
+            url = safe_url(r["url"])
+            name = f"[{md(r['doc_id'])}]({url})" if url else md(r["doc_id"])
+            lines.append(f"| {name} | {STATUS_MARKS.get(r['status'], '')}{md(r['status_label'])} | "
+                         f"{md(r['version'])} |")
+        st.markdown("\n".join(lines))
 
     st.header("Mode de réponse")
     options = [EXTRACTIVE] + ([f"Modèle de langage : {settings.llm}"] if settings.llm else [])
@@ -265,9 +272,7 @@ def show_answer(index: int, turn: Turn, engine: Engine, actors: list[str]) -> No
     if answer.actors:
         show_table(answer, actors)
     if answer.citations:
-        st.markdown("#### Textes cités")
-        for c in answer.citations:
-            show_citation(c, engine)
+        show_citations(index, answer.citations, engine)
     if answer.decisions:
         show_decisions(answer.decisions)
     st.caption(DISCLAIMER)
@@ -305,11 +310,21 @@ def show_table(answer: Answer, actors: list[str]) -> None:
     st.markdown("\n".join(lines))
 
 
-def show_citation(c: Citation, engine: Engine) -> None:
-    """One expander, one Markdown block (fewer elements keep long answers quick to draw)."""
-    with st.expander(f"[{c.n}] {md(c.locator)}"):
-        st.markdown("\n\n".join(part for part in (citation_badges(c), citation_passage(c, engine),
-                                                    citation_source(c)) if part))
+@st.fragment
+def show_citations(index: int, citations: list[Citation], engine: Engine) -> None:
+    """One expander per cited text, drawn empty: a passage is built and sent only once its expander is
+    opened, and opening one reruns this fragment alone. A long history thus stays quick to redraw."""
+    st.markdown("#### Textes cités")
+    for c in citations:
+        box = st.expander(f"[{c.n}] {md(c.locator)}", key=citation_key(index, c), on_change="rerun")
+        if box.open:
+            box.markdown("\n\n".join(part for part in (citation_badges(c), citation_passage(c, engine),
+                                                         citation_source(c)) if part))
+
+
+def citation_key(index: int, c: Citation) -> str:
+    """Session-state key of a citation's expander (True when open)."""
+    return f"citation-{index}-{c.n}"
 
 
 def citation_badges(c: Citation) -> str:

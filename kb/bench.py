@@ -1,10 +1,12 @@
 """Timings, not tests. `python -m kb.bench ingest`: cold ingest of the shipped corpus per embedding backend
 (fresh data dir, fresh empty cache). `python -m kb.bench ask`: warm Engine.answer latency per retrieval mode
-over eval/questions.yaml (one warm index, the shared embedding cache)."""
+over eval/questions.yaml (one warm index, the shared embedding cache). `python -m kb.bench app`: the
+Streamlit app in headless Chromium, from a fresh server to answers drawn (the index of `KB_DATA_DIR`)."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import tempfile
@@ -87,10 +89,33 @@ def warm_answers(questions: list[str], data_dir: Path, modes=MODES) -> list[AskT
     return out
 
 
-def load_questions(path: Path = QUESTIONS, limit: int | None = None) -> list[str]:
+def load_questions(path: Path = QUESTIONS, limit: int | None = None, answered_only: bool = False) -> list[str]:
     items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    questions = [str(item["question"]) for item in items if item.get("question")]
+    questions = [str(item["question"]) for item in items
+                 if item.get("question") and not (answered_only and item.get("must_refuse"))]
     return questions[:limit] if limit else questions
+
+
+@dataclass
+class AppTiming:
+    page_ready: float  # fresh server: from opening the page to the chat input shown
+    answers: list[float]  # Enter to the answer drawn, in order; the first is the first answer of the page
+    citation_open: float  # a click on a cited text to its passage shown
+
+
+def drive_app(questions: list[str], log: Path, script: Path) -> AppTiming:
+    """A fresh `streamlit run` and a fresh page: ask the questions one after the other, then open a citation."""
+    from kb.browser import app_server, ask, chromium, open_app
+
+    with app_server({"KB_LLM": ""}, log, script=script) as url, chromium() as browser:
+        page, ready = open_app(browser, url)
+        answers = [ask(page, q, i) for i, q in enumerate(questions)]
+        expander = page.get_by_test_id("stExpander").filter(has_text=re.compile(r"\[\d+\] ")).last
+        expander.scroll_into_view_if_needed()
+        started = time.perf_counter()
+        expander.locator("summary").click()
+        expander.locator(".stMarkdownColoredBackground").first.wait_for(state="visible", timeout=30_000)
+        return AppTiming(ready, answers, time.perf_counter() - started)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -121,6 +146,18 @@ def bench_ask(args: argparse.Namespace) -> None:
                   "p50 recherche ms", "p50 composition ms"], rows))
 
 
+def bench_app(args: argparse.Namespace) -> None:
+    questions = load_questions(args.questions, args.limit, answered_only=True)
+    with tempfile.TemporaryDirectory(prefix="kb-bench-app-") as tmp:
+        t = drive_app(questions, Path(tmp) / "streamlit.log", args.app)
+    later = t.answers[1:] or [0.0]
+    rows = [["page prête (serveur neuf)", f"{t.page_ready:.2f}"], ["première réponse", f"{t.answers[0]:.2f}"],
+            [f"réponses suivantes, médiane ({len(later)})", f"{statistics.median(later):.2f}"],
+            ["réponses suivantes, max", f"{max(later):.2f}"], ["ouverture d'un texte cité", f"{t.citation_open:.2f}"]]
+    print(_table(["étape", "secondes"], rows))
+    print("par question : " + ", ".join(f"{s:.2f}" for s in t.answers))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m kb.bench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -133,6 +170,11 @@ def main(argv: list[str] | None = None) -> None:
     p_ask.add_argument("--questions", type=Path, default=QUESTIONS)
     p_ask.add_argument("--limit", type=int, default=None, help="ne prendre que les N premières questions")
     p_ask.set_defaults(run=bench_ask)
+    p_app = sub.add_parser("app", help="l'application dans Chromium : page prête, réponses affichées")
+    p_app.add_argument("--questions", type=Path, default=QUESTIONS)
+    p_app.add_argument("--limit", type=int, default=8, help="nombre de questions posées à la suite")
+    p_app.add_argument("--app", type=Path, default=ROOT / "app.py", help="script Streamlit (comparer deux versions)")
+    p_app.set_defaults(run=bench_app)
     args = parser.parse_args(argv)
     args.run(args)
 

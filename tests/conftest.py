@@ -49,13 +49,3 @@ def cli(kb_settings):
     return invoke
 
 
-def stop_process(process) -> None:
-    """Stop a server started by a test: politely, then for good."""
-    import subprocess
-
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,9 +18,9 @@ from pathlib import Path
 import chromadb
 import pytest
 
-from conftest import stop_process
 from chromadb.config import Settings as ChromaSettings
 
+from kb.browser import free_port, stop_process
 from kb.config import ROOT, Settings
 from kb.index.store import current_manifest
 
@@ -31,12 +30,6 @@ BIN = Path(sys.executable).parent
 CHROMA = BIN / "chroma"
 SHARED_CACHE = ROOT / ".kb" / "cache"
 SMALL = ["official/rgpd-art-33.md", "official/rgpd-art-28.md", "official/csp-L1111-8.md", "fiches/fiche-csp-L1111-8.md"]
-
-
-def _free_port() -> int:
-    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _heartbeat(url: str) -> bool:
@@ -53,7 +46,7 @@ def chroma_server(tmp_path_factory):
     if not CHROMA.exists():
         pytest.fail(f"{CHROMA} absent: chromadb 1.x installs the `chroma` CLI next to python")
     data = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = (data.parent / "chroma-server.log").open("wb")
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
@@ -141,7 +134,7 @@ def test_an_index_built_on_the_server_is_refused_without_kb_chroma_url(paths):
 
 
 def test_an_unreachable_server_gives_a_clear_error(paths):
-    paths = {**paths, "url": f"http://127.0.0.1:{_free_port()}"}
+    paths = {**paths, "url": f"http://127.0.0.1:{free_port()}"}
     result = kb(paths, "ingest")
     assert result.returncode != 0
     assert result.stderr.startswith("Erreur :") and "Traceback" not in result.stderr
