@@ -40,6 +40,7 @@ EXTRACTIVE = "Sources uniquement (sans IA)"
 _URL = re.compile(r"https?://[^\s<>\"'\\$()\[\]]+[^\s<>\"'\\$()\[\].,;:!?»]")
 DOWNLOADS = (("md", "Markdown"), ("docx", "Word (.docx)"), ("pdf", "PDF"))
 STATUS_MARKS = {"partial": "⚠️ ", "facts-only": "ℹ️ "}
+FULL_TURNS = 3  # answers shown in full; older ones keep their brief, the rest behind a toggle
 
 
 @dataclass
@@ -243,14 +244,15 @@ def show_starters() -> None:
         st.button(question, key=f"starter-{i}", on_click=ask, args=(question,))
 
 
-def show_turn(index: int, turn: Turn, engine: Engine, actors: list[str]) -> None:
+def show_turn(index: int, turn: Turn, engine: Engine, actors: list[str], full: bool) -> None:
     with st.chat_message("user"):
         st.markdown(md(turn.question))
     with st.chat_message("assistant"):
-        show_answer(index, turn, engine, actors)
+        show_answer(index, turn, engine, actors, full)
 
 
-def show_answer(index: int, turn: Turn, engine: Engine, actors: list[str]) -> None:
+def show_answer(index: int, turn: Turn, engine: Engine, actors: list[str], full: bool = True) -> None:
+    """The whole answer; an older one (`full` False) shows its brief, the rest behind a toggle."""
     if turn.removed:
         st.warning(f"Données personnelles détectées ({', '.join(turn.removed)}) : elles ont été retirées de la "
                    "question. Ne saisissez pas d'informations sur vos patients.")
@@ -264,17 +266,17 @@ def show_answer(index: int, turn: Turn, engine: Engine, actors: list[str]) -> No
         show_refusal(index, answer)
         return
     if answer.llm_text:
-        st.markdown(f"#### Réponse rédigée par le modèle ({md(answer.mode)}), citations vérifiées")
-        st.markdown(md(answer.llm_text))
+        st.markdown(f"#### Réponse rédigée par le modèle ({md(answer.mode)}), citations vérifiées\n\n"
+                    + md(answer.llm_text))
     if answer.brief:
-        st.markdown("#### En bref")
-        st.markdown("\n".join(f"- {statement(s)}" for s in answer.brief))
-    if answer.actors:
-        show_table(answer, actors)
-    if answer.citations:
-        show_citations(index, answer.citations, engine)
-    if answer.decisions:
-        show_decisions(answer.decisions)
+        st.markdown("#### En bref\n\n" + "\n".join(f"- {statement(s)}" for s in answer.brief))
+    if full or st.toggle("Afficher la réponse complète (tableau, textes cités, décisions)", key=f"full-{index}"):
+        if answer.actors:
+            show_table(answer, actors)
+        if answer.citations:
+            show_citations(index, answer.citations, engine)
+        if answer.decisions:
+            show_decisions(answer.decisions)
     st.caption(DISCLAIMER)
     left, right = st.columns([1, 3])
     with left:
@@ -296,12 +298,13 @@ def show_refusal(index: int, answer: Answer) -> None:
 
 
 def show_table(answer: Answer, actors: list[str]) -> None:
-    st.markdown("#### Qui est responsable ?")
     rows = [row for row in answer.actors if row.actor in actors]
     if not rows:
+        st.markdown("#### Qui est responsable ?")
         st.caption("Aucun acteur retenu par le filtre de la barre latérale.")
         return
-    lines = ["| Acteur | Obligations | Responsabilité | Sanctions encourues |", "|---|---|---|---|"]
+    lines = ["#### Qui est responsable ?", "", "| Acteur | Obligations | Responsabilité | Sanctions encourues |",
+             "|---|---|---|---|"]
     for row in rows:
         cells = [(" ".join(f"• {statement(s)}" for s in items) if len(items) > 1 else
                   "".join(statement(s) for s in items)) or "—"
@@ -366,8 +369,8 @@ def citation_source(c: Citation) -> str:
 
 def show_decisions(decisions: list[Decision]) -> None:
     judge = any(not d.authority.upper().startswith("CNIL") for d in decisions)
-    st.markdown("#### Décisions de la CNIL" + (" et du juge" if judge else ""))
-    lines = ["| Date | Décision | Qui | Amende | Ce qui a été retenu |", "|---|---|---|---|---|"]
+    lines = ["#### Décisions de la CNIL" + (" et du juge" if judge else ""), "",
+             "| Date | Décision | Qui | Amende | Ce qui a été retenu |", "|---|---|---|---|---|"]
     for d in decisions:
         url = safe_url(d.url)
         ref = f"{md(d.authority)}, {f'[{md(d.reference)}]({url})' if url else md(d.reference)}"
@@ -394,8 +397,10 @@ def main() -> None:
     pending = st.session_state.pop("pending", None)
     question = prompt or pending
     history: list[Turn] = st.session_state["history"]
+    # Only the latest answers are redrawn in full on each run: a long conversation stays quick to answer.
+    first_full = len(history) + bool(question) - FULL_TURNS
     for index, turn in enumerate(history):
-        show_turn(index, turn, engine, actors)
+        show_turn(index, turn, engine, actors, full=index >= first_full)
     if question:
         # The redacted question shows at once; the answer follows under a spinner.
         redacted = redact(question)

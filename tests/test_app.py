@@ -194,8 +194,24 @@ def test_answer_shows_brief_table_citations_in_context_and_disclaimer(app):
 def test_actor_filter_hides_rows_of_the_table(app):
     app.sidebar.multiselect[0].set_value(["hebergeur"]).run()
     ask(app, QUESTION)
-    table = next(m.value for m in app.markdown if m.value.startswith("| Acteur |"))
+    table = next(m.value for m in app.markdown if "| Acteur |" in m.value)
     assert "**Hébergeur**" in table and "**Médecin**" not in table
+
+
+def test_older_answers_keep_their_brief_and_show_the_rest_on_demand(app):
+    questions = [QUESTION, "Mon éditeur de logiciel doit-il être certifié HDS ?",
+                 "Dans quel délai dois-je notifier une violation de données à la CNIL ?",
+                 "Que risque un hébergeur qui n'est pas certifié HDS ?"]
+    assert len(questions) == app_module.FULL_TURNS + 1
+    for question in questions:
+        ask(app, question)
+    tables = lambda: sum("| Acteur |" in m.value for m in app.markdown)
+    assert sum("#### En bref" in m.value for m in app.markdown) == len(questions)  # every brief stays
+    assert sum("pas un conseil juridique" in c.value for c in app.caption) == len(questions)
+    assert tables() == app_module.FULL_TURNS  # the oldest answer is folded
+    assert [t.key for t in app.toggle] == ["full-0"]
+    app.toggle(key="full-0").set_value(True).run()
+    assert tables() == len(questions)
 
 
 def test_out_of_scope_question_is_refused_with_suggestions(app):
