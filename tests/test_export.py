@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,17 +121,31 @@ def test_output_under_a_file_or_onto_a_directory_is_refused(tmp_path):
         write_dossier([tiny_answer()], "md", tmp_path)
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only directories")
+EXPORT_AS_CHILD = """
+import json, sys
+from kb.export import write_dossier
+from kb.types import Answer
+write_dossier([Answer.from_dict(json.loads(sys.argv[1]))], "pdf", sys.argv[2])
+"""
+NO_OVERRIDE = "-dac_override,-dac_read_search"  # the capabilities that let root write into any directory
+
+
 def test_read_only_directory_is_a_clear_error(tmp_path):
+    """Root may write anywhere (CI runs as root): then the export runs in a child process without the
+    capabilities that allow it (util-linux `setpriv`), as an ordinary user would."""
     ro = tmp_path / "ro"
-    ro.mkdir()
-    ro.chmod(0o500)
-    try:
+    ro.mkdir(mode=0o555)
+    target = ro / "dossier.pdf"
+    if os.geteuid() == 0:
+        child = subprocess.run(["setpriv", f"--bounding-set={NO_OVERRIDE}", f"--inh-caps={NO_OVERRIDE}", "--",
+                                sys.executable, "-c", EXPORT_AS_CHILD, json.dumps(tiny_answer().to_dict()),
+                                str(target)], capture_output=True, text=True, timeout=120)
+        assert child.returncode != 0
+        assert "ExportError" in child.stderr and "accessible en écriture" in child.stderr, child.stderr
+    else:
         with pytest.raises(ExportError, match="accessible en écriture"):
-            write_dossier([tiny_answer()], "pdf", ro / "dossier.pdf")
-        assert list(ro.iterdir()) == []
-    finally:
-        ro.chmod(0o700)
+            write_dossier([tiny_answer()], "pdf", target)
+    assert list(ro.iterdir()) == []
 
 
 def test_failed_export_keeps_the_previous_file_and_leaves_no_temporary(tmp_path):
