@@ -26,6 +26,10 @@ CELL_MAX = 2
 CELL_SENTENCE_MAX = 600
 _SANCTION_QUERY = "amende emprisonnement puni sanction"
 _SOURCE_BRACKET = re.compile(r"\s*\[[^\[\]]*\]\s*$")
+_BRACKET_AFTER = re.compile(r"[ \t]*\[([^\[\]\n]*)\]")
+_DOC_ID = re.compile(r"(?<![\w/.-])[a-z]+-[A-Za-z0-9-]+[A-Za-z0-9]")
+BRIEF_SOURCE_BONUS = 0.2
+BRIEF_DECISION_MALUS = 0.5
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|sanction\w*|amende|risque\w*|payer|condamn\w*|"
                         r"obligations?|doi[st]|devoirs?|fuite|violation|piratage|breach|who)\b")
 _EXPOSURE = re.compile(r"\b(?:responsab\w*|liab\w*|sanction\w*|amendes?|fine[sd]?|risque\w*|risk\w*|puni\w*|penal\w*|"
@@ -98,7 +102,7 @@ class Engine:
     def _compose(self, question: str, found: Retrieval) -> Answer:
         q_tokens = set(tokenize(question, bare_articles_are_gdpr=True, query=True))
         used: dict[str, tuple[Chunk, int, int]] = {}  # citation key → what it quotes
-        brief_spans = self._brief(found, q_tokens)
+        brief_spans = self._brief(question, found, q_tokens)
         table_actors = list(found.actors)
         if not table_actors and _LIABILITY.search(fold(question)):
             table_actors = list(ACTORS)
@@ -141,15 +145,25 @@ class Engine:
         overlap = len(tokens & q_tokens)
         return overlap / (1 + len(q_tokens)) - 0.0004 * max(0, len(text) - 350)
 
-    def _brief(self, found: Retrieval, q_tokens: set[str]) -> list[tuple[Chunk, tuple[int, int]]]:
-        """Two to four statements from the best fiches (official sentences when no fiche matched)."""
+    def _brief(self, question: str, found: Retrieval, q_tokens: set[str]) -> list[tuple[Chunk, tuple[int, int]]]:
+        """Two to four statements from the best fiches (official sentences when no fiche matched). A fiche
+        statement gains when its source bracket names an official text retrieved for the question; one
+        from a decision's fiche loses unless the question asks about sanctions or names the decision."""
+        docs = self.store.documents
+        retrieved_official = {h.chunk.doc_id for h in found.hits if h.chunk.kind == "official"}
+        decisions_asked = bool(_EXPOSURE.search(fold(question)))
         candidates = []
         for rank, hit in enumerate(found.hits):
+            doc = docs[hit.chunk.doc_id]
+            off_topic_decision = (doc.decision is not None and not decisions_asked
+                                  and not set(found.references) & {doc.doc_id, *doc.about})
             for span in _statement_spans(hit.chunk):
-                text = self.store.documents[hit.chunk.doc_id].text[span[0]:span[1]]
+                text = doc.text[span[0]:span[1]]
                 score = self._score(text, q_tokens) + 0.5 / (rank + 1)
                 if hit.chunk.kind == "fiche":
                     score += 0.15 + (0.1 if "bref" in hit.chunk.chunk_id else 0.0)
+                    score += BRIEF_SOURCE_BONUS * bool(source_ids(doc.text, span[1]) & retrieved_official)
+                    score -= BRIEF_DECISION_MALUS * off_topic_decision
                 candidates.append((score, hit.chunk, span))
         candidates.sort(key=lambda x: -x[0])
         picked, seen_text = [], set()
@@ -309,6 +323,13 @@ def _statement_spans(chunk: Chunk) -> tuple[tuple[int, int], ...]:
                 continue
             spans.append((chunk.start + s, chunk.start + e))
     return tuple((s, e) for s, e in spans if chunk.text[s - chunk.start:e - chunk.start].strip())
+
+
+def source_ids(text: str, end: int) -> set[str]:
+    """Document ids named in the source bracket that closes a fiche statement ending at `end`
+    (« … [rgpd-art-33 § 1 ; source: https://…] »): what the statement was written from."""
+    match = _BRACKET_AFTER.match(text, end)
+    return set(_DOC_ID.findall(match[1])) if match else set()
 
 
 @lru_cache(maxsize=20_000)

@@ -87,6 +87,20 @@ def test_sanction_reference_reaches_the_decision_fiche_and_lists_the_decision(en
     assert any(d.reference == "SAN-2020-015" and d.amount_eur == 6000 for d in answer.decisions)
 
 
+def test_brief_states_rules_and_leaves_decisions_to_their_section_unless_sanctions_are_asked(engine):
+    documents = engine.store.documents
+
+    def from_decisions(answer):
+        cited = {c.n: c.doc_id for c in answer.citations}
+        return [cited[s.n] for s in answer.brief if documents[cited[s.n]].decision is not None]
+
+    rule = engine.answer("Mon éditeur peut-il revendre des statistiques tirées des dossiers de mes patients ?", llm="")
+    assert rule.brief and from_decisions(rule) == []
+    assert "SAN-2024-013" in [d.reference for d in rule.decisions]  # the Cegedim decision, in its own section
+    sanctions = engine.answer("Pourquoi deux médecins ont-ils été sanctionnés par la CNIL en 2020 ?", llm="")
+    assert from_decisions(sanctions)
+
+
 def test_repealed_article_is_flagged_not_presented_as_current(engine):
     answer = engine.answer("Que prévoit l'article L1110-4-1 sur les référentiels de sécurité ?")
     assert not answer.refused

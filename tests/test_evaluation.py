@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from kb.evaluation import (CorpusFiles, Metrics, QuestionResult, QuestionsError, ThresholdsError, aggregate,
-                           check_thresholds,
+                           brief_precision, check_thresholds,
                            document_ranking, evaluate, load_questions, load_thresholds, ndcg_at, normalize,
                            recall_at, reciprocal_rank, strict_recall_at)
-from kb.types import Document
+from kb.types import Answer, Citation, Document, Statement
 
 
 def doc(doc_id: str, about: tuple[str, ...] = ()) -> Document:
@@ -61,6 +61,22 @@ def test_a_fiche_counts_for_the_documents_it_is_about_but_only_once():
     assert reciprocal_rank(ranking, ["x"]) == 0.5
     # the fiche covers both expected ids at rank 2: one gain, against an ideal of two ranks
     assert ndcg_at(ranking, ["x", "y"]) == pytest.approx((1 / math.log2(3)) / (1 + 1 / math.log2(3)))
+
+
+def test_a_brief_statement_stands_for_the_texts_its_source_bracket_names():
+    text = ("- Le sous-traitant notifie la violation au médecin. [rgpd-art-33 § 2 ; source: https://ex.fr/a-b]\n"
+            "- La CNIL a sanctionné un médecin. [cnil-SAN-2020-014]\n")
+    fiche = Document(doc_id="fiche-role", title="Fiche", kind="fiche", text=text, path=Path("f.md"), url="",
+                     version="", about=("a", "b", "c", "d"))  # transversal: its `about` does not count
+    documents = {**DOCS, "fiche-role": fiche}
+    first, second = text.index("Le sous"), text.index("La CNIL")
+    citations = [Citation(n, "fiche-role#x", "fiche-role", "Fiche", "Fiche", text[s:e], "", "", "fiche", "fiche", s, e)
+                 for n, (s, e) in enumerate([(first, text.index(" [rgpd")), (second, text.index(" [cnil"))], 1)]
+    answer = Answer(question="q", refused=False, brief=[Statement(c.quote, c.n) for c in citations], citations=citations)
+    assert brief_precision(answer, ["rgpd-art-33"], documents) == 0.5
+    assert brief_precision(answer, ["rgpd-art-33", "cnil-SAN-2020-014"], documents) == 1.0
+    assert brief_precision(answer, ["a", "a-b"], documents) == 0.0  # neither `about` nor a piece of the URL
+    assert brief_precision(Answer(question="q", refused=False), ["a"], documents) is None
 
 
 def test_strict_recall_counts_a_transversal_fiche_only_for_itself():

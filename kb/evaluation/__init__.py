@@ -4,8 +4,8 @@ thresholds, optionally against baselines, rendered as a terminal table and eval/
 Flow: questions → runner (metrics per question, then per split) → thresholds → summary | report;
 baselines reuse the runner with other settings or the naive RAG."""
 
-from kb.evaluation.metrics import (Metrics, QuestionResult, aggregate, document_ranking, ndcg_at, normalize,
-                                   recall_at, reciprocal_rank, strict_recall_at)
+from kb.evaluation.metrics import (Metrics, QuestionResult, aggregate, brief_precision, document_ranking, ndcg_at,
+                                   normalize, recall_at, reciprocal_rank, strict_recall_at)
 from kb.evaluation.questions import QuestionsError, load_questions
 from kb.evaluation.report import write_report
 from kb.evaluation.runner import CorpusFiles, evaluate
@@ -13,7 +13,8 @@ from kb.evaluation.summary import summary
 from kb.evaluation.thresholds import ThresholdsError, check_thresholds, load_thresholds
 
 __all__ = [
-    "CorpusFiles", "Metrics", "QuestionResult", "QuestionsError", "ThresholdsError", "aggregate", "check_thresholds",
+    "CorpusFiles", "Metrics", "QuestionResult", "QuestionsError", "ThresholdsError", "aggregate", "brief_precision",
+    "check_thresholds",
     "document_ranking", "evaluate", "load_questions", "load_thresholds", "ndcg_at", "normalize", "recall_at",
     "reciprocal_rank", "strict_recall_at", "summary", "write_report",
 ]

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
+from kb.answer import source_ids
 from kb.evaluation.questions import SPLITS
 from kb.legalrefs import fold
 from kb.types import Answer, Document, Hit
@@ -108,6 +109,24 @@ def citation_precision(cited: Iterable[str], expected: Iterable[str], documents:
     return len(relevant) / len(cited)
 
 
+def brief_precision(answer: Answer, expected: Iterable[str], documents: dict[str, Document]) -> float | None:
+    """Share of the « En bref » statements that stand for an expected source: through their document (a fiche
+    for the few texts it is about) or through the texts named in their source bracket."""
+    if not answer.brief:
+        return None
+    wanted, cited = set(expected), {c.n: c for c in answer.citations}
+
+    def stands(n: int) -> bool:
+        c = cited[n]
+        doc = documents.get(c.doc_id)
+        ids = {c.doc_id}
+        if doc is not None:
+            ids |= set(doc.about if len(doc.about) <= BROAD_ABOUT else ()) | source_ids(doc.text, c.end)
+        return bool(ids & wanted)
+
+    return sum(stands(s.n) for s in answer.brief) / len(answer.brief)
+
+
 def answer_points(points: Iterable[str], answer: Answer) -> tuple[list[str], list[str]]:
     """The expected points found in what the reader sees, and those missing (folded text, substring match)."""
     text = normalize(answer_text(answer))
@@ -140,6 +159,7 @@ class QuestionResult:
     citations: int = 0
     valid_citations: int = 0
     citation_precision: float | None = None
+    brief_precision: float | None = None
     expected_actors: list[str] = field(default_factory=list)
     covered_actors: list[str] = field(default_factory=list)
     answer_points_found: list[str] = field(default_factory=list)
@@ -162,6 +182,7 @@ class Metrics:
     ndcg_at_10: float | None = None
     citation_validity: float | None = None
     citation_precision: float | None = None
+    brief_precision: float | None = None
     actor_coverage: float | None = None
     refusal_precision: float | None = None
     refusal_recall: float | None = None
@@ -182,6 +203,7 @@ METRIC_LABELS = {
     "recall_at_1": "recall@1", "recall_at_5": "recall@5", "recall_at_10": "recall@10",
     "recall_at_5_strict": "recall@5 strict", "mrr": "MRR",
     "ndcg_at_10": "nDCG@10", "citation_validity": "citations valides", "citation_precision": "précision des citations",
+    "brief_precision": "« En bref » sur le sujet",
     "actor_coverage": "acteurs couverts", "refusal_precision": "refus : précision", "refusal_recall": "refus : rappel",
     "refusal_accuracy": "refus : exactitude", "answer_point_coverage": "points de réponse",
     "latency_p50": "latence p50 (s)", "latency_p95": "latence p95 (s)",
@@ -217,6 +239,7 @@ def aggregate(results: Sequence[QuestionResult]) -> Metrics:
     citations = sum(r.citations for r in answered)
     m.citation_validity = sum(r.valid_citations for r in answered) / citations if citations else None
     m.citation_precision = _mean(r.citation_precision for r in answered if r.citation_precision is not None)
+    m.brief_precision = _mean(r.brief_precision for r in answered if r.brief_precision is not None)
     with_actors = [r for r in answered if r.expected_actors]
     m.actor_coverage = _mean(len(r.covered_actors) / len(r.expected_actors) for r in with_actors)
     tp = sum(r.refused and r.must_refuse for r in answered)

@@ -18,7 +18,8 @@ EVIDENCE_MARGIN = 0.04  # in-domain questions may score this much under min_evid
 NOTES_BEGIN, NOTES_END = "<!-- notes: kept across regenerations -->", "<!-- /notes -->"
 _KINDS = ("responsabilite", "reference", "paraphrase", "english", "refus")
 _RETRIEVAL = ("recall_at_1", "recall_at_5", "recall_at_10", "recall_at_5_strict", "mrr", "ndcg_at_10")
-_ANSWER = ("refusal_accuracy", "citation_validity", "citation_precision", "actor_coverage", "answer_point_coverage")
+_ANSWER = ("refusal_accuracy", "citation_validity", "citation_precision", "brief_precision", "actor_coverage",
+           "answer_point_coverage")
 
 
 def machine() -> str:
@@ -128,7 +129,7 @@ def _comparison(evaluation: Evaluation) -> list[str]:
         return []
     out = ["## Comparaison des configurations", ""]
     header = ["configuration", "R@1", "R@5", "R@10", "R@5 strict", "MRR", "nDCG@10", "refus exact.", "cit. valides",
-              "cit. précision", "acteurs", "points", "p50 (s)", "p95 (s)"]
+              "cit. précision", "en bref", "acteurs", "points", "p50 (s)", "p95 (s)"]
     for split in evaluation.main.metrics:
         rows = []
         for r in evaluation.runs:

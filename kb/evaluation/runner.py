@@ -10,8 +10,9 @@ from pathlib import Path
 import frontmatter
 
 from kb.corpus import MANIFEST, SIDECAR_SUFFIX, corpus_files
-from kb.evaluation.metrics import (EVAL_K, Metrics, QuestionResult, Ranking, answer_points, by_split, citation_precision,
-                                   covered_actors, hit_ranking, ndcg_at, recall_at, reciprocal_rank, strict_recall_at)
+from kb.evaluation.metrics import (EVAL_K, Metrics, QuestionResult, Ranking, answer_points, brief_precision, by_split,
+                                   citation_precision, covered_actors, hit_ranking, ndcg_at, recall_at,
+                                   reciprocal_rank, strict_recall_at)
 from kb.evaluation.questions import EvalQuestion, known_document_ids, load_questions, select
 from kb.evaluation.thresholds import Check, check_thresholds, load_thresholds
 from kb.types import Answer, Document
@@ -84,6 +85,7 @@ def score(item: EvalQuestion, outcome: Outcome, documents: dict[str, Document], 
     if answer.citations and not item.must_refuse:
         result.citation_precision = citation_precision((c.doc_id for c in answer.citations), item.expected_sources,
                                                        documents)
+        result.brief_precision = brief_precision(answer, item.expected_sources, documents)
     result.expected_actors = list(item.actors)
     result.covered_actors = sorted(covered_actors(answer) & set(item.actors))
     result.answer_points_found, result.answer_points_missing = answer_points(item.answer_points, answer)
