@@ -71,6 +71,11 @@ def load_engine(_settings: Settings, key: str) -> Engine:
     return engine
 
 
+@st.cache_data(show_spinner=False)
+def load_sources(_settings: Settings, build_id: str) -> list[dict]:
+    return sources_table(_settings)
+
+
 def get_engine(settings: Settings) -> Engine:
     try:
         with st.spinner("Chargement de l'index…"):
@@ -80,11 +85,6 @@ def get_engine(settings: Settings) -> Engine:
             raise
         st.error(f"L'assistant ne peut pas démarrer : {exc}")
         st.stop()
-
-
-@st.cache_data(show_spinner=False)
-def load_sources(_settings: Settings, build_id: str) -> list[dict]:
-    return sources_table(_settings)
 
 
 # -- actions -----------------------------------------------------------------------------------------

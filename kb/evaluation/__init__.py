@@ -14,7 +14,6 @@ from kb.evaluation.thresholds import ThresholdsError, check_thresholds, load_thr
 
 __all__ = [
     "CorpusFiles", "Metrics", "QuestionResult", "QuestionsError", "ThresholdsError", "aggregate", "brief_precision",
-    "check_thresholds",
-    "document_ranking", "evaluate", "load_questions", "load_thresholds", "ndcg_at", "normalize", "recall_at",
-    "reciprocal_rank", "strict_recall_at", "summary", "write_report",
+    "check_thresholds", "document_ranking", "evaluate", "load_questions", "load_thresholds", "ndcg_at", "normalize",
+    "recall_at", "reciprocal_rank", "strict_recall_at", "summary", "write_report",
 ]

@@ -37,11 +37,16 @@ def document_ranking(doc_ids: Iterable[str], documents: dict[str, Document], k: 
     ranking: Ranking = []
     for doc_id in dict.fromkeys(doc_ids):
         about = documents[doc_id].about if doc_id in documents else ()
-        ranking.append(RankedDoc(doc_id, frozenset({doc_id, *about}),
-                                 frozenset({doc_id, *(about if len(about) <= BROAD_ABOUT else ())})))
+        ranking.append(RankedDoc(doc_id, frozenset({doc_id, *about}), strictly_for(doc_id, documents)))
         if len(ranking) >= k:
             break
     return ranking
+
+
+def strictly_for(doc_id: str, documents: dict[str, Document]) -> frozenset[str]:
+    """A document's own id and, for a fiche that is not transversal, the ids in its `about`."""
+    about = documents[doc_id].about if doc_id in documents else ()
+    return frozenset({doc_id, *(about if len(about) <= BROAD_ABOUT else ())})
 
 
 def hit_ranking(hits: Sequence[Hit], documents: dict[str, Document], k: int = EVAL_K) -> Ranking:
@@ -118,11 +123,8 @@ def brief_precision(answer: Answer, expected: Iterable[str], documents: dict[str
 
     def stands(n: int) -> bool:
         c = cited[n]
-        doc = documents.get(c.doc_id)
-        ids = {c.doc_id}
-        if doc is not None:
-            ids |= set(doc.about if len(doc.about) <= BROAD_ABOUT else ()) | source_ids(doc.text, c.end)
-        return bool(ids & wanted)
+        named = source_ids(documents[c.doc_id].text, c.end) if c.doc_id in documents else set()
+        return bool((strictly_for(c.doc_id, documents) | named) & wanted)
 
     return sum(stands(s.n) for s in answer.brief) / len(answer.brief)
 
