@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from kb.config import Settings
+from kb.corpus import load_manifest
 from kb.errors import KbError
 from kb.index.store import Store
 from kb.legalrefs import fold, subject_actors
@@ -54,7 +55,16 @@ class Engine:
         """`store` lets other settings (say, an LLM endpoint) reuse an index already loaded."""
         self.settings = settings or Settings()
         self.store = store or Store(self.settings)
-        self.retriever = HybridRetriever(self.store, self.settings)
+        try:
+            self.manifest = load_manifest(self.settings.corpus_dir)
+        except KbError:  # an unreadable manifest is reported by ingestion; answers still work without it
+            self.manifest = {}
+        self.retriever = HybridRetriever(self.store, self.settings,
+                                         {i: e.replaced_by for i, e in self.manifest.items() if e.replaced_by})
+        self.notes = {}  # doc id → its NOTA (Légifrance's note on entry into force)
+        for chunk in self.store.chunks:
+            if chunk.kind == "nota":
+                self.notes[chunk.doc_id] = " ".join(filter(None, (self.notes.get(chunk.doc_id), chunk.text)))
 
     def answer(self, question: str, k: int | None = None, llm: str | None = None) -> Answer:
         started = time.perf_counter()
@@ -134,7 +144,7 @@ class Engine:
         answer = Answer(question=question, refused=False, brief=[stmt(r) for r in brief_refs], actors=rows,
                         citations=citations, decisions=self._decisions(found, citations, table_actors),
                         retrieved=found.hits)
-        answer.notices.extend(self._notices(citations))
+        answer.notices.extend(self._repealed_notices(found.references) + self._notices(citations))
         check_citations(answer, self.store)
         return answer
 
@@ -238,9 +248,10 @@ class Engine:
         return citations, {cid: n for n, cid in enumerate(ranked, start=1)}
 
     def _cite(self, n: int, chunk: Chunk, start: int, end: int) -> Citation:
-        quote = self.store.documents[chunk.doc_id].text[start:end]
-        return Citation(n, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.locator, quote, chunk.url,
-                        chunk.version, chunk.status, chunk.kind, start, end)
+        doc = self.store.documents[chunk.doc_id]
+        return Citation(n, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.locator, doc.text[start:end], chunk.url,
+                        chunk.version, chunk.status, chunk.kind, start, end, verified_on=doc.verified_on,
+                        amended_by=doc.possibly_amended_by, note=" ".join(self.notes.get(doc.doc_id, "").split()))
 
     def _decisions(self, found: Retrieval, citations: list[Citation], actors: list[str]) -> list[Decision]:
         """Sanctions and rulings that bear on the question: retrieved, named, or on a cited article and actor."""
@@ -259,6 +270,15 @@ class Engine:
         picked.sort(key=lambda x: (x[0], x[1].date))
         return [d for _, d in picked[:4]]
 
+    def _repealed_notices(self, references: list[str]) -> list[str]:
+        """A repealed text the question names: say so, and where its rules are now (from the manifest)."""
+        notices = []
+        for doc_id in references:
+            entry = self.manifest.get(doc_id)
+            if entry and entry.legal_status.lower().startswith("abrog"):
+                notices.append(f"{entry.title} : {entry.version}.")
+        return notices
+
     def _notices(self, citations: list[Citation]) -> list[str]:
         notices = []
         docs = self.store.documents
@@ -268,6 +288,15 @@ class Engine:
                 notices.append(f"« {doc.title} » porte sur un texte abrogé : ne pas l'appliquer comme droit en vigueur.")
             if doc.status == "partial":
                 notices.append(f"{doc.title} : texte partiel dans le corpus ; consulter le texte officiel ({doc.url}).")
+        amended = {}
+        for doc_id in dict.fromkeys(c.doc_id for c in citations):
+            if docs[doc_id].possibly_amended_by:
+                amended.setdefault(docs[doc_id].possibly_amended_by, []).append(docs[doc_id])
+        for amending, texts in amended.items():
+            names = ", ".join(d.title.split(",")[-1].strip().split(" (")[0] for d in texts)
+            notices.append(f"{names} : ces articles ont pu être modifiés par le {amending} (stockage dans l'UE/EEE, "
+                           f"transferts) ; la rédaction citée, vérifiée au {texts[0].verified_on}, peut ne plus être "
+                           "celle en vigueur : vérifier sur Légifrance.")
         return notices
 
     def _add_llm(self, answer: Answer, spec: str) -> None:
@@ -312,6 +341,8 @@ class Engine:
 def _statement_spans(chunk: Chunk) -> tuple[tuple[int, int], ...]:
     """Absolute spans of a chunk's statements: fiche bullets without their source bracket, or sentences."""
     spans = []
+    if chunk.kind == "nota":  # a note on entry into force, not the article's text
+        return ()
     if chunk.kind == "fiche":
         for m in re.finditer(r"^- (.+)$", chunk.text, re.M):
             s = chunk.start + m.start(1)

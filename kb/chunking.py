@@ -12,7 +12,7 @@ from kb.legalrefs import actors_bound
 from kb.text import sentence_spans
 from kb.types import Chunk, Document
 
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
 MAX_CHARS = 1200
 
 _MARKER = re.compile(r"\[LACUNE:[^\]]*\]|<!--.*?-->", re.S)
@@ -23,6 +23,8 @@ _NUM_PAREN = re.compile(r"^(\d{1,2})\)\s")
 _DEGREE = re.compile(r"^(\d{1,2})°\s")
 _LETTER = re.compile(r"^([a-z])\)\s")
 _CODES = {"rgpd": "RGPD", "csp": "CSP", "cp": "Code pénal"}
+# Légifrance's editorial note on entry into force: it closes the article and is not the article's text.
+_NOTA = re.compile(r"^NOTA\s*:?\s*$")
 
 
 @dataclass
@@ -111,7 +113,10 @@ def _chunk_article(doc: Document) -> list[Chunk]:
     units: list[_Unit] = []
     unit: _Unit | None = None
     point_displays: dict[str, str] = {}
-    for block in _blocks(doc.text):
+    blocks = _blocks(doc.text)
+    nota_at = next((i for i, b in enumerate(blocks) if not b.gap and _NOTA.match(b.text)), len(blocks))
+    blocks, nota = blocks[:nota_at], blocks[nota_at + 1:]
+    for block in blocks:
         if not block.gap and block.text.startswith("#"):
             headings.append(block.text.lstrip("#").strip())
             continue
@@ -133,6 +138,10 @@ def _chunk_article(doc: Document) -> list[Chunk]:
     chunks: list[Chunk] = []
     for unit in units:
         chunks.extend(_unit_chunks(doc, unit, headings, base, point_displays, single=len(units) == 1))
+    if nota:
+        for i, (s, e) in enumerate(_sentence_parts(doc.text, nota[0].start, nota[-1].end)):
+            chunks.append(_make(doc, "nota" + (f"-{i + 1}" if i else ""), base + ["NOTA"], headings + ["NOTA"], s, e, "",
+                                kind="nota"))
     return chunks
 
 
@@ -240,13 +249,14 @@ def _chunk_pdf(doc: Document) -> list[Chunk]:
     return out
 
 
-def _make(doc: Document, suffix: str, locator: list[str], path: list[str], start: int, end: int, context: str) -> Chunk:
+def _make(doc: Document, suffix: str, locator: list[str], path: list[str], start: int, end: int, context: str,
+          kind: str = "") -> Chunk:
     text = doc.text[start:end]
     actors = actors_bound(text + " " + context) or doc.actors
     return Chunk(
         chunk_id=f"{doc.doc_id}#{suffix}", doc_id=doc.doc_id, title=doc.title, locator=", ".join(locator),
         heading_path=tuple(path), text=text, start=start, end=end, url=doc.url, version=doc.version,
-        status=doc.status, kind="fiche" if doc.is_fiche else "official", actors=actors,
+        status=doc.status, kind=kind or ("fiche" if doc.is_fiche else "official"), actors=actors,
         page=doc.page_at(start), context=context[:300],
     )
 

@@ -30,6 +30,9 @@ class ManifestEntry:
     status: str  # complete | partial | facts-only
     legal_status: str
     files: tuple[str, ...]
+    verified_on: str = ""
+    possibly_amended_by: str = ""
+    replaced_by: tuple[str, ...] = ()  # a repealed text: the ids where its rules now are
 
 
 @dataclass
@@ -70,7 +73,8 @@ def load_manifest(corpus_dir: Path) -> dict[str, ManifestEntry]:
         entries[doc_id] = ManifestEntry(
             doc_id=doc_id, title=e["title"], kind=e["kind"], url=e["url"], version=e.get("version", ""),
             license=e.get("license", ""), status=e["status"], legal_status=e.get("legal_status", "en vigueur"),
-            files=tuple(e.get("files", ())),
+            files=tuple(e.get("files", ())), verified_on=str(e.get("verified_on", "")),
+            possibly_amended_by=str(e.get("possibly_amended_by", "")), replaced_by=tuple(e.get("replaced_by", ())),
         )
     return entries
 
@@ -161,7 +165,8 @@ def _document(path: Path, meta: dict, text: str, pages: tuple[int, ...] = ()) ->
         doc_id=str(meta["id"]), title=str(meta["title"]), kind=kind, text=text, path=path, url=url,
         version=str(meta.get("version") or meta.get("updated") or ""), license=str(meta.get("license", "")),
         status=status, legal_status=str(meta.get("legal_status", "en vigueur")), about=about, actors=actors,
-        pages=pages, decision=decision,
+        pages=pages, decision=decision, verified_on=str(meta.get("verified_on") or ""),
+        possibly_amended_by=str(meta.get("possibly_amended_by") or ""),
     )
 
 

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from kb.types import ACTORS
 
 _ART = r"(?:art(?:icle)?s?\.?\s*)"
+# Corpus document ids as fiches and questions write them (`csp-L1110-4-1-ancien` is the repealed former article).
+DOC_ID_PATTERN = (r"rgpd-art-\d+|csp-[LRD]\d{4}-\d+(?:-\d+)*(?:-ancien)?|cp-\d{3}-\d+|cnil-SAN-\d{4}-\d{3}|"
+                  r"cnil-referentiel-cabinets-\d{4}-\d{3}|ce-\d{4}-\d{2}-\d{2}-\d+")
 _PATTERNS: list[tuple[re.Pattern, callable]] = [
+    # Corpus ids written as such (fiches cite `[rgpd-art-28 § 3 a)]`), first so that an id is read whole
+    (re.compile(rf"\b({DOC_ID_PATTERN})\b"), lambda m: m[1]),
     # Code de la santé publique: L1111-8, L. 1111-8, R.1111-8-8, article L 1110-4-1
     (re.compile(rf"\b{_ART}?([LRD])\s?\.?\s?(\d{{4}})\s?-\s?(\d+(?:-\d+)*)\b", re.I),
      lambda m: f"csp-{m[1].upper()}{m[2]}-{m[3]}"),
@@ -32,10 +37,11 @@ _PATTERNS: list[tuple[re.Pattern, callable]] = [
     (re.compile(rf"\b{_ART}(\d{{1,2}})\b(?=[^.?!;]{{0,25}}\b(?:rgpd|gdpr|r[èe]glement)\b)", re.I),
      lambda m: f"rgpd-art-{int(m[1])}"),
     (re.compile(rf"\b(?:rgpd|gdpr)\s*,?\s*{_ART}(\d{{1,2}})\b", re.I), lambda m: f"rgpd-art-{int(m[1])}"),
-    # Corpus ids written as such (fiches cite `[rgpd-art-28 § 3 a)]`)
-    (re.compile(r"\b(rgpd-art-\d+|csp-[LRD]\d{4}-\d+(?:-\d+)*|cp-\d{3}-\d+|cnil-SAN-\d{4}-\d{3}|"
-                r"cnil-referentiel-cabinets-2020-081|ce-2022-07-22-449694)\b"), lambda m: m[1]),
 ]
+# A number the law reused: L1110-4-1 was a data-security article until 2021 (repealed, moved to L1470-5 and
+# L1470-6) and is a permanence-des-soins article since 2023. Read about data, it means the former article.
+_REUSED = {"csp-L1110-4-1": ("csp-L1110-4-1-ancien", re.compile(
+    r"donnees|securit|referentiel|interop|logiciel|numerique|heberge|informati|confidential|sante numerique"))}
 # A bare « article 33 » with no code named is taken as the GDPR when the question is about data protection.
 _BARE_ARTICLE = re.compile(rf"\b{_ART}(\d{{1,2}})\b(?!\s?-)", re.I)
 
@@ -61,6 +67,10 @@ def find_references(text: str, bare_articles_are_gdpr: bool = False) -> list[Ref
         for m in _BARE_ARTICLE.finditer(text):
             if not any(m.start() < e and s < m.end() for s, e in taken):
                 found.append(Reference(m.start(), m.end(), f"rgpd-art-{int(m[1])}"))
+    if any(r.doc_id in _REUSED for r in found):
+        folded = fold(text)
+        found = [Reference(r.start, r.end, _REUSED[r.doc_id][0])
+                 if r.doc_id in _REUSED and _REUSED[r.doc_id][1].search(folded) else r for r in found]
     return sorted(found, key=lambda r: r.start)
 
 

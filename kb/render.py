@@ -38,6 +38,18 @@ def status_label(c: Citation) -> str:
     return STATUS_LABELS.get(c.status, "")
 
 
+def provenance_notes(c: Citation) -> list[str]:
+    """What the reader must know about how current a cited text is, and its note on entry into force."""
+    notes = []
+    if c.verified_on:
+        notes.append(f"texte vérifié au {c.verified_on} ; vérifier la version en vigueur ({c.url})")
+    if c.amended_by:
+        notes.append(f"attention : modifié depuis par le {c.amended_by} ; cette rédaction peut ne plus être à jour")
+    if c.note:
+        notes.append(f"NOTA (note de Légifrance, pas le texte de l'article) : {c.note}")
+    return notes
+
+
 def format_amount(d: Decision, none: str = "—") -> str:
     """« 1 500 000 € » with narrow no-break spaces, as French typography wants."""
     return f"{d.amount_eur:,} €".replace(",", "\u202f") if d.amount_eur else none
@@ -83,7 +95,8 @@ def answer_markdown(answer: Answer, heading_level: int = 3) -> str:
             badge = f" — *{label}*" if label else ""
             out.append(f"{c.n}. **{escape(c.locator)}**{badge}  ")
             out.append(f"   « {escape(c.quote)} »  ")
-            out.append(f"   Source : <{c.url}> — version : {escape(c.version) or 'non précisée'}")
+            out.append(f"   Source : <{c.url}> — version : {escape(c.version) or 'non précisée'}"
+                       + "".join(f"  \n   *{escape(n)}*" for n in provenance_notes(c)))
         out.append("")
     if answer.decisions:
         out.append(f"{h} Décisions de la CNIL et du juge\n")

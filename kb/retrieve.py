@@ -33,9 +33,11 @@ class Retrieval:
 
 
 class HybridRetriever:
-    def __init__(self, store: Store, settings: Settings):
+    def __init__(self, store: Store, settings: Settings, replaced_by: dict[str, tuple[str, ...]] | None = None):
+        """`replaced_by`: a repealed text's id → the texts that now hold its rules (named too when it is)."""
         self.store = store
         self.settings = settings
+        self.replaced_by = replaced_by or {}
 
     def _dense(self, question: str) -> list[tuple[int, float]]:
         found = self.store.dense.search(question, CANDIDATES)
@@ -57,7 +59,8 @@ class HybridRetriever:
         lexical, lexical_hits = self._lexical(question) if mode in ("hybrid", "lexical") else ([], 0)
         timings["lexical"] = time.perf_counter() - t
 
-        references = list(dict.fromkeys(r.doc_id for r in find_references(question, bare_articles_are_gdpr=True)))
+        named = [r.doc_id for r in find_references(question, bare_articles_are_gdpr=True)]
+        references = list(dict.fromkeys(named + [d for n in named for d in self.replaced_by.get(n, ())]))
         ranked: dict[str, list[int]] = {
             "dense": [i for i, _ in dense],
             "lexical": [i for i, _ in lexical],
@@ -71,7 +74,7 @@ class HybridRetriever:
             for rank, i in enumerate(order):
                 fused[i] = fused.get(i, 0.0) + weights[name] / (self.settings.rrf_k + rank + 1)
                 ranks.setdefault(i, {})[name] = rank + 1
-        order = sorted(fused, key=lambda i: -fused[i])
+        order = _named_official_first(sorted(fused, key=lambda i: -fused[i]), named, self.store.chunks)
         actors = actors_asked(question)
         top = _cover_actors(order, k, actors, self.store.chunks)
         hits = [Hit(self.store.chunks[i], fused[i], ranks[i]) for i in top]
@@ -86,6 +89,16 @@ class HybridRetriever:
         seen_rank = {i: r for order in ranked.values() for r, i in reversed(list(enumerate(order)))}
         # Official text before fiches, then by how well the other retrievers ranked them.
         return sorted(members, key=lambda i: (self.store.chunks[i].kind == "fiche", seen_rank.get(i, 10_000), i))
+
+
+def _named_official_first(order: list[int], named: list[str], chunks: list[Chunk]) -> list[int]:
+    """The best official passage of each text the question names leads, before any fiche that summarises it."""
+    leaders = []
+    for doc_id in dict.fromkeys(named):
+        best = next((i for i in order if chunks[i].doc_id == doc_id and chunks[i].kind == "official"), None)
+        if best is not None:
+            leaders.append(best)
+    return leaders + [i for i in order if i not in leaders]
 
 
 def _cover_actors(order: list[int], k: int, actors: tuple[str, ...], chunks: list[Chunk]) -> list[int]:

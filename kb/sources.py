@@ -27,10 +27,12 @@ def sources_table(settings: Settings) -> list[dict]:
             status += f" ({e.legal_status})"
         rows.append({"doc_id": doc_id, "title": e.title, "status": e.status, "status_label": status,
                      "legal_status": e.legal_status, "version": e.version, "url": e.url,
+                     "verified_on": e.verified_on, "possibly_amended_by": e.possibly_amended_by,
                      "chunks": indexed.get(doc_id, {}).get("chunks", 0), "fiche_chunks": fiches_about.get(doc_id, 0)})
     for doc_id, d in indexed.items():
         if doc_id not in manifest:
             rows.append({"doc_id": doc_id, "title": d["title"], "status": d["status"],
                          "status_label": STATUS_LABELS.get(d["status"], d["status"]), "legal_status": d["legal_status"],
-                         "version": d["version"], "url": d["url"], "chunks": d["chunks"], "fiche_chunks": 0})
+                         "version": d["version"], "url": d["url"], "verified_on": "", "possibly_amended_by": "",
+                         "chunks": d["chunks"], "fiche_chunks": 0})
     return rows

@@ -46,6 +46,8 @@ class Document:
     actors: tuple[str, ...] = ()
     pages: tuple[int, ...] = ()  # for PDFs: text offset at which page i+1 starts
     decision: Decision | None = None
+    verified_on: str = ""  # the date the text was last checked against the official source
+    possibly_amended_by: str = ""  # a later text known to amend it: this wording may be out of date
 
     @property
     def is_fiche(self) -> bool:
@@ -77,7 +79,7 @@ class Chunk:
     url: str
     version: str
     status: str
-    kind: str  # official | fiche
+    kind: str  # official | fiche | nota (Légifrance's note on entry into force: shown as a note, never quoted as law)
     actors: tuple[str, ...] = ()
     page: int | None = None
     context: str = ""  # parent wording that helps retrieval (paragraph opening), not quoted
@@ -109,14 +111,19 @@ class Citation:
     kind: str
     start: int  # offset of the quote in the document text
     end: int
+    verified_on: str = ""  # the text was checked against the official source on that date
+    amended_by: str = ""  # a later text known to amend it: this wording may be out of date
+    note: str = ""  # the article's NOTA (entry into force), shown with it, never quoted as its text
 
 
 @dataclass(frozen=True)
 class Statement:
-    """A verbatim sentence from the corpus and the citation that backs it."""
+    """A sentence shown to the reader and the citation that backs it: a verbatim sentence of the corpus, or
+    (with `map_id`) a project-written statement of the who-does-what map whose citation quotes its basis."""
 
     text: str
     n: int
+    map_id: str = ""
 
 
 @dataclass
@@ -138,6 +145,7 @@ class ActorRow:
 class Answer:
     question: str
     refused: bool
+    conclusion: list[Statement] = field(default_factory=list)  # « Réponse » : the conclusion, first
     brief: list[Statement] = field(default_factory=list)
     actors: list[ActorRow] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
@@ -146,6 +154,7 @@ class Answer:
     notices: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     refusal_reason: str = ""
+    gap: str = ""  # what the question asks that the corpus does not cover, said plainly
     mode: str = "extractif"
     llm_text: str = ""  # the checked LLM answer, when the LLM mode produced one
     timings: dict[str, float] = field(default_factory=dict)
@@ -163,6 +172,8 @@ class Answer:
             "refusal_reason": self.refusal_reason,
             "mode": self.mode,
             "answer_markdown": answer_markdown(self),
+            "answer": [asdict(s) for s in self.conclusion],
+            "gap": self.gap,
             "brief": [asdict(s) for s in self.brief],
             "actors": {row.actor: row.citation_numbers() for row in self.actors},
             "table": [
@@ -197,6 +208,8 @@ class Answer:
             refused=data["refused"],
             refusal_reason=data.get("refusal_reason", ""),
             mode=data.get("mode", "extractif"),
+            conclusion=stmts(data.get("answer", [])),
+            gap=data.get("gap", ""),
             brief=stmts(data.get("brief", [])),
             actors=[
                 ActorRow(r["actor"], stmts(r["obligations"]), stmts(r["responsibility"]), stmts(r["sanctions"]))

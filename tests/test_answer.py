@@ -104,7 +104,28 @@ def test_brief_states_rules_and_leaves_decisions_to_their_section_unless_sanctio
 def test_repealed_article_is_flagged_not_presented_as_current(engine):
     answer = engine.answer("Que prévoit l'article L1110-4-1 sur les référentiels de sécurité ?")
     assert not answer.refused
-    assert any("abrogé" in n for n in answer.notices)
+    assert any("abrogé" in n and "L1470-5" in n for n in answer.notices)
+    cited = {c.doc_id for c in answer.citations}
+    assert "csp-L1110-4-1" not in cited  # never the permanence-des-soins article that now holds the number
+    assert {"csp-L1470-5", "csp-L1470-6"} & cited
+
+
+def test_the_reused_number_about_permanence_des_soins_is_the_2023_article(engine):
+    answer = engine.answer("Que dit l'article L1110-4-1 sur la permanence des soins ?")
+    assert answer.citations[0].doc_id == "csp-L1110-4-1"
+    assert not any("abrogé" in n for n in answer.notices)
+
+
+def test_l1110_4_on_sharing_between_professionals_quotes_its_paragraph_ii_or_iii(engine):
+    answer = engine.answer("Que dit l'article L1110-4 sur le partage d'informations entre professionnels ?")
+    assert any(c.chunk_id.startswith(("csp-L1110-4#II", "csp-L1110-4#III")) for c in answer.citations)
+
+
+def test_hds_articles_carry_the_2026_decree_warning(engine):
+    answer = engine.answer("Quelles clauses le contrat d'hébergement de données de santé doit-il comporter ?")
+    assert any(c.doc_id.startswith("csp-R1111-") for c in answer.citations)
+    assert any("décret n° 2026-209" in n for n in answer.notices)
+    assert "modifié depuis par le décret n° 2026-209" in answer_markdown(answer)
 
 
 def test_partial_text_is_marked(engine):

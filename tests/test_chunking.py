@@ -71,7 +71,7 @@ def test_no_chunk_ends_mid_sentence_unless_a_gap_follows(corpus, chunks):
             cut.append((c.chunk_id, c.text[-40:]))
     assert not cut
     # and the exceptions are real: the partial texts do end mid-sentence before their gap
-    assert not _CLEAN_END.search(next(c for c in chunks if c.chunk_id == "csp-R1111-8-8#I").text)
+    assert not _CLEAN_END.search(next(c for c in chunks if c.chunk_id == "rgpd-art-82#6").text)
 
 
 def test_rgpd_28_point_a_has_a_lawyers_locator_and_its_paragraph_as_context(by_id):
@@ -94,14 +94,23 @@ def test_l1111_8_third_alinea_of_I_is_its_own_passage(by_id):
 def test_r1111_8_8_has_its_roman_paragraph_II(by_id):
     c = by_id["csp-R1111-8-8#II"]
     assert c.locator == "CSP, art. R1111-8-8, II"
-    assert c.text.startswith("II. – Les responsables de traitement")
+    assert c.text.startswith("II. - Les responsables de traitement")
 
 
-def test_r1111_9_is_six_activities_numbered_1_to_6(chunks):
+def test_r1111_9_is_its_lead_and_six_activities_numbered_1_to_6(chunks):
     r9 = [c for c in chunks if c.doc_id == "csp-R1111-9"]
-    assert [c.chunk_id for c in r9] == [f"csp-R1111-9#{n}" for n in range(1, 7)]
-    assert [c.locator for c in r9] == [f"CSP, art. R1111-9, {n}°" for n in range(1, 7)]
-    assert r9[5].text == "6° La sauvegarde des données de santé."
+    assert [c.chunk_id for c in r9] == ["csp-R1111-9#al1"] + [f"csp-R1111-9#{n}" for n in range(1, 7)]
+    assert [c.locator for c in r9[1:]] == [f"CSP, art. R1111-9, {n}°" for n in range(1, 7)]
+    assert r9[0].text.startswith("Est considérée comme une activité d'hébergement")
+    assert r9[6].text == "6° La sauvegarde des données de santé."
+
+
+def test_nota_is_a_note_chunk_apart_from_the_article_text(chunks):
+    l1115 = [c for c in chunks if c.doc_id == "csp-L1115-1"]
+    assert [(c.chunk_id, c.kind) for c in l1115] == [("csp-L1115-1#al1", "official"), ("csp-L1115-1#nota", "nota")]
+    assert "NOTA" not in l1115[0].text and l1115[0].text.endswith("45 000 euros d'amende.")
+    assert l1115[1].locator == "CSP, art. L1115-1, NOTA"
+    assert l1115[1].text.startswith("Conformément au I de l'article 3") and l1115[1].text.endswith("1er avril 2018.")
 
 
 def test_rgpd_4_gives_one_passage_per_definition(chunks, by_id):

@@ -57,8 +57,12 @@ def test_sources_lists_every_manifest_id_with_status_and_chunk_counts(cli):
             assert row["chunks"] == 0 and row["fiche_chunks"] > 0, doc_id
         else:
             assert row["chunks"] > 0, doc_id
-    assert rows["csp-R1111-9"]["chunks"] == 6
-    assert "abrogé" in rows["csp-L1110-4-1"]["status_label"]
+    assert rows["csp-R1111-9"]["chunks"] == 7  # its lead-in and the six activities
+    assert "abrogé" in rows["csp-L1110-4-1-ancien"]["status_label"]
+    assert "abrogé" not in rows["csp-L1110-4-1"]["status_label"]  # the number now holds the 2023 article
+    for doc_id in ("csp-L1110-4", "csp-L1115-1", "csp-R1111-10", "csp-R1111-11"):
+        assert rows[doc_id]["status_label"] == "complet" and rows[doc_id]["verified_on"] == "2023-12-06", doc_id
+    assert rows["csp-R1111-11"]["possibly_amended_by"] == "décret n° 2026-209 du 24 mars 2026"
 
 
 def test_sources_table_is_readable_without_json(cli):

@@ -12,6 +12,7 @@ import pytest
 
 from kb.config import ROOT
 from kb.corpus import load_corpus, load_manifest
+from kb.legalrefs import DOC_ID_PATTERN
 
 CORPUS = ROOT / "corpus"
 OFFICIAL = CORPUS / "official"
@@ -22,8 +23,7 @@ MANIFEST = load_manifest(CORPUS)
 FICHE_KEYS = ("id", "title", "kind", "about", "actors", "legal_status", "sources", "updated")
 DISCLAIMER = "> Synthèse non officielle"
 # Document ids as fiches write them inside their source brackets: [csp-L1111-8 § II ; source: https://…]
-DOC_ID = re.compile(r"(?<![\w/.-])(rgpd-art-\d+|csp-[LRD]\d{4}(?:-\d+)+|cp-\d{3}-\d+|cnil-SAN-\d{4}-\d{3}|"
-                    r"cnil-referentiel-cabinets-\d{4}-\d{3}|ce-\d{4}-\d{2}-\d{2}-\d+)(?![\w-])")
+DOC_ID = re.compile(rf"(?<![\w/.-])({DOC_ID_PATTERN})(?![\w-])")
 BRACKET_AT_END = re.compile(r"\[[^\[\]]+\]$")
 
 
@@ -125,7 +125,19 @@ def test_shipped_corpus_loads_without_a_single_problem():
     assert len(ids) == len(set(ids)) == len(list(OFFICIAL.glob("*.md"))) + len(FICHES)
 
 
-def test_repealed_L1110_4_1_is_marked_abroge_in_fiche_and_manifest():
-    fiche = next(d for d in load_corpus(CORPUS).documents if "csp-L1110-4-1" in d.about)
+def test_reused_number_L1110_4_1_keeps_the_2023_article_and_the_repealed_one_apart():
+    """L1110-4-1 now holds the 2023 article (permanence des soins); the repealed data-security article keeps its
+    fiche under its own id, marked abrogé."""
+    fiche = next(d for d in load_corpus(CORPUS).documents if "csp-L1110-4-1-ancien" in d.about)
     assert fiche.legal_status == "abrogé"
-    assert MANIFEST["csp-L1110-4-1"].legal_status == "abrogé"
+    assert MANIFEST["csp-L1110-4-1-ancien"].legal_status == "abrogé"
+    assert MANIFEST["csp-L1110-4-1"].legal_status == "en vigueur" and MANIFEST["csp-L1110-4-1"].status == "complete"
+
+
+def test_new_official_texts_carry_their_verification_date_and_amendment_warning():
+    for doc_id in ("csp-L1110-4", "csp-L1115-1", "csp-R1111-10", "csp-R1111-11"):
+        assert MANIFEST[doc_id].status == "complete" and MANIFEST[doc_id].verified_on == "2023-12-06", doc_id
+    docs = {d.doc_id: d for d in load_corpus(CORPUS).documents}
+    for doc_id in ("csp-R1111-8-8", "csp-R1111-9", "csp-R1111-10", "csp-R1111-11"):
+        assert docs[doc_id].possibly_amended_by == MANIFEST[doc_id].possibly_amended_by == "décret n° 2026-209 du 24 mars 2026"
+    assert docs["csp-L1115-1"].verified_on == "2023-12-06" and not docs["csp-L1115-1"].possibly_amended_by

@@ -55,6 +55,14 @@ def test_ndcg_is_binary_and_normalised_by_the_ideal_order():
     assert ndcg_at(ranking, ["zzz"]) == 0.0
 
 
+def test_strict_ranking_counts_a_fiche_only_for_texts_the_corpus_does_not_hold():
+    docs = {**DOCS, "fiche-a": doc("fiche-a", ("a", "z"))}  # a is shipped officially, z is not
+    ranking = document_ranking(["fiche-a", "a"], docs)
+    assert recall_at(ranking, ["a"], 1) == 1.0 and strict_recall_at(ranking, ["a"], 1) == 0.0
+    assert strict_recall_at(ranking, ["z"], 1) == 1.0
+    assert reciprocal_rank(ranking, ["a"], strict=True) == 0.5
+
+
 def test_a_fiche_counts_for_the_documents_it_is_about_but_only_once():
     ranking = document_ranking(["a", "fiche-x"], DOCS)
     assert recall_at(ranking, ["y"], 2) == 1.0
@@ -218,11 +226,44 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert "t003" in str(exc.value) and "t004" in str(exc.value) and "2 problème(s)" in str(exc.value)
 
 
-def test_a_duplicate_id_and_a_misspelt_field_are_errors(tmp_path):
-    bad = TINY.replace("id: t002", "id: t001").replace("answer_points:", "answer_point:")
+def test_a_duplicate_id_is_an_error(tmp_path):
+    bad = TINY.replace("id: t002", "id: t001")
     with pytest.raises(QuestionsError) as exc:
         load_questions(write(tmp_path, bad))
-    assert "« t001 » déjà utilisé" in str(exc.value) and "« answer_point » inconnu" in str(exc.value)
+    assert "« t001 » déjà utilisé" in str(exc.value)
+
+
+def test_unknown_keys_are_ignored_with_one_warning_line_and_ids_of_any_form_load(tmp_path, capsys):
+    """Users score their own files: extra notes and their own id scheme must not stop the run."""
+    own = TINY.replace("id: t001", "id: CLIENT-A/1").replace("answer_points:", "note: x\n  answer_point:")
+    items = load_questions(write(tmp_path, own))
+    assert [i.id for i in items][0] == "CLIENT-A/1" and len(items) == 4
+    warning = capsys.readouterr().err.strip().splitlines()
+    assert len(warning) == 1 and "answer_point, note" in warning[0]
+
+
+def test_key_points_and_forbidden_name_known_passages_and_actors(tmp_path):
+    known, passages = {"rgpd-art-33", "rgpd-art-28", "rgpd-art-82", "csp-L1115-1"}, {"rgpd-art-33#1", "rgpd-art-28#3.a"}
+    keyed = TINY.replace("  split: dev\n", "  split: dev\n  key_points:\n"
+                         "    - {actor: medecin, any_of: [rgpd-art-33#1, rgpd-art-28#3, rgpd-art-82], claim: notifie}\n"
+                         "  forbidden: [{actor: any, any_of: [rgpd-art-28#3.a], why: sous-traitant}]\n"
+                         "  yes_no: oui\n", 1)
+    item = next(i for i in load_questions(write(tmp_path, keyed), known, passages) if i.key_points)
+    assert item.key_points[0].any_of == ("rgpd-art-33#1", "rgpd-art-28#3", "rgpd-art-82") and item.yes_no == "oui"
+    assert item.forbidden[0].actor == "any"
+    bad = keyed.replace("rgpd-art-33#1,", "rgpd-art-33#9,").replace("actor: any", "actor: patient")
+    bad = bad.replace("yes_no: oui", "yes_no: peut-être")
+    with pytest.raises(QuestionsError) as exc:
+        load_questions(write(tmp_path, bad, "bad.yaml"), known, passages)
+    assert "rgpd-art-33#9" in str(exc.value) and "« patient » inconnu" in str(exc.value) and "yes_no" in str(exc.value)
+
+
+def test_a_not_in_corpus_question_needs_no_source_and_is_not_to_refuse(tmp_path):
+    gap = TINY.replace("must_refuse: true", "must_refuse: false\n  not_in_corpus: true")
+    assert any(i.not_in_corpus and not i.answerable for i in load_questions(write(tmp_path, gap)))
+    both = TINY.replace("must_refuse: true", "must_refuse: true\n  not_in_corpus: true")
+    with pytest.raises(QuestionsError, match="s'excluent"):
+        load_questions(write(tmp_path, both, "both.yaml"))
 
 
 def test_a_refusal_with_sources_is_an_error(tmp_path):

@@ -44,9 +44,14 @@ def document_ranking(doc_ids: Iterable[str], documents: dict[str, Document], k: 
 
 
 def strictly_for(doc_id: str, documents: dict[str, Document]) -> frozenset[str]:
-    """A document's own id and, for a fiche that is not transversal, the ids in its `about`."""
+    """What a document strictly stands for: itself and, for a fiche that is not transversal, the texts it
+    summarises that the corpus does not hold officially (a fiche never stands in for an official text that is
+    there to be found)."""
     about = documents[doc_id].about if doc_id in documents else ()
-    return frozenset({doc_id, *(about if len(about) <= BROAD_ABOUT else ())})
+    if len(about) > BROAD_ABOUT:
+        return frozenset({doc_id})
+    shipped = {d for d in about if d in documents and not documents[d].is_fiche}
+    return frozenset({doc_id, *(set(about) - shipped)})
 
 
 def hit_ranking(hits: Sequence[Hit], documents: dict[str, Document], k: int = EVAL_K) -> Ranking:
@@ -60,15 +65,16 @@ def recall_at(ranking: Ranking, expected: Iterable[str], k: int) -> float:
 
 
 def strict_recall_at(ranking: Ranking, expected: Iterable[str], k: int) -> float:
-    """recall@k where a transversal fiche (about more than BROAD_ABOUT texts) counts only for itself: those
-    fiches summarise a dozen texts each and would otherwise hit almost any question."""
+    """recall@k on the documents themselves (`strictly_for`): a transversal fiche counts only for itself, a
+    fiche for an official text only when that text is not in the corpus."""
     wanted = set(expected)
     return 1.0 if any(d.strictly_for & wanted for d in ranking[:k]) else 0.0
 
 
-def reciprocal_rank(ranking: Ranking, expected: Iterable[str]) -> float:
+def reciprocal_rank(ranking: Ranking, expected: Iterable[str], strict: bool = False) -> float:
     wanted = set(expected)
-    return next((1.0 / r for r, d in enumerate(ranking, start=1) if d.counts_for & wanted), 0.0)
+    return next((1.0 / r for r, d in enumerate(ranking, start=1)
+                 if (d.strictly_for if strict else d.counts_for) & wanted), 0.0)
 
 
 def ndcg_at(ranking: Ranking, expected: Iterable[str], k: int = EVAL_K) -> float:
@@ -168,6 +174,17 @@ class QuestionResult:
     answer_points_missing: list[str] = field(default_factory=list)
     top_dense: float | None = None
     references: list[str] = field(default_factory=list)
+    not_in_corpus: bool = False
+    reciprocal_rank_strict: float = 0.0
+    key_points: list[str] = field(default_factory=list)  # claims, in file order
+    key_points_met: list[bool] = field(default_factory=list)  # in the réponse/brief or the actor's row
+    key_points_met_brief: list[bool] = field(default_factory=list)  # in the réponse/brief alone
+    forbidden_hits: list[str] = field(default_factory=list)  # why each misleading statement present misleads
+    yes_no_expected: str = ""
+    yes_no_stated: str = ""
+    yes_no_correct: bool | None = None
+    not_in_corpus_said: bool | None = None
+    visible_words: int | None = None
 
 
 @dataclass
@@ -181,6 +198,7 @@ class Metrics:
     recall_at_10: float | None = None
     recall_at_5_strict: float | None = None
     mrr: float | None = None
+    mrr_strict: float | None = None
     ndcg_at_10: float | None = None
     citation_validity: float | None = None
     citation_precision: float | None = None
@@ -190,6 +208,13 @@ class Metrics:
     refusal_recall: float | None = None
     refusal_accuracy: float | None = None
     answer_point_coverage: float | None = None
+    key_point_recall: float | None = None
+    key_point_recall_brief: float | None = None
+    forbidden_hits: int | None = None
+    yes_no_accuracy: float | None = None
+    not_in_corpus_accuracy: float | None = None
+    visible_words_p50: float | None = None
+    visible_words_p90: float | None = None
     latency_p50: float | None = None
     latency_p95: float | None = None
 
@@ -203,11 +228,15 @@ class Metrics:
 
 METRIC_LABELS = {
     "recall_at_1": "recall@1", "recall_at_5": "recall@5", "recall_at_10": "recall@10",
-    "recall_at_5_strict": "recall@5 strict", "mrr": "MRR",
+    "recall_at_5_strict": "recall@5 strict", "mrr": "MRR", "mrr_strict": "MRR strict",
     "ndcg_at_10": "nDCG@10", "citation_validity": "citations valides", "citation_precision": "précision des citations",
     "brief_precision": "« En bref » sur le sujet",
     "actor_coverage": "acteurs couverts", "refusal_precision": "refus : précision", "refusal_recall": "refus : rappel",
     "refusal_accuracy": "refus : exactitude", "answer_point_coverage": "points de réponse",
+    "key_point_recall": "points clés (réponse + tableau)", "key_point_recall_brief": "points clés (réponse seule)",
+    "forbidden_hits": "énoncés trompeurs (nombre)", "yes_no_accuracy": "oui/non en tête",
+    "not_in_corpus_accuracy": "hors corpus signalé", "visible_words_p50": "mots visibles p50",
+    "visible_words_p90": "mots visibles p90",
     "latency_p50": "latence p50 (s)", "latency_p95": "latence p95 (s)",
 }
 
@@ -216,6 +245,8 @@ def fmt(value: float | None, metric: str = "") -> str:
     """A metric as the tables show it: seconds to two decimals, scores to three, "—" when not measured."""
     if value is None:
         return "—"
+    if metric.startswith("visible_words") or metric == "forbidden_hits":
+        return f"{value:.0f}"
     return f"{value:.2f}" if metric.startswith("latency") else f"{value:.3f}"
 
 
@@ -223,7 +254,7 @@ def aggregate(results: Sequence[QuestionResult]) -> Metrics:
     m = Metrics(questions=len(results))
     if not results:
         return m
-    retrieval = [r for r in results if not r.must_refuse]
+    retrieval = [r for r in results if not r.must_refuse and not r.not_in_corpus]
     m.answerable = len(retrieval)
     if retrieval:
         m.recall_at_1 = _mean(r.recall_at_1 for r in retrieval)
@@ -231,11 +262,16 @@ def aggregate(results: Sequence[QuestionResult]) -> Metrics:
         m.recall_at_10 = _mean(r.recall_at_10 for r in retrieval)
         m.recall_at_5_strict = _mean(r.recall_at_5_strict for r in retrieval)
         m.mrr = _mean(r.reciprocal_rank for r in retrieval)
+        m.mrr_strict = _mean(r.reciprocal_rank_strict for r in retrieval)
         m.ndcg_at_10 = _mean(r.ndcg_at_10 for r in retrieval)
     seconds = [r.seconds for r in results]
     m.latency_p50 = float(np.percentile(seconds, 50))
     m.latency_p95 = float(np.percentile(seconds, 95))
-    answered = [r for r in results if r.refused is not None]
+    everything = [r for r in results if r.refused is not None]
+    if not everything:
+        return m
+    _answer_scores(m, everything)
+    answered = [r for r in everything if not r.not_in_corpus]  # neither to refuse nor to answer from the corpus
     if not answered:
         return m
     citations = sum(r.citations for r in answered)
@@ -253,6 +289,23 @@ def aggregate(results: Sequence[QuestionResult]) -> Metrics:
     points = sum(len(r.answer_points_found) + len(r.answer_points_missing) for r in answered)
     m.answer_point_coverage = sum(len(r.answer_points_found) for r in answered) / points if points else None
     return m
+
+
+def _answer_scores(m: Metrics, results: Sequence[QuestionResult]) -> None:
+    """Key points (pooled over questions), forbidden hits, yes/no, not-in-corpus, visible words."""
+    met = [x for r in results if not r.refused for x in r.key_points_met]
+    refused_points = sum(len(r.key_points) for r in results if r.refused)  # a wrongful refusal states nothing
+    total = len(met) + refused_points
+    if total:
+        m.key_point_recall = sum(met) / total
+        m.key_point_recall_brief = sum(x for r in results if not r.refused for x in r.key_points_met_brief) / total
+    m.forbidden_hits = sum(len(r.forbidden_hits) for r in results)
+    m.yes_no_accuracy = _mean(float(r.yes_no_correct) for r in results if r.yes_no_correct is not None)
+    m.not_in_corpus_accuracy = _mean(float(r.not_in_corpus_said) for r in results if r.not_in_corpus_said is not None)
+    words = [r.visible_words for r in results if r.visible_words is not None and not r.refused]
+    if words:
+        m.visible_words_p50 = float(np.percentile(words, 50))
+        m.visible_words_p90 = float(np.percentile(words, 90))
 
 
 def _mean(values: Iterable[float]) -> float | None:

@@ -17,9 +17,10 @@ from kb.evaluation.runner import ConfigRun, Evaluation
 EVIDENCE_MARGIN = 0.04  # in-domain questions may score this much under min_evidence (Engine._enough_evidence)
 NOTES_BEGIN, NOTES_END = "<!-- notes: kept across regenerations -->", "<!-- /notes -->"
 _KINDS = ("responsabilite", "reference", "paraphrase", "english", "refus")
-_RETRIEVAL = ("recall_at_1", "recall_at_5", "recall_at_10", "recall_at_5_strict", "mrr", "ndcg_at_10")
+_RETRIEVAL = ("recall_at_1", "recall_at_5", "recall_at_10", "recall_at_5_strict", "mrr", "mrr_strict", "ndcg_at_10")
 _ANSWER = ("refusal_accuracy", "citation_validity", "citation_precision", "brief_precision", "actor_coverage",
-           "answer_point_coverage")
+           "answer_point_coverage", "key_point_recall", "key_point_recall_brief", "forbidden_hits", "yes_no_accuracy",
+           "not_in_corpus_accuracy", "visible_words_p50", "visible_words_p90")
 
 
 def machine() -> str:
@@ -67,9 +68,16 @@ def render_report(evaluation: Evaluation, settings: Settings, command: str, prev
         f"min_evidence={settings.min_evidence}, k={settings.k} (application) ; l'évaluation demande k={EVAL_K}.",
         "- Métriques au niveau document : un passage compte pour son document et, pour une fiche, pour chaque id "
         "de son `about`. recall@k = part des questions (non à refuser) dont au moins une source attendue figure "
-        "parmi les k premiers documents distincts. recall@5 strict : pareil, sauf que les fiches transversales "
-        f"(`about` de plus de {BROAD_ABOUT} documents : fiche-responsabilite-*) ne comptent que pour elles-mêmes. "
-        "Latence = `Answer.timings['total']`, modèles déjà chargés.",
+        "parmi les k premiers documents distincts. recall@5 strict et MRR strict : comptés sur les documents "
+        "eux-mêmes ; une fiche ne compte pour un texte officiel que si ce texte n'est pas dans le corpus, et les "
+        f"fiches transversales (`about` de plus de {BROAD_ABOUT} documents : fiche-responsabilite-*) ne comptent que "
+        "pour elles-mêmes. Latence = `Answer.timings['total']`, modèles déjà chargés.",
+        "- Métriques de la réponse lue (questions avec `key_points`, `forbidden`, `yes_no`, `not_in_corpus`) : un "
+        "point clé est atteint quand une phrase de la réponse / « En bref », ou de la ligne de son acteur dans le "
+        "tableau, cite un passage de son `any_of` ; « réponse seule » : sans le tableau. Énoncés trompeurs : phrases "
+        "citant un passage `forbidden` dans la ligne visée ou la réponse (nombre total). Oui/non : la première phrase "
+        "le dit. Hors corpus : la réponse dit que le corpus ne répond pas (ou refuse). Mots visibles : réponse, "
+        "« En bref » et tableau, sans rien ouvrir (médiane et p90 des réponses données).",
         "",
         f"## Configuration évaluée : {main.name}",
         "",
@@ -128,8 +136,9 @@ def _comparison(evaluation: Evaluation) -> list[str]:
     if len(evaluation.runs) == 1:
         return []
     out = ["## Comparaison des configurations", ""]
-    header = ["configuration", "R@1", "R@5", "R@10", "R@5 strict", "MRR", "nDCG@10", "refus exact.", "cit. valides",
-              "cit. précision", "en bref", "acteurs", "points", "p50 (s)", "p95 (s)"]
+    header = ["configuration", "R@1", "R@5", "R@10", "R@5 strict", "MRR", "MRR strict", "nDCG@10", "refus exact.",
+              "cit. valides", "cit. précision", "en bref", "acteurs", "points", "points clés", "points clés (réponse)",
+              "trompeurs", "oui/non", "hors corpus", "mots p50", "mots p90", "p50 (s)", "p95 (s)"]
     for split in evaluation.main.metrics:
         rows = []
         for r in evaluation.runs:
@@ -211,7 +220,7 @@ def _threshold_section(run: ConfigRun, settings: Settings) -> list[str]:
     dev = [r for r in run.results if r.split == "dev" and r.top_dense is not None]
     if not dev:
         return []
-    answerable = [r for r in dev if not r.must_refuse]
+    answerable = [r for r in dev if not r.must_refuse and not r.not_in_corpus]
     late = [r for r in dev if r.must_refuse and not refusal_before_retrieval(r.question)]
     margin = EVIDENCE_MARGIN
 
@@ -249,8 +258,8 @@ def _distribution(label: str, values: list[float]) -> str:
 
 def _failures(run: ConfigRun) -> list[str]:
     dev = [r for r in run.results if r.split == "dev"]
-    missed = [r for r in dev if not r.must_refuse and not r.recall_at_5]
-    wrong_refusal = [r for r in dev if r.refused is not None and r.refused != r.must_refuse]
+    missed = [r for r in dev if not r.must_refuse and not r.not_in_corpus and not r.recall_at_5]
+    wrong_refusal = [r for r in dev if r.refused is not None and not r.not_in_corpus and r.refused != r.must_refuse]
     out = ["## Échecs sur dev", ""]
     if not missed and not wrong_refusal:
         return out + ["Aucun : toutes les questions dev ont une source attendue dans les 5 premiers documents et "

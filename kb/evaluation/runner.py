@@ -10,6 +10,8 @@ from pathlib import Path
 import frontmatter
 
 from kb.corpus import MANIFEST, SIDECAR_SUFFIX, corpus_files
+from kb.evaluation.answer_scores import (forbidden_hits, key_points_met, says_not_in_corpus, stated_yes_no,
+                                        visible_words, yes_no_correct)
 from kb.evaluation.metrics import (EVAL_K, Metrics, QuestionResult, Ranking, answer_points, brief_precision, by_split,
                                    citation_precision, covered_actors, hit_ranking, ndcg_at, recall_at,
                                    reciprocal_rank, strict_recall_at)
@@ -73,16 +75,18 @@ def score(item: EvalQuestion, outcome: Outcome, documents: dict[str, Document], 
         recall_at_10=recall_at(ranking, item.expected_sources, 10),
         recall_at_5_strict=strict_recall_at(ranking, item.expected_sources, 5), reciprocal_rank=rr,
         ndcg_at_10=ndcg_at(ranking, item.expected_sources, 10), seconds=outcome.seconds, top_dense=outcome.top_dense,
-        references=list(outcome.references),
+        references=list(outcome.references), not_in_corpus=item.not_in_corpus,
+        reciprocal_rank_strict=reciprocal_rank(ranking, item.expected_sources, strict=True),
     )
     answer = outcome.answer
     if answer is None:
         return result
+    _score_answer(result, item, answer)
     result.refused = answer.refused
     result.refusal_reason = answer.refusal_reason
     result.citations = len(answer.citations)
     result.valid_citations = sum(files.holds(c.doc_id, c.quote) for c in answer.citations)
-    if answer.citations and not item.must_refuse:
+    if answer.citations and item.answerable:
         result.citation_precision = citation_precision((c.doc_id for c in answer.citations), item.expected_sources,
                                                        documents)
         result.brief_precision = brief_precision(answer, item.expected_sources, documents)
@@ -90,6 +94,21 @@ def score(item: EvalQuestion, outcome: Outcome, documents: dict[str, Document], 
     result.covered_actors = sorted(covered_actors(answer) & set(item.actors))
     result.answer_points_found, result.answer_points_missing = answer_points(item.answer_points, answer)
     return result
+
+
+def _score_answer(result: QuestionResult, item: EvalQuestion, answer: Answer) -> None:
+    """What the doctor reads: key points, misleading statements, yes/no first, gap said, length."""
+    result.key_points = [p.claim for p in item.key_points]
+    result.key_points_met = key_points_met(item.key_points, answer)
+    result.key_points_met_brief = key_points_met(item.key_points, answer, brief_only=True)
+    result.forbidden_hits = [f.why or ", ".join(f.any_of) for f in forbidden_hits(item.forbidden, answer)]
+    if item.yes_no:
+        result.yes_no_expected, result.yes_no_stated = item.yes_no, stated_yes_no(answer)
+        result.yes_no_correct = not answer.refused and yes_no_correct(item.yes_no, answer)
+    if item.not_in_corpus:
+        result.not_in_corpus_said = says_not_in_corpus(answer)
+    if not item.must_refuse:
+        result.visible_words = visible_words(answer)
 
 
 def engine_outcome(engine, question: str, k: int = EVAL_K, diagnose: bool = False) -> Outcome:
@@ -175,8 +194,8 @@ def evaluate(settings, questions_file: Path, split: str = "all", thresholds_file
 
     thresholds = load_thresholds(thresholds_file) if thresholds_file else {}
     engine = Engine(settings)
-    items = select(load_questions(questions_file, known_document_ids(engine.store.documents, settings.corpus_dir)),
-                   split)
+    items = select(load_questions(questions_file, known_document_ids(engine.store.documents, settings.corpus_dir),
+                                  [c.chunk_id for c in engine.store.chunks]), split)
     name = f"{settings.retrieval}-{settings.embedder}"
     report = (lambda n, total: progress(name, n, total)) if progress else None
     runs = [evaluate_engine(engine, items, name, "configuration évaluée (réglages courants)", split == "all",

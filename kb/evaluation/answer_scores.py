@@ -1,0 +1,109 @@
+"""Scores of the answer a doctor reads, not of the documents found: key points stated (and where), misleading
+statements in the wrong row, the yes/no stated first, « not in the corpus » said plainly, and length.
+
+A statement counts through the passage its citation quotes: a key point `any_of: [rgpd-art-33#1]` is met by a
+statement citing `rgpd-art-33#1` (or a part of it, `rgpd-art-33#1-2`, or a point under it, `rgpd-art-28#3.a`
+for `rgpd-art-28#3`); a bare document id is met by any passage of that document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from kb.evaluation.questions import ANY_ACTOR, Forbidden, KeyPoint
+from kb.legalrefs import fold
+from kb.types import Answer
+
+BRIEF = "brief"  # the réponse and « En bref »: what the reader sees first, whatever the actor
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?:;])(?:\s|$)", re.S)
+# A first clause that states a yes/no answer. « Oui, si… » and « Non, sauf… » answer « cela dépend » too.
+_DEPENDS = re.compile(r"^(?:cela|ca|tout) depend\b|^pas (?:necessairement|toujours|forcement)\b|^(?:oui|non)"
+                      r"\s*[,:;-]?\s*(?:si|sauf|seulement|a condition|lorsque|quand|mais)\b")
+_YES = re.compile(r"^oui\b")
+_NO = re.compile(r"^non\b")
+# Wording that says the corpus does not answer (the engine's gap line, a refusal).
+_NOT_COVERED = re.compile(r"\bcorpus ne (?:repond|couvre|contient|dit) pas\b|\bpas dans le corpus\b|"
+                          r"\bne (?:repondent|couvrent) pas\b")
+
+
+def cites(chunk_id: str, wanted: Iterable[str]) -> bool:
+    """Whether a cited passage is one of `wanted` (chunk ids, or document ids for any of their passages)."""
+    doc_id = chunk_id.split("#", 1)[0]
+    for w in wanted:
+        if w == doc_id or w == chunk_id or chunk_id.startswith(w + ".") or chunk_id.startswith(w + "-"):
+            return True
+    return False
+
+
+def statements_by_place(answer: Answer) -> dict[str, list[str]]:
+    """{place: chunk ids cited}: BRIEF for the réponse and « En bref », each actor for its row."""
+    ids = {c.n: c.chunk_id for c in answer.citations}
+    places = {BRIEF: [ids[s.n] for s in answer.conclusion + answer.brief if s.n in ids]}
+    for row in answer.actors:
+        places[row.actor] = [ids[s.n] for s in row.obligations + row.responsibility + row.sanctions if s.n in ids]
+    return places
+
+
+def _places(actor: str, places: dict[str, list[str]], brief_only: bool) -> list[str]:
+    if brief_only:
+        return places.get(BRIEF, [])
+    wanted = [p for p in places if p != BRIEF] if actor == ANY_ACTOR else [actor]
+    return places.get(BRIEF, []) + [cid for p in wanted for cid in places.get(p, [])]
+
+
+def key_points_met(points: Iterable[KeyPoint], answer: Answer, brief_only: bool = False) -> list[bool]:
+    """For each key point: stated by the réponse/brief or by its actor's row (by the réponse/brief alone)."""
+    places = statements_by_place(answer)
+    return [any(cites(cid, p.any_of) for cid in _places(p.actor, places, brief_only)) for p in points]
+
+
+def forbidden_hits(items: Iterable[Forbidden], answer: Answer) -> list[Forbidden]:
+    """The misleading statements present: in their actor's row (any row for `any`) or in the réponse/brief."""
+    places = statements_by_place(answer)
+    return [f for f in items if any(cites(cid, f.any_of) for cid in _places(f.actor, places, False))]
+
+
+def first_sentence(answer: Answer) -> str:
+    """The first sentence the reader sees: the réponse, else the checked LLM text, else « En bref »."""
+    text = (answer.conclusion[0].text if answer.conclusion else answer.llm_text.strip()
+            or (answer.brief[0].text if answer.brief else ""))
+    match = _FIRST_SENTENCE.match(text.strip())
+    return match[1] if match else text.strip()
+
+
+def stated_yes_no(answer: Answer) -> str:
+    """oui | non | depend as the first sentence states it, or "" when it states none of them."""
+    head = fold(first_sentence(answer)).lstrip("« \"*")
+    if _DEPENDS.search(head):
+        return "depend"
+    if _YES.search(head):
+        return "oui"
+    if _NO.search(head):
+        return "non"
+    return ""
+
+
+def yes_no_correct(expected: str, answer: Answer) -> bool:
+    stated = stated_yes_no(answer)
+    if expected == "depend":
+        return stated == "depend"
+    # « Oui, si… » is still a yes: a conditional first clause answers the yes/no question.
+    head = fold(first_sentence(answer)).lstrip("« \"*")
+    return stated == expected or (stated == "depend" and head.startswith(expected))
+
+
+def says_not_in_corpus(answer: Answer) -> bool:
+    """The answer says plainly that the corpus does not answer: a refusal, or a stated gap."""
+    if answer.refused or answer.gap:
+        return True
+    return bool(_NOT_COVERED.search(fold(" ".join(answer.notices + [s.text for s in answer.conclusion]))))
+
+
+def visible_words(answer: Answer) -> int:
+    """Words a reader sees without opening anything: the réponse, « En bref » and the table."""
+    texts = [s.text for s in answer.conclusion + answer.brief]
+    texts += [s.text for row in answer.actors for s in row.obligations + row.responsibility + row.sanctions]
+    if answer.gap:
+        texts.append(answer.gap)
+    return sum(len(_WORD.findall(t)) for t in texts)
