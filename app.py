@@ -21,7 +21,7 @@ from kb.errors import KbError
 from kb.export import DossierMeta, export_dossier, exporter_for
 from kb.index.store import current_manifest, ingest
 from kb.privacy import Redaction, redact
-from kb.render import DISCLAIMER, escape, format_amount
+from kb.render import DISCLAIMER, MAP_LABEL, TABLE_HEADING, escape, format_amount
 from kb.sources import sources_table
 from kb.types import ACTOR_LABELS, ACTORS, Answer, Citation, Decision, Statement
 
@@ -268,6 +268,11 @@ def show_answer(index: int, turn: Turn, engine: Engine, actors: list[str], full:
     if answer.llm_text:
         st.markdown(f"#### Réponse rédigée par le modèle ({md(answer.mode)}), citations vérifiées\n\n"
                     + md(answer.llm_text))
+    if answer.gap:
+        st.info(md(answer.gap))
+    if answer.conclusion:
+        st.markdown("#### Réponse\n\n" + " ".join(statement(s) for s in answer.conclusion))
+        st.caption(MAP_LABEL)
     if answer.brief:
         st.markdown("#### En bref\n\n" + "\n".join(f"- {statement(s)}" for s in answer.brief))
     if full or st.toggle("Afficher la réponse complète (tableau, textes cités, décisions)", key=f"full-{index}"):
@@ -300,10 +305,10 @@ def show_refusal(index: int, answer: Answer) -> None:
 def show_table(answer: Answer, actors: list[str]) -> None:
     rows = [row for row in answer.actors if row.actor in actors]
     if not rows:
-        st.markdown("#### Qui est responsable ?")
+        st.markdown(f"#### {TABLE_HEADING}")
         st.caption("Aucun acteur retenu par le filtre de la barre latérale.")
         return
-    lines = ["#### Qui est responsable ?", "", "| Acteur | Obligations | Responsabilité | Sanctions encourues |",
+    lines = [f"#### {TABLE_HEADING}", "", "| Acteur | Obligations | Responsabilité | Sanctions encourues |",
              "|---|---|---|---|"]
     for row in rows:
         cells = [(" ".join(f"• {statement(s)}" for s in items) if len(items) > 1 else

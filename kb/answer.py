@@ -11,8 +11,14 @@ from functools import lru_cache
 
 import numpy as np
 
+from kb.compose.conclusion import conclusion
+from kb.compose.entries import relevant, score_entries
+from kb.compose.query import Query, corpus_vocabulary, read_query
+from kb.compose.table import category, table
 from kb.config import Settings
 from kb.corpus import load_manifest
+from kb.errors import CorpusError
+from kb.responsibilities import MapEntry, ResponsibilityMap, load_map
 from kb.errors import KbError
 from kb.index.store import Store
 from kb.legalrefs import fold, subject_actors
@@ -61,6 +67,11 @@ class Engine:
             self.manifest = {}
         self.retriever = HybridRetriever(self.store, self.settings,
                                          {i: e.replaced_by for i, e in self.manifest.items() if e.replaced_by})
+        try:
+            self.map = load_map(self.settings.corpus_dir, self.store.chunks)
+        except CorpusError as exc:
+            raise KbError(f"La carte des responsabilités ne correspond plus à l'index ({exc}) : relancer « kb ingest ».")
+        self.vocabulary = corpus_vocabulary(d.text for d in self.store.documents.values())
         self.notes = {}  # doc id → its NOTA (Légifrance's note on entry into force)
         for chunk in self.store.chunks:
             if chunk.kind == "nota":
@@ -110,6 +121,50 @@ class Engine:
     # -- composition -------------------------------------------------------------------------------
 
     def _compose(self, question: str, found: Retrieval) -> Answer:
+        """The map's statements that answer the question, conclusion first; the corpus's own sentences when no
+        entry of the map does. What the question asks that the corpus does not cover is said first."""
+        query = read_query(question, self.map.topics, self.vocabulary)
+        entries = relevant(score_entries(query, self.map, found.hits))
+        answer = self._from_map(query, entries, found) if entries else self._extractive(question, found)
+        answer.gap = _gap(query, bool(entries))
+        return answer
+
+    def _from_map(self, query: Query, entries, found: Retrieval) -> Answer:
+        said = conclusion(query, entries)
+        rows = table(query, entries, {e.id for e, _ in said})
+        used: dict[str, tuple[Chunk, int, int]] = {}
+
+        def cite(entry: MapEntry) -> str:
+            basis = entry.basis[0]
+            chunk = self.store.chunk(basis.chunk_id)
+            if chunk.kind == "official":  # quoted whole: a lawyer reads the clause in its paragraph
+                used.setdefault(chunk.chunk_id, (chunk, chunk.start, chunk.end))
+                return chunk.chunk_id
+            key = f"{chunk.chunk_id}@{basis.start}"
+            used.setdefault(key, (chunk, basis.start, basis.end))
+            return key
+
+        said_keys = [(entry, text, cite(entry)) for entry, text in said]
+        row_keys = {actor: [(s.entry, cite(s.entry)) for s in picked] for actor, picked in rows.items()}
+        citations, number = self._citations(used)
+        actor_rows = []
+        for actor, items in row_keys.items():
+            row = ActorRow(actor)
+            for entry, key in items:
+                getattr(row, category(entry.topic)).append(Statement(entry.statement, number[key], entry.id))
+            actor_rows.append(row)
+        decisions = (self._decisions(found, citations, list(rows)) if query.asks_sanctions
+                     or any(self.store.documents.get(r) and self.store.documents[r].decision for r in query.references)
+                     or any(d.decision and set(d.about) & set(query.references) for d in self.store.documents.values())
+                     else [])
+        answer = Answer(question=query.text, refused=False,
+                        conclusion=[Statement(text, number[key], entry.id) for entry, text, key in said_keys],
+                        actors=actor_rows, citations=citations, decisions=decisions, retrieved=found.hits)
+        answer.notices.extend(self._repealed_notices(found.references) + self._notices(citations))
+        check_citations(answer, self.store, self.map)
+        return answer
+
+    def _extractive(self, question: str, found: Retrieval) -> Answer:
         q_tokens = set(tokenize(question, bare_articles_are_gdpr=True, query=True))
         used: dict[str, tuple[Chunk, int, int]] = {}  # citation key → what it quotes
         brief_spans = self._brief(question, found, q_tokens)
@@ -145,7 +200,7 @@ class Engine:
                         citations=citations, decisions=self._decisions(found, citations, table_actors),
                         retrieved=found.hits)
         answer.notices.extend(self._repealed_notices(found.references) + self._notices(citations))
-        check_citations(answer, self.store)
+        check_citations(answer, self.store, self.map)
         return answer
 
     def _score(self, text: str, q_tokens: set[str]) -> float:
@@ -333,7 +388,7 @@ class Engine:
                 existing = len(answer.citations) + 1
                 answer.citations.append(self._cite(existing, chunk, chunk.start, chunk.end))
             mapping[p] = existing
-        check_citations(answer, self.store)
+        check_citations(answer, self.store, self.map)
         return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m[1]), m[1])}]", text)
 
 
@@ -373,13 +428,37 @@ def refusal(question: str, reason: str) -> Answer:
                   suggestions=list(SUGGESTIONS))
 
 
-def check_citations(answer: Answer, store: Store) -> None:
-    """Every quote must be the document's text at its offsets, free of gap markers; every statement must
-    lie inside its citation's quote. A failure is a bug: raise rather than show an unchecked quote."""
+def _gap(query: Query, answered: bool) -> str:
+    """What the corpus does not cover, said plainly before what it does say."""
+    if query.unknown:
+        names = ", ".join(f"« {n} »" for n in query.unknown)
+        return (f"Le corpus ne dit rien de {names} : ce qui suit est ce que les textes disent du sujet, "
+                "pas une réponse sur ce point.")
+    if query.price:
+        return "Le corpus ne donne aucun prix ni tarif : ce qui suit est ce que les textes disent du sujet."
+    if not answered:
+        return ("Le corpus ne répond pas précisément à cette question : voici les passages qui s'en approchent le "
+                "plus, à lire avec prudence.")
+    return ""
+
+
+def check_citations(answer: Answer, store: Store, responsibilities: ResponsibilityMap | None = None) -> None:
+    """Every quote must be the document's text at its offsets, free of gap markers; every corpus sentence must
+    lie inside its citation's quote, and every statement of the map must cite a quote that holds its proof.
+    A failure is a bug: raise rather than show an unchecked quote."""
     for c in answer.citations:
         doc = store.documents.get(c.doc_id)
         if doc is None or doc.text[c.start:c.end] != c.quote or "[LACUNE" in c.quote or "<!--" in c.quote:
             raise KbError(f"Citation [{c.n}] non vérifiable dans le corpus ({c.chunk_id}).")
-    for s in answer.brief + [s for row in answer.actors for s in row.obligations + row.responsibility + row.sanctions]:
-        if not 1 <= s.n <= len(answer.citations) or s.text not in answer.citations[s.n - 1].quote:
+    statements = answer.conclusion + answer.brief
+    statements += [s for row in answer.actors for s in row.obligations + row.responsibility + row.sanctions]
+    for s in statements:
+        if not 1 <= s.n <= len(answer.citations):
+            raise KbError(f"Phrase sans citation valide : {s.text[:60]}…")
+        quote = answer.citations[s.n - 1].quote
+        if s.map_id:
+            entry = responsibilities.entry(s.map_id) if responsibilities else None
+            if entry is None or not any(b.quote in quote for b in entry.basis):
+                raise KbError(f"Énoncé de la carte sans passage qui le prouve : {s.map_id}.")
+        elif s.text not in quote:
             raise KbError(f"Phrase sans citation valide : {s.text[:60]}…")

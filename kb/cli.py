@@ -63,9 +63,10 @@ def sources(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")]
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("Document", "Titre", "Statut", "Version", "Passages", show_lines=False)
+    table = Table("Document", "Titre", "Statut", "Version", "Vérifié le", "Passages", show_lines=False)
     for r in rows:
-        table.add_row(r["doc_id"], r["title"], r["status_label"], r["version"][:50], str(r["chunks"]))
+        checked = r["verified_on"] + (" ⚠ modifié depuis ?" if r["possibly_amended_by"] else "")
+        table.add_row(r["doc_id"], r["title"], r["status_label"], r["version"][:50], checked, str(r["chunks"]))
     Console(width=200).print(table)
 
 
@@ -199,6 +200,25 @@ def evaluate(
         typer.echo(f"{len(result.failed)} seuil(s) non atteint(s).", err=True)
         raise typer.Exit(1)
 
+
+
+@app.command()
+def sync(
+    apply: Annotated[bool, typer.Option("--apply", help="Écrire les changements (sans : simulation)")] = False,
+    from_dila: Annotated[Optional[Path], typer.Option("--from-dila", help="Dump DILA (.tar.gz ou dossier) au lieu de l'API")] = None,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="Identifiant de document (option répétable)")] = None,
+    corpus: Annotated[Optional[Path], typer.Option(help="Dossier du corpus (défaut : corpus/)")] = None,
+):
+    """Mettre à jour les textes officiels depuis Légifrance (API PISTE) ou les dumps DILA ; écrit avec --apply."""
+    from kb.sync import apply_plan, format_plan, plan_sync
+
+    s = settings(corpus_dir=corpus)
+    plan = run(lambda: plan_sync(s, from_dila=from_dila, only=tuple(only or ())))
+    typer.echo(format_plan(plan, applying=apply))
+    if apply and plan.to_write:
+        written = run(lambda: apply_plan(plan, s.corpus_dir))
+        typer.echo(f"{len(written)} fichier(s) écrit(s) dans {s.corpus_dir} (textes, official.sha256, sources.toml). "
+                   "Lancer « kb ingest » pour réindexer.")
 
 
 def main() -> None:

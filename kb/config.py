@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +47,15 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_model: str = ""
     llm_timeout: float = 30.0
+    # kb sync (Légifrance API on PISTE): credentials never leave memory; URLs overridable for tests
+    piste_client_id: str = ""
+    piste_client_secret: SecretStr = SecretStr("")
+    piste_sandbox: bool = False
+    piste_oauth_url: str = Field("", description="token endpoint (default: PISTE production or sandbox)")
+    piste_api_url: str = Field("", description="lf-engine-app base URL (default: PISTE production or sandbox)")
+    piste_timeout: float = 30.0
+    piste_retries: int = Field(4, ge=0, le=10, description="retries on 429, 5xx and network errors")
+    piste_backoff: float = Field(1.0, ge=0, description="first back-off delay in seconds, doubled each retry")
     debug: bool = False
 
     @property

@@ -46,9 +46,14 @@ class Corpus:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every file ingestion reads, in a stable order (the fingerprint depends on it)."""
+    """Every file ingestion reads, in a stable order (the fingerprint depends on it): documents, the manifest and
+    the who-does-what map (`responsabilites/*.yaml`, loaded by kb.responsibilities)."""
     files = [p for p in corpus_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
-    return sorted(p for p in files if p.suffix.lower() in (".md", ".pdf") or p.name == MANIFEST)
+    return sorted(p for p in files if p.suffix.lower() in (".md", ".pdf") or p.name == MANIFEST or _is_map(p))
+
+
+def _is_map(path: Path) -> bool:
+    return path.suffix.lower() == ".yaml" and path.parent.name == "responsabilites"
 
 
 def fingerprint(corpus_dir: Path) -> str:
@@ -92,7 +97,7 @@ def load_corpus(corpus_dir: Path) -> Corpus:
     documents: list[Document] = []
     seen: dict[str, Path] = {}
     for path in corpus_files(corpus_dir):
-        if path.name == MANIFEST:
+        if path.name == MANIFEST or _is_map(path):
             continue
         try:
             if path.name.endswith(SIDECAR_SUFFIX):

@@ -11,6 +11,9 @@ from kb.types import Answer, Citation, Decision, Statement
 STATUS_LABELS = {"partial": "texte partiel", "fiche": "fiche de synthèse (non officielle)", "complete": ""}
 DISCLAIMER = ("Information juridique générale, pas un conseil juridique : seul le texte officiel fait foi "
               "(liens dans « Textes cités »).")
+TABLE_HEADING = "Qui fait quoi ?"
+MAP_LABEL = ("Synthèse du projet, pas le texte de la loi : chaque phrase renvoie au passage officiel (ou à la fiche) "
+             "qui la prouve, cité mot pour mot dans « Textes cités ».")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
 
@@ -75,12 +78,18 @@ def answer_markdown(answer: Answer, heading_level: int = 3) -> str:
     if answer.llm_text:
         out.append(f"{h} Réponse rédigée par le modèle ({escape(answer.mode)}), citations vérifiées\n")
         out.append(escape(answer.llm_text) + "\n")
+    if answer.gap:
+        out.append(f"**{escape(answer.gap)}**\n")
+    if answer.conclusion:
+        out.append(f"{h} Réponse\n")
+        out.append(" ".join(statement_md(s) for s in answer.conclusion) + "\n")
+        out.append(f"*{MAP_LABEL}*\n")
     if answer.brief:
         out.append(f"{h} En bref\n")
         out.extend(f"- {statement_md(s)}" for s in answer.brief)
         out.append("")
     if answer.actors:
-        out.append(f"{h} Qui est responsable ?\n")
+        out.append(f"{h} {TABLE_HEADING}\n")
         out.append("| Acteur | Obligations | Responsabilité | Sanctions encourues |")
         out.append("|---|---|---|---|")
         for row in answer.actors:

@@ -175,7 +175,7 @@ def test_app_starts_with_suggested_questions_and_corpus_status(app):
 def test_answer_shows_brief_table_citations_in_context_and_disclaimer(app):
     ask(app, QUESTION)
     body = markdown_text(app)
-    assert "#### En bref" in body
+    assert "#### Réponse" in body and "#### Qui fait quoi ?" in body
     assert "| Acteur | Obligations | Responsabilité | Sanctions encourues |" in body
     assert "**Médecin**" in body and "**Éditeur**" in body and "**Hébergeur**" in body
     locators = [e.label for e in app.expander if LOCATOR.match(e.label)]
@@ -206,7 +206,7 @@ def test_older_answers_keep_their_brief_and_show_the_rest_on_demand(app):
     for question in questions:
         ask(app, question)
     tables = lambda: sum("| Acteur |" in m.value for m in app.markdown)
-    assert sum("#### En bref" in m.value for m in app.markdown) == len(questions)  # every brief stays
+    assert sum("#### Réponse" in m.value for m in app.markdown) == len(questions)  # every conclusion stays
     assert sum("pas un conseil juridique" in c.value for c in app.caption) == len(questions)
     assert tables() == app_module.FULL_TURNS  # the oldest answer is folded
     assert [t.key for t in app.toggle] == ["full-0"]

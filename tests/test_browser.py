@@ -42,7 +42,8 @@ def test_a_doctor_asks_and_sees_cited_texts_and_the_table(server, browser):
     assert table.is_visible()
     for actor in ("Médecin", "Éditeur", "Hébergeur"):
         assert table.get_by_text(actor, exact=True).is_visible()
-    assert page.get_by_text("Décisions de la CNIL").first.is_visible()
+    assert page.get_by_text("Réponse", exact=True).first.is_visible()
+    assert page.get_by_text("Décisions de la CNIL").count() == 0  # no sanction asked: no decision shown
 
     # A cited text opened: the quote highlighted in its paragraph, the locator, the link to the official text.
     citation = page.get_by_text(LOCATOR).first

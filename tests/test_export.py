@@ -215,7 +215,7 @@ def test_pdf_holds_every_cited_passage_verbatim(dossiers, answers, meta, engine)
     for q in quotes(answers):
         assert norm(q) in flat, q[:80]
     assert len(re.findall(r"^Source : http", text, re.M)) == len(quotes(answers))
-    for s in (ORGANISATION, AUTHOR, meta.corpus_fingerprint, DISCLAIMER, "En bref", "Qui est responsable ?",
+    for s in (ORGANISATION, AUTHOR, meta.corpus_fingerprint, DISCLAIMER, "Réponse", "Qui fait quoi ?",
               "Annexe : documents cités", "Hors champ"):
         assert norm(s) in flat, s
     refused = next(a for a in answers if a.refused)

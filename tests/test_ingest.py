@@ -20,6 +20,7 @@ from fpdf import FPDF
 from pypdf import PdfWriter
 
 from kb.config import ROOT, Settings
+from kb.errors import CorpusError
 from kb.index.store import BUILDING, current_manifest, ingest
 
 pytestmark = pytest.mark.slow  # every test here builds a real index
@@ -254,3 +255,16 @@ def test_cleanup_spares_a_build_another_live_ingest_is_still_writing(env):
         other.wait()
     assert not ingest(settings).changed
     assert builds(env) == [current]  # its owner is dead: cleaned
+
+
+def test_a_changed_quote_in_the_responsibility_map_fails_ingest_naming_the_entry(tmp_path):
+    """The map's proof is verbatim or there is no index: an edited span is refused with the entry's id."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    path = corpus / "responsabilites" / "violation-et-notification.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "72 heures au plus tard après en avoir pris connaissance" in text
+    path.write_text(text.replace("72 heures au plus tard après", "30 jours au plus tard après", 1), encoding="utf-8")
+    with pytest.raises(CorpusError, match="violation-medecin-notifie-la-cnil"):
+        ingest(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
+    assert current_manifest(Settings(data_dir=tmp_path / "data", corpus_dir=corpus)) is None  # no index built

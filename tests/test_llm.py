@@ -273,5 +273,5 @@ def test_engine_falls_back_to_the_extractive_answer_when_the_endpoint_fails(serv
     settings = engine.settings.model_copy(update=dict(llm_base_url=server.url, llm_model="m", llm_timeout=5.0))
     llm_engine = Engine(settings, store=engine.store)
     answer = llm_engine.answer("Mon hébergeur doit-il être certifié HDS ?", llm="openai")
-    assert answer.mode == "extractif" and answer.brief and answer.citations
+    assert answer.mode == "extractif" and answer.conclusion and answer.citations
     assert any("n'a pas répondu" in n for n in answer.notices)

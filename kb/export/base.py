@@ -13,7 +13,7 @@ from typing import ClassVar
 from kb import __version__
 from kb.errors import ExportError
 from kb.privacy import redact
-from kb.render import DISCLAIMER, decision_line, status_label
+from kb.render import DISCLAIMER, MAP_LABEL, TABLE_HEADING, decision_line, status_label
 from kb.types import Answer, Citation, Document, Statement
 
 DEFAULT_TITLE = "Dossier de conformité — responsabilité des données de santé"
@@ -187,11 +187,17 @@ class Exporter(ABC):
         if a.llm_text:
             self.subheading(f"Réponse rédigée par le modèle ({a.mode}), citations vérifiées")
             self.text(a.llm_text)
+        if a.gap:
+            self.notice(a.gap)
+        if a.conclusion:
+            self.subheading("Réponse")
+            self.text(" ".join(statements_text(a.conclusion)))
+            self.text(MAP_LABEL)
         if a.brief:
             self.subheading("En bref")
             self.bullets(statements_text(a.brief))
         if a.actors:
-            self.subheading("Qui est responsable ?")
+            self.subheading(TABLE_HEADING)
             self.matrix(a)
         if a.citations:
             self.subheading("Textes cités")

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kb.chunking import CHUNKER_VERSION, chunk_document
+from kb.responsibilities import load_map
 from kb.text import TOKENIZER_VERSION
 from kb.config import Settings
 from kb.corpus import Corpus, fingerprint, load_corpus
@@ -83,6 +84,7 @@ def ingest(settings: Settings, rebuild: bool = False, strict: bool = False) -> I
     if not corpus.documents:
         raise CorpusError(settings.corpus_dir, "aucun document lisible dans le corpus")
     chunks = [c for d in corpus.documents for c in chunk_document(d)]
+    load_map(settings.corpus_dir, chunks)  # every span of the who-does-what map verbatim, or no index
     from kb.index.dense import DenseIndex, chroma_client  # heavy: only when there is work to do
     from kb.index.lexical import LexicalIndex
 

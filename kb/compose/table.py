@@ -1,0 +1,43 @@
+"""« Qui fait quoi » : a row for each actor the question concerns, each cell at most CELL_MAX statements of the
+map (sorted into obligations, responsibility, sanctions by their topic), none repeating the conclusion."""
+
+from __future__ import annotations
+
+from kb.compose.entries import ScoredEntry
+from kb.compose.query import WHO, Query
+from kb.types import ACTORS
+
+ROW_MAX = 4  # statements in the row of the only actor asked; two each when the table has several rows
+SANCTION_TOPICS = ("sanctions-cnil", "sanctions-penales", "sanctions")
+RESPONSIBILITY_TOPICS = ("reparation", "roles")
+
+
+def table_actors(query: Query, entries: list[ScoredEntry]) -> list[str]:
+    if query.form == WHO:
+        return list(ACTORS)
+    if query.actors:
+        return list(query.actors)
+    if query.liability:
+        return list(ACTORS)
+    top = {s.entry.actor for s in entries[:3]}
+    return [a for a in ACTORS if a in top]
+
+
+def category(topic: str) -> str:
+    if topic in SANCTION_TOPICS:
+        return "sanctions"
+    if topic in RESPONSIBILITY_TOPICS:
+        return "responsibility"
+    return "obligations"
+
+
+def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str, list[ScoredEntry]]:
+    """actor → the entries of its row, best first (entries already in the conclusion are left out)."""
+    rows = {}
+    actors = table_actors(query, entries)
+    row_max = ROW_MAX if len(actors) == 1 else ROW_MAX - 1
+    for actor in actors:
+        picked = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown][:row_max]
+        if picked:
+            rows[actor] = picked
+    return rows

@@ -1,0 +1,156 @@
+"""The who-does-what map (`corpus/responsabilites/*.yaml`): the project's legal knowledge per actor, one plain
+sentence per entry, each proved by verbatim spans of corpus passages. Shown as « synthèse du projet », never as
+law. Every span is checked verbatim against its passage when the map is loaded: a changed quote fails, naming
+the entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from kb.errors import CorpusError
+from kb.types import ACTORS, Chunk
+
+MAP_DIR = "responsabilites"
+TOPICS_FILE = "topics.yaml"
+STATEMENT_MAX_WORDS = 35
+VERDICTS = ("oui", "non", "depend")
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    description: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A verbatim span of a corpus passage that proves an entry: `chunk_id` and absolute offsets in its document."""
+
+    chunk_id: str
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Proposition:
+    """A yes/no question the entry settles, as a doctor would ask it, and its verdict."""
+
+    text: str
+    verdict: str  # oui | non | depend
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    id: str
+    topic: str
+    actor: str
+    role: str
+    statement: str
+    basis: tuple[Basis, ...]
+    conditions: str = ""
+    exceptions: str = ""
+    answers: tuple[Proposition, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResponsibilityMap:
+    topics: dict[str, Topic]
+    entries: tuple[MapEntry, ...]
+
+    def entry(self, entry_id: str) -> MapEntry:
+        return next(e for e in self.entries if e.id == entry_id)
+
+
+def map_dir(corpus_dir: Path) -> Path:
+    return corpus_dir / MAP_DIR
+
+
+def load_map(corpus_dir: Path, chunks: list[Chunk]) -> ResponsibilityMap:
+    """The map, every basis span located in its passage. No map folder: an empty map (a user's own corpus)."""
+    folder = map_dir(corpus_dir)
+    if not folder.is_dir():
+        return ResponsibilityMap({}, ())
+    topics = {t.id: t for t in _topics(folder / TOPICS_FILE)}
+    by_id = {c.chunk_id: c for c in chunks}
+    entries: list[MapEntry] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == TOPICS_FILE:
+            continue
+        for raw in _yaml_list(path):
+            entry = _entry(path, raw, topics, by_id)
+            if entry.id in seen:
+                raise CorpusError(path, f"entrée « {entry.id} » déjà définie dans {seen[entry.id].name}")
+            seen[entry.id] = path
+            entries.append(entry)
+    return ResponsibilityMap(topics, tuple(entries))
+
+
+def _yaml_list(path: Path) -> list:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise CorpusError(path, f"carte des responsabilités illisible ({exc.__class__.__name__})") from exc
+    if not isinstance(data, list):
+        raise CorpusError(path, "une liste YAML d'entrées est attendue")
+    return data
+
+
+def _topics(path: Path) -> list[Topic]:
+    if not path.exists():
+        raise CorpusError(path, "liste des thèmes absente (topics.yaml)")
+    out = []
+    for raw in _yaml_list(path):
+        if not isinstance(raw, dict) or not raw.get("id") or not raw.get("label"):
+            raise CorpusError(path, f"thème sans id ni label : {str(raw)[:60]}")
+        out.append(Topic(str(raw["id"]), str(raw["label"]), str(raw.get("description", "")),
+                         tuple(str(k).lower() for k in raw.get("keywords", ()))))
+    return out
+
+
+def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) -> MapEntry:
+    if not isinstance(raw, dict) or not raw.get("id"):
+        raise CorpusError(path, f"entrée sans id : {str(raw)[:60]}")
+    name = raw["id"]
+
+    def fail(message: str) -> CorpusError:
+        return CorpusError(path, f"entrée « {name} » : {message}")
+
+    if raw.get("topic") not in topics:
+        raise fail(f"thème « {raw.get('topic')} » inconnu (thèmes : {', '.join(topics)})")
+    if raw.get("actor") not in ACTORS:
+        raise fail(f"acteur « {raw.get('actor')} » inconnu. Choisir parmi : {', '.join(ACTORS)}")
+    statement = str(raw.get("statement") or "").strip()
+    if not statement or len(statement.split()) > STATEMENT_MAX_WORDS:
+        raise fail(f"« statement » vide ou de plus de {STATEMENT_MAX_WORDS} mots")
+    if not raw.get("basis"):
+        raise fail("aucun passage (« basis ») ne prouve l'énoncé")
+    basis = tuple(_basis(b, chunks, fail) for b in raw["basis"])
+    answers = []
+    for a in raw.get("answers") or ():
+        if not isinstance(a, dict) or a.get("verdict") not in VERDICTS or not a.get("proposition"):
+            raise fail(f"« answers » : {{proposition, verdict}} attendu, verdict parmi {', '.join(VERDICTS)}")
+        answers.append(Proposition(str(a["proposition"]), a["verdict"]))
+    return MapEntry(str(name), raw["topic"], raw["actor"], str(raw.get("role", "")), statement, basis,
+                    str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers))
+
+
+def _basis(raw, chunks: dict[str, Chunk], fail) -> Basis:
+    if not isinstance(raw, dict) or not raw.get("chunk") or not raw.get("quote"):
+        raise fail("chaque passage de « basis » a besoin de « chunk » et « quote »")
+    chunk = chunks.get(raw["chunk"])
+    if chunk is None:
+        raise fail(f"passage « {raw['chunk']} » introuvable dans le corpus indexé")
+    if chunk.kind == "nota":
+        raise fail(f"« {raw['chunk']} » est une note (NOTA), pas le texte de l'article")
+    quote = str(raw["quote"])
+    at = chunk.text.find(quote)
+    if at < 0:
+        raise fail(f"citation absente mot pour mot de {raw['chunk']} : « {quote[:80]} »")
+    return Basis(chunk.chunk_id, quote, chunk.start + at, chunk.start + at + len(quote))
