@@ -15,13 +15,14 @@ from functools import partial
 import streamlit as st
 
 from kb.answer import Engine
-from kb.config import Settings
+from kb.config import Settings, debug_requested
 from kb.context import Line, passage_in_context
 from kb.errors import KbError
 from kb.export import DossierMeta, export_dossier, exporter_for
 from kb.index.store import current_manifest, ingest
 from kb.privacy import Redaction, redact
 from kb.render import DISCLAIMER, MAP_LABEL, TABLE_HEADING, escape, format_amount
+from kb.render import safe_url as plain_web_url
 from kb.sources import sources_table
 from kb.types import ACTOR_LABELS, ACTORS, Answer, Citation, Decision, Statement
 
@@ -147,7 +148,7 @@ def _keep_edges(text: str, body: str) -> str:
 
 
 def statement(s: Statement) -> str:
-    return f"{md(s.text)} \\[{s.n}\\]"
+    return f"{md(s.text)} " + "".join(f"\\[{n}\\]" for n in s.numbers)
 
 
 def context_line(line: Line) -> str:
@@ -175,10 +176,10 @@ def _inert_start(body: str) -> str:
 
 
 def safe_url(url: str) -> str | None:
-    """Only plain web links from the corpus become links."""
-    if url.startswith(("https://", "http://")) and not any(ch in url for ch in " <>()\n\"'"):
-        return url
-    return None
+    """Only plain web links from the corpus become links (http(s), a host, no character that could end the
+    Markdown link); anything else is shown without a link."""
+    url = plain_web_url(url)
+    return url if url and not any(ch in url for ch in "()'") else None
 
 
 # -- rendering ---------------------------------------------------------------------------------------
@@ -387,7 +388,13 @@ def show_decisions(decisions: list[Decision]) -> None:
 
 def main() -> None:
     st.set_page_config(page_title=TITLE, page_icon="⚖️", layout="wide")
-    settings = Settings()
+    try:
+        settings = Settings()
+    except KbError as exc:  # a bad KB_* value: one French line, not a trace
+        if debug_requested():
+            raise
+        st.error(f"L'assistant ne peut pas démarrer : {exc}")
+        st.stop()
     engine = get_engine(settings)
     st.session_state.setdefault("history", [])
     st.session_state.setdefault("dossier", [])

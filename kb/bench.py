@@ -175,6 +175,12 @@ def main(argv: list[str] | None = None) -> None:
     p_app.add_argument("--limit", type=int, default=8, help="nombre de questions posées à la suite")
     p_app.add_argument("--app", type=Path, default=ROOT / "app.py", help="script Streamlit (comparer deux versions)")
     p_app.set_defaults(run=bench_app)
+    from kb.bench_scale import add_parser as add_scale_parser  # `scale`: 1k → 100k passages (kb/bench_scale.py)
+
+    add_scale_parser(sub)
+    from kb.privacy_cases import add_parser as add_privacy_parser  # `privacy`: redaction recall (kb/privacy_cases.py)
+
+    add_privacy_parser(sub)
     args = parser.parse_args(argv)
     args.run(args)
 

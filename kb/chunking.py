@@ -262,15 +262,19 @@ def _make(doc: Document, suffix: str, locator: list[str], path: list[str], start
 
 
 def _unique_ids(chunks: list[Chunk]) -> list[Chunk]:
-    """Ids stay stable and unique: a repeated id gets -2, -3… in document order."""
-    seen: dict[str, int] = {}
+    """Ids stay stable and unique: a repeated id gets -2, -3… in document order, skipping any suffix another
+    chunk already has as its own id (sections « Obligations », « Obligations », « Obligations 2 »)."""
+    from dataclasses import replace
+
+    natural = {c.chunk_id for c in chunks}
+    used: set[str] = set()
     out = []
     for c in chunks:
-        n = seen.get(c.chunk_id, 0) + 1
-        seen[c.chunk_id] = n
-        if n > 1:
-            from dataclasses import replace
-
+        if c.chunk_id in used:
+            n = 2
+            while f"{c.chunk_id}-{n}" in used or f"{c.chunk_id}-{n}" in natural:
+                n += 1
             c = replace(c, chunk_id=f"{c.chunk_id}-{n}")
+        used.add(c.chunk_id)
         out.append(c)
     return out

@@ -10,15 +10,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from kb.config import Settings
-from kb.errors import KbError
+from kb.config import Settings, debug_requested
+from kb.errors import ConfigError, KbError
 
 app = typer.Typer(help="Base de connaissances : responsabilité médecin / éditeur / hébergeur (données de santé).",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 
 def settings(**overrides) -> Settings:
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Settings from KB_* and the options; a bad value is one French line and exit code 2."""
+    return run(lambda: Settings(**{k: v for k, v in overrides.items() if v is not None}))
 
 
 def run(fn):
@@ -26,7 +27,7 @@ def run(fn):
     try:
         return fn()
     except KbError as exc:
-        if Settings().debug:
+        if debug_requested():
             raise
         typer.echo(f"Erreur : {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None
@@ -41,7 +42,8 @@ def ingest(
     """Indexer le corpus (ne fait rien si rien n'a changé)."""
     from kb.index.store import ingest as do_ingest
 
-    report = run(lambda: do_ingest(settings(corpus_dir=corpus), rebuild=rebuild, strict=strict))
+    report = run(lambda: do_ingest(settings(corpus_dir=corpus), rebuild=rebuild, strict=strict,
+                                   on_wait=lambda message: typer.echo(message, err=True)))
     for problem in report.problems:
         typer.echo(f"Fichier ignoré : {problem}", err=True)
     if not report.changed:
@@ -49,6 +51,24 @@ def ingest(
         return
     typer.echo(f"Index construit : {report.documents} documents, {report.chunks} passages, "
                f"{report.embedded} passages calculés (le reste venait du cache), {report.seconds:.1f} s.")
+
+
+@app.command()
+def seal(corpus: Annotated[Optional[Path], typer.Option(help="Dossier du corpus (défaut : corpus/)")] = None):
+    """Sceller les textes officiels : réécrire official.sha256 d'après corpus/official/ (après une modification voulue)."""
+    from kb.corpus import CHECKSUMS, seal as do_seal, seal_changes
+
+    corpus_dir = settings(corpus_dir=corpus).corpus_dir
+    changes = run(lambda: seal_changes(corpus_dir))
+    if changes.empty:
+        typer.echo(f"{CHECKSUMS} correspond déjà aux textes officiels : rien à sceller.")
+        return
+    for label, names in (("modifié", changes.modified), ("ajouté", changes.added), ("retiré", changes.removed)):
+        for name in names:
+            typer.echo(f"  {label} : official/{name}")
+    run(lambda: do_seal(corpus_dir))
+    typer.echo(f"{CHECKSUMS} réécrit ({len(changes.modified)} modifié(s), {len(changes.added)} ajouté(s), "
+               f"{len(changes.removed)} retiré(s)). Lancer « kb ingest » pour réindexer.")
 
 
 @app.command()
@@ -70,14 +90,56 @@ def sources(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")]
     Console(width=200).print(table)
 
 
-@app.command()
+# A question may start with « - » (« -5 % de… », « --quoi ? »): these commands have no short option, so an
+# unknown « -… » token is kept whole as the question instead of failing as an unknown option.
+QUESTION_COMMAND = {"ignore_unknown_options": True}
+QUESTION_HELP = "La question (« - » : la lire sur l'entrée standard)"
+K_MAX = 50
+
+
+def read_question(question: str) -> str:
+    """The question, from the argument or from stdin when it is « - »; it must be UTF-8 text and not empty."""
+    from kb.scope import check_question
+
+    if question == "-":
+        try:
+            question = sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise KbError("La question lue sur l'entrée standard n'est pas du texte UTF-8 : la convertir "
+                          "(par exemple iconv -f latin1 -t utf-8).") from None
+    else:
+        try:
+            question.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that were not UTF-8 arrive as lone surrogates
+            raise KbError("La question n'est pas du texte UTF-8 (octet invalide) : vérifier l'encodage du "
+                          "terminal ou du fichier d'où elle vient.") from None
+    return check_question(question)
+
+
+def parse_k(value: Optional[str]) -> Optional[int]:
+    """--k as an integer from 1 to K_MAX, with a French message rather than Click's English one."""
+    if value is None:
+        return None
+    try:
+        k = int(value)
+    except ValueError:
+        k = 0
+    if not 1 <= k <= K_MAX:
+        raise ConfigError(f"--k doit être un nombre entier entre 1 et {K_MAX} (reçu « {value} »).")
+    return k
+
+
+@app.command(context_settings=QUESTION_COMMAND)
 def search(
-    question: str,
-    k: Annotated[int, typer.Option("--k", help="Nombre de passages")] = 10,
+    question: Annotated[str, typer.Argument(help=QUESTION_HELP)],
+    k: Annotated[Optional[str], typer.Option("--k", metavar="N", help=f"Passages (1 à {K_MAX}, défaut 10)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
 ):
     """Recherche hybride : passages, scores et références."""
     from kb.answer import Engine
+
+    question = run(lambda: read_question(question))
+    k = run(lambda: parse_k(k)) or 10
 
     def go():
         return Engine(settings()).retriever.retrieve(question, k)
@@ -92,17 +154,16 @@ def search(
         typer.echo(f"{r['rank']:>2}. {r['score']:.4f}  {r['chunk_id']:<45} {r['locator']}")
 
 
-@app.command()
+@app.command(context_settings=QUESTION_COMMAND)
 def ask(
-    question: str,
+    question: Annotated[str, typer.Argument(help=QUESTION_HELP)],
     as_json: Annotated[bool, typer.Option("--json", help="Réponse au format JSON (schéma stable, voir README)")] = False,
     llm: Annotated[Optional[str], typer.Option(help="Mode LLM : ollama:<modèle> ou openai (défaut : KB_LLM)")] = None,
-    k: Annotated[Optional[int], typer.Option("--k", help="Passages donnés à la réponse")] = None,
+    k: Annotated[Optional[str], typer.Option("--k", metavar="N", help=f"Passages lus (1 à {K_MAX})")] = None,
 ):
     """Poser une question : réponse citée, en français."""
-    from kb.scope import check_question
-
-    run(lambda: check_question(question))
+    question = run(lambda: read_question(question))
+    k = run(lambda: parse_k(k))
     from kb.answer import Engine
     from kb.render import answer_markdown
 
@@ -128,17 +189,18 @@ def export(
 ):
     """Exporter un dossier de conformité (Markdown, Word ou PDF) : passages cités en entier, sources, versions."""
     from kb.errors import ExportError
-    from kb.export import DossierMeta, check_output_path, exporter_for, format_from_path, load_answers, \
-        read_questions, write_dossier
+    from kb.export import DossierMeta, check_output_path, load_answers, read_questions, resolve_format, \
+        verify_answers, write_dossier
 
     def go():
         if (questions is None) == (from_json is None):
             raise ExportError("Donner soit --questions FICHIER (une question par ligne), soit --from-json FICHIER.")
-        kind = exporter_for(fmt or format_from_path(output)).fmt  # a bad format or path fails before any work
+        kind = resolve_format(fmt, output)  # a bad or contradictory format or path fails before any work
         check_output_path(output)
         extra = {"organisation": organisation, "author": author, **({"title": title} if title else {})}
         if from_json is not None:
-            answers, documents, meta = load_answers(from_json), _indexed_documents(), DossierMeta(**extra)
+            answers, documents, meta = load_answers(from_json), _reference_documents(), DossierMeta(**extra)
+            verify_answers(answers, documents)  # an edited or stale quote is refused, never printed as the law
         else:
             from tqdm import tqdm
 
@@ -155,14 +217,17 @@ def export(
     typer.echo(f"Dossier écrit : {path} ({count} question{'s' if count > 1 else ''}, format {kind}).")
 
 
-def _indexed_documents():
-    """Licences for the annex of imported answers, when an index is at hand (the export works without)."""
+def _reference_documents():
+    """The texts imported answers are checked against (and the annex's licences): the index's documents,
+    else the corpus on disk when no index has been built."""
     try:
         from kb.index.store import Store
 
         return Store(settings()).documents
     except KbError:
-        return None
+        from kb.corpus import load_corpus
+
+        return {d.doc_id: d for d in load_corpus(settings().corpus_dir).documents}
 
 
 @app.command("eval")

@@ -35,3 +35,13 @@ class ExportError(KbError):
 
 class LlmError(KbError):
     """The configured LLM endpoint failed (time-out, HTTP error, bad reply)."""
+
+
+class CitationError(KbError):
+    """A quote failed its verbatim check: a bug in the answer path, never an answer to show. The app logs it in
+    full and tells the user briefly."""
+
+
+class SealError(KbError):
+    """An official text differs from what `corpus/official.sha256` sealed: nothing is indexed until it is restored
+    or deliberately re-sealed (`kb seal`)."""

@@ -158,3 +158,12 @@ def subject_actors(sentence: str, lead: str = "") -> tuple[str, ...]:
             break
         found.extend(actors)
     return tuple(a for a in ACTORS if a in found)
+
+
+_SANCTIONS_ASKED = re.compile(r"\b(?:risqu\w*|sanction\w*|amendes?|encour\w*|puni\w*|peines?|prison|condamn\w*|"
+                              r"fines?|penalt\w*|cnil a (?:inflige|condamne|sanctionne)|decisions?)\b")
+
+
+def asks_sanctions(text: str) -> bool:
+    """The question asks what one risks or what a decision held: sanctions and decisions are then on topic."""
+    return bool(_SANCTIONS_ASKED.search(fold(text)))

@@ -15,15 +15,47 @@ TABLE_HEADING = "Qui fait quoi ?"
 MAP_LABEL = ("Synthèse du projet, pas le texte de la loi : chaque phrase renvoie au passage officiel (ou à la fiche) "
              "qui la prouve, cité mot pour mot dans « Textes cités ».")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+INVALID_URL = "adresse non valide"
+UNKNOWN_URL = "non précisée"
 
 
-_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?»]")
+_URL = re.compile(r"https?://[^\s<>()\[\]\"'\\`]+[^\s<>()\[\]\"'\\`.,;:!?»]")
+# A source address that may become a link: http(s), a host, and only the characters RFC 3986 allows (no
+# space, quote, angle bracket or backslash that could end an autolink or an attribute and start markup).
+_SAFE_URL = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9._~%!$&'()*+,;=:@/?#\[\]-]*)?")
+# C0 and C1 controls (terminal escapes, bytes Word refuses), lone surrogates and non-characters: never shown.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_controls(text: str) -> str:
+    """Text without control characters (tab and line breaks kept): they would reach a terminal or a file."""
+    return _CONTROL.sub("", text)
+
+
+def safe_url(url: str) -> str | None:
+    """The address when it is a plain http(s) address, else None: only those become links, whatever the
+    source (a PDF sidecar, an edited `kb ask --json` file)."""
+    url = (url or "").strip()
+    return url if _SAFE_URL.fullmatch(url) else None
+
+
+def url_text(url: str) -> str:
+    """An address as inert text: itself when safe, « adresse non valide » otherwise, never the raw value."""
+    if not (url or "").strip():
+        return UNKNOWN_URL
+    return safe_url(url) or INVALID_URL
+
+
+def url_md(url: str) -> str:
+    """An address in Markdown: an autolink when safe (no `>` or space can break out of it), plain words otherwise."""
+    safe = safe_url(url)
+    return f"<{safe}>" if safe else url_text(url)
 
 
 def escape(text: str) -> str:
-    """Markdown-inert text: special characters backslash-escaped, line breaks folded; web addresses
-    become autolinks (`<https://…>`) so that they stay clickable and unmangled."""
-    text = " ".join(text.split())
+    """Markdown-inert text: special characters backslash-escaped, line breaks folded, control characters
+    dropped; web addresses become autolinks (`<https://…>`) so that they stay clickable and unmangled."""
+    text = " ".join(strip_controls(text).split())
     out, last = [], 0
     for m in _URL.finditer(text):
         out.append(_MD_SPECIAL.sub(r"\\\1", text[last:m.start()]))
@@ -34,7 +66,7 @@ def escape(text: str) -> str:
 
 
 def statement_md(s: Statement) -> str:
-    return f"{escape(s.text)} [{s.n}]"
+    return f"{escape(s.text)} {s.marks}"
 
 
 def status_label(c: Citation) -> str:
@@ -45,7 +77,7 @@ def provenance_notes(c: Citation) -> list[str]:
     """What the reader must know about how current a cited text is, and its note on entry into force."""
     notes = []
     if c.verified_on:
-        notes.append(f"texte vérifié au {c.verified_on} ; vérifier la version en vigueur ({c.url})")
+        notes.append(f"texte vérifié au {c.verified_on} ; vérifier la version en vigueur ({url_text(c.url)})")
     if c.amended_by:
         notes.append(f"attention : modifié depuis par le {c.amended_by} ; cette rédaction peut ne plus être à jour")
     if c.note:
@@ -104,7 +136,7 @@ def answer_markdown(answer: Answer, heading_level: int = 3) -> str:
             badge = f" — *{label}*" if label else ""
             out.append(f"{c.n}. **{escape(c.locator)}**{badge}  ")
             out.append(f"   « {escape(c.quote)} »  ")
-            out.append(f"   Source : <{c.url}> — version : {escape(c.version) or 'non précisée'}"
+            out.append(f"   Source : {url_md(c.url)} — version : {escape(c.version) or 'non précisée'}"
                        + "".join(f"  \n   *{escape(n)}*" for n in provenance_notes(c)))
         out.append("")
     if answer.decisions:

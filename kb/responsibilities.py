@@ -17,6 +17,9 @@ MAP_DIR = "responsabilites"
 TOPICS_FILE = "topics.yaml"
 STATEMENT_MAX_WORDS = 35
 VERDICTS = ("oui", "non", "depend")
+# Topic ids of topics.yaml that the answer treats apart: what one risks, and who answers for the damage or role.
+SANCTION_TOPICS = ("sanctions-cnil", "sanctions-penales")
+RESPONSIBILITY_TOPICS = ("reparation", "roles")
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,8 @@ class ResponsibilityMap:
     topics: dict[str, Topic]
     entries: tuple[MapEntry, ...]
 
-    def entry(self, entry_id: str) -> MapEntry:
-        return next(e for e in self.entries if e.id == entry_id)
+    def get(self, entry_id: str) -> MapEntry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
 
 
 def map_dir(corpus_dir: Path) -> Path:

@@ -14,10 +14,11 @@ from pydantic import ConfigDict
 
 from kb.config import Settings
 from kb.index.store import Store
-from kb.legalrefs import actors_asked, find_references
+from kb.legalrefs import actors_asked, asks_sanctions, find_references
 from kb.types import Chunk, Hit
 
 CANDIDATES = 40  # per retriever, before fusion
+FICHE_ABOUT_MAX = 3  # a fiche about more texts is transversal: it stands for none of them in particular
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Retrieval:
     top_dense: float = 0.0  # best cosine similarity
     lexical_hits: int = 0  # chunks sharing at least one query term
     timings: dict[str, float] = field(default_factory=dict)
+    query_vector: list[float] | None = None  # the question embedded (dense and hybrid modes)
 
 
 class HybridRetriever:
@@ -39,12 +41,11 @@ class HybridRetriever:
         self.settings = settings
         self.replaced_by = replaced_by or {}
 
-    def _dense(self, question: str) -> list[tuple[int, float]]:
-        found = self.store.dense.search(question, CANDIDATES)
+    def _dense(self, vector: list[float]) -> list[tuple[int, float]]:
+        found = self.store.dense.search_vector(vector, CANDIDATES)
         return [(self.store.position[cid], sim) for cid, sim in found if cid in self.store.position]
 
-    def _lexical(self, question: str) -> tuple[list[tuple[int, float]], int]:
-        scores = self.store.lexical.scores(question)
+    def _lexical(self, scores: np.ndarray) -> tuple[list[tuple[int, float]], int]:
         order = np.argsort(-scores)[:CANDIDATES]
         return [(int(i), float(scores[i])) for i in order if scores[i] > 0], int((scores > 0).sum())
 
@@ -53,10 +54,12 @@ class HybridRetriever:
         mode = self.settings.retrieval
         timings: dict[str, float] = {}
         t = time.perf_counter()
-        dense = self._dense(question) if mode in ("hybrid", "dense") else []
+        vector = self.store.dense.embeddings.embed_query(question) if mode in ("hybrid", "dense") else None
+        dense = self._dense(vector) if vector is not None else []
         timings["dense"] = time.perf_counter() - t
         t = time.perf_counter()
-        lexical, lexical_hits = self._lexical(question) if mode in ("hybrid", "lexical") else ([], 0)
+        scores = self.store.lexical.scores(question)
+        lexical, lexical_hits = self._lexical(scores) if mode in ("hybrid", "lexical") else ([], 0)
         timings["lexical"] = time.perf_counter() - t
 
         named = [r.doc_id for r in find_references(question, bare_articles_are_gdpr=True)]
@@ -75,10 +78,14 @@ class HybridRetriever:
                 fused[i] = fused.get(i, 0.0) + weights[name] / (self.settings.rrf_k + rank + 1)
                 ranks.setdefault(i, {})[name] = rank + 1
         order = _named_official_first(sorted(fused, key=lambda i: -fused[i]), named, self.store.chunks)
+        order = _official_before_its_fiche(order, self.store.chunks, self.store.documents, scores)
+        if not asks_sanctions(question):
+            order = _after(order, k, lambda i: self._off_topic_fiche(i, named))
         actors = actors_asked(question)
         top = _cover_actors(order, k, actors, self.store.chunks)
-        hits = [Hit(self.store.chunks[i], fused[i], ranks[i]) for i in top]
-        return Retrieval(hits, references, actors, max((s for _, s in dense), default=0.0), lexical_hits, timings)
+        hits = [Hit(self.store.chunks[i], fused.get(i, 0.0), ranks.get(i, {})) for i in top]
+        return Retrieval(hits, references, actors, max((s for _, s in dense), default=0.0), lexical_hits, timings,
+                         vector)
 
     def _referenced(self, references: list[str], ranked: dict[str, list[int]]) -> list[int]:
         """Chunks of the named documents (and of fiches about them), best-ranked first."""
@@ -90,6 +97,13 @@ class HybridRetriever:
         # Official text before fiches, then by how well the other retrievers ranked them.
         return sorted(members, key=lambda i: (self.store.chunks[i].kind == "fiche", seen_rank.get(i, 10_000), i))
 
+    def _off_topic_fiche(self, i: int, named: list[str]) -> bool:
+        """A decision's fiche that the question neither asks for nor names."""
+        doc = self.store.documents[self.store.chunks[i].doc_id]
+        if not doc.is_fiche or set(named) & {doc.doc_id, *doc.about}:
+            return False
+        return doc.decision is not None
+
 
 def _named_official_first(order: list[int], named: list[str], chunks: list[Chunk]) -> list[int]:
     """The best official passage of each text the question names leads, before any fiche that summarises it."""
@@ -99,6 +113,37 @@ def _named_official_first(order: list[int], named: list[str], chunks: list[Chunk
         if best is not None:
             leaders.append(best)
     return leaders + [i for i in order if i not in leaders]
+
+
+def _after(order: list[int], k: int, demoted) -> list[int]:
+    """The passages `demoted` selects move after the first k others, in their order."""
+    kept = [i for i in order if not demoted(i)]
+    return kept[:k] + [i for i in order if demoted(i)] + kept[k:]
+
+
+def _official_before_its_fiche(order: list[int], chunks: list[Chunk], documents, scores: np.ndarray) -> list[int]:
+    """A fiche never ranks above the official text it summarises: the best passage of each text a
+    (non-transversal) fiche is about (best ranked, else best by words) moves up to just before the fiche."""
+    first = {}
+    for i in order:
+        first.setdefault(chunks[i].doc_id, i)
+    for i in np.argsort(-scores):  # texts no retriever ranked: their passage sharing most words
+        first.setdefault(chunks[i].doc_id, int(i))
+    out: list[int] = []
+    placed: set[int] = set()
+    for i in order:
+        chunk = chunks[i]
+        about = documents[chunk.doc_id].about if chunk.kind == "fiche" else ()
+        if len(about) <= FICHE_ABOUT_MAX:
+            for doc_id in about:
+                j = first.get(doc_id)
+                if j is not None and j not in placed and chunks[j].kind == "official":
+                    out.append(j)
+                    placed.add(j)
+        if i not in placed:
+            out.append(i)
+            placed.add(i)
+    return out
 
 
 def _cover_actors(order: list[int], k: int, actors: tuple[str, ...], chunks: list[Chunk]) -> list[int]:

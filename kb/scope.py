@@ -1,5 +1,7 @@
-"""Is a question within what the corpus covers? Out-of-scope topics, instructions to break the rules
-and small talk are refused before retrieval; weak evidence is refused after it."""
+"""Is a question within what the corpus covers? Out-of-scope topics (medicine, tax, other law, cooking, sport,
+travel, gibberish…), instructions to break the rules (role-play and English variants included) and small talk
+are refused before retrieval; weak evidence is refused after it. `check_question` cleans the raw text and
+caps its length (MAX_QUESTION_CHARS) before anything else runs."""
 
 from __future__ import annotations
 
@@ -22,10 +24,44 @@ _CONTEXT = re.compile(
     r"\b(?:logiciels?|software|contrats?|contract|sanction\w*|amendes?|fine[ds]?|sauvegardes?|backup|serveurs?|"
     r"cloud|prestataires?|informaticien|acces|conservation|archivage|transfert|cabinet|messagerie)\b"
 )
+# Instructions to the assistant rather than questions to the corpus. Matched on folded text. « ignorer les
+# instructions » is refused only when addressed to the assistant (imperative at the start of a clause, or
+# « tes / vos / your / previous » rules): « mon éditeur peut-il ignorer mes instructions ? » is a legal question.
+_RULES = (r"(?:instructions?|regles?|consignes?|directives?|rules|prompts?|contraintes?|restrictions?|limites?|"
+          r"guidelines|guardrails|filtres?|programmation|parametres|system)")
+_YOURS = (r"(?:tes|ton|ta|vos|votre|your|toutes? (?:les|tes|vos)|all (?:the |your )?(?:previous|prior)|"
+          r"les (?:instructions|regles|consignes) (?:precedentes|ci-dessus|initiales)|previous|prior|above|earlier|"
+          r"initial|original)")
+_CLAUSE = r"(?:^|[.!?:;,\n(\[]|\bet\b|\band\b|\bthen\b|\bpuis\b)\s*"
 _INJECTION = re.compile(
-    r"\b(?:ignore[rsz]?|oublie[rsz]?|disregard|forget)\b.{0,40}\b(?:instructions?|regles?|consignes?|rules|"
-    r"prompt|contraintes?|restrictions?)\b|\btu es (?:maintenant|desormais)\b|\bjailbreak|\bsystem prompt\b|"
-    r"\bfais comme si\b|\bpretend (?:you|to)\b|\bsans (?:citer|sources?)\b.{0,30}\binvente"
+    # forget / ignore / bypass the rules
+    rf"{_CLAUSE}(?:oublie|ignore|disregard|forget|contourne|outrepasse|bypass|override|skip)[sz]?\b"
+    rf".{{0,40}}?\b(?:{_RULES}|tout ce qu|everything|the above|ce qui precede|ci-dessus)"
+    rf"|\b(?:oublie|ignore|disregard|forget|contourne|outrepasse|bypass|override)[rsz]?\b.{{0,20}}?\b{_YOURS}\b"
+    rf".{{0,25}}?\b{_RULES}"
+    rf"|\bne (?:tiens?|tenez) (?:plus |pas |aucun )?compte\b.{{0,30}}\b{_RULES}"
+    rf"|\bpasse[rz]? outre\b|\bpassez outre\b"
+    rf"|\b(?:nouvelles?|new|updated) (?:instructions?|consignes?|regles?|rules|directives?|system prompt)\s*:"
+    # a new role, role-play
+    r"|\btu es (?:maintenant|desormais|a present|dorenavant)\b|\b(?:desormais|dorenavant|a present),? tu\b"
+    r"|\ba partir de maintenant\b|\bfrom now on\b|\byou are now\b|\byou're now\b"
+    rf"|(?:{_CLAUSE}|\btu )(?:joue[sz]?|jouons|incarne[sz]?|simule[sz]?|act|acts)\b "
+    r"(?:le role|un role|as|like|un |une )"
+    r"|\bjeux? de roles?\b|\brole[- ]?play"
+    r"|\bmets?-toi dans la peau\b|\bimagine[rsz]? (?:que tu (?:es|sois)|etre)\b|\bfais(?:ons)? semblant\b"
+    r"|\bfais comme si\b|\bfaites comme si\b|\bagis (?:comme|en tant que)\b|\bcomporte-toi comme\b"
+    r"|\bpretend(?:ing)? (?:you|to be|that)\b|\bplay the role\b|\blet'?s play\b"
+    # reveal the rules
+    r"|\b(?:tes|vos|your) (?:\w+ )?(?:instructions|consignes|regles|rules|directives|guidelines)\b"
+    r"|\bsystem prompt\b|\bprompt (?:systeme|system|initial)\b|\b(?:ton|votre|your) prompt\b"
+    r"|\b(?:repete|recopie|affiche|revele|print|repeat|reveal|show)\w*\b.{0,30}\b(?:au-dessus|above|ci-dessus|"
+    r"precede|initial)"
+    # known jailbreak wording and chat-template markers
+    r"|\bjailbreak|\bdan\b|\bmode (?:developpeur|dev|debug|admin)\b|\bdeveloper mode\b|\bgod mode\b"
+    r"|\bsans (?:aucune )?(?:censure|filtre)\b|\bwithout (?:any )?(?:filters?|restrictions|rules|censorship)\b"
+    r"|\bno (?:rules|restrictions|filters?)\b|\bunrestricted\b|\bunfiltered\b|\bassistant sans limites?\b"
+    r"|\[/?(?:system|inst|sys)\]|<\|?/?(?:system|im_start|im_end)|^\s*#+\s*(?:system|instruction)"
+    r"|\bsans (?:citer|sources?)\b.{0,30}\binvente"
 )
 _PRODUCTS = r"(?:logiciel|hebergeur|editeur|solution|outil|prestataire|fournisseur|marque|software|vendor|host)s?"
 _OFF_TOPIC = {
@@ -40,10 +76,30 @@ _OFF_TOPIC = {
         r"(?:me )?recommande[rsz]?|conseille[rsz]?-(?:moi|nous)|which (?:software|vendor|host)|best (?:software|host))\b",
     "un autre domaine du droit": r"\b(?:divorce|bail|loyer|licenciement|succession|heritage|garde d'enfants?|"
                                  r"permis de conduire|pension alimentaire|prud'?hom\w*)\b",
+    "une question de droit du travail":
+        r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
+        r"convention collective|periode d'essai|demission|rupture conventionnelle|paid leave|salary|wages?|"
+        r"overtime|payslip|minimum wage)\b",
+    "une question de cuisine": r"\b(?:recettes?|recipes?|cuisiner|cuire|cuisson|baguettes?|crepes?|gateaux?|"
+                               r"patisseries?|farine|levure|gigot|blanquette|omelettes?|pate a \w+|bake|baking|"
+                               r"cooking|sourdough|bread|dessert)\b",
+    "une question de sport": r"\b(?:football|foot|tennis|rugby|basket|marathon|match|coupe du monde|ligue 1|"
+                             r"ligue des champions|champions league|world cup|jeux olympiques|olympics|"
+                             r"tour de france|psg|nba|sport)\b",
+    "une question de voyage": r"\b(?:voyages?|partir en vacances|billets? d'avion|vols? pour|hotels?|visiter|"
+                              r"tourisme|touristiques?|itineraire|valise|week-end a|visit|places to|flights?|"
+                              r"trip to|travel\w*|holidays? in)\b",
     "une question sans rapport": r"\b(?:meteo|pleuvoir|pluie|neige|orage|canicule|quel temps|weather|"
-                                 r"blagues?|joke|recettes?|recipe|football|horoscope|poemes?|devinettes?)\b",
+                                 r"blagues?|joke|football|horoscope|poemes?|poem|devinettes?|capitale|capital of|"
+                                 r"films?|movies?|chansons?|songs?|jeux? video|video games?)\b",
 }
+# Topics that a context word (logiciel, cabinet…) brings back into the field: « la recette du logiciel » is its
+# acceptance test, « en voyage, mon remplaçant peut-il utiliser mon logiciel ? » a question of access.
+_CONTEXT_RESCUES = ("une question de cuisine", "une question de sport", "une question de voyage")
 _OFF_TOPIC_RE = {label: re.compile(p) for label, p in _OFF_TOPIC.items()}
+# Placeholder text and keyboard mashing: most words without a vowel or with a long run of consonants.
+_LOREM = re.compile(r"\blorem ipsum\b|\bdolor sit amet\b|\bconsectetur\b")
+_MASH = re.compile(r"[bcdfghjklmnpqrstvwxz]{4,}|^[^aeiouy]+$|(\w)\1{3,}|qwert|azert|asdf|qsdf|zxcv|wxcv|hjkl|uiop")
 _SMALL_TALK = re.compile(r"^\W*(?:bonjour|salut|hello|hi|coucou|merci|ca va|comment (?:ca va|vas-tu|allez-vous)|"
                          r"qui es-tu|tu vas bien)\b")
 
@@ -58,12 +114,36 @@ SUGGESTIONS = (
 )
 
 
-def check_question(question: str) -> str:
-    """The question stripped; a clear error when there is none."""
-    question = question.strip()
+MAX_QUESTION_CHARS = 2000  # a question, not a document: a longer one would only slow the search down
+_BREAKS = re.compile(r"[\t\n\r\v\f\x85\u2028\u2029]+")
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_UNDECODABLE = re.compile(r"[\ud800-\udfff]")  # what Python makes of bytes that are not UTF-8
+_NOT_UTF8 = ("La question contient des caractères illisibles (texte qui n'est pas en UTF-8) : la retaper, ou la "
+             "copier depuis un texte enregistré en UTF-8.")
+
+
+def check_question(question: str | bytes) -> str:
+    """The question cleaned (control and invisible characters out, line breaks as spaces) and stripped;
+    a clear error when it is empty, unreadable or longer than MAX_QUESTION_CHARS."""
+    if isinstance(question, bytes):
+        try:
+            question = question.decode("utf-8")
+        except UnicodeDecodeError:
+            raise KbError(_NOT_UTF8) from None
+    if _UNDECODABLE.search(question):
+        raise KbError(_NOT_UTF8)
+    question = _INVISIBLE.sub("", _BREAKS.sub(" ", question)).strip()
     if not question:
         raise KbError("Question vide : écrire une question.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise KbError(f"Question trop longue ({_thousands(len(question))} caractères) : "
+                      f"{_thousands(MAX_QUESTION_CHARS)} caractères au plus. Poser la question en quelques phrases, "
+                      "sans coller de document.")
     return question
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
 
 
 def refusal_before_retrieval(question: str) -> str | None:
@@ -73,11 +153,22 @@ def refusal_before_retrieval(question: str) -> str | None:
         return "la question demande d'ignorer les règles de l'assistant"
     domain = _in_domain(folded, question)
     strong = bool(_STRONG.search(folded) or find_references(question))
-    if "recommandation" in (label := _off_topic(folded) or "") or (label and not strong):
+    label = _off_topic(folded) or ""
+    rescued = strong or (domain and label in _CONTEXT_RESCUES)
+    if "recommandation" in label or (label and not rescued):
         return f"il s'agit d'{label}"
+    if not domain and _gibberish(folded):
+        return "la question n'est pas lisible (texte de remplissage ou suite de lettres au hasard)"
     if not domain and (_SMALL_TALK.search(folded) or len(folded.split()) <= 3):
         return "la question ne porte pas sur la responsabilité en matière de données de santé"
     return None
+
+
+def _gibberish(folded: str) -> bool:
+    if _LOREM.search(folded):
+        return True
+    words = [w for w in re.findall(r"[a-z]+", folded) if len(w) > 2]
+    return not words or sum(bool(_MASH.search(w)) for w in words) >= max(1, len(words) / 2)
 
 
 def _off_topic(folded: str) -> str | None:

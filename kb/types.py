@@ -124,6 +124,16 @@ class Statement:
     text: str
     n: int
     map_id: str = ""
+    more: tuple[int, ...] = ()  # further citations a map statement rests on (each basis passage is cited)
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return (self.n, *self.more)
+
+    @property
+    def marks(self) -> str:
+        """« [1][4] »: the citation numbers as the reader sees them after the sentence."""
+        return "".join(f"[{n}]" for n in self.numbers)
 
 
 @dataclass
@@ -201,7 +211,7 @@ class Answer:
     def from_dict(cls, data: dict) -> "Answer":
         """Rebuild an answer saved by `kb ask --json` (for `kb export --from-json`)."""
         def stmts(items):
-            return [Statement(**s) for s in items]
+            return [Statement(**{**s, "more": tuple(s.get("more", ()))}) for s in items]
 
         return cls(
             question=data["question"],

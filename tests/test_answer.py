@@ -36,7 +36,7 @@ def test_every_statement_points_at_a_citation_that_contains_it(engine):
     for s in statements:
         citation = answer.citation(s.n)
         if s.map_id:  # a project statement: its citation quotes the passage that proves it
-            assert any(b.quote in citation.quote for b in engine.map.entry(s.map_id).basis)
+            assert any(b.quote in citation.quote for b in engine.map.get(s.map_id).basis)
         else:
             assert s.text in citation.quote
 
@@ -189,7 +189,7 @@ def test_breach_at_the_host_names_the_doctor_for_the_cnil_and_the_host_for_the_d
     first = answer.conclusion[0]
     assert first.text.startswith("Le médecin") and "72 heures" in first.text
     assert answer.citation(first.n).chunk_id == "rgpd-art-33#1"
-    cited = {answer.citation(s.n).chunk_id for s in answer.conclusion}
+    cited = {answer.citation(n).chunk_id for s in answer.conclusion for n in s.numbers}
     assert "rgpd-art-33#2" in cited  # the host tells the doctor
     rows = {row.actor: row for row in answer.actors}
     assert not any(answer.citation(s.n).doc_id == "rgpd-art-26" for s in rows["medecin"].obligations)
@@ -210,3 +210,22 @@ def test_hosting_without_a_certificate_gets_l1115_1_penalty_cited(engine):
 def test_a_named_product_the_corpus_never_mentions_is_said_plainly(engine):
     answer = engine.answer("Puis-je stocker les dossiers de mes patients sur Zorblax Cloud ?")
     assert "Zorblax" in answer.gap and "ne dit rien" in answer.gap
+
+
+def test_a_corpus_without_a_responsibility_map_still_answers_from_its_texts(tmp_path):
+    """A user's own corpus has no who-does-what map: the answer falls back to verbatim sentences, said so."""
+    import shutil
+
+    from kb.answer import Engine
+    from kb.index.store import ingest
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus" / "official"
+    corpus.mkdir(parents=True)
+    for name in ("rgpd-art-33.md", "rgpd-art-28.md"):
+        shutil.copyfile(ROOT / "corpus" / "official" / name, corpus / name)
+    settings = make_settings(tmp_path / "data", corpus_dir=tmp_path / "corpus")
+    ingest(settings)
+    answer = Engine(settings).answer("Dans quel délai notifier une violation de données à l'autorité de contrôle ?")
+    assert not answer.refused and not answer.conclusion and answer.brief
+    assert any(c.doc_id == "rgpd-art-33" for c in answer.citations)

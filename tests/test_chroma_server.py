@@ -138,3 +138,28 @@ def test_an_unreachable_server_gives_a_clear_error(paths):
     result = kb(paths, "ingest")
     assert result.returncode != 0
     assert result.stderr.startswith("Erreur :") and "Traceback" not in result.stderr
+
+
+def test_a_collection_lost_by_the_server_is_reported_and_never_recreated_empty(paths):
+    """The server lost the collection: every question used to be refused (exit 0) and an empty collection was
+    created on the server. Now the index says what is missing, creates nothing, and `kb ingest` rebuilds it."""
+    assert kb(paths, "ingest").returncode == 0
+    collection = current_manifest(settings_for(paths))["collection"]
+    server_client(paths["url"]).delete_collection(collection)
+
+    for args in (("search", "délai pour notifier une violation de données"), ("ask", "Qui notifie une violation ?")):
+        result = kb(paths, *args)
+        assert result.returncode != 0, args
+        assert result.stderr.startswith("Erreur :") and "Traceback" not in result.stderr
+        assert "absent sur le serveur Chroma" in result.stderr and "kb ingest" in result.stderr
+    assert collection not in {c.name for c in server_client(paths["url"]).list_collections()}
+
+    server_client(paths["url"]).create_collection(collection)  # there, but empty: the same
+    empty = kb(paths, "search", "hébergeur")
+    assert empty.returncode != 0 and "absent sur le serveur Chroma" in empty.stderr
+
+    again = kb(paths, "ingest")  # not « Index à jour »: the dense half is gone
+    assert again.returncode == 0 and "Index construit" in again.stdout, again.stdout + again.stderr
+    search = kb(paths, "search", "délai pour notifier une violation de données", "--json")
+    assert search.returncode == 0, search.stderr
+    assert "rgpd-art-33" in [h["doc_id"] for h in json.loads(search.stdout)[:3]]

@@ -112,3 +112,88 @@ def test_search_without_an_index_says_to_run_kb_ingest(tmp_path):
     assert result.returncode != 0
     assert result.stderr.startswith("Erreur : ") and "kb ingest" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _one_french_line(stderr: str) -> str:
+    assert "Traceback" not in stderr, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Erreur : "), stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("variable, value, allowed", [
+    ("KB_K", "abc", "entre 1 et 50"),
+    ("KB_RETRIEVAL", "foo", "hybrid, dense, lexical"),
+    ("KB_MIN_EVIDENCE", "2", "entre 0 et 1"),
+])
+def test_a_bad_setting_is_one_french_line_naming_it_with_exit_code_2(tmp_path, variable, value, allowed):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update(KB_DATA_DIR=str(tmp_path), **{variable: value})
+    for args in (["search", "hébergeur"], ["ask", "Qui est responsable ?"], ["sources"]):
+        result = subprocess.run([KB, *args], env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, (args, result.stderr)
+        line = _one_french_line(result.stderr)
+        assert variable in line and value in line and allowed in line, line
+
+
+def test_search_with_an_empty_question_is_a_french_error(cli):
+    for question in ("", "   "):
+        result = cli("search", question)
+        assert result.exit_code != 0 and result.stdout == ""
+        assert "Erreur : Question vide" in result.output
+
+
+def test_a_question_starting_with_a_dash_is_a_question_not_an_option(cli):
+    found = cli("search", "-hébergeur certifié HDS ?", "--json")
+    assert found.exit_code == 0, found.output
+    assert json.loads(found.stdout)
+    answered = cli("ask", "-- mon éditeur doit-il être certifié HDS ?", "--json")
+    assert answered.exit_code == 0, answered.output
+    assert json.loads(answered.stdout)["question"].startswith("-- mon éditeur")
+    assert cli("ask", "--", "-Mon éditeur doit-il être certifié HDS ?").exit_code == 0
+
+
+@pytest.mark.parametrize("value", ["0", "51", "abc", "-3"])
+def test_k_outside_1_to_50_is_a_french_error(cli, value):
+    for command in ("search", "ask"):
+        result = cli(command, "hébergeur certifié", "--k", value)
+        assert result.exit_code == 2, result.output
+        assert "--k" in result.output and "entre 1 et 50" in result.output and "Traceback" not in result.output
+
+
+def test_a_question_that_is_not_utf8_is_a_french_error(kb_settings):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update(KB_DATA_DIR=str(kb_settings.data_dir), KB_CACHE=str(ROOT / ".kb" / "cache"))
+    for command in ("ask", "search"):
+        argv = subprocess.run([KB.encode(), command.encode(), b"Qui est responsable de l\xe9diteur ?"], env=env,
+                              capture_output=True, timeout=300)
+        assert argv.returncode == 1  # like an empty question
+        assert "UTF-8" in _one_french_line(argv.stderr.decode())
+        piped = subprocess.run([KB, command, "-"], env=env, input=b"h\xe9bergeur certifi\xe9 ?\n",
+                               capture_output=True, timeout=300)
+        assert piped.returncode == 1
+        assert "UTF-8" in _one_french_line(piped.stderr.decode())
+
+
+def test_a_question_can_be_read_from_stdin(kb_settings):
+    from typer.testing import CliRunner
+
+    from kb.cli import app
+
+    env = {"KB_DATA_DIR": str(kb_settings.data_dir), "KB_CACHE": str(kb_settings.cache_dir)}
+    result = CliRunner().invoke(app, ["ask", "-", "--json"], input="Mon éditeur doit-il être certifié HDS ?\n",
+                                env=env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["question"] == "Mon éditeur doit-il être certifié HDS ?"
+
+
+def test_the_app_with_a_bad_setting_shows_one_french_line(monkeypatch):
+    """The other edge: the Streamlit app says what is wrong with KB_* instead of showing a trace."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KB_RETRIEVAL", "foo")
+    monkeypatch.delenv("KB_DEBUG", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(at.error) == 1
+    assert "KB_RETRIEVAL" in at.error[0].value and "hybrid, dense, lexical" in at.error[0].value

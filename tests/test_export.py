@@ -24,7 +24,7 @@ from kb.export import (
     DEFAULT_TITLE, MATRIX_HEADINGS, DossierMeta, export_dossier, exporter_for, read_questions, write_dossier,
 )
 from kb.render import DISCLAIMER
-from kb.types import Answer, Citation, Statement
+from kb.types import Answer, Citation, Decision, Document, Statement
 
 QUESTIONS = [
     "Qui est responsable en cas de fuite de données : moi, l'éditeur ou l'hébergeur ?",
@@ -184,6 +184,132 @@ def test_question_is_redacted_again_whatever_its_origin():
     md = export_dossier([raw], "md").decode()
     assert "Dupont" not in md and "1975" not in md and "06 12" not in md
     assert "Mme \\[nom\\]" in md
+
+
+HOSTILE_URLS = ["javascript:alert(1)", "file:///etc/passwd", "\\\\serveur\\partage\\contrat.pdf",
+                'https://exemple.fr/"><script>alert(1)</script>', "https://exemple.fr/x> <img src=x onerror=alert(1)>"]
+GOOD_URL = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000049577902"
+
+
+def hostile_answer() -> Answer:
+    """Citations and a decision whose addresses come from a hostile PDF sidecar or an edited JSON file."""
+    base = tiny_answer()
+    good = base.citations[0]
+    cites = [dataclasses.replace(good, n=i, doc_id=f"doc-{i}", chunk_id=f"doc-{i}#1", url=url)
+             for i, url in enumerate([GOOD_URL, *HOSTILE_URLS], start=1)]
+    decisions = [Decision("CNIL", f"SAN-{i}", "2020-12-07", "un médecin", "medecin", 3000, ("art. 32",),
+                          "données non protégées", "fiche", url) for i, url in enumerate(HOSTILE_URLS, start=1)]
+    return dataclasses.replace(base, citations=cites, decisions=decisions)
+
+
+def _links(fmt: str, data: bytes) -> list[str]:
+    """Every link target a reader could click in the dossier."""
+    if fmt == "md":
+        text = data.decode()
+        anchors_removed = re.sub(r'<a id="[a-z0-9-]+"></a>', "", text)
+        return re.findall(r"<([^<>]*)>", anchors_removed) + re.findall(r"\]\(([^)]*)\)", text)
+    if fmt == "docx":
+        import io
+
+        doc = WordDocument(io.BytesIO(data))
+        return [r.target_ref for r in doc.part.rels.values() if r.is_external]
+    import io
+
+    reader = PdfReader(io.BytesIO(data))
+    return [a.get_object()["/A"]["/URI"] for page in reader.pages for a in page.get("/Annots") or []
+            if "/URI" in a.get_object().get("/A", {})]
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "pdf"])
+def test_hostile_source_addresses_never_become_links_in_any_format(fmt):
+    data = export_dossier([hostile_answer()], fmt)
+    links = _links(fmt, data)
+    assert GOOD_URL in links  # a plain web address stays clickable
+    assert all(re.fullmatch(r"https?://[^\s<>\"'\\]+", link) for link in links if not link.startswith("#")), links
+    raw = data if fmt != "docx" else b"".join(_docx_parts(data))
+    for bad in (b"javascript:", b"file:", b"<script", b"<img", b"\\\\serveur"):
+        assert bad not in raw, bad
+    assert "adresse non valide" in {"md": lambda: data.decode(), "docx": lambda: docx_text_of(data),
+                                    "pdf": lambda: pdf_text_of(data)}[fmt]()
+
+
+def _docx_parts(data: bytes) -> list[bytes]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return [z.read(name) for name in z.namelist() if name.endswith((".xml", ".rels"))]
+
+
+def docx_text_of(data: bytes) -> str:
+    import io
+
+    doc = WordDocument(io.BytesIO(data))
+    return "\n".join(p.text for p in doc.paragraphs)
+
+
+def pdf_text_of(data: bytes) -> str:
+    import io
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "pdf"])
+def test_control_characters_are_stripped_from_every_format(fmt):
+    a = tiny_answer("Mon éditeur\x1b[2J doit-il\x00 être certifié\x07 ?")
+    c = dataclasses.replace(a.citations[0], locator="CSP\x1b[31m, art. L1111-8", title="Code\x0c", version="v\x01")
+    a = dataclasses.replace(a, citations=[c], notices=["attention\x1b]0;x\x07"], suggestions=["s\x08"])
+    data = export_dossier([a], fmt)
+    texts = {"md": lambda: data.decode(), "docx": lambda: b"".join(_docx_parts(data)).decode("utf-8"),
+             "pdf": lambda: pdf_text_of(data)}
+    assert not CONTROL.search(texts[fmt]()), fmt
+    assert "certifié" in (data.decode() if fmt == "md" else texts[fmt]() if fmt == "pdf" else docx_text_of(data))
+
+
+def test_format_that_contradicts_the_file_name_is_refused():
+    from kb.export import resolve_format
+
+    with pytest.raises(ExportError, match=r"--format docx.*x\.pdf"):
+        resolve_format("docx", "x.pdf")
+    assert resolve_format(None, "x.pdf") == "pdf"
+    assert resolve_format("docx", "x.docx") == "docx"
+    assert resolve_format("md", "notes.txt") == "md"  # an extension no format claims is the user's choice
+
+
+def _document_for(answer: Answer):
+    c = answer.citations[0]
+    text = c.quote + " Suite du texte."
+    return Document(c.doc_id, c.title, "code_article", text, Path("x.md"), c.url, c.version)
+
+
+def test_imported_answers_are_checked_against_the_corpus_before_export():
+    from kb.export import verify_answers
+
+    base = tiny_answer()
+    exact = dataclasses.replace(base.citations[0], end=len(base.citations[0].quote))
+    good = dataclasses.replace(base, citations=[exact])
+    documents = {good.citations[0].doc_id: _document_for(good)}
+    verify_answers([good], documents)  # verbatim: accepted
+    edited = dataclasses.replace(good.citations[0], quote=good.citations[0].quote.replace("titulaire", "dispensé"))
+    with pytest.raises(ExportError, match=r"question 2.*citation \[1\]"):
+        verify_answers([good, dataclasses.replace(good, citations=[edited])], documents)
+    moved = dataclasses.replace(good.citations[0], start=3, end=83)
+    with pytest.raises(ExportError, match=r"citation \[1\]"):
+        verify_answers([dataclasses.replace(good, citations=[moved])], documents)
+    unknown = dataclasses.replace(good.citations[0], doc_id="absent")
+    with pytest.raises(ExportError, match=r"citation \[1\]"):
+        verify_answers([dataclasses.replace(good, citations=[unknown])], documents)
+    sentence = dataclasses.replace(good, brief=[Statement("Le médecin est dispensé de tout.", 1)])
+    with pytest.raises(ExportError, match=r"question 1"):
+        verify_answers([sentence], documents)
+    markup = dataclasses.replace(good.citations[0], n="1** <script>alert(1)</script>")
+    with pytest.raises(ExportError, match=r"question 1"):
+        verify_answers([dataclasses.replace(good, citations=[markup])], documents)
+    with pytest.raises(ExportError, match=r"question 1.*type"):
+        verify_answers([dataclasses.replace(good, brief=[Statement(["pas", "du texte"], 1)])], documents)
 
 
 # ------------------------------------------------------------------------------------ real answers
@@ -367,3 +493,46 @@ def test_cli_errors_are_one_french_line(cli, question_file, tmp_path):
     broken = cli("export", "--from-json", bad_json, "-o", tmp_path / "d.md")
     assert broken.exit_code == 1 and "JSON valide" in broken.output
     assert not (tmp_path / "d.pdf").exists() and not (tmp_path / "d.md").exists()
+
+
+@pytest.mark.slow
+def test_cli_from_json_refuses_an_edited_quote_and_writes_nothing(cli, tmp_path):
+    result = cli("ask", QUESTIONS[1], "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    first = answer["citations"][0]
+    first["quote"] = first["quote"][:-1] + " (sauf pour les médecins)" + first["quote"][-1]
+    edited = tmp_path / "modifie.json"
+    edited.write_text(json.dumps([answer], ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "dossier.md"
+    refused = cli("export", "--from-json", edited, "-o", out)
+    assert refused.exit_code == 1
+    line = refused.output.strip()
+    assert line.startswith("Erreur : ") and "\n" not in line
+    assert "question 1" in line and f"citation [{first['n']}]" in line and "kb ask --json" in line
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_cli_from_json_never_prints_a_hostile_source_address(cli, tmp_path):
+    result = cli("ask", QUESTIONS[1], "--json")
+    answer = json.loads(result.stdout)
+    answer["citations"][0]["url"] = 'https://exemple.fr/"><script>alert(1)</script>'
+    answer["citations"][-1]["url"] = "javascript:alert(1)"
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
+    for fmt in ("md", "docx", "pdf"):
+        out = tmp_path / f"dossier.{fmt}"
+        exported = cli("export", "--from-json", hostile, "-o", out)
+        assert exported.exit_code == 0, exported.output
+        data = out.read_bytes() if fmt != "docx" else b"".join(_docx_parts(out.read_bytes()))
+        assert b"<script" not in data and b"javascript:" not in data, fmt
+
+
+@pytest.mark.slow
+def test_cli_refuses_a_format_that_contradicts_the_output_name(cli, question_file, tmp_path):
+    out = tmp_path / "x.pdf"
+    result = cli("export", "--questions", question_file, "--format", "docx", "-o", out)
+    assert result.exit_code == 1
+    assert "--format docx" in result.output and "x.pdf" in result.output
+    assert not out.exists()

@@ -268,3 +268,266 @@ def test_a_changed_quote_in_the_responsibility_map_fails_ingest_naming_the_entry
     with pytest.raises(CorpusError, match="violation-medecin-notifie-la-cnil"):
         ingest(Settings(data_dir=tmp_path / "data", corpus_dir=corpus))
     assert current_manifest(Settings(data_dir=tmp_path / "data", corpus_dir=corpus)) is None  # no index built
+
+
+# -- concurrency: one ingest at a time, and readers keep the build they opened ---------------------------------------
+
+THREE = SMALL[:3]
+
+
+def _corpus_with_manifest(dest: Path) -> Path:
+    copy_corpus(dest, THREE)
+    shutil.copyfile(ROOT / "corpus" / "sources.toml", dest / "sources.toml")
+    return dest
+
+
+def test_ten_concurrent_rebuilds_leave_an_index_that_answers(env, tmp_path):
+    """Each rebuild used to delete the other's finished build: CURRENT pointed at nothing (« Aucun index »)."""
+    env["corpus"] = _corpus_with_manifest(tmp_path / "corpus3")
+    procs = [subprocess.Popen([KB, "ingest", "--rebuild"], env=kb_env(env), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, cwd=tmp_path) for _ in range(10)]
+    results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
+
+    for code, out, err in results:
+        assert code == 0, err
+        assert "Traceback" not in err
+    manifest = current_manifest(settings_for(env))
+    assert manifest is not None, "CURRENT points at a missing build"
+    assert (env["data"] / "index" / "builds" / manifest["build_id"] / "chunks.jsonl").exists()
+    search = run_kb(env, "search", "délai de notification d'une violation à l'autorité", "--json")
+    assert search.returncode == 0, search.stderr
+    assert "rgpd-art-33" in [h["doc_id"] for h in json.loads(search.stdout)[:3]]
+
+
+def test_two_rebuilds_that_switch_together_do_not_delete_each_other(env, monkeypatch):
+    """The clash made certain: each rebuild pauses right after switching CURRENT, so the other switches too; then
+    each cleaned up the other's finished build."""
+    import threading
+
+    from kb.index import store
+
+    settings = settings_for(env)
+    ingest(settings)
+    switch = store._switch
+
+    def slow_switch(index_root, build_id):
+        switch(index_root, build_id)
+        time.sleep(2)
+
+    monkeypatch.setattr(store, "_switch", slow_switch)
+    errors: list[BaseException] = []
+
+    def rebuild():
+        try:
+            ingest(settings, rebuild=True)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=rebuild) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors, errors
+    manifest = current_manifest(settings)
+    assert manifest is not None, "CURRENT points at a missing build"
+    assert (settings.index_root / "builds" / manifest["build_id"] / "chunks.jsonl").exists()
+
+
+def test_searches_during_rebuilds_never_crash(env, tmp_path):
+    """A reader keeps the build it opened: 20 searches (a fresh Store each, plus one long-lived Store, as the app
+    holds) while rebuilds replace the index in a loop."""
+    import threading
+
+    from kb.index.store import Store
+    from kb.retrieve import HybridRetriever
+
+    env["corpus"] = copy_corpus(tmp_path / "corpus3", THREE)
+    settings = settings_for(env)
+    ingest(settings)
+    long_lived = HybridRetriever(Store(settings), settings)
+    stop = threading.Event()
+    rebuilds: list[subprocess.CompletedProcess] = []
+
+    def rebuild_loop():
+        while not stop.is_set():
+            rebuilds.append(run_kb(env, "ingest", "--rebuild"))
+
+    thread = threading.Thread(target=rebuild_loop, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 240
+    try:
+        done = 0
+        while done < 20 and time.monotonic() < deadline:
+            if len(rebuilds) < 2 and done >= 10:  # spread the searches over at least two rebuilds
+                time.sleep(0.5)
+                continue
+            fresh = HybridRetriever(Store(settings), settings)
+            for retriever in (fresh, long_lived):
+                hits = retriever.retrieve("délai de notification d'une violation", k=3).hits
+                assert hits and hits[0].chunk.doc_id == "rgpd-art-33"
+            done += 1
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join(timeout=300)
+    assert done == 20, f"only {done} searches in the time bound"
+    assert len(rebuilds) >= 2 and all(r.returncode == 0 for r in rebuilds), [r.stderr for r in rebuilds]
+    manifest = current_manifest(settings)
+    assert (settings.index_root / "builds" / manifest["build_id"] / "manifest.json").exists()
+
+
+# -- the seal of official texts ---------------------------------------------------------------------------------------
+
+def _sealed_corpus(dest: Path) -> Path:
+    copy_corpus(dest, THREE)
+    names = {Path(rel).name for rel in THREE}
+    lines = [line for line in (ROOT / "corpus" / "official.sha256").read_text(encoding="utf-8").splitlines()
+             if line.split()[-1] in names]
+    (dest / "official.sha256").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dest
+
+
+def test_an_edited_official_text_is_refused_until_it_is_resealed(env, tmp_path):
+    env["corpus"] = _sealed_corpus(tmp_path / "sealed")
+    assert run_kb(env, "ingest").returncode == 0
+    before = current_manifest(settings_for(env))["build_id"]
+    path = env["corpus"] / "official" / "rgpd-art-33.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("72 heures", "30 jours"), encoding="utf-8")
+
+    for args in (("ingest",), ("ingest", "--strict"), ("ingest", "--rebuild")):
+        refused = run_kb(env, *args)
+        assert refused.returncode != 0, args
+        assert refused.stderr.startswith("Erreur :") and "Traceback" not in refused.stderr
+        assert "official/rgpd-art-33.md" in refused.stderr and "kb seal" in refused.stderr
+    assert current_manifest(settings_for(env))["build_id"] == before  # the sealed index still answers
+
+    sealed = run_kb(env, "seal")
+    assert sealed.returncode == 0, sealed.stderr
+    assert "rgpd-art-33.md" in sealed.stdout and "modifié" in sealed.stdout
+    again = run_kb(env, "seal")
+    assert again.returncode == 0 and "rien" in again.stdout.lower()
+
+    assert run_kb(env, "ingest").returncode == 0
+    found = json.loads(run_kb(env, "search", "délai de notification d'une violation", "--json").stdout)
+    assert any("30 jours" in h["text"] for h in found if h["doc_id"] == "rgpd-art-33")
+
+
+def test_an_official_text_that_disappeared_is_reported(env, tmp_path):
+    env["corpus"] = _sealed_corpus(tmp_path / "sealed")
+    (env["corpus"] / "official" / "cp-226-13.md").unlink()
+    result = run_kb(env, "ingest")
+    assert result.returncode != 0
+    assert "official/cp-226-13.md" in result.stderr and "disparu" in result.stderr
+
+
+# -- bad input: one clear French line, never a traceback ---------------------------------------------------------------
+
+def test_colliding_chunk_ids_are_made_unique_and_all_indexed(env):
+    """Two « Obligations » sections and one « Obligations 2 »: the second became obligations-2, the same id as the
+    third, and Chroma refused the batch with a traceback."""
+    fiche = env["corpus"] / "fiches" / "collision.md"
+    fiche.write_text("---\nid: collision\ntitle: Collision\nkind: fiche\n---\n\n## Obligations\n\n- Un. [x]\n\n"
+                     "## Obligations\n\n- Deux. [x]\n\n## Obligations 2\n\n- Trois. [x]\n", encoding="utf-8")
+    result = run_kb(env, "ingest")
+    assert result.returncode == 0, result.stderr
+    ids = [c["chunk_id"] for c in _chunks(settings_for(env))]
+    assert len(ids) == len(set(ids))
+    assert len([i for i in ids if i.startswith("collision#")]) == 3
+
+
+BAD_HEADERS = {  # file → (front matter, words of its stderr line)
+    "montant.md": ("id: m\ntitle: M\nkind: fiche\ndecision:\n  reference: SAN-1\n  amount_eur: 1,5 M€",
+                   "decision.amount_eur"),
+    "about.md": ("id: a\ntitle: A\nkind: fiche\nabout: 5", "about"),
+    "breaches.md": ("id: b\ntitle: B\nkind: fiche\ndecision:\n  breaches: rgpd-art-32", "decision.breaches"),
+}
+
+
+def test_bad_front_matter_gives_one_line_per_file_and_the_rest_is_indexed(env):
+    for name, (header, _) in BAD_HEADERS.items():
+        (env["corpus"] / "user").mkdir(exist_ok=True)
+        (env["corpus"] / "user" / name).write_text(f"---\n{header}\n---\n\n## En bref\n\n- Sanction. [x]\n",
+                                                   encoding="utf-8")
+    (env["corpus"] / "user" / "bom.md").write_bytes(b"\xef\xbb\xbf---\nid: bom\ntitle: BOM\n---\n\nTexte avec BOM.\n")
+    os.symlink("boucle.md", env["corpus"] / "user" / "boucle.md")
+
+    result = run_kb(env, "ingest")
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == len(BAD_HEADERS) + 1, lines
+    for name, (_, words) in BAD_HEADERS.items():
+        [line] = [line for line in lines if f"/{name}:" in line]
+        assert line.startswith("Fichier ignoré : ") and f"« {words} »" in line, line
+    assert any("/boucle.md:" in line and "lien symbolique" in line for line in lines)
+    assert "bom" in {d["doc_id"] for d in current_manifest(settings_for(env))["documents"]}
+    indexed = {d["doc_id"] for d in current_manifest(settings_for(env))["documents"]}
+    assert not indexed & {"m", "a", "b"}  # a bad decision never reaches an answer (it crashed every one showing it)
+    search = run_kb(env, "search", "sanction", "--json")
+    assert search.returncode == 0 and "Traceback" not in search.stderr
+    assert run_kb(env, "ingest", "--strict").returncode != 0
+
+
+def _as_nobody() -> list[str]:
+    """A command prefix running a child as an unprivileged user: root reads any file and writes any directory."""
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+
+
+def test_unreadable_file_and_read_only_data_dir_give_clear_messages(tmp_path):
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="kb-ro-"))  # reachable by an unprivileged user (tmp_path is not)
+    try:
+        os.chmod(base, 0o755)
+        paths = {"corpus": copy_corpus(base / "corpus", THREE), "data": base / "data"}
+        paths["cache"] = warm_cache(paths["data"] / "cache")
+        secret = paths["corpus"] / "official" / "secret.md"
+        secret.write_text("---\nid: secret\ntitle: Secret\n---\n\nTexte.\n", encoding="utf-8")
+        os.chmod(secret, 0o000)
+        for root, dirs, files in os.walk(base):
+            for p in [root, *(os.path.join(root, f) for f in files)]:
+                if os.geteuid() == 0 and Path(root).is_relative_to(paths["data"]):
+                    os.chown(p, 65534, 65534)
+        env = {**kb_env(paths), "HOME": str(base)}
+
+        def kb(*args):
+            return subprocess.run([*_as_nobody(), KB, *args], env=env, capture_output=True, text=True, timeout=600,
+                                  cwd=base)
+
+        first = kb("ingest")
+        assert first.returncode == 0, first.stderr
+        assert "Traceback" not in first.stderr
+        [line] = [line for line in first.stderr.splitlines() if "secret.md" in line]
+        assert "permission refusée" in line
+
+        for root, dirs, files in os.walk(paths["data"]):  # the data dir becomes read-only
+            for p in [root, *(os.path.join(root, f) for f in files)]:
+                os.chmod(p, os.stat(p).st_mode & ~0o222)
+        search = kb("search", "délai de notification d'une violation", "--json")
+        assert search.returncode == 0, search.stderr
+        assert json.loads(search.stdout)[0]["doc_id"] == "rgpd-art-33"
+        rebuild = kb("ingest", "--rebuild")
+        assert rebuild.returncode != 0
+        assert rebuild.stderr.startswith("Erreur :") and "Traceback" not in rebuild.stderr
+        assert "lecture seule" in rebuild.stderr or "permission refusée" in rebuild.stderr, rebuild.stderr
+    finally:
+        for root, dirs, files in os.walk(base):
+            os.chmod(root, 0o755)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_full_disk_gives_a_clear_error_and_keeps_the_previous_index(env, monkeypatch):
+    from kb.errors import KbError
+    from kb.index import store
+
+    settings = settings_for(env)
+    previous = ingest(settings).build_id
+    write = store._write_jsonl
+    monkeypatch.setattr(store, "_write_jsonl", lambda path, records: write(Path("/dev/full"), records))
+    with pytest.raises(KbError, match="Disque plein") as caught:
+        ingest(settings, rebuild=True)
+    assert str(settings.index_root) in str(caught.value)
+    assert current_manifest(settings)["build_id"] == previous
+    assert builds(env) == [previous]  # the half-written build is removed

@@ -105,3 +105,52 @@ def test_everything_in_one_question_is_redacted_and_listed_once_in_order():
 def test_redaction_is_idempotent():
     once = redact("M. Dupont, 0612345678, NIR 1850578006084, dupont@example.fr, né le 12/03/1985").text
     assert redact(once) == Redaction(once, ())
+
+
+# --- the measure shared with `python -m kb.bench privacy` ------------------------------------------------
+
+def test_redaction_recall_on_the_variant_list_is_at_least_95_percent():
+    from kb.privacy_cases import TARGET_RECALL, VARIANTS, measure
+
+    score = measure()
+    assert len(VARIANTS) >= 80
+    assert score.recall >= TARGET_RECALL, "\n".join(f"{q!r} → {out!r}" for q, out in score.missed)
+
+
+def test_legal_questions_are_never_redacted():
+    from kb.privacy_cases import legal_questions, measure
+
+    assert len(legal_questions()) >= 30
+    assert measure().false_positives == ()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("NIR 1-85-05-78-006-084-36 perdu.", "NIR [NIR] perdu."),
+    ("Le Dr Martin a lu le dossier.", "Le Dr [nom] a lu le dossier."),
+    ("mme martin demande son dossier.", "mme [nom] demande son dossier."),
+    ("Martin, mon patient, a vu ses résultats.", "[nom], mon patient, a vu ses résultats."),
+    ("Le patient né le 12031975 se plaint.", "Le patient né le [date] se plaint."),
+    ("Il habite 12 rue des Lilas 75011 Paris.", "Il habite [adresse]."),
+    ("IBAN FR76 3000 6000 0112 3456 7890 189 volé.", "IBAN [IBAN] volé."),
+    ("RPPS 10001234567 et ADELI 751234567.", "RPPS [identifiant] et ADELI [identifiant]."),
+    ("IPP 123456 : dossier visible.", "IPP [identifiant] : dossier visible."),
+])
+def test_each_kind_missed_before_is_redacted(text, expected):
+    assert redact(text).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "article 33", "L. 1111-8", "72 heures", "2020-081", "SAN-2020-015", "n° 449694", "2016/679", "45 000 euros",
+    "3 ans", "R1111-8-8", "délibération n° 2020-081 du 8 juin 2020",
+])
+def test_each_legal_reference_of_the_issue_is_untouched(text):
+    assert redact(f"Que dit {text} ?") == Redaction(f"Que dit {text} ?", ())
+
+
+def test_redaction_of_a_long_text_is_quick():
+    import time
+
+    text = "M. Dupont, 12 rue des Lilas, IPP 123456, né le 12031975. " * 2000
+    started = time.perf_counter()
+    redact(text)
+    assert time.perf_counter() - started < 3

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import WHO, YES_NO, Query
-from kb.responsibilities import MapEntry
-from kb.text import tokenize
+from kb.responsibilities import MapEntry, Proposition
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
-MIN_PROPOSITION_MATCH = 0.15  # share of the proposition's words the question must use to take its verdict
+VERDICT_MARGIN = 0.01  # how far the best proposition must lead the best one with the other verdict (dev)
 MAX_SENTENCES = 3
 
 
-def conclusion(query: Query, entries: list[ScoredEntry]) -> list[tuple[MapEntry, str]]:
+def conclusion(query: Query, entries: list[ScoredEntry],
+               propositions: list[tuple[MapEntry, Proposition, float]]) -> list[tuple[MapEntry, str]]:
     """(entry, sentence) pairs, the conclusion first."""
     if not entries:
         return []
     out: list[tuple[MapEntry, str]] = []
-    verdict = _verdict(query, entries) if query.form == YES_NO else None
+    verdict = _verdict(propositions) if query.form == YES_NO else None
     if verdict:
         entry, word = verdict
         out.append((entry, f"{VERDICT_WORDS[word]} : {_lower_first(entry.statement)}"))
@@ -34,18 +34,16 @@ def conclusion(query: Query, entries: list[ScoredEntry]) -> list[tuple[MapEntry,
     return out
 
 
-def _verdict(query: Query, entries: list[ScoredEntry]) -> tuple[MapEntry, str] | None:
-    """The proposition the question asks, among the best entries, when the question uses most of its words."""
-    best, best_match = None, 0.0
-    for scored in entries[:8]:
-        for prop in scored.entry.answers:
-            words = set(tokenize(prop.text))
-            if not words:
-                continue
-            match = len(words & query.tokens) / len(words | query.tokens) + 0.05 * scored.score
-            if match > best_match:
-                best, best_match = (scored.entry, prop.verdict), match
-    return best if best_match >= MIN_PROPOSITION_MATCH else None
+def _verdict(propositions: list[tuple[MapEntry, Proposition, float]]) -> tuple[MapEntry, str] | None:
+    """The verdict of the proposition the question asks, only when it clearly beats every proposition with
+    another verdict: a wrong « Oui » or « Non » misleads more than none."""
+    if not propositions:
+        return None
+    entry, best, score = propositions[0]
+    rival = next((s for _, p, s in propositions if p.verdict != best.verdict), None)
+    if rival is not None and score - rival < VERDICT_MARGIN:
+        return None
+    return entry, best.verdict
 
 
 def _lower_first(text: str) -> str:

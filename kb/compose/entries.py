@@ -6,28 +6,65 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from kb.compose.query import WHO, Query
-from kb.responsibilities import MapEntry, ResponsibilityMap
+from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, ResponsibilityMap
 from kb.text import tokenize
 from kb.types import Hit
 
 TOPIC_WEIGHT = 0.6
-WORDS_WEIGHT = 1.0
-RETRIEVED_WEIGHT = 0.8  # a basis passage among the hits, by rank
+WORDS_WEIGHT = 0.5
+RETRIEVED_WEIGHT = 0.4  # a basis passage among the hits, by rank
 RETRIEVED_DOC_WEIGHT = 0.25  # another passage of a basis document among the hits
 NAMED_WEIGHT = 0.6  # a basis text the question names
 ACTOR_WEIGHT = 0.25  # the entry's actor is one the question names
 SANCTION_WEIGHT = 0.5  # a sanctions entry, when the question asks what one risks
 DECISION_MALUS = 0.6  # an entry proved only by a decision's fiche, unless sanctions or that decision are asked
+DENSE_WEIGHT = 8.0  # cosine of the question with the entry's statement or propositions, above DENSE_FLOOR
+DENSE_FLOOR = 0.80
+CORRECTION_MALUS = 0.5  # an entry that only denies a misconception, unless the question asks that very point
+ASKED_PROPOSITIONS = 3  # the entries of the best-matching propositions count as asked
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
 _DECISION_FICHES = ("fiche-cnil-SAN-", "fiche-ce-")
-SANCTION_TOPICS = ("sanctions-cnil", "sanctions-penales")
 
 
 @dataclass(frozen=True)
 class ScoredEntry:
     entry: MapEntry
     score: float
+
+
+@dataclass(frozen=True)
+class MapVectors:
+    """The map embedded once: each entry's statement, and each yes/no proposition with its entry's index."""
+
+    statements: np.ndarray
+    propositions: np.ndarray
+    owners: np.ndarray
+
+    def proposition_similarity(self, query_vector) -> np.ndarray:
+        if not len(self.owners):
+            return np.zeros(0, dtype=np.float32)
+        return self.propositions @ np.asarray(query_vector, dtype=np.float32)
+
+    def similarity(self, query_vector) -> np.ndarray:
+        """Per entry: the best cosine of the question with its statement or one of its propositions."""
+        q = np.asarray(query_vector, dtype=np.float32)
+        if not len(self.statements):  # a corpus without a map
+            return np.zeros(0, dtype=np.float32)
+        best = self.statements @ q
+        if len(self.owners):
+            np.maximum.at(best, self.owners, self.propositions @ q)
+        return best
+
+
+def embed_map(responsibilities: ResponsibilityMap, embeddings) -> MapVectors:
+    entries = responsibilities.entries
+    owners = [i for i, e in enumerate(entries) for _ in e.answers]
+    texts = [e.statement for e in entries] + [p.text for e in entries for p in e.answers]
+    vectors = np.asarray(embeddings.embed_documents(texts), dtype=np.float32) if texts else np.zeros((0, 1))
+    return MapVectors(vectors[:len(entries)], vectors[len(entries):], np.asarray(owners, dtype=int))
 
 
 @lru_cache(maxsize=2048)
@@ -37,8 +74,10 @@ def entry_tokens(entry: MapEntry) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
-def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[Hit]) -> list[ScoredEntry]:
-    """Every entry with its score, best first."""
+def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[Hit],
+                  similarity: np.ndarray | None = None, asked: frozenset[str] = frozenset()) -> list[ScoredEntry]:
+    """Every entry with its score, best first. `similarity`: MapVectors.similarity of the question, if embedded;
+    `asked`: ids of the entries whose propositions the question asks (rank_propositions)."""
     chunk_rank = {}
     doc_rank = {}
     for rank, hit in enumerate(hits):
@@ -46,27 +85,60 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
         doc_rank.setdefault(hit.chunk.doc_id, rank)
     top_topic = max(query.topics.values(), default=0.0) or 1.0
     scored = []
-    for entry in responsibilities.entries:
+    for i, entry in enumerate(responsibilities.entries):
         words = len(query.tokens & entry_tokens(entry)) / (1 + len(query.tokens))
         ranks = [chunk_rank[b.chunk_id] for b in entry.basis if b.chunk_id in chunk_rank]
         docs = {b.chunk_id.split("#")[0] for b in entry.basis}
         doc_ranks = [doc_rank[d] for d in docs if d in doc_rank]
-        score = (TOPIC_WEIGHT * query.topics.get(entry.topic, 0.0) / top_topic
+        dense = max(0.0, float(similarity[i]) - DENSE_FLOOR) if similarity is not None else 0.0
+        score = (DENSE_WEIGHT * dense + TOPIC_WEIGHT * query.topics.get(entry.topic, 0.0) / top_topic
                  + WORDS_WEIGHT * words
                  + (RETRIEVED_WEIGHT / (1 + min(ranks)) if ranks else 0.0)
                  + (RETRIEVED_DOC_WEIGHT / (1 + min(doc_ranks)) if doc_ranks else 0.0)
                  + NAMED_WEIGHT * bool(docs & set(query.references))
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
                  + SANCTION_WEIGHT * (query.asks_sanctions and entry.topic in SANCTION_TOPICS)
+                 - CORRECTION_MALUS * (_correction(entry) and entry.id not in asked)
                  - DECISION_MALUS * (_from_decision(entry) and not query.asks_sanctions
                                      and not any(r.startswith(("cnil-SAN", "ce-")) for r in query.references)))
         scored.append(ScoredEntry(entry, score))
     return sorted(scored, key=lambda s: -s.score)
 
 
-def relevant(scored: list[ScoredEntry]) -> list[ScoredEntry]:
-    return [s for s in scored if s.score >= MIN_SCORE]
+def relevant(scored: list[ScoredEntry], named: set[str] | None = None) -> list[ScoredEntry]:
+    """Entries that answer: above MIN_SCORE and, when the question names texts, resting on one of them (`named`:
+    the named ids and what they stand for). A named text the map does not use is answered from the text itself."""
+    kept = [s for s in scored if s.score >= MIN_SCORE]
+    if named:
+        kept = [s for s in kept if named & {b.chunk_id.split("#")[0] for b in s.entry.basis}]
+    return kept
+
+
+def _correction(entry: MapEntry) -> bool:
+    return bool(entry.answers) and all(p.verdict == "non" for p in entry.answers)
+
+
+def asked_entries(propositions: list[tuple[MapEntry, Proposition, float]]) -> frozenset[str]:
+    return frozenset(e.id for e, _, _ in propositions[:ASKED_PROPOSITIONS])
 
 
 def _from_decision(entry: MapEntry) -> bool:
     return all(b.chunk_id.startswith(_DECISION_FICHES) for b in entry.basis)
+
+
+PROPOSITION_WORDS_WEIGHT = 0.2  # shared words (Jaccard) added to the cosine of question and proposition
+
+
+def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors: MapVectors,
+                      query_vector) -> list[tuple[MapEntry, Proposition, float]]:
+    """Every yes/no proposition of the map by how closely the question asks it, best first."""
+    pairs = [(e, p) for e in responsibilities.entries for p in e.answers]
+    if not pairs or query_vector is None:
+        return []
+    cosine = vectors.proposition_similarity(query_vector)
+    scored = []
+    for (entry, prop), cos in zip(pairs, cosine):
+        words = set(tokenize(prop.text))
+        shared = len(words & query.tokens) / max(1, len(words | query.tokens))
+        scored.append((entry, prop, float(cos) + PROPOSITION_WORDS_WEIGHT * shared))
+    return sorted(scored, key=lambda x: -x[2])

@@ -4,10 +4,11 @@ mentions (a brand, a standard, a price)."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
-from kb.legalrefs import actors_asked, find_references, fold
+from kb.legalrefs import actors_asked, asks_sanctions, find_references, fold
 from kb.responsibilities import Topic
 from kb.text import tokenize
 
@@ -17,6 +18,10 @@ YES_NO, WHO, RISK, HOW, OTHER = "oui-non", "qui", "risque", "que-faire", "autre"
 _INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand|combien|ou |dans quel\w*|a qui|"
                             r"de quoi|jusqu'ou|what|who|which|how|why|when|where)\b")
 _INVERTED = re.compile(r"\b(?:est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
+_ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|quand|combien|"
+                         r"what|who|which|how|why|when|where)\b")
+_SENTENCES = re.compile(r"[^.?!]+[.?!]*")
+_ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|pour|les deux)\b")
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
 _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b")
 _RISK = re.compile(r"\b(?:risqu\w*|sanction\w*|amendes?|encour\w*|puni\w*|peines?|prison|condamn\w*|fines?|"
@@ -43,25 +48,49 @@ class Query:
     liability: bool = False  # a « who answers for it » question: every actor's row when none is named
     unknown: tuple[str, ...] = ()  # what the question names that the corpus never mentions
     price: bool = False
+    unknown_references: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (a text named but not held, closest ids)
 
 
-def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str]) -> Query:
+def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str],
+               known_ids: frozenset[str] = frozenset()) -> Query:
+    """`known_ids`: the documents the corpus holds or knows of (index and manifest); other named texts are
+    reported, with the closest known ids."""
     folded = fold(question).replace("\u2019", "'")
     tokens = frozenset(tokenize(question, bare_articles_are_gdpr=True, query=True))
-    references = tuple(dict.fromkeys(r.doc_id for r in find_references(question, bare_articles_are_gdpr=True)))
+    found = find_references(question, bare_articles_are_gdpr=True)
+    references = tuple(dict.fromkeys(r.doc_id for r in found))
+    unknown_refs = tuple((question[r.start:r.end].strip(), tuple(_closest(r.doc_id, known_ids)))
+                         for r in found if known_ids and r.doc_id not in known_ids)
     return Query(
         text=question, folded=folded, tokens=tokens, actors=actors_asked(question), references=references,
-        form=_form(folded), topics=topic_scores(folded, tokens, topics), asks_sanctions=bool(_RISK.search(folded)),
+        form=_form(folded), topics=topic_scores(folded, tokens, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=_unknown_names(question, corpus_words),
-        price=bool(_PRICE.search(folded)),
+        price=bool(_PRICE.search(folded)), unknown_references=tuple(dict.fromkeys(unknown_refs)),
     )
 
 
+def _closest(doc_id: str, known_ids: frozenset[str]) -> list[str]:
+    """Known ids spelled like `doc_id`, as a reader writes them (« SAN-2020-015 », « L1110-4 »)."""
+    family = doc_id.split("-")[0]
+    close = difflib.get_close_matches(doc_id, [k for k in known_ids if k.startswith(family)], n=2, cutoff=0.85)
+    return [_readable(k) for k in close]
+
+
+def _readable(doc_id: str) -> str:
+    for prefix, shown in (("cnil-", ""), ("csp-", "CSP "), ("cp-", "Code pénal "), ("rgpd-art-", "RGPD art. ")):
+        if doc_id.startswith(prefix):
+            return shown + doc_id[len(prefix):]
+    return doc_id
+
+
 def _form(folded: str) -> str:
+    """The form of the question asked: read in its last sentence (« J'ai un serveur… Je dois le certifier ? »)."""
     head = folded.lstrip(" «\"")
-    if _WHO.search(head):
+    last = ([m.strip() for m in _SENTENCES.findall(head) if m.strip()][-1:] or [head])[0]
+    if _WHO.search(last):
         return WHO
-    if not _INTERROGATIVE.match(head) and (_INVERTED.search(head) or _ENGLISH_YES_NO.match(head)):
+    asks_which = _INTERROGATIVE.match(last) or _ASKS_WHICH.search(last) or _ALTERNATIVE.search(last)
+    if not asks_which and (_INVERTED.search(last) or _ENGLISH_YES_NO.match(last) or last.endswith("?")):
         return YES_NO
     if _RISK.search(head):
         return RISK

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import WHO, Query
+from kb.responsibilities import RESPONSIBILITY_TOPICS, SANCTION_TOPICS
 from kb.types import ACTORS
 
-ROW_MAX = 4  # statements in the row of the only actor asked; two each when the table has several rows
-SANCTION_TOPICS = ("sanctions-cnil", "sanctions-penales", "sanctions")
-RESPONSIBILITY_TOPICS = ("reparation", "roles")
+ROW_MAX = 4  # statements in the row of the only actor asked; one fewer each when the table has several rows
 
 
 def table_actors(query: Query, entries: list[ScoredEntry]) -> list[str]:

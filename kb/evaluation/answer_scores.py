@@ -39,9 +39,10 @@ def cites(chunk_id: str, wanted: Iterable[str]) -> bool:
 def statements_by_place(answer: Answer) -> dict[str, list[str]]:
     """{place: chunk ids cited}: BRIEF for the réponse and « En bref », each actor for its row."""
     ids = {c.n: c.chunk_id for c in answer.citations}
-    places = {BRIEF: [ids[s.n] for s in answer.conclusion + answer.brief if s.n in ids]}
+    places = {BRIEF: [ids[n] for s in answer.conclusion + answer.brief for n in s.numbers if n in ids]}
     for row in answer.actors:
-        places[row.actor] = [ids[s.n] for s in row.obligations + row.responsibility + row.sanctions if s.n in ids]
+        places[row.actor] = [ids[n] for s in row.obligations + row.responsibility + row.sanctions
+                             for n in s.numbers if n in ids]
     return places
 
 

@@ -17,7 +17,6 @@ from kb.evaluation.runner import ConfigRun, CorpusFiles, Outcome, evaluate_engin
 from kb.types import Document
 
 NAIVE_CHUNK_SIZE, NAIVE_OVERLAP = 1000, 200
-EVIDENCE_MARGIN = 0.04  # in-domain questions may score this much under min_evidence (Engine._enough_evidence)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
-from kb.answer import source_ids
+from kb.statements import source_ids
 from kb.evaluation.questions import SPLITS
 from kb.legalrefs import fold
 from kb.types import Answer, Document, Hit

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.compose.evidence import EVIDENCE_MARGIN, enough_evidence
 from kb.config import Settings
 from kb.evaluation.metrics import BROAD_ABOUT, EVAL_K, METRIC_LABELS, Metrics, QuestionResult, aggregate, fmt
 from kb.evaluation.runner import ConfigRun, Evaluation
 
-EVIDENCE_MARGIN = 0.04  # in-domain questions may score this much under min_evidence (Engine._enough_evidence)
 NOTES_BEGIN, NOTES_END = "<!-- notes: kept across regenerations -->", "<!-- /notes -->"
 _KINDS = ("responsabilite", "reference", "paraphrase", "english", "refus")
 _RETRIEVAL = ("recall_at_1", "recall_at_5", "recall_at_10", "recall_at_5_strict", "mrr", "mrr_strict", "ndcg_at_10")
@@ -214,8 +214,8 @@ def _choice(evaluation: Evaluation) -> str:
 
 def _threshold_section(run: ConfigRun, settings: Settings) -> list[str]:
     """The numbers behind min_evidence: top_dense of dev questions to answer vs to refuse, and what other
-    thresholds would have done (simulated with the rule of Engine._enough_evidence)."""
-    from kb.scope import is_in_domain, refusal_before_retrieval
+    thresholds would have done (simulated with the engine's own rule, kb.compose.evidence)."""
+    from kb.scope import refusal_before_retrieval
 
     dev = [r for r in run.results if r.split == "dev" and r.top_dense is not None]
     if not dev:
@@ -225,8 +225,7 @@ def _threshold_section(run: ConfigRun, settings: Settings) -> list[str]:
     margin = EVIDENCE_MARGIN
 
     def passes(r: QuestionResult, threshold: float) -> bool:
-        return bool(r.references) or r.top_dense >= threshold or (
-            is_in_domain(r.question) and r.top_dense >= threshold - margin)
+        return enough_evidence(r.question, r.references, r.top_dense, threshold)
 
     out = ["## Seuil de refus (dev)", "",
            f"Après la recherche, refus quand aucune référence n'est nommée et que la meilleure similarité dense "

@@ -13,7 +13,7 @@ from typing import ClassVar
 from kb import __version__
 from kb.errors import ExportError
 from kb.privacy import redact
-from kb.render import DISCLAIMER, MAP_LABEL, TABLE_HEADING, decision_line, status_label
+from kb.render import DISCLAIMER, MAP_LABEL, TABLE_HEADING, decision_line, status_label, strip_controls, url_text
 from kb.types import Answer, Citation, Document, Statement
 
 DEFAULT_TITLE = "Dossier de conformité — responsabilité des données de santé"
@@ -25,7 +25,6 @@ DISCLAIMER_HEADING = "Avertissement"
 _ANNEX_STATUS = {"partial": "texte partiel dans le corpus", "fiche": "fiche de synthèse (non officielle)"}
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invalid in XML, unprintable in PDF
 
 
 @dataclass
@@ -131,11 +130,11 @@ def citation_heading(c: Citation) -> str:
 
 
 def citation_source(c: Citation) -> str:
-    return f"Source : {c.url} — version : {c.version or UNKNOWN}"
+    return f"Source : {url_text(c.url)} — version : {c.version or UNKNOWN}"
 
 
 def statements_text(items: list[Statement]) -> list[str]:
-    return [f"{s.text} [{s.n}]" for s in items]
+    return [f"{s.text} {s.marks}" for s in items]
 
 
 def paragraphs(text: str) -> list[str]:
@@ -144,8 +143,9 @@ def paragraphs(text: str) -> list[str]:
 
 
 def clean(text: str) -> str:
-    """Control characters removed: Word refuses them in XML and the PDF font has no glyph for them."""
-    return _CONTROL.sub("", text)
+    """Control characters removed: Word refuses them in XML, the PDF font has no glyph for them and a
+    terminal would obey them in the Markdown."""
+    return strip_controls(text)
 
 
 # --------------------------------------------------------------------------------------------- template
@@ -205,7 +205,8 @@ class Exporter(ABC):
                 self.citation(c)
         if a.decisions:
             self.subheading("Décisions de la CNIL et du juge")
-            self.bullets([f"{decision_line(d)} ({d.url})" if d.url else decision_line(d) for d in a.decisions])
+            self.bullets([f"{decision_line(d)} ({url_text(d.url)})" if d.url else decision_line(d)
+                          for d in a.decisions])
 
     def refusal(self, a: Answer) -> None:
         self.subheading(REFUSAL_HEADING)
@@ -219,7 +220,7 @@ class Exporter(ABC):
         if not cited:
             self.text("Aucun document cité.")
         for d in cited:
-            lines = [f"Adresse : {d.url}", f"Version : {d.version or UNKNOWN}",
+            lines = [f"Adresse : {url_text(d.url)}", f"Version : {d.version or UNKNOWN}",
                      f"Statut : {_ANNEX_STATUS.get(d.status, 'texte complet')}"]
             if d.license:
                 lines.append(f"Licence : {d.license}")

@@ -34,6 +34,20 @@ def format_from_path(path: str | os.PathLike) -> str:
     return suffix
 
 
+def resolve_format(fmt: str | None, path: str | os.PathLike) -> str:
+    """The format to write: --format when given, else the file's extension. A --format that contradicts the
+    extension (--format docx -o dossier.pdf) is refused rather than writing a Word file under a PDF name."""
+    if not fmt:
+        return format_from_path(path)
+    kind = exporter_for(fmt).fmt
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in EXPORTERS and suffix != kind:
+        name = Path(path).name
+        raise ExportError(f"--format {kind} ne correspond pas à l'extension de « {name} » (.{suffix}) : "
+                          f"écrire -o {Path(name).stem}.{kind}, ou --format {suffix}.")
+    return kind
+
+
 def export_dossier(answers: Iterable[Answer], fmt: str, meta: DossierMeta | None = None,
                    documents: Mapping[str, Document] | None = None) -> bytes:
     """The dossier as bytes (for a download button or a file)."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from kb.export.base import (
-    ANNEX_HEADING, MATRIX_HEADINGS, UNKNOWN, Exporter, cover_facts, paragraphs, statements_text,
+    ANNEX_HEADING, MATRIX_HEADINGS, UNKNOWN, Exporter, clean, cover_facts, paragraphs, statements_text,
 )
-from kb.render import escape, status_label
+from kb.render import escape, status_label, url_md
 
 
 def _md_block(text: str) -> str:
@@ -61,7 +61,7 @@ class MarkdownExporter(Exporter):
         for row in answer.actors:
             cells = [" ; ".join(escape(t) for t in statements_text(items)) or "—"
                      for items in (row.obligations, row.responsibility, row.sanctions)]
-            self.out.append(f"| **{row.label}** | " + " | ".join(cells) + " |")
+            self.out.append(f"| **{escape(row.label)}** | " + " | ".join(cells) + " |")
         self.out.append("")
 
     def citation(self, c):
@@ -69,11 +69,11 @@ class MarkdownExporter(Exporter):
         self.out.append(f"**\\[{c.n}\\] {escape(c.locator)}**" + (f" — *{escape(label)}*" if label else "") + "  ")
         self.out.append(f"Document : {escape(c.title)}\n")
         self.out.append("\n>\n".join(f"> {_md_block(p)}" for p in paragraphs(c.quote)) + "\n")
-        self.out.append(f"Source : <{c.url}> — version : {escape(c.version) or UNKNOWN}\n")
+        self.out.append(f"Source : {url_md(c.url)} — version : {escape(c.version) or UNKNOWN}\n")
 
     def document_entry(self, title, lines):
         self.out.append(f"- **{escape(title)}**  ")
         self.out.extend(f"  {escape(line)}  " for line in lines)
 
     def finish(self):
-        return ("\n".join(self.out).rstrip() + "\n").encode("utf-8")
+        return (clean("\n".join(self.out)).rstrip() + "\n").encode("utf-8")  # a last guard for every line

@@ -9,6 +9,7 @@ from kb.export.base import (
     running_title, statements_text, toc_entries,
 )
 from kb.export.pdf_page import FONT, GREY, new_pdf, render_toc, toc_pages
+from kb.render import safe_url
 
 _LINK, _WARN = (31, 78, 154), (150, 80, 0)
 _CELL_LINE, _CELL_PAD, _MATRIX_WIDTHS = 3.6, 1.2, (24, 50, 50, 50)
@@ -144,7 +145,7 @@ class PdfExporter(Exporter):
                 self._write("", size=9, h=2, indent=4, fill=True)
             self._write(p, size=9, h=4.6, indent=4, fill=True)
         pdf.ln(0.5)
-        self._write(citation_source(c), size=7.5, h=3.8, color=_LINK, link=c.url)
+        self._write(citation_source(c), size=7.5, h=3.8, color=_LINK, link=safe_url(c.url) or "")
         pdf.ln(1.5)
 
     def document_entry(self, title, lines):

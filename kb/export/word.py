@@ -9,7 +9,7 @@ from io import BytesIO
 from kb.export.base import (
     MATRIX_HEADINGS, UNKNOWN, Exporter, clean, cover_facts, paragraphs, running_title, statements_text, toc_entries,
 )
-from kb.render import status_label
+from kb.render import safe_url, status_label, url_text
 
 
 class DocxExporter(Exporter):
@@ -182,12 +182,14 @@ def _field(paragraph, instruction: str) -> None:
     _field_char(paragraph, "end")
 
 
-def _hyperlink(paragraph, url: str) -> None:
-    """A clickable source address, blue and underlined as Word shows links."""
+def _hyperlink(paragraph, address: str) -> None:
+    """A clickable source address, blue and underlined as Word shows links; only a plain http(s) address
+    becomes a link (never javascript:, file: or a Windows share), anything else is « adresse non valide »."""
     from docx.opc.constants import RELATIONSHIP_TYPE
 
+    url = safe_url(address)
     if not url:
-        paragraph.add_run(UNKNOWN)
+        paragraph.add_run(url_text(address))
         return
     link = _oxml("w:hyperlink", {"r:id": paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)})
     props = _oxml("w:rPr")

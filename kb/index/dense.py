@@ -9,12 +9,18 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
+from chromadb.errors import ChromaError, NotFoundError
 from langchain_core.embeddings import Embeddings
 
 from kb.errors import ConfigError, IndexMissingError
 from kb.types import Chunk
 
-_CHROMA_SETTINGS = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def _chroma_settings() -> ChromaSettings:
+    """A fresh settings object per client: chromadb.HttpClient writes the server address into the one it is given,
+    which would turn every later local client into a client of that server."""
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 
 
 def chroma_client(chroma_url: str | None, local_dir: Path) -> chromadb.ClientAPI:
@@ -25,19 +31,42 @@ def chroma_client(chroma_url: str | None, local_dir: Path) -> chromadb.ClientAPI
             raise ConfigError(f"KB_CHROMA_URL invalide « {chroma_url} » : une adresse http://hôte:port est attendue.")
         try:
             return chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https",
-                                       settings=_CHROMA_SETTINGS)
+                                       settings=_chroma_settings())
         except Exception as exc:  # chromadb raises plain ValueError/ConnectionError here
             raise IndexMissingError(f"Serveur Chroma injoignable à {chroma_url} ({exc}).") from exc
-    return chromadb.PersistentClient(path=str(local_dir), settings=_CHROMA_SETTINGS)
+    return chromadb.PersistentClient(path=str(local_dir), settings=_chroma_settings())
 
 
 class DenseIndex:
-    def __init__(self, client: chromadb.ClientAPI, collection: str, embeddings: Embeddings):
+    def __init__(self, client: chromadb.ClientAPI, collection: str, embeddings: Embeddings, create: bool = False,
+                 where: str = "", expected: int | None = None):
+        """`create`: a new collection, for an ingest. Otherwise the collection must exist and hold passages: it is
+        never created on read (an empty one would refuse every question without saying why). `where` names the
+        server for the message; `expected` is the number of passages the manifest records."""
         self.client = client
         self.collection = collection
         self.embeddings = embeddings
+        self.where = where
+        if not create:
+            self._check(expected)
         self.store = Chroma(client=client, collection_name=collection, embedding_function=embeddings,
-                            collection_metadata={"hnsw:space": "cosine"})
+                            collection_metadata={"hnsw:space": "cosine"}, create_collection_if_not_exists=create)
+
+    def _check(self, expected: int | None) -> None:
+        try:
+            count = self.client.get_collection(self.collection).count()
+        except (NotFoundError, ValueError) as exc:
+            raise IndexMissingError(self._missing("introuvable")) from exc
+        except ChromaError as exc:
+            raise IndexMissingError(self._missing(f"illisible : {exc.__class__.__name__}")) from exc
+        if count == 0 and expected != 0:
+            raise IndexMissingError(self._missing("vide"))
+
+    def _missing(self, state: str) -> str:
+        if self.where:
+            return (f"Index absent sur le serveur Chroma {self.where} (collection « {self.collection} » {state}) : "
+                    "lancer « kb ingest ».")
+        return f"Index dense absent ou abîmé (collection « {self.collection} » {state}) : lancer « kb ingest »."
 
     def add(self, chunks: list[Chunk]) -> None:
         """Embed (through the cache) and store every chunk; ids are chunk ids."""
@@ -51,8 +80,14 @@ class DenseIndex:
 
     def search(self, question: str, k: int) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) of the k nearest passages."""
-        vector = self.embeddings.embed_query(question)
-        results = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
+        return self.search_vector(self.embeddings.embed_query(question), k)
+
+    def search_vector(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        """The same, for a question already embedded (the answer reuses the vector for the map)."""
+        try:
+            results = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
+        except NotFoundError as exc:  # dropped on the server while this index was open
+            raise IndexMissingError(self._missing("introuvable")) from exc
         return [(doc.id, 1.0 - distance) for doc, distance in results]
 
     def count(self) -> int:

@@ -1,0 +1,23 @@
+"""What the question asks that the corpus does not cover, said plainly before what the corpus does say: a text
+it does not hold (with the closest ids it does), a name it never mentions, a price, or no matching rule."""
+
+from __future__ import annotations
+
+from kb.compose.query import Query
+
+
+def gap(query: Query, answered: bool) -> str:
+    parts = []
+    for ref, close in query.unknown_references:
+        guess = f" ; vouliez-vous dire {' ou '.join(close)} ?" if close else "."
+        parts.append(f"« {ref} » : ce texte n'est pas dans le corpus{guess}")
+    if query.unknown:
+        names = ", ".join(f"« {n} »" for n in query.unknown)
+        parts.append(f"Le corpus ne dit rien de {names} : ce qui suit est ce que les textes disent du sujet, "
+                     "pas une réponse sur ce point.")
+    elif query.price:
+        parts.append("Le corpus ne donne aucun prix ni tarif : ce qui suit est ce que les textes disent du sujet.")
+    elif not answered:
+        parts.append("Le corpus ne répond pas précisément à cette question : voici les passages qui s'en approchent "
+                     "le plus, à lire avec prudence.")
+    return " ".join(parts)

@@ -1,0 +1,36 @@
+"""Warnings shown above an answer: a repealed text the question names (and where its rules now are), a
+repealed or partial text cited, and texts a later decree may have amended."""
+
+from __future__ import annotations
+
+from kb.corpus import ManifestEntry
+from kb.types import Citation, Document
+
+
+def repealed_notices(references: list[str], manifest: dict[str, ManifestEntry]) -> list[str]:
+    notices = []
+    for doc_id in references:
+        entry = manifest.get(doc_id)
+        if entry and entry.legal_status.lower().startswith("abrog"):
+            notices.append(f"{entry.title} : {entry.version}.")
+    return notices
+
+
+def citation_notices(citations: list[Citation], documents: dict[str, Document]) -> list[str]:
+    notices = []
+    cited = [documents[d] for d in dict.fromkeys(c.doc_id for c in citations)]
+    for doc in cited:
+        if doc.legal_status.lower().startswith("abrog"):
+            notices.append(f"« {doc.title} » porte sur un texte abrogé : ne pas l'appliquer comme droit en vigueur.")
+        if doc.status == "partial":
+            notices.append(f"{doc.title} : texte partiel dans le corpus ; consulter le texte officiel ({doc.url}).")
+    amended: dict[str, list[Document]] = {}
+    for doc in cited:
+        if doc.possibly_amended_by:
+            amended.setdefault(doc.possibly_amended_by, []).append(doc)
+    for amending, texts in amended.items():
+        names = ", ".join(d.title.split(",")[-1].strip().split(" (")[0] for d in texts)
+        notices.append(f"{names} : ces articles ont pu être modifiés par le {amending} (stockage dans l'UE/EEE, "
+                       f"transferts) ; la rédaction citée, vérifiée au {texts[0].verified_on}, peut ne plus être "
+                       "celle en vigueur : vérifier sur Légifrance.")
+    return notices
