@@ -23,7 +23,7 @@ from kb.index.store import current_manifest, ingest
 from kb.privacy import Redaction, redact
 from kb.render import DISCLAIMER, MAP_LABEL, TABLE_HEADING, escape, format_amount
 from kb.render import safe_url as plain_web_url
-from kb.sources import sources_table
+from kb.sources import last_check, sources_table
 from kb.types import ACTOR_LABELS, ACTORS, Answer, Citation, Decision, Statement
 
 TITLE = "Responsabilité données de santé"
@@ -195,6 +195,12 @@ def show_sidebar(settings: Settings, engine: Engine) -> tuple[str | None, list[s
     facts_only = sum(r["status"] == "facts-only" for r in rows)
     st.caption(f"⚠️ texte partiel : {partial_texts} · "
                f"ℹ️ fiche seulement (texte officiel non livré) : {facts_only}")
+    checked = last_check(rows)
+    if checked and checked.stale:
+        st.warning(f"Textes officiels vérifiés au {checked.date.isoformat()}, il y a {checked.days} jours : ils ont pu "
+                   "changer depuis. Mettre à jour avec « kb sync » (voir le README) ou vérifier sur Légifrance.")
+    elif checked:
+        st.caption(f"Textes officiels vérifiés au {checked.date.isoformat()}.")
     with st.expander("Sources du corpus"):  # a Markdown table: a data grid would load pandas on the first page
         lines = ["| Document | Statut | Version |", "|---|---|---|"]
         for r in rows:

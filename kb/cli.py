@@ -160,6 +160,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Réponse au format JSON (schéma stable, voir README)")] = False,
     llm: Annotated[Optional[str], typer.Option(help="Mode LLM : ollama:<modèle> ou openai (défaut : KB_LLM)")] = None,
     k: Annotated[Optional[str], typer.Option("--k", metavar="N", help=f"Passages lus (1 à {K_MAX})")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Afficher les passages cités en entier")] = False,
 ):
     """Poser une question : réponse citée, en français."""
     question = run(lambda: read_question(question))
@@ -171,7 +172,7 @@ def ask(
     if as_json:
         typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
     else:
-        typer.echo(answer_markdown(answer))
+        typer.echo(answer_markdown(answer, full=full))
 
 
 # -- further commands (evaluation, export) are added below this line --

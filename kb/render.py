@@ -94,7 +94,9 @@ def decision_line(d: Decision) -> str:
     return f"{d.date} — {d.authority}, {d.reference} — {d.sanctioned} — {format_amount(d, 'sans amende')}. {d.held}"
 
 
-def answer_markdown(answer: Answer, heading_level: int = 3) -> str:
+def answer_markdown(answer: Answer, heading_level: int = 3, full: bool = True) -> str:
+    """The answer in Markdown; `full=False` lists the cited texts by reference and link, without their quotes
+    (what `kb ask` prints by default: the answer stays short, `--full` adds the passages)."""
     h = "#" * heading_level
     out: list[str] = []
     for notice in answer.notices:
@@ -130,10 +132,13 @@ def answer_markdown(answer: Answer, heading_level: int = 3) -> str:
             out.append(f"| **{row.label}** | " + " | ".join(cells) + " |")
         out.append("")
     if answer.citations:
-        out.append(f"{h} Textes cités\n")
+        out.append(f"{h} Textes cités\n" if full else f"{h} Textes cités (passages complets : --full)\n")
         for c in answer.citations:
             label = status_label(c)
             badge = f" — *{label}*" if label else ""
+            if not full:
+                out.append(f"{c.n}. **{escape(c.locator)}**{badge} — {url_md(c.url)}")
+                continue
             out.append(f"{c.n}. **{escape(c.locator)}**{badge}  ")
             out.append(f"   « {escape(c.quote)} »  ")
             out.append(f"   Source : {url_md(c.url)} — version : {escape(c.version) or 'non précisée'}"

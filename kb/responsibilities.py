@@ -157,3 +157,9 @@ def _basis(raw, chunks: dict[str, Chunk], fail) -> Basis:
     if at < 0:
         raise fail(f"citation absente mot pour mot de {raw['chunk']} : « {quote[:80]} »")
     return Basis(chunk.chunk_id, quote, chunk.start + at, chunk.start + at + len(quote))
+
+
+def map_texts(responsibilities: ResponsibilityMap) -> list[str]:
+    """What is embedded of the map, in this order: every statement, then every yes/no proposition."""
+    entries = responsibilities.entries
+    return [e.statement for e in entries] + [p.text for e in entries for p in e.answers]

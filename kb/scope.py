@@ -63,7 +63,8 @@ _INJECTION = re.compile(
     r"|\[/?(?:system|inst|sys)\]|<\|?/?(?:system|im_start|im_end)|^\s*#+\s*(?:system|instruction)"
     r"|\bsans (?:citer|sources?)\b.{0,30}\binvente"
 )
-_PRODUCTS = r"(?:logiciel|hebergeur|editeur|solution|outil|prestataire|fournisseur|marque|software|vendor|host)s?"
+_PRODUCTS = (r"(?:logiciel|hebergeur|editeur|solution|outil|prestataire|fournisseur|marque|software|vendor|host|"
+             r"assureur|assurance|contrat d'assurance|mutuelle|offre|cloud|messagerie|antivirus|insurer|insurance)s?")
 _OFF_TOPIC = {
     "une question médicale (traitement, posologie, diagnostic)":
         r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
@@ -71,8 +72,9 @@ _OFF_TOPIC = {
     "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
                                        r"declaration de revenus|retraite|taxes?|comptabl\w*)\b",
     "une recommandation de produit":
-        rf"\b(?:quel(?:le)?s? {_PRODUCTS}(?: de \w+){{0,2}} (?:acheter|choisir|prendre|recommand\w*)|"
+        rf"\b(?:quel(?:le)?s? {_PRODUCTS}(?: \w+){{0,3}} (?:acheter|choisir|prendre|souscrire|recommand\w*)|"
         rf"meilleur(?:e|s)? {_PRODUCTS}|(?:tu|vous) (?:me |nous )?(?:conseill|recommand)\w*|"
+        r"(?:conseill|recommand)(?:ez-vous|es-tu|eriez-vous|erais-tu)|"
         r"(?:me )?recommande[rsz]?|conseille[rsz]?-(?:moi|nous)|which (?:software|vendor|host)|best (?:software|host))\b",
     "un autre domaine du droit": r"\b(?:divorce|bail|loyer|licenciement|succession|heritage|garde d'enfants?|"
                                  r"permis de conduire|pension alimentaire|prud'?hom\w*)\b",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from kb.config import Settings
 from kb.corpus import load_manifest
 from kb.index.store import current_manifest
@@ -36,3 +39,31 @@ def sources_table(settings: Settings) -> list[dict]:
                          "version": d["version"], "url": d["url"], "verified_on": "", "possibly_amended_by": "",
                          "chunks": d["chunks"], "fiche_chunks": 0})
     return rows
+
+
+STALE_DAYS = 90  # official texts checked longer ago than this: the app says to run « kb sync »
+
+
+@dataclass(frozen=True)
+class LastCheck:
+    """When the official texts were last checked against their source: the oldest check of any of them."""
+
+    date: dt.date
+    days: int
+
+    @property
+    def stale(self) -> bool:
+        return self.days > STALE_DAYS
+
+
+def last_check(rows: list[dict], today: dt.date | None = None) -> LastCheck | None:
+    dates = []
+    for r in rows:
+        try:
+            dates.append(dt.date.fromisoformat(str(r.get("verified_on") or "")[:10]))
+        except ValueError:
+            continue
+    if not dates:
+        return None
+    oldest = min(dates)
+    return LastCheck(oldest, ((today or dt.date.today()) - oldest).days)

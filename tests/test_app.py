@@ -170,6 +170,8 @@ def test_app_starts_with_suggested_questions_and_corpus_status(app):
     assert any("2020" in label for label in labels)
     assert any("documents** indexés" in m.value for m in app.sidebar.markdown)
     assert [r.options for r in app.sidebar.radio] == [["Sources uniquement (sans IA)"]]
+    # the shipped texts were checked on 2023-12-06, long over 90 days ago: the sidebar says to sync
+    assert any("vérifiés au 2023-12-06" in w.value and "kb sync" in w.value for w in app.sidebar.warning)
 
 
 def test_answer_shows_brief_table_citations_in_context_and_disclaimer(app):

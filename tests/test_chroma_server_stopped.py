@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import threading
+import time
 
 import pytest
 
@@ -34,7 +36,7 @@ def engine_on_server(tmp_path):
         ingest(settings)
         engine = Engine(settings)
         assert engine.retriever.retrieve("secret professionnel", 2).hits[0].chunk.doc_id == "secret"
-        yield engine, _server_pid(url)
+        yield engine, _server_pid(url), int(url.rsplit(":", 1)[1])
 
 
 def _server_pid(url: str) -> int:
@@ -48,6 +50,19 @@ def _server_pid(url: str) -> int:
         if b"run" in args and port.encode() in args and any(a.endswith(b"chroma") for a in args):
             return int(pid)
     raise AssertionError(f"chroma run on port {port} not found")
+
+
+def _stop(pid: int, port: int) -> None:
+    """Stop the server and wait until its port refuses connections (a stopping server may answer once more)."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            return
+        time.sleep(0.1)
+    raise AssertionError("chroma run did not stop")
 
 
 def _search_within(engine, seconds: float) -> tuple[bool, BaseException | None]:
@@ -67,26 +82,22 @@ def _search_within(engine, seconds: float) -> tuple[bool, BaseException | None]:
 
 
 def test_a_server_stopped_mid_run_makes_the_search_fail_fast(engine_on_server):
-    engine, pid = engine_on_server
-    os.kill(pid, signal.SIGTERM)
+    engine, pid, port = engine_on_server
+    _stop(pid, port)
     finished, error = _search_within(engine, 15)
     assert finished, "the search hung on a stopped Chroma server"
     assert error is not None
 
 
-@pytest.mark.xfail(strict=True, reason="kb/index/dense.py lets httpx.ConnectError through: it should become a "
-                                       "KbError « Serveur Chroma injoignable à … »")
 def test_a_server_stopped_mid_run_gives_a_clear_french_error(engine_on_server):
-    engine, pid = engine_on_server
-    os.kill(pid, signal.SIGTERM)
+    engine, pid, port = engine_on_server
+    _stop(pid, port)
     finished, error = _search_within(engine, 15)
     assert finished and isinstance(error, KbError) and "Chroma" in str(error)
 
 
-@pytest.mark.xfail(strict=True, reason="chromadb's HttpClient has no timeout (httpx timeout=None): a frozen server "
-                                       "hangs the search; kb/index/dense.py should bound it")
 def test_a_frozen_server_does_not_hang_the_search(engine_on_server):
-    engine, pid = engine_on_server
+    engine, pid, _ = engine_on_server
     os.kill(pid, signal.SIGSTOP)
     try:
         finished, error = _search_within(engine, 10)

@@ -197,3 +197,15 @@ def test_the_app_with_a_bad_setting_shows_one_french_line(monkeypatch):
     assert not at.exception, [e.message for e in at.exception]
     assert len(at.error) == 1
     assert "KB_RETRIEVAL" in at.error[0].value and "hybrid, dense, lexical" in at.error[0].value
+
+
+def test_last_check_is_the_oldest_verification_and_stale_after_90_days():
+    import datetime as dt
+
+    from kb.sources import last_check
+
+    rows = [{"verified_on": "2023-12-06"}, {"verified_on": "2024-02-01"}, {"verified_on": ""}]
+    check = last_check(rows, today=dt.date(2024, 3, 1))
+    assert check.date == dt.date(2023, 12, 6) and check.days == 86 and not check.stale
+    assert last_check(rows, today=dt.date(2024, 3, 10)).stale
+    assert last_check([{"verified_on": ""}]) is None

@@ -127,6 +127,27 @@ def test_off_topic_questions_are_refused(question):
 
 # --- domain questions get through ------------------------------------------------------------------------
 
+PRODUCT_ADVICE = [
+    "Me conseillez-vous de prendre Doctolib ou Maiia ?",
+    "Quel assureur choisir pour ma responsabilité civile professionnelle ?",
+    "Quelle assurance cyber prendre pour mon cabinet ?",
+    "Quel logiciel médical choisir pour un cabinet de deux médecins ?",
+    "Quelle est la meilleure assurance contre les fuites de données ?",
+    "Recommandez-vous un hébergeur HDS en particulier ?",
+]
+
+
+@pytest.mark.parametrize("question", PRODUCT_ADVICE)
+def test_product_and_insurance_advice_is_refused(question):
+    assert refusal_before_retrieval(question) == "il s'agit d'une recommandation de produit"
+
+
+@pytest.mark.parametrize("question", ["Quel hébergeur doit être certifié HDS ?", "Quel prestataire doit notifier la CNIL ?",
+                                      "Mon assureur peut-il exiger la notification de la violation ?"])
+def test_questions_naming_a_kind_of_provider_are_not_product_advice(question):
+    assert refusal_before_retrieval(question) is None
+
+
 def test_at_least_30_in_scope_dev_questions_are_checked():
     assert len(DEV_IN_SCOPE) >= 30
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from kb.compose.query import WHO, Query
-from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, ResponsibilityMap
+from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, ResponsibilityMap, map_texts
 from kb.text import tokenize
 from kb.types import Hit
 
@@ -62,7 +62,7 @@ class MapVectors:
 def embed_map(responsibilities: ResponsibilityMap, embeddings) -> MapVectors:
     entries = responsibilities.entries
     owners = [i for i, e in enumerate(entries) for _ in e.answers]
-    texts = [e.statement for e in entries] + [p.text for e in entries for p in e.answers]
+    texts = map_texts(responsibilities)
     vectors = np.asarray(embeddings.embed_documents(texts), dtype=np.float32) if texts else np.zeros((0, 1))
     return MapVectors(vectors[:len(entries)], vectors[len(entries):], np.asarray(owners, dtype=int))
 

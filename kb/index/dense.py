@@ -7,15 +7,16 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
 from chromadb.errors import ChromaError, NotFoundError
+from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from kb.errors import ConfigError, IndexMissingError
 from kb.types import Chunk
 
-
+SERVER_TIMEOUT = 8.0  # seconds a Chroma server may take to answer one request (chromadb sets no limit)
 
 def _chroma_settings() -> ChromaSettings:
     """A fresh settings object per client: chromadb.HttpClient writes the server address into the one it is given,
@@ -30,11 +31,21 @@ def chroma_client(chroma_url: str | None, local_dir: Path) -> chromadb.ClientAPI
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ConfigError(f"KB_CHROMA_URL invalide « {chroma_url} » : une adresse http://hôte:port est attendue.")
         try:
-            return chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https",
-                                       settings=_chroma_settings())
+            client = chromadb.HttpClient(host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https",
+                                         settings=_chroma_settings())
         except Exception as exc:  # chromadb raises plain ValueError/ConnectionError here
             raise IndexMissingError(f"Serveur Chroma injoignable à {chroma_url} ({exc}).") from exc
+        _bound_requests(client)
+        return client
     return chromadb.PersistentClient(path=str(local_dir), settings=_chroma_settings())
+
+
+def _bound_requests(client: chromadb.ClientAPI) -> None:
+    """chromadb's HTTP session waits forever (timeout=None): a frozen server would hang every question. Its
+    session is not public API, so this is best effort: a chromadb without it keeps its own behaviour."""
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(SERVER_TIMEOUT, connect=5.0)
 
 
 class DenseIndex:
@@ -88,6 +99,10 @@ class DenseIndex:
             results = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
         except NotFoundError as exc:  # dropped on the server while this index was open
             raise IndexMissingError(self._missing("introuvable")) from exc
+        except (httpx.HTTPError, ChromaError, ConnectionError, ValueError) as exc:  # stopped, frozen or failing
+            where = f"Serveur Chroma {self.where}" if self.where else "Index dense"
+            raise IndexMissingError(f"{where} injoignable ou sans réponse ({exc.__class__.__name__}) : vérifier "
+                                    "qu'il tourne, puis reposer la question.") from exc
         return [(doc.id, 1.0 - distance) for doc, distance in results]
 
     def count(self) -> int:

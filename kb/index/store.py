@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kb.chunking import CHUNKER_VERSION, chunk_document
-from kb.responsibilities import load_map
+from kb.responsibilities import load_map, map_texts
 from kb.text import TOKENIZER_VERSION
 from kb.config import Settings
 from kb.corpus import Corpus, fingerprint, load_corpus, verify_seal
@@ -111,7 +111,7 @@ def _build(settings: Settings, expected: dict, strict: bool, started: float) -> 
         raise CorpusError(settings.corpus_dir, "aucun document lisible dans le corpus")
     chunks = [c for d in corpus.documents for c in chunk_document(d)]
     _check_unique_chunks(corpus, chunks)
-    load_map(settings.corpus_dir, chunks)  # every span of the who-does-what map verbatim, or no index
+    responsibilities = load_map(settings.corpus_dir, chunks)  # every span of the map verbatim, or no index
     from chromadb.errors import ChromaError  # heavy: only when there is work to do
 
     from kb.index.dense import DenseIndex, chroma_client
@@ -131,6 +131,7 @@ def _build(settings: Settings, expected: dict, strict: bool, started: float) -> 
         dense = DenseIndex(chroma_client(settings.chroma_url, build_dir / "chroma"), collection, embeddings,
                            create=True)
         dense.add(chunks)
+        embeddings.embed_documents(map_texts(responsibilities))  # cached now: the first answer runs no model
         manifest = {
             **expected, "build_id": build_id, "collection": collection,
             "created_at": time.strftime("%Y-%m-%d %H:%M:%S"), "chunks": len(chunks), "problems": problems,
