@@ -14,17 +14,14 @@ from functools import partial
 
 import streamlit as st
 
-from kb.answer import Engine
+import kb
+from kb import labels
+from kb import ACTOR_LABELS, ACTORS, ActorRow, Answer, Citation, Decision, Engine, Line, Redaction, Statement
 from kb.config import Settings, debug_requested
-from kb.context import Line, passage_in_context
 from kb.errors import KbError
 from kb.export import DossierMeta, export_dossier, exporter_for
-from kb.index.store import current_manifest, ingest
-from kb.privacy import Redaction, redact
-from kb.render import DISCLAIMER, MAP_LABEL, TABLE_HEADING, escape, format_amount
+from kb.render import AnswerWriter, escape, format_amount, row_cells
 from kb.render import safe_url as plain_web_url
-from kb.sources import last_check, sources_table
-from kb.types import ACTOR_LABELS, ACTORS, Answer, Citation, Decision, Statement
 
 TITLE = "Responsabilité données de santé"
 STARTERS = (
@@ -64,9 +61,9 @@ def load_engine(_settings: Settings, key: str) -> Engine:
     # One thread per query embedding (read when the model library loads): the browser shares these cores,
     # and a second OpenMP thread waiting for a busy core made answers slower (`python -m kb.bench app`).
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    if current_manifest(_settings) is None:
+    if not kb.has_index(_settings):
         with st.spinner("Indexation du corpus…"):
-            ingest(_settings)
+            kb.ingest(_settings)
     engine = Engine(_settings)
     engine.answer(WARMUP_QUESTION, llm="")
     return engine
@@ -74,7 +71,7 @@ def load_engine(_settings: Settings, key: str) -> Engine:
 
 @st.cache_data(show_spinner=False)
 def load_sources(_settings: Settings, build_id: str) -> list[dict]:
-    return sources_table(_settings)
+    return kb.sources_table(_settings)
 
 
 def get_engine(settings: Settings) -> Engine:
@@ -186,16 +183,16 @@ def safe_url(url: str) -> str | None:
 
 def show_sidebar(settings: Settings, engine: Engine) -> tuple[str | None, list[str]]:
     """Corpus status, answer mode, actor filter and the DPO dossier; returns (llm, actors)."""
-    manifest = engine.store.manifest
+    info = kb.index_info(engine)
     st.header("Corpus")
-    st.markdown(f"**{len(engine.store.documents)} documents** indexés, {manifest['chunks']} passages  \n"
-                f"Dernière indexation : {md(manifest['created_at'])}")
-    rows = load_sources(settings, manifest["build_id"])
+    st.markdown(f"**{info.documents} documents** indexés, {info.chunks} passages  \n"
+                f"Dernière indexation : {md(info.created_at)}")
+    rows = load_sources(settings, info.build_id)
     partial_texts = sum(r["status"] == "partial" for r in rows)
     facts_only = sum(r["status"] == "facts-only" for r in rows)
-    st.caption(f"⚠️ texte partiel : {partial_texts} · "
-               f"ℹ️ fiche seulement (texte officiel non livré) : {facts_only}")
-    checked = last_check(rows)
+    st.caption(f"⚠️ {labels.PARTIAL} : {partial_texts} · "
+               f"ℹ️ {labels.SOURCE_STATUS['facts-only']} (texte officiel non livré) : {facts_only}")
+    checked = kb.last_check(rows)
     if checked and checked.stale:
         st.warning(f"Textes officiels vérifiés au {checked.date.isoformat()}, il y a {checked.days} jours : ils ont pu "
                    "changer depuis. Mettre à jour avec « kb sync » (voir le README) ou vérifier sur Légifrance.")
@@ -232,8 +229,8 @@ def show_dossier_panel(engine: Engine) -> None:
     if not dossier:
         st.caption("Ajoutez des réponses avec « Ajouter au dossier ».")
         return
-    meta = DossierMeta.from_manifest(engine.store.manifest, organisation=organisation, author=author)
-    answers, documents = list(dossier), engine.store.documents
+    meta = DossierMeta.from_index(kb.index_info(engine), organisation=organisation, author=author)
+    answers, documents = list(dossier), kb.documents(engine)
     for fmt, label in DOWNLOADS:
         exporter = exporter_for(fmt)
         # Markdown is cheap and built now; Word and PDF only when their button is clicked.
@@ -267,29 +264,9 @@ def show_answer(index: int, turn: Turn, engine: Engine, actors: list[str], full:
         st.error(f"Pas de réponse : {md(turn.error)}")
         return
     answer = turn.answer
-    for notice in answer.notices:
-        st.warning(md(notice))
+    AppAnswer(index, engine, actors, full).write(answer)
     if answer.refused:
-        show_refusal(index, answer)
         return
-    if answer.llm_text:
-        st.markdown(f"#### Réponse rédigée par le modèle ({md(answer.mode)}), citations vérifiées\n\n"
-                    + md(answer.llm_text))
-    if answer.gap:
-        st.info(md(answer.gap))
-    if answer.conclusion:
-        st.markdown("#### Réponse\n\n" + " ".join(statement(s) for s in answer.conclusion))
-        st.caption(MAP_LABEL)
-    if answer.brief:
-        st.markdown("#### En bref\n\n" + "\n".join(f"- {statement(s)}" for s in answer.brief))
-    if full or st.toggle("Afficher la réponse complète (tableau, textes cités, décisions)", key=f"full-{index}"):
-        if answer.actors:
-            show_table(answer, actors)
-        if answer.citations:
-            show_citations(index, answer.citations, engine)
-        if answer.decisions:
-            show_decisions(answer.decisions)
-    st.caption(DISCLAIMER)
     left, right = st.columns([1, 3])
     with left:
         added = any(a is answer for a in st.session_state["dossier"])
@@ -300,36 +277,74 @@ def show_answer(index: int, turn: Turn, engine: Engine, actors: list[str], full:
         st.caption(f"Réponse en {turn.seconds:.2f} s ({mode})".replace(".", ","))
 
 
-def show_refusal(index: int, answer: Answer) -> None:
-    st.info(f"**Question hors du champ du corpus.** Le corpus ne permet pas de répondre : "
-            f"{md(answer.refusal_reason)}")
-    if answer.suggestions:
-        st.markdown("Questions couvertes, par exemple :")
-        for i, question in enumerate(answer.suggestions):
-            st.button(question, key=f"suggestion-{index}-{i}", on_click=ask, args=(question,))
+class AppAnswer(AnswerWriter):
+    """The shared walk over an answer (kb.render) drawn with Streamlit elements; the table, cited texts and
+    decisions of an older answer stay folded behind a toggle."""
+
+    def __init__(self, index: int, engine: Engine, actors: list[str], full: bool):
+        self.index, self.engine, self.actors, self.full = index, engine, actors, full
+
+    def details(self, answer):
+        return self.full or st.toggle("Afficher la réponse complète (tableau, textes cités, décisions)",
+                                      key=f"full-{self.index}")
+
+    def notice(self, text):
+        st.warning(md(text))
+
+    def refusal(self, title, text, suggestions):
+        st.info(f"**{title}.** {md(text)}")
+        if suggestions:
+            st.markdown(labels.SUGGESTIONS_INTRO)
+            for i, question in enumerate(suggestions):
+                st.button(question, key=f"suggestion-{self.index}-{i}", on_click=ask, args=(question,))
+
+    def llm_text(self, title, text):
+        st.markdown(f"#### {md(title)}\n\n" + md(text))
+
+    def gap(self, text):
+        st.info(md(text))
+
+    def conclusion(self, title, statements):
+        st.markdown(f"#### {md(title)}\n\n" + " ".join(statement(s) for s in statements))
+        st.caption(labels.MAP_LABEL)
+
+    def brief(self, title, statements):
+        st.markdown(f"#### {md(title)}\n\n" + "\n".join(f"- {statement(s)}" for s in statements))
+
+    def table(self, title, rows):
+        show_table(title, rows, self.actors)
+
+    def citations(self, title, citations):
+        show_citations(self.index, title, citations, self.engine)
+
+    def decisions(self, title, decisions):
+        show_decisions(title, decisions)
+
+    def disclaimer(self, text):
+        st.caption(text)
 
 
-def show_table(answer: Answer, actors: list[str]) -> None:
-    rows = [row for row in answer.actors if row.actor in actors]
+def show_table(title: str, rows: list[ActorRow], actors: list[str]) -> None:
+    rows = [row for row in rows if row.actor in actors]
     if not rows:
-        st.markdown(f"#### {TABLE_HEADING}")
+        st.markdown(f"#### {md(title)}")
         st.caption("Aucun acteur retenu par le filtre de la barre latérale.")
         return
-    lines = [f"#### {TABLE_HEADING}", "", "| Acteur | Obligations | Responsabilité | Sanctions encourues |",
-             "|---|---|---|---|"]
+    lines = [f"#### {md(title)}", "", "| " + " | ".join(labels.MATRIX_HEADINGS) + " |",
+             "|" + "---|" * len(labels.MATRIX_HEADINGS)]
     for row in rows:
         cells = [(" ".join(f"• {statement(s)}" for s in items) if len(items) > 1 else
                   "".join(statement(s) for s in items)) or "—"
-                 for items in (row.obligations, row.responsibility, row.sanctions)]
+                 for items in row_cells(row)]
         lines.append(f"| **{row.label}** | " + " | ".join(cells) + " |")
     st.markdown("\n".join(lines))
 
 
 @st.fragment
-def show_citations(index: int, citations: list[Citation], engine: Engine) -> None:
+def show_citations(index: int, title: str, citations: list[Citation], engine: Engine) -> None:
     """One expander per cited text, drawn empty: a passage is built and sent only once its expander is
     opened, and opening one reruns this fragment alone. A long history thus stays quick to redraw."""
-    st.markdown("#### Textes cités")
+    st.markdown(f"#### {md(title)}")
     for c in citations:
         box = st.expander(f"[{c.n}] {md(c.locator)}", key=citation_key(index, c), on_change="rerun")
         if box.open:
@@ -345,18 +360,17 @@ def citation_key(index: int, c: Citation) -> str:
 def citation_badges(c: Citation) -> str:
     badges = []
     if c.kind == "fiche":
-        badges.append(":blue-badge[fiche de synthèse]")
+        badges.append(f":blue-badge[{labels.FICHE}]")
     if c.status == "partial":
-        badges.append(":orange-badge[texte partiel]")
+        badges.append(f":orange-badge[{labels.PARTIAL}]")
     return " ".join(badges)
 
 
 def citation_passage(c: Citation, engine: Engine) -> str:
     """The quote highlighted inside its surrounding paragraphs."""
-    doc = engine.store.documents.get(c.doc_id)
-    if doc is None or doc.text[c.start:c.end] != c.quote:  # answer from an index since replaced
+    passage = kb.cited_passage(engine, c)
+    if passage is None:  # answer from an index since replaced
         return f"« :orange-background[{md(c.quote)}] »"
-    passage = passage_in_context(doc.text, c.start, c.end)
     out = []
     for i, line in enumerate(passage.lines):
         text = context_line(line)
@@ -371,7 +385,7 @@ def citation_passage(c: Citation, engine: Engine) -> str:
 
 
 def citation_source(c: Citation) -> str:
-    where = f":gray[{md(c.locator)} — version : {md(c.version) or 'non précisée'}]"
+    where = f":gray[{md(c.locator)} — version : {md(c.version) or labels.NOT_GIVEN}]"
     url = safe_url(c.url)
     if not url:
         return where
@@ -379,9 +393,10 @@ def citation_source(c: Citation) -> str:
     return f"{where}  \n:material/open_in_new: [{label}]({url})"
 
 
-def show_decisions(decisions: list[Decision]) -> None:
+def show_decisions(title: str, decisions: list[Decision]) -> None:
+    """The decisions as a table; the heading names the judge only when one of them is a court's."""
     judge = any(not d.authority.upper().startswith("CNIL") for d in decisions)
-    lines = ["#### Décisions de la CNIL" + (" et du juge" if judge else ""), "",
+    lines = [f"#### {md(title if judge else labels.DECISIONS_CNIL)}", "",
              "| Date | Décision | Qui | Amende | Ce qui a été retenu |", "|---|---|---|---|---|"]
     for d in decisions:
         url = safe_url(d.url)
@@ -421,7 +436,7 @@ def main() -> None:
         show_turn(index, turn, engine, actors, full=index >= first_full)
     if question:
         # The redacted question shows at once; the answer follows under a spinner.
-        redacted = redact(question)
+        redacted = kb.redact(question)
         with st.chat_message("user"):
             st.markdown(md(redacted.text))
         with st.chat_message("assistant"):

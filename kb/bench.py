@@ -55,7 +55,8 @@ class AskTiming:
 def cold_ingest(backend: str, corpus_dir: Path) -> IngestTiming:
     """Ingest into a fresh data dir with a fresh, empty cache: every passage goes through the model,
     and the model load is counted (first use in this process)."""
-    from kb.index.store import ingest, model_id_for
+    from kb.embed import model_id_for
+    from kb.index.store import ingest
 
     with tempfile.TemporaryDirectory(prefix=f"kb-bench-{backend}-") as tmp:
         settings = Settings(data_dir=Path(tmp) / "data", cache=Path(tmp) / "empty-cache", corpus_dir=corpus_dir,

@@ -82,7 +82,8 @@ def corpus_for_sizes(records: list[dict], sizes: list[int], root: Path) -> dict[
     when the codes give fewer). Returns size → (folder, documents, passages)."""
     from kb.chunking import chunk_document
     from kb.errors import CorpusError
-    from kb.jsonl import document_of, write_jsonl
+    from kb.corpus import document_of
+    from kb.jsonl import write_jsonl
 
     counts: list[int] = []
     out: dict[int, tuple[Path, int, int]] = {}
@@ -307,7 +308,8 @@ def child_embed(args: argparse.Namespace) -> dict:
     apart; and its query embedding latency."""
     from kb.chunking import chunk_document
     from kb.embed import CachedEmbeddings, make_embeddings
-    from kb.jsonl import read_jsonl, document_of
+    from kb.corpus import document_of
+    from kb.jsonl import read_jsonl
 
     texts: list[str] = []
     path = Path(args.corpus) / "codes.jsonl"

@@ -16,15 +16,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kb.config import ROOT
+from kb.errors import AppError
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 END_OF_ANSWER = "pas un conseil juridique"  # the disclaimer closes every answer that is not a refusal
-
-
-class AppError(RuntimeError):
-    """The app or the browser could not be started."""
 
 
 def free_port() -> int:

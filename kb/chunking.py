@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kb.corpus import GAP_OPEN, MARKERS
 from kb.legalrefs import actors_bound
 from kb.text import sentence_spans
 from kb.types import Chunk, Document
@@ -15,7 +16,6 @@ from kb.types import Chunk, Document
 CHUNKER_VERSION = "4"
 MAX_CHARS = 1200
 
-_MARKER = re.compile(r"\[LACUNE:[^\]]*\]|<!--.*?-->", re.S)
 _BLANK = re.compile(r"\n[ \t]*\n\s*")
 _ROMAN = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)\s?\.\s?[-–—]\s?")
 _NUM_DOT = re.compile(r"^(\d{1,2})\.\s")
@@ -58,7 +58,7 @@ def _blocks(text: str) -> list[_Block]:
     """Paragraphs between blank lines and markers; gap markers kept as `gap` pseudo-blocks."""
     blocks: list[_Block] = []
     pos = 0
-    for m in [*_MARKER.finditer(text), None]:
+    for m in [*MARKERS.finditer(text), None]:
         end = m.start() if m else len(text)
         region = text[pos:end]
         offset = pos
@@ -76,7 +76,7 @@ def _blocks(text: str) -> list[_Block]:
                 blocks.append(_Block(s, e, text[s:e]))
         if m is None:
             break
-        if m.group(0).startswith("[LACUNE"):
+        if m.group(0).startswith(GAP_OPEN):
             blocks.append(_Block(m.start(), m.end(), m.group(0), gap=True))
         pos = m.end()
     return blocks

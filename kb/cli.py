@@ -10,8 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
+import kb
 from kb.config import Settings, debug_requested
-from kb.errors import ConfigError, KbError
+from kb.errors import ConfigError, ExportError, KbError
 
 app = typer.Typer(help="Base de connaissances : responsabilité médecin / éditeur / hébergeur (données de santé).",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -40,9 +41,7 @@ def ingest(
     strict: Annotated[bool, typer.Option(help="Échouer si un fichier est refusé")] = False,
 ):
     """Indexer le corpus (ne fait rien si rien n'a changé)."""
-    from kb.index.store import ingest as do_ingest
-
-    report = run(lambda: do_ingest(settings(corpus_dir=corpus), rebuild=rebuild, strict=strict,
+    report = run(lambda: kb.ingest(settings(corpus_dir=corpus), rebuild=rebuild, strict=strict,
                                    on_wait=lambda message: typer.echo(message, err=True)))
     for problem in report.problems:
         typer.echo(f"Fichier ignoré : {problem}", err=True)
@@ -56,27 +55,23 @@ def ingest(
 @app.command()
 def seal(corpus: Annotated[Optional[Path], typer.Option(help="Dossier du corpus (défaut : corpus/)")] = None):
     """Sceller les textes officiels : réécrire official.sha256 d'après corpus/official/ (après une modification voulue)."""
-    from kb.corpus import CHECKSUMS, seal as do_seal, seal_changes
-
     corpus_dir = settings(corpus_dir=corpus).corpus_dir
-    changes = run(lambda: seal_changes(corpus_dir))
+    changes = run(lambda: kb.seal_changes(corpus_dir))
     if changes.empty:
-        typer.echo(f"{CHECKSUMS} correspond déjà aux textes officiels : rien à sceller.")
+        typer.echo(f"{kb.CHECKSUMS} correspond déjà aux textes officiels : rien à sceller.")
         return
     for label, names in (("modifié", changes.modified), ("ajouté", changes.added), ("retiré", changes.removed)):
         for name in names:
             typer.echo(f"  {label} : official/{name}")
-    run(lambda: do_seal(corpus_dir))
-    typer.echo(f"{CHECKSUMS} réécrit ({len(changes.modified)} modifié(s), {len(changes.added)} ajouté(s), "
+    run(lambda: kb.seal(corpus_dir))
+    typer.echo(f"{kb.CHECKSUMS} réécrit ({len(changes.modified)} modifié(s), {len(changes.added)} ajouté(s), "
                f"{len(changes.removed)} retiré(s)). Lancer « kb ingest » pour réindexer.")
 
 
 @app.command()
 def sources(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False):
     """Lister les documents du corpus : statut, version, nombre de passages."""
-    from kb.sources import sources_table
-
-    rows = run(lambda: sources_table(settings()))
+    rows = run(lambda: kb.sources_table(settings()))
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -99,8 +94,6 @@ K_MAX = 50
 
 def read_question(question: str) -> str:
     """The question, from the argument or from stdin when it is « - »; it must be UTF-8 text and not empty."""
-    from kb.scope import check_question
-
     if question == "-":
         try:
             question = sys.stdin.buffer.read().decode("utf-8-sig")
@@ -113,7 +106,7 @@ def read_question(question: str) -> str:
         except UnicodeEncodeError:  # bytes that were not UTF-8 arrive as lone surrogates
             raise KbError("La question n'est pas du texte UTF-8 (octet invalide) : vérifier l'encodage du "
                           "terminal ou du fichier d'où elle vient.") from None
-    return check_question(question)
+    return kb.check_question(question)
 
 
 def parse_k(value: Optional[str]) -> Optional[int]:
@@ -136,17 +129,15 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
 ):
     """Recherche hybride : passages, scores et références."""
-    from kb.answer import Engine
-
     question = run(lambda: read_question(question))
     k = run(lambda: parse_k(k)) or 10
 
     def go():
-        return Engine(settings()).retriever.retrieve(question, k)
+        return kb.search(kb.Engine(settings()), question, k)
 
-    found = run(go)
+    hits = run(go)
     rows = [{"rank": i + 1, "chunk_id": h.chunk.chunk_id, "doc_id": h.chunk.doc_id, "locator": h.chunk.locator,
-             "score": round(h.score, 6), "ranks": h.ranks, "text": h.chunk.text} for i, h in enumerate(found.hits)]
+             "score": round(h.score, 6), "ranks": h.ranks, "text": h.chunk.text} for i, h in enumerate(hits)]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -165,10 +156,9 @@ def ask(
     """Poser une question : réponse citée, en français."""
     question = run(lambda: read_question(question))
     k = run(lambda: parse_k(k))
-    from kb.answer import Engine
     from kb.render import answer_markdown
 
-    answer = run(lambda: Engine(settings()).answer(question, k=k, llm=llm))
+    answer = run(lambda: kb.Engine(settings()).answer(question, k=k, llm=llm))
     if as_json:
         typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
     else:
@@ -189,7 +179,6 @@ def export(
     title: Annotated[Optional[str], typer.Option(help="Titre du dossier")] = None,
 ):
     """Exporter un dossier de conformité (Markdown, Word ou PDF) : passages cités en entier, sources, versions."""
-    from kb.errors import ExportError
     from kb.export import DossierMeta, check_output_path, load_answers, read_questions, resolve_format, \
         verify_answers, write_dossier
 
@@ -200,35 +189,20 @@ def export(
         check_output_path(output)
         extra = {"organisation": organisation, "author": author, **({"title": title} if title else {})}
         if from_json is not None:
-            answers, documents, meta = load_answers(from_json), _reference_documents(), DossierMeta(**extra)
+            answers, documents, meta = load_answers(from_json), kb.reference_documents(settings()), DossierMeta(**extra)
             verify_answers(answers, documents)  # an edited or stale quote is refused, never printed as the law
         else:
             from tqdm import tqdm
 
-            from kb.answer import Engine
-
             asked = read_questions(questions)
-            engine = Engine(settings())
+            engine = kb.Engine(settings())
             answers = [engine.answer(q) for q in tqdm(asked, desc="Questions", unit="question",
                                                       disable=True if len(asked) < 10 else None)]
-            documents, meta = engine.store.documents, DossierMeta.from_manifest(engine.store.manifest, **extra)
+            documents, meta = kb.documents(engine), DossierMeta.from_index(kb.index_info(engine), **extra)
         return write_dossier(answers, kind, output, meta, documents), len(answers), kind
 
     path, count, kind = run(go)
     typer.echo(f"Dossier écrit : {path} ({count} question{'s' if count > 1 else ''}, format {kind}).")
-
-
-def _reference_documents():
-    """The texts imported answers are checked against (and the annex's licences): the index's documents,
-    else the corpus on disk when no index has been built."""
-    try:
-        from kb.index.store import Store
-
-        return Store(settings()).documents
-    except KbError:
-        from kb.corpus import load_corpus
-
-        return {d.doc_id: d for d in load_corpus(settings().corpus_dir).documents}
 
 
 @app.command("eval")
@@ -242,7 +216,6 @@ def evaluate(
 ):
     """Évaluer recherche et réponses sur un fichier de questions ; code 1 si un seuil n'est pas atteint."""
     from kb.config import ROOT
-    from kb.evaluation import evaluate as do_evaluate, summary
 
     default_thresholds = ROOT / "eval" / "thresholds.toml"
     thresholds = thresholds or (default_thresholds if default_thresholds.exists() else None)
@@ -253,15 +226,13 @@ def evaluate(
             typer.echo(f"\r{name} : {n}/{total}" + ("\n" if n == total else ""), err=True, nl=False)
 
     s = settings()
-    result = run(lambda: do_evaluate(s, questions or ROOT / "eval" / "questions.yaml", split, thresholds,
+    result = run(lambda: kb.evaluate(s, questions or ROOT / "eval" / "questions.yaml", split, thresholds,
                                      baselines, diagnose=report is not None, progress=progress))
-    typer.echo(summary(result))
+    typer.echo(kb.evaluation_summary(result))
     if json_out:
         json_out.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     if report:
-        from kb.evaluation import write_report
-
-        write_report(result, s, report, "kb " + " ".join(sys.argv[1:]))
+        kb.write_report(result, s, report, "kb " + " ".join(sys.argv[1:]))
     if result.failed:
         typer.echo(f"{len(result.failed)} seuil(s) non atteint(s).", err=True)
         raise typer.Exit(1)
@@ -276,13 +247,11 @@ def sync(
     corpus: Annotated[Optional[Path], typer.Option(help="Dossier du corpus (défaut : corpus/)")] = None,
 ):
     """Mettre à jour les textes officiels depuis Légifrance (API PISTE) ou les dumps DILA ; écrit avec --apply."""
-    from kb.sync import apply_plan, format_plan, plan_sync
-
     s = settings(corpus_dir=corpus)
-    plan = run(lambda: plan_sync(s, from_dila=from_dila, only=tuple(only or ())))
-    typer.echo(format_plan(plan, applying=apply))
+    plan = run(lambda: kb.plan_sync(s, from_dila=from_dila, only=tuple(only or ())))
+    typer.echo(kb.format_plan(plan, applying=apply))
     if apply and plan.to_write:
-        written = run(lambda: apply_plan(plan, s.corpus_dir))
+        written = run(lambda: kb.apply_plan(plan, s.corpus_dir))
         typer.echo(f"{len(written)} fichier(s) écrit(s) dans {s.corpus_dir} (textes, official.sha256, sources.toml). "
                    "Lancer « kb ingest » pour réindexer.")
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.corpus import COMMENT_OPEN, GAP_OPEN
+from kb.errors import OffsetError
+
 MARGIN = 400
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_COMMENT = re.compile(rf"{COMMENT_OPEN}.*?(?:-->|\Z)", re.S)  # unclosed: hidden to the end
 _PREFIX = re.compile(r"(?:(?P<heading>#{1,6}) |(?P<bullet>[-*+]) |(?P<quote>>) ?)")
-_GAP = re.compile(r"^\[LACUNE\b")
+_GAP = re.compile(rf"^{re.escape(GAP_OPEN)}\b")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Passage:
 def passage_in_context(text: str, start: int, end: int, margin: int = MARGIN) -> Passage:
     """The lines around `text[start:end]`, with the quoted part of each line marked."""
     if not 0 <= start <= end <= len(text):
-        raise ValueError(f"offsets hors du texte : {start}-{end} (longueur {len(text)})")
+        raise OffsetError(f"offsets hors du texte : {start}-{end} (longueur {len(text)})")
     lo, cut_before = _context_start(text, start, margin)
     hi, cut_after = _context_end(text, end, margin)
     hidden = [(m.start(), m.end()) for m in _COMMENT.finditer(text)]

@@ -15,6 +15,7 @@ import frontmatter
 import yaml
 
 from kb.errors import CorpusError
+from kb.jsonl import read_jsonl
 from kb.types import ACTORS, COMPLETE, FICHE, PARTIAL, Decision, Document
 
 MANIFEST = "sources.toml"
@@ -166,8 +167,6 @@ def load_corpus(corpus_dir: Path) -> Corpus:
         if path.name == MANIFEST or _is_map(path):
             continue
         if path.suffix.lower() == ".jsonl":  # bulk documents, one a line (kb/jsonl.py)
-            from kb.jsonl import load_jsonl
-
             docs, bad = load_jsonl(path)
             loaded += docs
             problems += bad
@@ -226,12 +225,19 @@ def _os_reason(exc: OSError) -> str:
             errno.EISDIR: "c'est un dossier", errno.EIO: "erreur d'entrée-sortie"}.get(exc.errno, exc.strerror or str(exc))
 
 
-_MARKERS = re.compile(r"\[LACUNE:[^\]]*\]|<!--.*?-->", re.S)
+# What corpus files hold that is not law: gap markers « [LACUNE: …] » and maintainers' HTML comments.
+GAP_OPEN, COMMENT_OPEN = "[LACUNE", "<!--"
+MARKERS = re.compile(rf"{re.escape(GAP_OPEN)}:[^\]]*\]|{COMMENT_OPEN}.*?-->", re.S)
+
+
+def has_marker(text: str) -> bool:
+    """Whether a text (a quote) holds any part of a marker: such a text is never quoted as law."""
+    return GAP_OPEN in text or COMMENT_OPEN in text
 
 
 def legal_text(text: str) -> str:
     """The text without the gap markers and maintainers' comments, which are not law."""
-    return _MARKERS.sub("", text)
+    return MARKERS.sub("", text)
 
 
 def _read_text(path: Path) -> str:
@@ -458,3 +464,37 @@ def seal(corpus_dir: Path) -> SealChanges:
         tmp.unlink(missing_ok=True)
         raise CorpusError(target, f"écriture impossible ({_os_reason(exc)})") from exc
     return changes
+
+
+# -- bulk documents (`*.jsonl`, read by kb/jsonl.py) ---------------------------------------------------------
+
+
+def document_of(path: Path, line: int, record: dict) -> Document:
+    """A Document from one `*.jsonl` record: same keys, checks and defaults as a Markdown front matter (one set of
+    rules for both formats), body in `text`."""
+    where = f"{path}:{line}"
+    for key in ("id", "title"):
+        if record.get(key) in (None, ""):
+            raise CorpusError(where, f"champ « {key} » manquant")
+    if not isinstance(record.get("text"), str):
+        raise CorpusError(where, "champ « text » manquant (le texte du document, une chaîne)")
+    meta = {k: v for k, v in record.items() if k != "text"}
+    try:
+        return _document(path, meta, record["text"])
+    except CorpusError as exc:
+        raise CorpusError(where, exc.reason) from exc
+
+
+def load_jsonl(path: Path) -> tuple[list[Document], list[CorpusError]]:
+    """The file's documents, and its bad lines (each with its line number). Duplicate ids are the caller's
+    business, as for any other corpus file."""
+    documents: list[Document] = []
+    problems: list[CorpusError] = []
+    for line, record in read_jsonl(path):
+        try:
+            if isinstance(record, CorpusError):
+                raise record
+            documents.append(document_of(path, line, record))
+        except CorpusError as exc:
+            problems.append(exc)
+    return documents, problems

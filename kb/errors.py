@@ -45,3 +45,24 @@ class CitationError(KbError):
 class SealError(KbError):
     """An official text differs from what `corpus/official.sha256` sealed: nothing is indexed until it is restored
     or deliberately re-sealed (`kb seal`)."""
+
+
+class QuestionsError(KbError):
+    """The questions file does not follow the format (the message names each faulty item)."""
+
+    exit_code = 2
+
+
+class ThresholdsError(KbError):
+    """The thresholds file cannot be read or names an unknown split or metric."""
+
+    exit_code = 2
+
+
+class OffsetError(KbError, ValueError):
+    """A citation's offsets fall outside its document text: the index and the text disagree (a bug, or a stale
+    index), so no context can be shown. Also a ValueError, as callers expected before it had a name."""
+
+
+class AppError(KbError):
+    """The app or the browser could not be started (browser test, app benchmark)."""

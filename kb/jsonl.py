@@ -1,6 +1,7 @@
 """Bulk documents: a `*.jsonl` corpus file holds one document a line, with the keys of the Markdown front
-matter (id, title, kind, source_url, version, license, complete, …) plus `text`. The same legal-structure
-chunker applies; a bad line is reported with its line number and skipped, never fatal."""
+matter (id, title, kind, source_url, version, license, complete, …) plus `text`. This module reads and writes
+the lines; kb/corpus.py turns each record into a Document by the front-matter rules (a bad line is reported
+with its line number and skipped, never fatal)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kb.errors import CorpusError
-from kb.types import Document
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict | CorpusError]]:
@@ -36,38 +36,6 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict | CorpusError]]:
                 yield n, record
         except UnicodeDecodeError as exc:
             yield n + 1, CorpusError(f"{path}:{n + 1}", f"le fichier n'est pas en UTF-8 (octet invalide à la position {exc.start})")
-
-
-def document_of(path: Path, line: int, record: dict) -> Document:
-    """A Document from one record: same keys, checks and defaults as a Markdown front matter, body in `text`."""
-    from kb.corpus import _document  # one set of rules for both formats
-
-    where = f"{path}:{line}"
-    for key in ("id", "title"):
-        if record.get(key) in (None, ""):
-            raise CorpusError(where, f"champ « {key} » manquant")
-    if not isinstance(record.get("text"), str):
-        raise CorpusError(where, "champ « text » manquant (le texte du document, une chaîne)")
-    meta = {k: v for k, v in record.items() if k != "text"}
-    try:
-        return _document(path, meta, record["text"])
-    except CorpusError as exc:
-        raise CorpusError(where, exc.reason) from exc
-
-
-def load_jsonl(path: Path) -> tuple[list[Document], list[CorpusError]]:
-    """The file's documents, and its bad lines (each with its line number). Duplicate ids are the caller's
-    business, as for any other corpus file."""
-    documents: list[Document] = []
-    problems: list[CorpusError] = []
-    for line, record in read_jsonl(path):
-        try:
-            if isinstance(record, CorpusError):
-                raise record
-            documents.append(document_of(path, line, record))
-        except CorpusError as exc:
-            problems.append(exc)
-    return documents, problems
 
 
 def write_jsonl(path: Path, records: Iterable[dict]) -> int:

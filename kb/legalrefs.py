@@ -7,15 +7,20 @@ corpus document id, which becomes one searchable token and lets retrieval pull t
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from kb.folding import fold
 from kb.types import ACTORS
 
 _ART = r"(?:art(?:icle)?s?\.?\s*)"
 # Corpus document ids as fiches and questions write them (`csp-L1110-4-1-ancien` is the repealed former article).
-DOC_ID_PATTERN = (r"rgpd-art-\d+|csp-[LRD]\d{4}-\d+(?:-\d+)*(?:-ancien)?|cp-\d{3}-\d+|cnil-SAN-\d{4}-\d{3}|"
-                  r"cnil-referentiel-cabinets-\d{4}-\d{3}|ce-\d{4}-\d{2}-\d{2}-\d+")
+# Each family's prefix: GDPR, Code de la santé publique, Code pénal, CNIL, Conseil d'État.
+GDPR_PREFIX, CSP_PREFIX, PENAL_PREFIX, CNIL_PREFIX, CE_PREFIX = "rgpd-", "csp-", "cp-", "cnil-", "ce-"
+DOC_ID_PATTERN = (rf"{GDPR_PREFIX}art-\d+|{CSP_PREFIX}[LRD]\d{{4}}-\d+(?:-\d+)*(?:-ancien)?|{PENAL_PREFIX}\d{{3}}-\d+|"
+                  rf"{CNIL_PREFIX}SAN-\d{{4}}-\d{{3}}|{CNIL_PREFIX}referentiel-cabinets-\d{{4}}-\d{{3}}|"
+                  rf"{CE_PREFIX}\d{{4}}-\d{{2}}-\d{{2}}-\d+")
+# The same ids as lexical tokens (`ref_token`): csp_l1111_8; the tokenizer keeps them whole.
+REF_TOKEN_PATTERN = DOC_ID_PATTERN.lower().replace("-", "_")
 _PATTERNS: list[tuple[re.Pattern, callable]] = [
     # Corpus ids written as such (fiches cite `[rgpd-art-28 § 3 a)]`), first so that an id is read whole
     (re.compile(rf"\b({DOC_ID_PATTERN})\b"), lambda m: m[1]),
@@ -88,12 +93,6 @@ def replace_references(text: str, bare_articles_are_gdpr: bool = False) -> str:
         last = ref.end
     out.append(text[last:])
     return "".join(out)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for matching words typed without them."""
-    nfkd = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in nfkd if not unicodedata.combining(c))
 
 
 # Roles the texts bind, and the words a doctor uses for each actor. Matched on folded text.

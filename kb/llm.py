@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from kb.config import Settings
 from kb.errors import ConfigError, LlmError
-from kb.legalrefs import fold
+from kb.folding import fold
 from kb.privacy import redact
 from kb.text import sentence_spans, tokenize
 from kb.types import Chunk

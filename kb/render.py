@@ -1,22 +1,19 @@
-"""Answer → French Markdown (used by `kb ask`, the app's download and the Markdown export).
-
-Corpus text is escaped so that it can never inject Markdown or HTML."""
+"""Answer → what the reader sees. `AnswerWriter` is the one walk over an answer (its parts, their order and
+their headings), which Markdown (`kb ask`, here), the app and the dossier formats (kb/export) each implement;
+the escaping helpers below keep corpus text from ever injecting Markdown or HTML."""
 
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 
-from kb.types import Answer, Citation, Decision, Statement
+from kb import labels
+from kb.compose.draft import CATEGORIES
+from kb.types import ActorRow, Answer, Citation, Decision, Statement
 
-STATUS_LABELS = {"partial": "texte partiel", "fiche": "fiche de synthèse (non officielle)", "complete": ""}
-DISCLAIMER = ("Information juridique générale, pas un conseil juridique : seul le texte officiel fait foi "
-              "(liens dans « Textes cités »).")
-TABLE_HEADING = "Qui fait quoi ?"
-MAP_LABEL = ("Synthèse du projet, pas le texte de la loi : chaque phrase renvoie au passage officiel (ou à la fiche) "
-             "qui la prouve, cité mot pour mot dans « Textes cités ».")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 INVALID_URL = "adresse non valide"
-UNKNOWN_URL = "non précisée"
+UNKNOWN_URL = labels.NOT_GIVEN
 
 
 _URL = re.compile(r"https?://[^\s<>()\[\]\"'\\`]+[^\s<>()\[\]\"'\\`.,;:!?»]")
@@ -70,7 +67,12 @@ def statement_md(s: Statement) -> str:
 
 
 def status_label(c: Citation) -> str:
-    return STATUS_LABELS.get(c.status, "")
+    return labels.status_label(c.status)
+
+
+def row_cells(row: ActorRow) -> list[list[Statement]]:
+    """A table row's statements, one list per column after the actor, in the order of `labels.MATRIX_HEADINGS`."""
+    return [getattr(row, category) for category in CATEGORIES]
 
 
 def provenance_notes(c: Citation) -> list[str]:
@@ -94,59 +96,151 @@ def decision_line(d: Decision) -> str:
     return f"{d.date} — {d.authority}, {d.reference} — {d.sanctioned} — {format_amount(d, 'sans amende')}. {d.held}"
 
 
+# --------------------------------------------------------------------------------------------- the walk
+
+class AnswerWriter(ABC):
+    """The one walk over an answer: notices, then the refusal or the answer (model text, gap, réponse, en bref,
+    table, cited texts, decisions), then the disclaimer. Each renderer implements one method per part; the
+    walk gives each part its heading, so the order and the wording are the same everywhere."""
+
+    def write(self, answer: Answer) -> None:
+        for notice in answer.notices:
+            self.notice(notice)
+        if answer.refused:
+            self.refusal(labels.OUT_OF_SCOPE, labels.refusal_text(answer.refusal_reason), answer.suggestions)
+            return
+        if answer.llm_text:
+            self.llm_text(labels.llm_heading(answer.mode), answer.llm_text)
+        if answer.gap:
+            self.gap(answer.gap)
+        if answer.conclusion:
+            self.conclusion(labels.CONCLUSION, answer.conclusion)
+        if answer.brief:
+            self.brief(labels.BRIEF, answer.brief)
+        if self.details(answer):
+            if answer.actors:
+                self.table(labels.TABLE, answer.actors)
+            if answer.citations:
+                self.citations(labels.CITED_TEXTS, answer.citations)
+            if answer.decisions:
+                self.decisions(labels.DECISIONS, answer.decisions)
+        self.disclaimer(labels.DISCLAIMER)
+
+    def details(self, answer: Answer) -> bool:
+        """Whether the table, cited texts and decisions are drawn (the app folds older answers)."""
+        return True
+
+    @abstractmethod
+    def notice(self, text: str) -> None:
+        """A warning attached to the answer (partial text, superseded version...)."""
+
+    @abstractmethod
+    def refusal(self, title: str, text: str, suggestions: list[str]) -> None:
+        """Why the corpus cannot answer, and questions it covers (introduced by `labels.SUGGESTIONS_INTRO`)."""
+
+    @abstractmethod
+    def llm_text(self, title: str, text: str) -> None: ...
+
+    @abstractmethod
+    def gap(self, text: str) -> None:
+        """What the question asks that the corpus does not cover."""
+
+    @abstractmethod
+    def conclusion(self, title: str, statements: list[Statement]) -> None:
+        """The réponse, followed by `labels.MAP_LABEL`."""
+
+    @abstractmethod
+    def brief(self, title: str, statements: list[Statement]) -> None: ...
+
+    @abstractmethod
+    def table(self, title: str, rows: list[ActorRow]) -> None:
+        """Headed by `labels.MATRIX_HEADINGS`; cells from `row_cells`."""
+
+    @abstractmethod
+    def citations(self, title: str, citations: list[Citation]) -> None: ...
+
+    @abstractmethod
+    def decisions(self, title: str, decisions: list[Decision]) -> None: ...
+
+    @abstractmethod
+    def disclaimer(self, text: str) -> None: ...
+
+
+class MarkdownWriter(AnswerWriter):
+    """The answer as escaped Markdown lines in `out`."""
+
+    def __init__(self, heading_level: int = 3, full: bool = True):
+        self.h, self.full, self.out = "#" * heading_level, full, []
+
+    def text(self) -> str:
+        return "\n".join(self.out).strip() + "\n"
+
+    def _heading(self, title: str) -> None:
+        self.out.append(f"{self.h} {escape(title)}\n")
+
+    def notice(self, text):
+        self.out.append(f"> ⚠️ {escape(text)}\n")
+
+    def refusal(self, title, text, suggestions):
+        self._heading(title)
+        self.out.append(escape(text) + "\n")
+        if suggestions:
+            self.out.append(labels.SUGGESTIONS_INTRO + "\n")
+            self.out.extend(f"- {escape(s)}" for s in suggestions)
+            self.out.append("")
+
+    def llm_text(self, title, text):
+        self._heading(title)
+        self.out.append(escape(text) + "\n")
+
+    def gap(self, text):
+        self.out.append(f"**{escape(text)}**\n")
+
+    def conclusion(self, title, statements):
+        self._heading(title)
+        self.out.append(" ".join(statement_md(s) for s in statements) + "\n")
+        self.out.append(f"*{labels.MAP_LABEL}*\n")
+
+    def brief(self, title, statements):
+        self._heading(title)
+        self.out.extend(f"- {statement_md(s)}" for s in statements)
+        self.out.append("")
+
+    def table(self, title, rows):
+        self._heading(title)
+        self.out.append("| " + " | ".join(labels.MATRIX_HEADINGS) + " |")
+        self.out.append("|" + "---|" * len(labels.MATRIX_HEADINGS))
+        for row in rows:
+            cells = [" ; ".join(statement_md(s) for s in items) or "—" for items in row_cells(row)]
+            self.out.append(f"| **{row.label}** | " + " | ".join(cells) + " |")
+        self.out.append("")
+
+    def citations(self, title, citations):
+        self._heading(title if self.full else labels.CITED_TEXTS_SHORT)
+        for c in citations:
+            label = status_label(c)
+            badge = f" — *{label}*" if label else ""
+            if not self.full:
+                self.out.append(f"{c.n}. **{escape(c.locator)}**{badge} — {url_md(c.url)}")
+                continue
+            self.out.append(f"{c.n}. **{escape(c.locator)}**{badge}  ")
+            self.out.append(f"   « {escape(c.quote)} »  ")
+            self.out.append(f"   Source : {url_md(c.url)} — version : {escape(c.version) or labels.NOT_GIVEN}"
+                            + "".join(f"  \n   *{escape(n)}*" for n in provenance_notes(c)))
+        self.out.append("")
+
+    def decisions(self, title, decisions):
+        self._heading(title)
+        self.out.extend(f"- {escape(decision_line(d))}" for d in decisions)
+        self.out.append("")
+
+    def disclaimer(self, text):
+        self.out.append(f"*{text}*")
+
+
 def answer_markdown(answer: Answer, heading_level: int = 3, full: bool = True) -> str:
     """The answer in Markdown; `full=False` lists the cited texts by reference and link, without their quotes
     (what `kb ask` prints by default: the answer stays short, `--full` adds the passages)."""
-    h = "#" * heading_level
-    out: list[str] = []
-    for notice in answer.notices:
-        out.append(f"> ⚠️ {escape(notice)}\n")
-    if answer.refused:
-        out.append(f"{h} Question hors du champ du corpus\n")
-        out.append(f"Le corpus ne permet pas de répondre : {escape(answer.refusal_reason)}\n")
-        if answer.suggestions:
-            out.append("Questions couvertes, par exemple :\n")
-            out.extend(f"- {escape(s)}" for s in answer.suggestions)
-            out.append("")
-        return "\n".join(out).strip() + "\n"
-    if answer.llm_text:
-        out.append(f"{h} Réponse rédigée par le modèle ({escape(answer.mode)}), citations vérifiées\n")
-        out.append(escape(answer.llm_text) + "\n")
-    if answer.gap:
-        out.append(f"**{escape(answer.gap)}**\n")
-    if answer.conclusion:
-        out.append(f"{h} Réponse\n")
-        out.append(" ".join(statement_md(s) for s in answer.conclusion) + "\n")
-        out.append(f"*{MAP_LABEL}*\n")
-    if answer.brief:
-        out.append(f"{h} En bref\n")
-        out.extend(f"- {statement_md(s)}" for s in answer.brief)
-        out.append("")
-    if answer.actors:
-        out.append(f"{h} {TABLE_HEADING}\n")
-        out.append("| Acteur | Obligations | Responsabilité | Sanctions encourues |")
-        out.append("|---|---|---|---|")
-        for row in answer.actors:
-            cells = [" ; ".join(statement_md(s) for s in items) or "—"
-                     for items in (row.obligations, row.responsibility, row.sanctions)]
-            out.append(f"| **{row.label}** | " + " | ".join(cells) + " |")
-        out.append("")
-    if answer.citations:
-        out.append(f"{h} Textes cités\n" if full else f"{h} Textes cités (passages complets : --full)\n")
-        for c in answer.citations:
-            label = status_label(c)
-            badge = f" — *{label}*" if label else ""
-            if not full:
-                out.append(f"{c.n}. **{escape(c.locator)}**{badge} — {url_md(c.url)}")
-                continue
-            out.append(f"{c.n}. **{escape(c.locator)}**{badge}  ")
-            out.append(f"   « {escape(c.quote)} »  ")
-            out.append(f"   Source : {url_md(c.url)} — version : {escape(c.version) or 'non précisée'}"
-                       + "".join(f"  \n   *{escape(n)}*" for n in provenance_notes(c)))
-        out.append("")
-    if answer.decisions:
-        out.append(f"{h} Décisions de la CNIL et du juge\n")
-        out.extend(f"- {escape(decision_line(d))}" for d in answer.decisions)
-        out.append("")
-    out.append(f"*{DISCLAIMER}*")
-    return "\n".join(out).strip() + "\n"
+    writer = MarkdownWriter(heading_level, full)
+    writer.write(answer)
+    return writer.text()

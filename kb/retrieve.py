@@ -7,10 +7,6 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LcDocument
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from kb.config import Settings
 from kb.index.store import Store
@@ -40,13 +36,23 @@ class HybridRetriever:
         self.store = store
         self.settings = settings
         self.replaced_by = replaced_by or {}
+        # Built once, so that no question walks every passage (it matters at 100,000 passages: eval/SCALE.md).
+        self.doc_chunks: dict[str, np.ndarray] = {}
+        for i, c in enumerate(store.chunks):
+            self.doc_chunks.setdefault(c.doc_id, []).append(i)
+        self.doc_chunks = {d: np.asarray(ix) for d, ix in self.doc_chunks.items()}
+        self.fiches_about: dict[str, list[str]] = {}
+        for doc in store.documents.values():
+            for about in doc.about:
+                self.fiches_about.setdefault(about, []).append(doc.doc_id)
 
     def _dense(self, vector: list[float]) -> list[tuple[int, float]]:
         found = self.store.dense.search_vector(vector, CANDIDATES)
         return [(self.store.position[cid], sim) for cid, sim in found if cid in self.store.position]
 
     def _lexical(self, scores: np.ndarray) -> tuple[list[tuple[int, float]], int]:
-        order = np.argsort(-scores)[:CANDIDATES]
+        top = np.argpartition(-scores, CANDIDATES)[:CANDIDATES] if len(scores) > CANDIDATES else np.arange(len(scores))
+        order = top[np.argsort(-scores[top])]
         return [(int(i), float(scores[i])) for i in order if scores[i] > 0], int((scores > 0).sum())
 
     def retrieve(self, question: str, k: int | None = None) -> Retrieval:
@@ -78,7 +84,7 @@ class HybridRetriever:
                 fused[i] = fused.get(i, 0.0) + weights[name] / (self.settings.rrf_k + rank + 1)
                 ranks.setdefault(i, {})[name] = rank + 1
         order = _named_official_first(sorted(fused, key=lambda i: -fused[i]), named, self.store.chunks)
-        order = _official_before_its_fiche(order, self.store.chunks, self.store.documents, scores)
+        order = self._official_before_its_fiche(order, scores)
         if not asks_sanctions(question):
             order = _after(order, k, lambda i: self._off_topic_fiche(i, named))
         actors = actors_asked(question)
@@ -89,13 +95,37 @@ class HybridRetriever:
 
     def _referenced(self, references: list[str], ranked: dict[str, list[int]]) -> list[int]:
         """Chunks of the named documents (and of fiches about them), best-ranked first."""
-        wanted = set(references)
-        docs = self.store.documents
-        members = [i for i, c in enumerate(self.store.chunks)
-                   if c.doc_id in wanted or wanted & set(docs[c.doc_id].about)]
+        docs = {d for r in references for d in (r, *self.fiches_about.get(r, ()))}
+        members = [int(i) for d in docs for i in self.doc_chunks.get(d, ())]
         seen_rank = {i: r for order in ranked.values() for r, i in reversed(list(enumerate(order)))}
         # Official text before fiches, then by how well the other retrievers ranked them.
         return sorted(members, key=lambda i: (self.store.chunks[i].kind == "fiche", seen_rank.get(i, 10_000), i))
+
+    def _official_before_its_fiche(self, order: list[int], scores: np.ndarray) -> list[int]:
+        """A fiche never ranks above the official text it summarises: the best passage of each text a
+        (non-transversal) fiche is about (best ranked, else sharing most words) moves up to just before it."""
+        chunks, documents = self.store.chunks, self.store.documents
+        first: dict[str, int] = {}
+        for i in order:
+            first.setdefault(chunks[i].doc_id, i)
+        out: list[int] = []
+        placed: set[int] = set()
+        for i in order:
+            chunk = chunks[i]
+            about = documents[chunk.doc_id].about if chunk.kind == "fiche" else ()
+            if len(about) <= FICHE_ABOUT_MAX:
+                for doc_id in about:
+                    if doc_id not in first and doc_id in self.doc_chunks:  # no retriever ranked it
+                        ix = self.doc_chunks[doc_id]
+                        first[doc_id] = int(ix[np.argmax(scores[ix])])
+                    j = first.get(doc_id)
+                    if j is not None and j not in placed and chunks[j].kind == "official":
+                        out.append(j)
+                        placed.add(j)
+            if i not in placed:
+                out.append(i)
+                placed.add(i)
+        return out
 
     def _off_topic_fiche(self, i: int, named: list[str]) -> bool:
         """A decision's fiche that the question neither asks for nor names."""
@@ -121,31 +151,6 @@ def _after(order: list[int], k: int, demoted) -> list[int]:
     return kept[:k] + [i for i in order if demoted(i)] + kept[k:]
 
 
-def _official_before_its_fiche(order: list[int], chunks: list[Chunk], documents, scores: np.ndarray) -> list[int]:
-    """A fiche never ranks above the official text it summarises: the best passage of each text a
-    (non-transversal) fiche is about (best ranked, else best by words) moves up to just before the fiche."""
-    first = {}
-    for i in order:
-        first.setdefault(chunks[i].doc_id, i)
-    for i in np.argsort(-scores):  # texts no retriever ranked: their passage sharing most words
-        first.setdefault(chunks[i].doc_id, int(i))
-    out: list[int] = []
-    placed: set[int] = set()
-    for i in order:
-        chunk = chunks[i]
-        about = documents[chunk.doc_id].about if chunk.kind == "fiche" else ()
-        if len(about) <= FICHE_ABOUT_MAX:
-            for doc_id in about:
-                j = first.get(doc_id)
-                if j is not None and j not in placed and chunks[j].kind == "official":
-                    out.append(j)
-                    placed.add(j)
-        if i not in placed:
-            out.append(i)
-            placed.add(i)
-    return out
-
-
 def _cover_actors(order: list[int], k: int, actors: tuple[str, ...], chunks: list[Chunk]) -> list[int]:
     """The top k, swapping the weakest hits for the best passage of any asked actor left out."""
     top = order[:k]
@@ -156,22 +161,3 @@ def _cover_actors(order: list[int], k: int, actors: tuple[str, ...], chunks: lis
         if extra is not None:
             top = top[:-1] + [extra] if len(top) >= k else top + [extra]
     return top
-
-
-class KbRetriever(BaseRetriever):
-    """The hybrid retriever as a LangChain retriever, to plug into one's own chains."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    retriever: HybridRetriever
-    k: int = 8
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LcDocument]:
-        return [
-            LcDocument(
-                page_content=h.chunk.text,
-                id=h.chunk.chunk_id,
-                metadata={"chunk_id": h.chunk.chunk_id, "doc_id": h.chunk.doc_id, "locator": h.chunk.locator,
-                          "url": h.chunk.url, "version": h.chunk.version, "status": h.chunk.status, "score": h.score},
-            )
-            for h in self.retriever.retrieve(query, self.k).hits
-        ]

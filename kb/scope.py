@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from kb.errors import KbError
-from kb.legalrefs import find_references, fold
+from kb.folding import fold
+from kb.legalrefs import find_references
 
 # Words of the corpus' field. Strong ones are about health data and its liability wherever they appear;
 # context words (logiciel, cabinet, serveur…) belong to the practice's everyday life too, so they put a

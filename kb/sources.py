@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from kb.config import Settings
 from kb.corpus import load_manifest
 from kb.index.store import current_manifest
-
-STATUS_LABELS = {"complete": "complet", "partial": "texte partiel", "facts-only": "fiche seulement",
-                 "fiche": "fiche de synthèse"}
+from kb.labels import SOURCE_STATUS as STATUS_LABELS
 
 
 def sources_table(settings: Settings) -> list[dict]:

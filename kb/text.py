@@ -9,14 +9,14 @@ from functools import lru_cache
 import Stemmer
 from stop_words import get_stop_words
 
-from kb.legalrefs import fold, replace_references
+from kb.folding import fold
+from kb.legalrefs import REF_TOKEN_PATTERN, replace_references
 
 # Bump when tokenize() or kb/legalrefs.py changes what a text becomes: the index records it and rebuilds.
 TOKENIZER_VERSION = "4"
 
 _WORD = re.compile(r"[\w']+", re.UNICODE)
-_REF_TOKEN = re.compile(r"^(?:rgpd_art_\d+|csp_[lrd]\d{4}_\d+(?:_\d+)*|cp_\d{3}_\d+|cnil_san_\d{4}_\d{3}|"
-                        r"cnil_referentiel_cabinets_2020_081|ce_2022_07_22_449694)$")
+_REF_TOKEN = re.compile(rf"^(?:{REF_TOKEN_PATTERN})$")
 # Words that carry the question's topic in the corpus' language; a few English ones map onto it
 # so that questions typed in English still reach the lexical index.
 _ENGLISH = {

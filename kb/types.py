@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 
 ACTORS = ("medecin", "editeur", "hebergeur")
 ACTOR_LABELS = {"medecin": "Médecin", "editeur": "Éditeur", "hebergeur": "Hébergeur"}
 
 # Document status: how much of the official text the corpus holds.
-COMPLETE, PARTIAL, FICHE = "complete", "partial", "fiche"
+DocStatus = Literal["complete", "partial", "fiche"]
+COMPLETE, PARTIAL, FICHE = get_args(DocStatus)
+# A passage: official text, a fiche (project summary), or Légifrance's NOTA (shown as a note, never quoted as law).
+ChunkKind = Literal["official", "fiche", "nota"]
+# The cells of an actor's row in « Qui fait quoi », in the order shown.
+Category = Literal["obligations", "responsibility", "sanctions"]
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,7 @@ class Document:
     url: str
     version: str
     license: str = ""
-    status: str = COMPLETE
+    status: DocStatus = COMPLETE
     legal_status: str = "en vigueur"
     about: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
@@ -78,8 +85,8 @@ class Chunk:
     end: int
     url: str
     version: str
-    status: str
-    kind: str  # official | fiche | nota (Légifrance's note on entry into force: shown as a note, never quoted as law)
+    status: DocStatus
+    kind: ChunkKind
     actors: tuple[str, ...] = ()
     page: int | None = None
     context: str = ""  # parent wording that helps retrieval (paragraph opening), not quoted
@@ -107,8 +114,8 @@ class Citation:
     quote: str
     url: str
     version: str
-    status: str
-    kind: str
+    status: DocStatus
+    kind: ChunkKind
     start: int  # offset of the quote in the document text
     end: int
     verified_on: str = ""  # the text was checked against the official source on that date
@@ -173,62 +180,14 @@ class Answer:
         return self.citations[n - 1]
 
     def to_dict(self) -> dict:
-        """The stable JSON schema of `kb ask --json` (documented in README)."""
-        from kb.render import answer_markdown
+        """The stable JSON schema of `kb ask --json`: kept for callers; new code calls kb.serialize directly."""
+        from kb.serialize import answer_to_dict  # serialisation sits above the types (it renders Markdown)
 
-        return {
-            "question": self.question,
-            "refused": self.refused,
-            "refusal_reason": self.refusal_reason,
-            "mode": self.mode,
-            "answer_markdown": answer_markdown(self),
-            "answer": [asdict(s) for s in self.conclusion],
-            "gap": self.gap,
-            "brief": [asdict(s) for s in self.brief],
-            "actors": {row.actor: row.citation_numbers() for row in self.actors},
-            "table": [
-                {
-                    "actor": row.actor,
-                    "obligations": [asdict(s) for s in row.obligations],
-                    "responsibility": [asdict(s) for s in row.responsibility],
-                    "sanctions": [asdict(s) for s in row.sanctions],
-                }
-                for row in self.actors
-            ],
-            "citations": [asdict(c) for c in self.citations],
-            "decisions": [asdict(d) for d in self.decisions],
-            "retrieved": [
-                {"chunk_id": h.chunk.chunk_id, "doc_id": h.chunk.doc_id, "score": round(h.score, 6)}
-                for h in self.retrieved
-            ],
-            "notices": self.notices,
-            "suggestions": self.suggestions,
-            "llm_text": self.llm_text,
-            "timings": {k: round(v, 4) for k, v in self.timings.items()},
-        }
+        return answer_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Answer":
-        """Rebuild an answer saved by `kb ask --json` (for `kb export --from-json`)."""
-        def stmts(items):
-            return [Statement(**{**s, "more": tuple(s.get("more", ()))}) for s in items]
+        """Rebuild an answer saved by `kb ask --json`: kept for callers; new code calls kb.serialize directly."""
+        from kb.serialize import answer_from_dict
 
-        return cls(
-            question=data["question"],
-            refused=data["refused"],
-            refusal_reason=data.get("refusal_reason", ""),
-            mode=data.get("mode", "extractif"),
-            conclusion=stmts(data.get("answer", [])),
-            gap=data.get("gap", ""),
-            brief=stmts(data.get("brief", [])),
-            actors=[
-                ActorRow(r["actor"], stmts(r["obligations"]), stmts(r["responsibility"]), stmts(r["sanctions"]))
-                for r in data.get("table", [])
-            ],
-            citations=[Citation(**c) for c in data.get("citations", [])],
-            decisions=[Decision(**{**d, "breaches": tuple(d["breaches"])}) for d in data.get("decisions", [])],
-            notices=list(data.get("notices", [])),
-            suggestions=list(data.get("suggestions", [])),
-            llm_text=data.get("llm_text", ""),
-            timings=dict(data.get("timings", {})),
-        )
+        return answer_from_dict(data)

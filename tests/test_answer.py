@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
 from kb.config import ROOT
+from kb.corpus import has_marker
 from kb.render import answer_markdown
-from kb.retrieve import KbRetriever
 
 CORPUS_FILES = {p: p.read_text(encoding="utf-8") for p in (ROOT / "corpus").rglob("*.md")}
 
@@ -46,7 +45,7 @@ def test_no_quote_contains_a_gap_marker_or_comment(engine):
               "Quelles activités d'hébergement sont soumises à la certification HDS ?",
               "Qui doit réparer le dommage subi par un patient ?"):
         for c in engine.answer(q).citations:
-            assert "[LACUNE" not in c.quote and "<!--" not in c.quote
+            assert not has_marker(c.quote)
 
 
 def test_liability_question_naming_two_actors_gets_both_rows(engine):
@@ -75,13 +74,6 @@ def test_out_of_scope_questions_are_refused_with_suggestions(engine, question):
     assert not answer.citations and not answer.brief and not answer.conclusion
     assert len(answer.suggestions) >= 2
     assert "corpus" in answer_markdown(answer)
-
-
-def test_explicit_reference_brings_its_document_first(engine):
-    for question, doc_id in (("Que prévoit l'article R1111-8-8 ?", "csp-R1111-8-8"),
-                             ("Que dit l'art. 33 du RGPD ?", "rgpd-art-33")):
-        hits = engine.answer(question).retrieved
-        assert hits[0].chunk.doc_id == doc_id
 
 
 def test_sanction_reference_reaches_the_decision_fiche_and_lists_the_decision(engine):
@@ -143,30 +135,10 @@ def test_personal_data_is_removed_from_the_question(engine):
     assert answer.notices and "personnelles" in answer.notices[0]
 
 
-def test_json_schema_is_stable_and_round_trips(engine):
-    answer = engine.answer("Dans quel délai dois-je notifier une violation de données à la CNIL ?")
-    data = json.loads(json.dumps(answer.to_dict(), ensure_ascii=False))
-    for key in ("question", "refused", "answer_markdown", "actors", "citations", "retrieved", "timings"):
-        assert key in data
-    for c in data["citations"]:
-        assert set(c) >= {"n", "chunk_id", "doc_id", "locator", "quote", "url", "version", "status"}
-    again = type(answer).from_dict(data)
-    assert answer_markdown(again) == data["answer_markdown"]
-    assert any(c["doc_id"] == "rgpd-art-33" for c in data["citations"])
-
-
 def test_markdown_escapes_corpus_text(engine):
     markdown = answer_markdown(engine.answer("Quelles sont les obligations du sous-traitant ?"))
     assert "<script" not in markdown
     assert not re.search(r"(?<!\\)\[LACUNE", markdown)
-
-
-def test_langchain_retriever_returns_documents_with_provenance(engine):
-    retriever = KbRetriever(retriever=engine.retriever, k=5)
-    docs = retriever.invoke("notification d'une violation de données à l'autorité de contrôle")
-    assert len(docs) == 5
-    assert all(d.metadata["url"] and d.metadata["locator"] for d in docs)
-    assert any(d.metadata["doc_id"] == "rgpd-art-33" for d in docs)
 
 
 def test_empty_question_is_a_clear_error(engine):
@@ -209,7 +181,8 @@ def test_hosting_without_a_certificate_gets_l1115_1_penalty_cited(engine):
 
 def test_a_named_product_the_corpus_never_mentions_is_said_plainly(engine):
     answer = engine.answer("Puis-je stocker les dossiers de mes patients sur Zorblax Cloud ?")
-    assert "Zorblax" in answer.gap and "ne dit rien" in answer.gap
+    assert "« Zorblax Cloud »" in answer.gap and "ne dit rien" in answer.gap
+    assert not answer.conclusion or not answer.conclusion[0].text.startswith(("Oui", "Non"))  # no verdict on it
 
 
 def test_a_corpus_without_a_responsibility_map_still_answers_from_its_texts(tmp_path):

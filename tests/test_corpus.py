@@ -298,3 +298,11 @@ def test_a_corpus_without_official_sha256_is_not_sealed(tmp_path):
     path = corpus / "official" / "rgpd-art-33.md"
     path.write_text(path.read_text(encoding="utf-8").replace("72 heures", "30 jours"), encoding="utf-8")
     assert verify_seal(corpus) == []
+
+
+def test_gap_markers_and_comments_are_one_rule_for_every_module():
+    from kb.corpus import has_marker, legal_text
+
+    assert has_marker("avant [LACUNE: alinéa non vu] après") and has_marker("texte <!-- note")
+    assert not has_marker("texte de loi ordinaire [1]")
+    assert legal_text("a [LACUNE: x] b <!-- note --> c") == "a  b  c"

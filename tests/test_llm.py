@@ -192,6 +192,7 @@ def test_markers_after_the_full_stop_and_bullets_are_normalised(server, passages
     assert result.dropped == ()
 
 
+@pytest.mark.slow  # waits for the time-out
 def test_slow_server_times_out_as_llm_error(server, passages):
     server.reply(NOTIFY_AUTHORITY, delay=30.0)  # released at teardown: the test does not wait for it
     started = time.monotonic()
@@ -201,6 +202,7 @@ def test_slow_server_times_out_as_llm_error(server, passages):
     assert len(server.requests) == 1  # no retry
 
 
+@pytest.mark.slow  # waits for the deadline
 def test_slow_dripping_server_is_cut_at_the_total_deadline(server, passages):
     # Each 20-byte piece arrives well within the 1 s setting, the whole reply would take about 10 s.
     server.reply(NOTIFY_AUTHORITY, drip=0.25)

@@ -3,12 +3,14 @@ never break out of its autolink into raw HTML, and control characters never reac
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
-from kb.render import answer_markdown, escape
-from kb.types import Answer, Citation, Decision, Statement
+from kb import labels
+from kb.render import AnswerWriter, answer_markdown, escape
+from kb.types import ActorRow, Answer, Citation, Decision, Statement
 
 GOOD = "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000049577902"
 HOSTILE = [
@@ -67,3 +69,62 @@ def test_control_characters_never_reach_the_markdown():
     c = Citation(1, "x#1", "x", "Titre\x08", "Loc\x1b", quote, GOOD, "v\x01", "complete", "official", 0, len(quote))
     md = answer_markdown(Answer(question="q", refused=False, citations=[c], notices=["attention\x1b[2J"]))
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", md), repr(md)
+
+
+# -- one walk, one set of words ---------------------------------------------------------------------
+
+def full_answer() -> Answer:
+    a = answer_citing(GOOD)
+    row = ActorRow("hebergeur", obligations=[Statement(a.citations[0].quote, 1)])
+    return dataclasses.replace(a, notices=["attention"], gap="rien sur ce point", llm_text="texte du modèle",
+                               mode="ollama:m", conclusion=[Statement("Synthèse.", 1, map_id="m")], actors=[row])
+
+
+HEADINGS = [labels.llm_heading("ollama:m"), labels.CONCLUSION, labels.BRIEF, labels.TABLE, labels.CITED_TEXTS,
+            labels.DECISIONS]
+
+
+def test_markdown_and_every_dossier_format_follow_the_one_walk():
+    """`kb ask` and the dossier draw the same parts in the same order under the same headings."""
+    from kb.export import export_dossier
+
+    def order(text: str) -> list[int]:
+        return [text.index(f"# {h}\n") for h in HEADINGS]
+
+    md = answer_markdown(full_answer())
+    assert order(md) == sorted(order(md))
+    assert md.index("attention") < md.index(labels.CONCLUSION) < md.index(labels.DISCLAIMER)
+    dossier = export_dossier([full_answer()], "md").decode()
+    assert order(dossier) == sorted(order(dossier))
+    assert labels.MAP_LABEL in md and labels.MAP_LABEL in dossier
+    assert "| " + " | ".join(labels.MATRIX_HEADINGS) + " |" in md and "| Acteur |" in dossier
+
+
+def test_a_writer_that_folds_the_details_skips_them_but_keeps_the_order():
+    parts = []
+
+    class Recorder(AnswerWriter):
+        def details(self, answer):
+            return False
+
+        def __getattribute__(self, name):
+            if name in {"write", "details"}:
+                return object.__getattribute__(self, name)
+            return lambda *args: parts.append(name)
+
+    Recorder.__abstractmethods__ = frozenset()
+    Recorder().write(full_answer())
+    assert parts == ["notice", "llm_text", "gap", "conclusion", "brief", "disclaimer"]
+
+
+def test_each_french_heading_is_written_once_in_the_code():
+    """The renderers take their headings from kb/labels.py; none spells one out again."""
+    from kb.config import ROOT
+
+    words = [labels.TABLE, labels.BRIEF, labels.CITED_TEXTS, labels.DECISIONS_CNIL, labels.OUT_OF_SCOPE,
+             labels.SUGGESTIONS_INTRO, labels.ANNEX, "citations vérifiées", labels.MATRIX_HEADINGS[-1], "| Acteur |"]
+    files = [ROOT / "app.py", ROOT / "kb" / "cli.py", ROOT / "kb" / "render.py", ROOT / "kb" / "sources.py",
+             *sorted((ROOT / "kb" / "export").glob("*.py"))]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert not [w for w in words if f'"{w}' in text or f"{w}\"" in text or f"[{w}]" in text], path

@@ -1,42 +1,9 @@
-"""Legal references, lexical tokens, sentences and actors: the way a doctor writes an article number must
-reach the same document, and abbreviations must not cut a quoted sentence."""
+"""Lexical tokens and sentences: every spelling of an article gives one token, and abbreviations must not cut a
+quoted sentence (legal references and actors: test_legalrefs.py)."""
 
 from __future__ import annotations
 
-import pytest
-
-from kb.legalrefs import actors_asked, actors_bound, find_references, ref_token
 from kb.text import sentence_spans, tokenize
-
-
-@pytest.mark.parametrize(
-    ("written", "doc_id"),
-    [
-        ("L. 1111-8", "csp-L1111-8"),
-        ("L1111-8", "csp-L1111-8"),
-        ("article L 1111-8", "csp-L1111-8"),
-        ("l'article L.1111-8 du code de la santé publique", "csp-L1111-8"),
-        ("R. 1111-8-8", "csp-R1111-8-8"),
-        ("art. 28 RGPD", "rgpd-art-28"),
-        ("article 28 du RGPD", "rgpd-art-28"),
-        ("RGPD, art. 32", "rgpd-art-32"),
-        ("GDPR article 82", "rgpd-art-82"),
-        ("SAN-2020-015", "cnil-SAN-2020-015"),
-        ("SAN 2020 015", "cnil-SAN-2020-015"),
-        ("san-2022-009", "cnil-SAN-2022-009"),
-        ("délibération n° 2020-081", "cnil-referentiel-cabinets-2020-081"),
-        ("article 226-17 du code pénal", "cp-226-17"),
-        ("CE, 22 juillet 2022, n° 449694", "ce-2022-07-22-449694"),
-    ],
-)
-def test_a_reference_written_any_usual_way_maps_to_its_document_and_one_token(written, doc_id):
-    refs = find_references(f"Que prévoit {written} ?")
-    assert [r.doc_id for r in refs] == [doc_id]
-    tokens = tokenize(f"Que prévoit {written} ?")
-    assert tokens.count(ref_token(doc_id)) == 1
-    # the pieces of the reference do not leak as loose tokens (« 1111 », « 8 », « 2020 »…)
-    number = doc_id.rsplit("-", 1)[-1]
-    assert number not in tokens
 
 
 def test_spellings_of_one_article_give_the_same_token():
@@ -44,24 +11,8 @@ def test_spellings_of_one_article_give_the_same_token():
     assert {tuple(tokenize(s)) for s in spellings} == {("csp_l1111_8",)}
 
 
-@pytest.mark.parametrize("text", ["72 heures", "dans un délai de 72 heures", "règlement (UE) 2016/679",
-                                  "2016/679", "le 25 mai 2018", "une amende de 20 000 000 EUR"])
-def test_durations_regulation_numbers_and_amounts_are_not_references(text):
-    assert find_references(text) == []
-
-
 def test_72_heures_stays_plain_words_in_tokens():
     assert tokenize("notifier dans les 72 heures") == ["notifi", "72", "heur"]
-
-
-def test_a_bare_article_is_taken_as_gdpr_only_when_asked():
-    assert find_references("que dit l'article 33 ?") == []
-    assert [r.doc_id for r in find_references("que dit l'article 33 ?", bare_articles_are_gdpr=True)] == ["rgpd-art-33"]
-
-
-def test_several_references_come_out_leftmost_first():
-    refs = find_references("L1111-8, l'article 28 du RGPD et la sanction SAN-2020-014")
-    assert [r.doc_id for r in refs] == ["csp-L1111-8", "rgpd-art-28", "cnil-SAN-2020-014"]
 
 
 def test_tokenize_stems_folds_accents_and_drops_stop_words():
@@ -96,27 +47,3 @@ def test_sentence_spans_are_trimmed_offsets_into_the_text():
     text = "  Première phrase.   Deuxième phrase !  "
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == ["Première phrase.", "Deuxième phrase !"]
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("En tant que médecin, que dois-je vérifier ?", {"medecin"}),
-        ("Mon cabinet doit-il tenir un registre ?", {"medecin"}),
-        ("Le praticien libéral doit-il notifier la CNIL ?", {"medecin"}),
-        ("Suis-je responsable si mon logiciel est piraté ?", {"medecin", "editeur"}),
-        ("Mon éditeur de logiciel doit-il être certifié HDS ?", {"editeur", "hebergeur"}),
-        ("Qui est responsable : moi, l'éditeur ou l'hébergeur ?", {"medecin", "editeur", "hebergeur"}),
-        ("Mes sauvegardes dans le cloud sont-elles légales ?", {"hebergeur"}),
-        ("As a doctor, am I liable if my software vendor is hacked?", {"medecin", "editeur"}),
-        ("Quelle est la posologie du paracétamol ?", set()),
-    ],
-)
-def test_actors_asked_in_a_doctors_words(question, expected):
-    assert set(actors_asked(question)) == expected
-
-
-def test_actors_bound_reads_legal_roles():
-    assert actors_bound("le responsable du traitement notifie la violation") == ("medecin",)
-    assert set(actors_bound("le sous-traitant aide le responsable du traitement")) == {"medecin", "editeur", "hebergeur"}
-    assert actors_bound("La Commission peut établir des clauses.") == ()

@@ -10,6 +10,7 @@ from kb.responsibilities import MapEntry, Proposition
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
 VERDICT_MARGIN = 0.01  # how far the best proposition must lead the best one with the other verdict (dev)
 MAX_SENTENCES = 3
+VERDICT_AMONG = 5  # the verdict's entry must be among the entries that best answer the question (dev)
 
 
 def conclusion(query: Query, entries: list[ScoredEntry],
@@ -18,7 +19,10 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     if not entries:
         return []
     out: list[tuple[MapEntry, str]] = []
-    verdict = _verdict(propositions) if query.form == YES_NO else None
+    on_topic = {s.entry.id for s in entries[:VERDICT_AMONG]}
+    asks_unknown = query.unknown or query.price  # a yes/no on something the corpus never names gets no verdict
+    verdict = (_verdict([p for p in propositions if p[0].id in on_topic])
+               if query.form == YES_NO and not asks_unknown else None)
     if verdict:
         entry, word = verdict
         out.append((entry, f"{VERDICT_WORDS[word]} : {_lower_first(entry.statement)}"))

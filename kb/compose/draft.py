@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kb.types import ActorRow, Statement
-
-CATEGORIES = ("obligations", "responsibility", "sanctions")
+from kb.types import CATEGORIES, ActorRow, Statement
 
 
 @dataclass

@@ -3,6 +3,7 @@ entry, the passages retrieval found, the texts and actors named. Weights are nam
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -127,6 +128,8 @@ def _from_decision(entry: MapEntry) -> bool:
 
 
 PROPOSITION_WORDS_WEIGHT = 0.2  # shared words (Jaccard) added to the cosine of question and proposition
+PERSON_MALUS = 0.03  # a proposition about « je » (the doctor) for a question whose subject is someone else
+_FIRST_PERSON = re.compile(r"(?:^|\s)(?:je|j'|moi)\b|-je\b")
 
 
 def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors: MapVectors,
@@ -136,9 +139,11 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
     if not pairs or query_vector is None:
         return []
     cosine = vectors.proposition_similarity(query_vector)
+    asker_speaks = bool(_FIRST_PERSON.search(query.folded))
     scored = []
     for (entry, prop), cos in zip(pairs, cosine):
         words = set(tokenize(prop.text))
         shared = len(words & query.tokens) / max(1, len(words | query.tokens))
-        scored.append((entry, prop, float(cos) + PROPOSITION_WORDS_WEIGHT * shared))
+        other_person = not asker_speaks and bool(_FIRST_PERSON.search(prop.text.lower()))
+        scored.append((entry, prop, float(cos) + PROPOSITION_WORDS_WEIGHT * shared - PERSON_MALUS * other_person))
     return sorted(scored, key=lambda x: -x[2])

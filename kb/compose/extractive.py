@@ -11,8 +11,9 @@ import numpy as np
 
 from kb.compose.citations import Citer
 from kb.compose.draft import Draft, DraftStatement
+from kb.folding import fold
 from kb.index.store import Store
-from kb.legalrefs import fold, subject_actors
+from kb.legalrefs import subject_actors
 from kb.retrieve import Retrieval
 from kb.statements import source_ids, statement_spans
 from kb.text import tokenize

@@ -8,7 +8,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from kb.legalrefs import actors_asked, asks_sanctions, find_references, fold
+from kb.folding import fold
+from kb.legalrefs import actors_asked, asks_sanctions, find_references
 from kb.responsibilities import Topic
 from kb.text import tokenize
 
@@ -32,7 +33,8 @@ _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[s
                         r"piratage|breach|who)\b")
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
 _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|prix|tarifs?|cout d[eu]|how much)\b")
-_NAMED = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z]{2,}\s?\d{3,}|[A-Z][A-Za-z0-9]+(?:\s+[A-Z][A-Za-z0-9]+)*)\b")
+_NAMED = re.compile(r"\b([A-Z]{2,}\s?\d{3,}|[A-Z][A-Za-z0-9]+(?:\s+[A-Z][A-Za-z0-9]+)*)\b")
+_SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|[«\"(]\s*)$")
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,8 @@ def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ..
     """Capitalised names and codes inside the question (Google Drive, ISO 27001) that no corpus text contains."""
     found = []
     for m in _NAMED.finditer(question):
+        if " " not in m[1] and _SENTENCE_START.search(question[:m.start()]):
+            continue  # one capitalised word opening a sentence is just a word (« Bonjour », « Puis-je »)
         words = re.findall(r"\w+", fold(m[1]))
         if words and any(w not in corpus_words for w in words):
             found.append(m[1])

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from kb.evaluation.questions import ANY_ACTOR, Forbidden, KeyPoint
-from kb.legalrefs import fold
+from kb.folding import fold
 from kb.types import Answer
 
 BRIEF = "brief"  # the réponse and « En bref »: what the reader sees first, whatever the actor

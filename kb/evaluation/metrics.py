@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
-from kb.statements import source_ids
 from kb.evaluation.questions import SPLITS
-from kb.legalrefs import fold
+from kb.folding import fold
+from kb.statements import source_ids
 from kb.types import Answer, Document, Hit
 
 EVAL_K = 10  # passages retrieved per question: recall@10 needs ten

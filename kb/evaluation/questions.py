@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from kb.corpus import load_manifest
-from kb.errors import KbError
+from kb.errors import KbError, QuestionsError
 from kb.types import ACTORS, Document
 
 SPLITS = ("dev", "test")
@@ -20,12 +20,6 @@ _FIELDS = {"id", "question", "expected_sources", "actors", "must_refuse", "answe
 _REQUIRED = ("id", "question", "expected_sources", "actors", "must_refuse", "split")
 ANY_ACTOR = "any"  # a key point or a forbidden statement that belongs to no actor's row in particular
 YES_NO = ("oui", "non", "depend")
-
-
-class QuestionsError(KbError):
-    """The questions file does not follow the format (the message names each faulty item)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

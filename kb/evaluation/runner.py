@@ -15,8 +15,8 @@ from kb.evaluation.answer_scores import (forbidden_hits, key_points_met, says_no
 from kb.evaluation.metrics import (EVAL_K, Metrics, QuestionResult, Ranking, answer_points, brief_precision, by_split,
                                    citation_precision, covered_actors, hit_ranking, ndcg_at, recall_at,
                                    reciprocal_rank, strict_recall_at)
-from kb.evaluation.questions import EvalQuestion, known_document_ids, load_questions, select
-from kb.evaluation.thresholds import Check, check_thresholds, load_thresholds
+from kb.evaluation.questions import EvalQuestion
+from kb.evaluation.thresholds import Check
 from kb.types import Answer, Document
 
 WARM_UP = "Qui est responsable en cas de fuite de données de santé ?"  # loads the models before timing
@@ -184,25 +184,3 @@ def evaluate_engine(engine, items: Sequence[EvalQuestion], name: str, descriptio
     results = run(items, lambda q: engine_outcome(engine, q, EVAL_K, diagnose), engine.store.documents, files,
                   progress=progress)
     return ConfigRun(name, description, results, by_split(results, with_all))
-
-
-def evaluate(settings, questions_file: Path, split: str = "all", thresholds_file: Path | None = None,
-             baselines: bool = False, diagnose: bool = False,
-             progress: Callable[[str, int, int], None] | None = None) -> Evaluation:
-    """The configured engine on a questions file (then the baselines, if asked), checked against thresholds."""
-    from kb.answer import Engine
-
-    thresholds = load_thresholds(thresholds_file) if thresholds_file else {}
-    engine = Engine(settings)
-    items = select(load_questions(questions_file, known_document_ids(engine.store.documents, settings.corpus_dir),
-                                  [c.chunk_id for c in engine.store.chunks]), split)
-    name = f"{settings.retrieval}-{settings.embedder}"
-    report = (lambda n, total: progress(name, n, total)) if progress else None
-    runs = [evaluate_engine(engine, items, name, "configuration évaluée (réglages courants)", split == "all",
-                            diagnose, report)]
-    if baselines:
-        from kb.evaluation.baselines import run_baselines  # imports this module: loaded only when asked
-
-        runs += run_baselines(settings, items, engine, split == "all", progress)
-    return Evaluation(Path(questions_file), split, runs, check_thresholds(runs[0].metrics, thresholds),
-                      thresholds_file, engine.store.manifest)

@@ -7,15 +7,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.errors import KbError
+from kb.errors import ThresholdsError
 from kb.evaluation.metrics import Metrics
 from kb.evaluation.questions import SPLITS
-
-
-class ThresholdsError(KbError):
-    """The thresholds file cannot be read or names an unknown split or metric."""
-
-    exit_code = 2
 
 
 def load_thresholds(path: Path) -> dict[str, dict[str, tuple[str, float]]]:

@@ -4,25 +4,24 @@ dossier's order, and the wording helpers, so that the three formats cannot drift
 from __future__ import annotations
 
 import re
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
-from kb import __version__
+from kb import __version__, labels
 from kb.errors import ExportError
 from kb.privacy import redact
-from kb.render import DISCLAIMER, MAP_LABEL, TABLE_HEADING, decision_line, status_label, strip_controls, url_text
-from kb.types import Answer, Citation, Document, Statement
+from kb.render import AnswerWriter, decision_line, status_label, strip_controls, url_text
+from kb.types import ActorRow, Answer, Citation, Decision, Document, Statement
 
 DEFAULT_TITLE = "Dossier de conformité — responsabilité des données de santé"
-UNKNOWN = "non précisée"
-MATRIX_HEADINGS = ("Acteur", "Obligations", "Responsabilité", "Sanctions encourues")
-REFUSAL_HEADING = "Hors champ : question hors du champ du corpus"
-ANNEX_HEADING = "Annexe : documents cités"
-DISCLAIMER_HEADING = "Avertissement"
-_ANNEX_STATUS = {"partial": "texte partiel dans le corpus", "fiche": "fiche de synthèse (non officielle)"}
+UNKNOWN = labels.NOT_GIVEN
+MATRIX_HEADINGS = labels.MATRIX_HEADINGS
+REFUSAL_HEADING = labels.DOSSIER_OUT_OF_SCOPE
+ANNEX_HEADING = labels.ANNEX
+DISCLAIMER_HEADING = labels.WARNING
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
 
@@ -39,10 +38,9 @@ class DossierMeta:
     index_date: str = ""
 
     @classmethod
-    def from_manifest(cls, manifest: Mapping, **kwargs) -> "DossierMeta":
-        """Meta for answers given by the index whose manifest this is (`engine.store.manifest`)."""
-        return cls(corpus_fingerprint=str(manifest.get("fingerprint", "")),
-                   index_date=str(manifest.get("created_at", "")), **kwargs)
+    def from_index(cls, info, **kwargs) -> "DossierMeta":
+        """Meta for answers given by the index `info` describes (`kb.index_info(engine)`)."""
+        return cls(corpus_fingerprint=info.fingerprint, index_date=info.created_at, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -150,8 +148,9 @@ def clean(text: str) -> str:
 
 # --------------------------------------------------------------------------------------------- template
 
-class Exporter(ABC):
-    """Template method: `build()` fixes the dossier's order; a subclass writes each part in its format."""
+class Exporter(AnswerWriter):
+    """Template method: `build()` fixes the dossier's order, and each question is the shared walk over an
+    answer (`AnswerWriter`) written here with the format's hooks; a subclass writes each hook in its format."""
 
     fmt: ClassVar[str]
     extension: ClassVar[str]
@@ -172,48 +171,53 @@ class Exporter(ABC):
         for section in sections:
             self.question(section)
         self.annex(cited)
-        self.disclaimer()
+        self.closing()
         return self.finish()
 
     def question(self, section: Section) -> None:
-        """One question: notices, refusal or answer (brief, matrix, passages, decisions)."""
-        a = section.answer
+        """One question: its heading, then the shared walk over its answer."""
         self.question_heading(section)
-        for notice in a.notices:
-            self.notice(notice)
-        if a.refused:
-            self.refusal(a)
-            return
-        if a.llm_text:
-            self.subheading(f"Réponse rédigée par le modèle ({a.mode}), citations vérifiées")
-            self.text(a.llm_text)
-        if a.gap:
-            self.notice(a.gap)
-        if a.conclusion:
-            self.subheading("Réponse")
-            self.text(" ".join(statements_text(a.conclusion)))
-            self.text(MAP_LABEL)
-        if a.brief:
-            self.subheading("En bref")
-            self.bullets(statements_text(a.brief))
-        if a.actors:
-            self.subheading(TABLE_HEADING)
-            self.matrix(a)
-        if a.citations:
-            self.subheading("Textes cités")
-            for c in a.citations:
-                self.citation(c)
-        if a.decisions:
-            self.subheading("Décisions de la CNIL et du juge")
-            self.bullets([f"{decision_line(d)} ({url_text(d.url)})" if d.url else decision_line(d)
-                          for d in a.decisions])
+        self.write(section.answer)
 
-    def refusal(self, a: Answer) -> None:
+    # The parts of an answer (AnswerWriter), written with the format's hooks.
+    def refusal(self, title: str, text: str, suggestions: list[str]) -> None:
         self.subheading(REFUSAL_HEADING)
-        self.text(f"Le corpus ne permet pas de répondre : {a.refusal_reason}")
-        if a.suggestions:
-            self.text("Questions couvertes, par exemple :")
-            self.bullets(a.suggestions)
+        self.text(text)
+        if suggestions:
+            self.text(labels.SUGGESTIONS_INTRO)
+            self.bullets(suggestions)
+
+    def llm_text(self, title: str, text: str) -> None:
+        self.subheading(title)
+        self.text(text)
+
+    def gap(self, text: str) -> None:
+        self.notice(text)
+
+    def conclusion(self, title: str, statements: list[Statement]) -> None:
+        self.subheading(title)
+        self.text(" ".join(statements_text(statements)))
+        self.text(labels.MAP_LABEL)
+
+    def brief(self, title: str, statements: list[Statement]) -> None:
+        self.subheading(title)
+        self.bullets(statements_text(statements))
+
+    def table(self, title: str, rows: list[ActorRow]) -> None:
+        self.subheading(title)
+        self.matrix(rows)
+
+    def citations(self, title: str, citations: list[Citation]) -> None:
+        self.subheading(title)
+        for c in citations:
+            self.citation(c)
+
+    def decisions(self, title: str, decisions: list[Decision]) -> None:
+        self.subheading(title)
+        self.bullets([f"{decision_line(d)} ({url_text(d.url)})" if d.url else decision_line(d) for d in decisions])
+
+    def disclaimer(self, text: str) -> None:
+        """Nothing per question: the dossier states it once, in its closing part."""
 
     def annex(self, cited: list[CitedDocument]) -> None:
         self.part_heading(ANNEX_HEADING)
@@ -221,14 +225,14 @@ class Exporter(ABC):
             self.text("Aucun document cité.")
         for d in cited:
             lines = [f"Adresse : {url_text(d.url)}", f"Version : {d.version or UNKNOWN}",
-                     f"Statut : {_ANNEX_STATUS.get(d.status, 'texte complet')}"]
+                     f"Statut : {labels.ANNEX_STATUS.get(d.status, labels.ANNEX_STATUS_DEFAULT)}"]
             if d.license:
                 lines.append(f"Licence : {d.license}")
             self.document_entry(d.title, lines)
 
-    def disclaimer(self) -> None:
+    def closing(self) -> None:
         self.part_heading(DISCLAIMER_HEADING)
-        self.text(DISCLAIMER)
+        self.text(labels.DISCLAIMER)
 
     # Hooks: each format writes every part in its own way; abstract, so a format that forgets one fails
     # when it is created, not halfway through a dossier.
@@ -254,10 +258,6 @@ class Exporter(ABC):
     def subheading(self, title: str) -> None: ...
 
     @abstractmethod
-    def notice(self, text: str) -> None:
-        """A warning attached to an answer (partial text, superseded version...)."""
-
-    @abstractmethod
     def text(self, text: str) -> None:
         """Prose, one paragraph per blank-line separated block (see `paragraphs`)."""
 
@@ -265,8 +265,8 @@ class Exporter(ABC):
     def bullets(self, items: list[str]) -> None: ...
 
     @abstractmethod
-    def matrix(self, answer: Answer) -> None:
-        """The actor × (obligations, responsibility, sanctions) table, headed by MATRIX_HEADINGS."""
+    def matrix(self, rows: list[ActorRow]) -> None:
+        """The actor × category table, headed by MATRIX_HEADINGS, cells from `kb.render.row_cells`."""
 
     @abstractmethod
     def citation(self, c: Citation) -> None:

@@ -7,7 +7,8 @@ import re
 from kb.export.base import (
     ANNEX_HEADING, MATRIX_HEADINGS, UNKNOWN, Exporter, clean, cover_facts, paragraphs, statements_text,
 )
-from kb.render import escape, status_label, url_md
+from kb import labels
+from kb.render import escape, row_cells, status_label, url_md
 
 
 def _md_block(text: str) -> str:
@@ -25,12 +26,12 @@ class MarkdownExporter(Exporter):
         self.out.append(f"# {escape(meta.title)}\n")
         self.out.extend(f"- **{label} :** {escape(value)}" for label, value in cover_facts(meta))
         if cited:
-            self.out.append("\n**Versions des textes cités :**\n")
+            self.out.append(f"\n**{labels.CITED_VERSIONS}**\n")
             self.out.extend(f"- {escape(d.title)} : {escape(d.version or UNKNOWN)}" for d in cited)
         self.out.append("")
 
     def toc(self, sections):
-        self.out.append("## Sommaire\n")
+        self.out.append(f"## {labels.CONTENTS}\n")
         self.out.extend(f"{s.number}. [{escape(s.question)}](#question-{s.number})" for s in sections)
         self.out.append(f"\n- [{ANNEX_HEADING}](#annexe)\n")
 
@@ -55,12 +56,12 @@ class MarkdownExporter(Exporter):
         self.out.extend(f"- {escape(i)}" for i in items)
         self.out.append("")
 
-    def matrix(self, answer):
+    def matrix(self, rows):
         self.out.append("| " + " | ".join(MATRIX_HEADINGS) + " |")
-        self.out.append("|---|---|---|---|")
-        for row in answer.actors:
+        self.out.append("|" + "---|" * len(MATRIX_HEADINGS))
+        for row in rows:
             cells = [" ; ".join(escape(t) for t in statements_text(items)) or "—"
-                     for items in (row.obligations, row.responsibility, row.sanctions)]
+                     for items in row_cells(row)]
             self.out.append(f"| **{escape(row.label)}** | " + " | ".join(cells) + " |")
         self.out.append("")
 

@@ -9,7 +9,8 @@ from kb.export.base import (
     running_title, statements_text, toc_entries,
 )
 from kb.export.pdf_page import FONT, GREY, new_pdf, render_toc, toc_pages
-from kb.render import safe_url
+from kb import labels
+from kb.render import row_cells, safe_url
 
 _LINK, _WARN = (31, 78, 154), (150, 80, 0)
 _CELL_LINE, _CELL_PAD, _MATRIX_WIDTHS = 3.6, 1.2, (24, 50, 50, 50)
@@ -41,7 +42,7 @@ class PdfExporter(Exporter):
             self._write(value, size=10, h=6, indent=55)
         if cited:
             pdf.ln(6)
-            self._write("Versions des textes cités :", size=10, style="B", h=6)
+            self._write(labels.CITED_VERSIONS, size=10, style="B", h=6)
             for d in cited:
                 self._write(f"• {d.title} : {d.version or UNKNOWN}", size=8.5, h=4.5, indent=4)
 
@@ -83,12 +84,11 @@ class PdfExporter(Exporter):
             self._write(f"• {item}", size=10, h=5, indent=2)
             self.pdf.ln(0.8)
 
-    def matrix(self, answer):
+    def matrix(self, rows):
         """A drawn table; a row taller than a page falls back to one block per actor."""
         pdf = self.pdf
-        rows = [[row.label] + ["\n".join(statements_text(items)) or "—"
-                               for items in (row.obligations, row.responsibility, row.sanctions)]
-                for row in answer.actors]
+        rows = [[row.label] + ["\n".join(statements_text(items)) or "—" for items in row_cells(row)]
+                for row in rows]
         header = self._cells(MATRIX_HEADINGS, bold_all=True)
         body = [self._cells(r) for r in rows]
         tallest = max(_row_height(cells) for cells in body)

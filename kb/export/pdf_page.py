@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kb import labels
 from kb.errors import ExportError
 from kb.export.base import clean
 
@@ -123,7 +124,7 @@ def render_toc(pdf, outline) -> None:
     pdf.set_text_color(0, 0, 0)
     pdf.set_y(pdf.t_margin)
     pdf.set_font(FONT, "B", 15)
-    pdf.cell(pdf.epw, 10, "Sommaire", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(pdf.epw, 10, labels.CONTENTS, new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(pdf.t_margin + _TOC_TITLE_H)
     entries = [s for s in outline if s.level == 0]
     for section, page in zip(entries, toc_pages(pdf, [s.name for s in entries])):

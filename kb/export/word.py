@@ -9,7 +9,8 @@ from io import BytesIO
 from kb.export.base import (
     MATRIX_HEADINGS, UNKNOWN, Exporter, clean, cover_facts, paragraphs, running_title, statements_text, toc_entries,
 )
-from kb.render import safe_url, status_label, url_text
+from kb import labels
+from kb.render import row_cells, safe_url, status_label, url_text
 
 
 class DocxExporter(Exporter):
@@ -65,13 +66,13 @@ class DocxExporter(Exporter):
             p.add_run(f"{label} : ").bold = True
             p.add_run(clean(value))
         if cited:
-            self._para().add_run("Versions des textes cités :").bold = True
+            self._para().add_run(labels.CITED_VERSIONS).bold = True
             for d in cited:
                 self._para(f"{d.title} : {d.version or UNKNOWN}", "List Bullet")
 
     def toc(self, sections):
         """A TOC field whose current result lists the questions: readable at once, updatable by Word."""
-        self._para("Sommaire", "TOC Heading", page_break=True)
+        self._para(labels.CONTENTS, "TOC Heading", page_break=True)
         entries = toc_entries(sections)
         paras = [self._para() for _ in entries]
         _field_char(paras[0], "begin")
@@ -101,7 +102,7 @@ class DocxExporter(Exporter):
         for item in items:
             self._para(item, "List Bullet")
 
-    def matrix(self, answer):
+    def matrix(self, rows):
         from docx.shared import Cm
 
         table = self.doc.add_table(rows=1, cols=4)
@@ -112,10 +113,10 @@ class DocxExporter(Exporter):
             cell.width = width
             cell.paragraphs[0].add_run(title).bold = True
         table.rows[0]._tr.get_or_add_trPr().append(_oxml("w:tblHeader", {"w:val": "true"}))  # repeated per page
-        for row in answer.actors:
+        for row in rows:
             cells = table.add_row().cells
             cells[0].paragraphs[0].add_run(row.label).bold = True
-            for cell, items in zip(cells[1:], (row.obligations, row.responsibility, row.sanctions)):
+            for cell, items in zip(cells[1:], row_cells(row)):
                 texts = statements_text(items) or ["—"]
                 cell.paragraphs[0].add_run(clean(texts[0]))
                 for t in texts[1:]:

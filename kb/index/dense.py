@@ -107,6 +107,3 @@ class DenseIndex:
 
     def count(self) -> int:
         return self.client.get_collection(self.collection).count()
-
-    def drop(self) -> None:
-        self.client.delete_collection(self.collection)

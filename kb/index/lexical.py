@@ -7,14 +7,14 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from kb.legalrefs import ref_token
+from kb.legalrefs import GDPR_PREFIX, ref_token
 from kb.text import tokenize
 from kb.types import Chunk
 
 
 def chunk_tokens(chunk: Chunk) -> list[str]:
     """Tokens of a passage, plus its own document id so that « art. 28 RGPD » finds article 28."""
-    gdpr = chunk.doc_id.startswith("rgpd-")
+    gdpr = chunk.doc_id.startswith(GDPR_PREFIX)
     return tokenize(chunk.index_text(), bare_articles_are_gdpr=gdpr) + [ref_token(chunk.doc_id)]
 
 

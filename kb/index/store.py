@@ -59,6 +59,25 @@ def _expected(settings: Settings, model_id: str) -> dict:
     }
 
 
+_SETTING_LABELS = {"format": "format", "fingerprint": "corpus", "model_id": "modèle", "chunker_version": "découpage",
+                   "tokenizer_version": "tokenizer", "chroma_url": "Chroma"}
+
+
+def stale_settings(settings: Settings, manifest: dict) -> list[str]:
+    """What differs between an index's manifest and what `ingest` would build now, one « modèle : X (index) ≠ Y
+    (réglages) » per difference; empty when the index is current (then `kb ingest` has nothing to do)."""
+    return _differences(manifest, _expected(settings, _model_id(settings)))
+
+
+def _differences(manifest: dict, expected: dict) -> list[str]:
+    """The one comparison `ingest` (rebuild or not) and `Store` (open or refuse) both make."""
+    def shown(key: str, value) -> str:
+        return (value or "local") if key == "chroma_url" else str(value)
+
+    return [f"{_SETTING_LABELS[k]} : {shown(k, manifest.get(k))} (index) ≠ {shown(k, v)} (réglages)"
+            for k, v in expected.items() if manifest.get(k) != v]
+
+
 def current_manifest(settings: Settings) -> dict | None:
     """The manifest of the build CURRENT names, or None (no index yet, or a build gone meanwhile)."""
     build_id = _current_id(settings)
@@ -70,11 +89,11 @@ def current_manifest(settings: Settings) -> dict | None:
         return None
 
 
-def model_id_for(name: str) -> str:
-    """The model id a setting stands for, without loading the model (kb.embed knows every backend)."""
-    from kb.embed import model_id_for as embed_model_id
+def _model_id(settings: Settings) -> str:
+    """The model id the settings stand for, without loading the model: kb.embed.model_id_for, the one source."""
+    from kb.embed import model_id_for
 
-    return embed_model_id(name)
+    return model_id_for(settings.embedder, settings)
 
 
 def ingest(settings: Settings, rebuild: bool = False, strict: bool = False,
@@ -90,9 +109,9 @@ def ingest(settings: Settings, rebuild: bool = False, strict: bool = False,
     before = _current_id(settings)
     with _ingest_lock(settings, on_wait) as waited:
         manifest = current_manifest(settings)
-        expected = _expected(settings, model_id_for(settings.embedder))
+        expected = _expected(settings, _model_id(settings))
         fresh = waited and manifest is not None and manifest["build_id"] != before  # built while we waited
-        if (manifest and (not rebuild or fresh) and all(manifest.get(k) == v for k, v in expected.items())
+        if (manifest and (not rebuild or fresh) and not _differences(manifest, expected)
                 and _dense_present(settings, manifest)):
             if strict and manifest.get("problems"):
                 raise KbError("Fichiers refusés (--strict) :\n" + "\n".join(manifest["problems"]))
@@ -380,12 +399,10 @@ class Store:
             raise FileNotFoundError(settings.index_root / "CURRENT")  # its build was just replaced: read again
         if manifest is None:
             raise IndexMissingError("Aucun index : lancer d'abord « kb ingest ».")
-        model_id = model_id_for(settings.embedder)
-        if manifest["model_id"] != model_id or manifest.get("chroma_url", "") != (settings.chroma_url or ""):
-            raise IndexMissingError(
-                f"L'index a été construit avec {manifest['model_id']} ({manifest.get('chroma_url') or 'local'}) ; "
-                f"les réglages demandent {model_id} ({settings.chroma_url or 'local'}). Relancer « kb ingest »."
-            )
+        changed = stale_settings(settings, manifest)
+        if changed:
+            raise IndexMissingError(f"Index construit avec d'autres réglages ({' ; '.join(changed)}). "
+                                    "Relancer « kb ingest ».")
         from kb.index.dense import DenseIndex, chroma_client
         from kb.index.lexical import LexicalIndex
 

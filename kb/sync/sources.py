@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.corpus import ManifestEntry
+from kb.legalrefs import CNIL_PREFIX, GDPR_PREFIX
 from kb.sync.errors import SyncError
 
 ARTICLE, CNIL, JURI, SKIP = "article", "cnil", "juri", "skip"
@@ -79,7 +80,7 @@ def target_for(doc_id: str) -> Target:
     notes = NOTES.get(doc_id, ())
     if doc_id in NOT_SYNCED:
         return Target(doc_id, SKIP, reason=NOT_SYNCED[doc_id])
-    if doc_id.startswith("rgpd-"):
+    if doc_id.startswith(GDPR_PREFIX):
         return Target(doc_id, SKIP, reason=EURLEX)
     prefix, _, num = doc_id.partition("-")
     if prefix in CODES and num:
@@ -87,7 +88,7 @@ def target_for(doc_id: str) -> Target:
         return Target(doc_id, ARTICLE, num=num, code_id=code_id, code_name=code_name,
                       known_id=KNOWN_ARTICLE_IDS.get(doc_id, ""), notes=notes)
     if doc_id in CNIL_IDS:
-        return Target(doc_id, CNIL, num=doc_id.removeprefix("cnil-"), known_id=CNIL_IDS[doc_id], notes=notes)
+        return Target(doc_id, CNIL, num=doc_id.removeprefix(CNIL_PREFIX), known_id=CNIL_IDS[doc_id], notes=notes)
     if doc_id in CNIL_SEARCH:
         return Target(doc_id, CNIL, num=CNIL_SEARCH[doc_id][0], search=CNIL_SEARCH[doc_id], notes=notes)
     if doc_id in JURI_IDS:

@@ -1,0 +1,49 @@
+"""The question read once (kb/compose/query.py): its form, what it names that the corpus never mentions, and the
+texts it names that the corpus does not hold. Pure functions: no index needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.compose.gap import gap
+from kb.compose.query import OTHER, RISK, WHO, YES_NO, read_query
+
+WORDS = frozenset("le la les mon ma mes de du des un une est il elle doit certifie hds bonjour puis je iso".split())
+KNOWN = frozenset({"cnil-SAN-2020-015", "cnil-SAN-2020-014", "csp-L1110-4", "rgpd-art-33"})
+
+
+def query(text: str):
+    return read_query(text, {}, WORDS, KNOWN)
+
+
+@pytest.mark.parametrize("text, form", [
+    ("L'hébergeur HDS est-il responsable du traitement de mes données ?", YES_NO),
+    ("Mon logiciel est en SaaS. Il doit être certifié HDS lui aussi ?", YES_NO),  # declarative, last sentence
+    ("Est-ce que je dois chiffrer mes sauvegardes ?", YES_NO),
+    ("Can my vendor reuse my patients' data?", YES_NO),
+    ("Qui doit prévenir la CNIL après une fuite ?", WHO),
+    ("Que risque un prestataire qui héberge sans certificat ?", RISK),
+    ("Dans quel délai dois-je notifier une violation ?", OTHER),
+    ("Ne pas chiffrer, c'est une infraction pénale ou seulement un manquement au RGPD ?", OTHER),  # alternative
+])
+def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
+    assert query(text).form == form
+
+
+def test_names_the_corpus_never_mentions_are_found_even_opening_the_question():
+    assert query("Google Drive est-il certifié HDS ?").unknown == ("Google Drive",)
+    assert query("La norme ISO 27001 suffit-elle ?").unknown == ("ISO 27001",)
+    assert query("Bonjour. Puis-je utiliser Dropbox ?").unknown == ("Dropbox",)  # « Bonjour », « Puis » are words
+    assert query("Mon éditeur doit-il être certifié HDS ?").unknown == ()
+
+
+def test_a_text_the_corpus_does_not_hold_is_named_with_the_closest_one():
+    q = query("Que dit la décision SAN-2019-015 de la CNIL ?")
+    assert q.unknown_references == (("SAN-2019-015", ("SAN-2020-015",)),)
+    said = gap(q, answered=True)
+    assert "« SAN-2019-015 » : ce texte n'est pas dans le corpus ; vouliez-vous dire SAN-2020-015 ?" in said
+
+
+def test_a_price_is_said_to_be_outside_the_corpus():
+    assert "aucun prix" in gap(query("Combien coûte une certification HDS ?"), answered=True)
+    assert gap(query("Mon éditeur doit-il être certifié HDS ?"), answered=True) == ""

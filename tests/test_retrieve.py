@@ -1,0 +1,29 @@
+"""Hybrid retrieval: a text named in the question comes first, its official wording before the project's fiche."""
+
+from __future__ import annotations
+
+
+def test_explicit_reference_brings_its_document_first(engine):
+    for question, doc_id in (("Que prévoit l'article R1111-8-8 ?", "csp-R1111-8-8"),
+                             ("Que dit l'art. 33 du RGPD ?", "rgpd-art-33")):
+        hits = engine.answer(question).retrieved
+        assert hits[0].chunk.doc_id == doc_id
+
+
+def test_a_named_article_comes_first_in_a_small_corpus(tiny_engine):
+    found = tiny_engine.retriever.retrieve("Que dit l'art. 33 du RGPD ?", 5)
+    assert found.references == ["rgpd-art-33"]
+    assert found.hits[0].chunk.doc_id == "rgpd-art-33"
+
+
+def test_the_official_text_comes_before_its_fiche(tiny_engine):
+    doc_ids = [h.chunk.doc_id for h in tiny_engine.retriever.retrieve("Que prévoit l'article R1111-9 ?", 8).hits]
+    assert doc_ids[0] == "csp-R1111-9"
+    if "fiche-csp-R1111-9" in doc_ids:
+        assert doc_ids.index("csp-R1111-9") < doc_ids.index("fiche-csp-R1111-9")
+
+
+def test_every_asked_actor_gets_a_passage_that_binds_it(tiny_engine):
+    hits = tiny_engine.retriever.retrieve("Mon éditeur de logiciel doit-il me prévenir d'une fuite ?", 5).hits
+    assert len(hits) == 5
+    assert any("editeur" in h.chunk.actors for h in hits)
