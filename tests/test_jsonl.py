@@ -5,7 +5,6 @@ chunker applies; a bad line is reported with its line number, never fatal. Index
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from kb.chunking import chunk_document
 from kb.config import Settings
