@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kb.compose.gap import gap
-from kb.compose.query import OTHER, RISK, WHO, YES_NO, read_query
+from kb.compose.query import OTHER, WHO, YES_NO, read_query
 
 WORDS = frozenset("le la les mon ma mes de du des un une est il elle doit certifie hds bonjour puis je iso".split())
 KNOWN = frozenset({"cnil-SAN-2020-015", "cnil-SAN-2020-014", "csp-L1110-4", "rgpd-art-33"})
@@ -22,7 +22,7 @@ def query(text: str):
     ("Est-ce que je dois chiffrer mes sauvegardes ?", YES_NO),
     ("Can my vendor reuse my patients' data?", YES_NO),
     ("Qui doit prévenir la CNIL après une fuite ?", WHO),
-    ("Que risque un prestataire qui héberge sans certificat ?", RISK),
+    ("Que risque un prestataire qui héberge sans certificat ?", OTHER),
     ("Dans quel délai dois-je notifier une violation ?", OTHER),
     ("Ne pas chiffrer, c'est une infraction pénale ou seulement un manquement au RGPD ?", OTHER),  # alternative
 ])

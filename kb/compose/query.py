@@ -13,7 +13,7 @@ from kb.legalrefs import actors_asked, asks_sanctions, find_references
 from kb.responsibilities import Topic
 from kb.text import tokenize
 
-YES_NO, WHO, RISK, HOW, OTHER = "oui-non", "qui", "risque", "que-faire", "autre"
+YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats apart
 # A French yes/no question inverts its subject (« doit-il », « puis-je », « est-ce que ») and does not open with an
 # interrogative word; an English one opens with an auxiliary.
 _INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand|combien|ou |dans quel\w*|a qui|"
@@ -25,10 +25,6 @@ _SENTENCES = re.compile(r"[^.?!]+[.?!]*")
 _ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|pour|les deux)\b")
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
 _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b")
-_RISK = re.compile(r"\b(?:risqu\w*|sanction\w*|amendes?|encour\w*|puni\w*|peines?|prison|condamn\w*|fines?|"
-                   r"penalt\w*)\b")
-_HOW = re.compile(r"\b(?:que (?:dois-je|doit-il|faut-il|faire)|quoi faire|comment|quelles? (?:demarches|mesures|"
-                  r"obligations|clauses)|what (?:must|should))\b")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[st]|devoirs?|fuite|violation|"
                         r"piratage|breach|who)\b")
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
@@ -94,10 +90,6 @@ def _form(folded: str) -> str:
     asks_which = _INTERROGATIVE.match(last) or _ASKS_WHICH.search(last) or _ALTERNATIVE.search(last)
     if not asks_which and (_INVERTED.search(last) or _ENGLISH_YES_NO.match(last) or last.endswith("?")):
         return YES_NO
-    if _RISK.search(head):
-        return RISK
-    if _HOW.search(head):
-        return HOW
     return OTHER
 
 
