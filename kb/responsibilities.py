@@ -16,6 +16,7 @@ from kb.types import ACTORS, Chunk
 MAP_DIR = "responsabilites"
 TOPICS_FILE = "topics.yaml"
 STATEMENT_MAX_WORDS = 35
+QUESTION_MAX_WORDS = 30
 VERDICTS = ("oui", "non", "depend")
 # Topic ids of topics.yaml that the answer treats apart: what one risks, and who answers for the damage or role.
 SANCTION_TOPICS = ("sanctions-cnil", "sanctions-penales")
@@ -59,6 +60,7 @@ class MapEntry:
     conditions: str = ""
     exceptions: str = ""
     answers: tuple[Proposition, ...] = ()
+    questions: tuple[str, ...] = ()  # how users ask what the entry answers: matched, never shown
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,22 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
             raise fail(f"« answers » : {{proposition, verdict}} attendu, verdict parmi {', '.join(VERDICTS)}")
         answers.append(Proposition(str(a["proposition"]), a["verdict"]))
     return MapEntry(str(name), raw["topic"], raw["actor"], str(raw.get("role", "")), statement, basis,
-                    str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers))
+                    str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers),
+                    _questions(raw.get("questions"), fail))
+
+
+def _questions(raw, fail) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(q, str) and q.strip() for q in raw):
+        raise fail("« questions » : une liste de questions (texte) est attendue")
+    questions = tuple(q.strip() for q in raw)
+    too_long = next((q for q in questions if len(q.split()) > QUESTION_MAX_WORDS), None)
+    if too_long:
+        raise fail(f"question de plus de {QUESTION_MAX_WORDS} mots : « {too_long[:60]}… »")
+    if len(set(questions)) < len(questions):
+        raise fail("« questions » : question en double")
+    return questions
 
 
 def _basis(raw, chunks: dict[str, Chunk], fail) -> Basis:
@@ -160,6 +177,7 @@ def _basis(raw, chunks: dict[str, Chunk], fail) -> Basis:
 
 
 def map_texts(responsibilities: ResponsibilityMap) -> list[str]:
-    """What is embedded of the map, in this order: every statement, then every yes/no proposition."""
+    """What is embedded of the map, in this order: every statement, every yes/no proposition, every question."""
     entries = responsibilities.entries
-    return [e.statement for e in entries] + [p.text for e in entries for p in e.answers]
+    return ([e.statement for e in entries] + [p.text for e in entries for p in e.answers]
+            + [q for e in entries for q in e.questions])

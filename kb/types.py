@@ -132,6 +132,7 @@ class Statement:
     n: int
     map_id: str = ""
     more: tuple[int, ...] = ()  # further citations a map statement rests on (each basis passage is cited)
+    actor: str = ""  # whom a map statement is about (medecin, editeur, hebergeur)
 
     @property
     def numbers(self) -> tuple[int, ...]:

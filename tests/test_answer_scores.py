@@ -58,6 +58,17 @@ def test_forbidden_statement_is_a_hit_in_its_row_or_the_brief_only():
     assert forbidden_hits([JOINT], _answer(rows={"editeur": [("Responsables conjoints.", 3)]})) == []
 
 
+def test_a_reponse_statement_about_another_actor_does_not_mislead_about_this_one():
+    """« Le médecin notifie la CNIL sous 72 h » [art. 33 § 1] in the réponse is right; it is not the host's duty
+    stated wrongly, while a statement about the host citing it is."""
+    host_72h = Forbidden("hebergeur", ("rgpd-art-33#1",), "les 72 heures ne visent pas l'hébergeur")
+    about = lambda actor: Answer("q", False, conclusion=[Statement("Notifier sous 72 heures.", 1, "m", (), actor)],
+                                 citations=_answer().citations)
+    assert forbidden_hits([host_72h], about("medecin")) == []
+    assert forbidden_hits([host_72h], about("hebergeur")) == [host_72h]
+    assert forbidden_hits([host_72h], about("")) == [host_72h]  # a corpus sentence: about no one in particular
+
+
 def test_yes_no_is_read_from_the_first_sentence_of_the_conclusion():
     assert stated_yes_no(_answer(conclusion=[("Non : l'hébergeur est un sous-traitant. Oui pour le reste.", 4)])) == "non"
     assert stated_yes_no(_answer(conclusion=[("Oui, si le logiciel héberge les données.", 4)])) == "depend"
@@ -100,3 +111,13 @@ def test_aggregate_pools_key_points_counts_refusals_as_missed_and_keeps_gaps_out
     assert m.forbidden_hits == 1 and m.yes_no_accuracy == 0.5 and m.not_in_corpus_accuracy == 1.0
     assert m.visible_words_p50 == 100
     assert m.answerable == 2 and m.refusal_accuracy == 0.5  # the out-of-corpus refusal counts neither way
+
+
+def test_an_actor_is_covered_by_its_row_or_by_a_reponse_statement_about_it():
+    from kb.evaluation.metrics import covered_actors
+
+    answer = _answer(rows={"medecin": [("Le médecin notifie.", 1)]})
+    answer.conclusion = [Statement("L'hébergeur prévient le médecin.", 2, "m", (), "hebergeur"),
+                         Statement("Une phrase du corpus.", 1)]
+    assert covered_actors(answer) == {"medecin", "hebergeur"}
+    assert covered_actors(_answer(conclusion=[("Une phrase du corpus.", 1)])) == set()

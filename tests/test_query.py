@@ -20,6 +20,10 @@ def query(text: str):
     ("L'hébergeur HDS est-il responsable du traitement de mes données ?", YES_NO),
     ("Mon logiciel est en SaaS. Il doit être certifié HDS lui aussi ?", YES_NO),  # declarative, last sentence
     ("Est-ce que je dois chiffrer mes sauvegardes ?", YES_NO),
+    # an inverted verb asks yes/no even when a clause asks more, or holds « quand » / « quoi »
+    ("Mon éditeur est-il obligé de me prévenir d'une faille, et dans quel délai ?", YES_NO),
+    ("Faut-il noter les incidents même quand on ne les déclare pas ?", YES_NO),
+    ("Quelles clauses l'article 28 impose-t-il dans le contrat ?", OTHER),
     ("Can my vendor reuse my patients' data?", YES_NO),
     ("Qui doit prévenir la CNIL après une fuite ?", WHO),
     ("Que risque un prestataire qui héberge sans certificat ?", OTHER),

@@ -10,7 +10,7 @@ from kb.responsibilities import MapEntry, Proposition
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
 VERDICT_MARGIN = 0.01  # how far the best proposition must lead the best one with the other verdict (dev)
 MAX_SENTENCES = 3
-VERDICT_AMONG = 5  # the verdict's entry must be among the entries that best answer the question (dev)
+VERDICT_AMONG = 3  # the verdict's entry must be among the entries that best answer the question (dev)
 
 
 def conclusion(query: Query, entries: list[ScoredEntry],
@@ -26,9 +26,8 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     if verdict:
         entry, word = verdict
         out.append((entry, f"{VERDICT_WORDS[word]} : {_lower_first(entry.statement)}"))
-    wanted = MAX_SENTENCES if query.form == WHO else 2
     for scored in entries:
-        if len(out) >= wanted:
+        if len(out) >= MAX_SENTENCES:
             break
         if any(scored.entry.id == e.id for e, _ in out):
             continue

@@ -13,11 +13,12 @@ class DraftStatement:
     text: str
     keys: list[str]  # citation keys (Citer.use), the first one first
     map_id: str = ""
+    actor: str = ""
 
     def numbered(self, number: dict[str, int]) -> Statement:
         numbers = sorted({number[k] for k in self.keys})
         first = number[self.keys[0]] if not self.map_id else numbers[0]
-        return Statement(self.text, first, self.map_id, tuple(n for n in numbers if n != first))
+        return Statement(self.text, first, self.map_id, tuple(n for n in numbers if n != first), self.actor)
 
 
 @dataclass

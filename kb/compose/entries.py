@@ -3,6 +3,7 @@ entry, the passages retrieval found, the texts and actors named. Weights are nam
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,19 +11,17 @@ from functools import lru_cache
 import numpy as np
 
 from kb.compose.query import WHO, Query
-from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, ResponsibilityMap, map_texts
+from kb.responsibilities import MapEntry, Proposition, ResponsibilityMap, map_texts
 from kb.text import tokenize
 from kb.types import Hit
 
-TOPIC_WEIGHT = 0.6
-WORDS_WEIGHT = 0.5
-RETRIEVED_WEIGHT = 0.4  # a basis passage among the hits, by rank
-RETRIEVED_DOC_WEIGHT = 0.25  # another passage of a basis document among the hits
+TOPIC_WEIGHT = 0.2
+WORDS_WEIGHT = 1.0  # the share of the question's words (by rarity in the map) the entry shares
+RETRIEVED_WEIGHT = 0.2  # a basis passage among the hits, by rank
 NAMED_WEIGHT = 0.6  # a basis text the question names
 ACTOR_WEIGHT = 0.25  # the entry's actor is one the question names
-SANCTION_WEIGHT = 0.5  # a sanctions entry, when the question asks what one risks
 DECISION_MALUS = 0.6  # an entry proved only by a decision's fiche, unless sanctions or that decision are asked
-DENSE_WEIGHT = 8.0  # cosine of the question with the entry's statement or propositions, above DENSE_FLOOR
+DENSE_WEIGHT = 14.0  # cosine of the question with the entry's statement, propositions or questions, above DENSE_FLOOR
 DENSE_FLOOR = 0.80
 CORRECTION_MALUS = 0.5  # an entry that only denies a misconception, unless the question asks that very point
 ASKED_PROPOSITIONS = 3  # the entries of the best-matching propositions count as asked
@@ -38,11 +37,14 @@ class ScoredEntry:
 
 @dataclass(frozen=True)
 class MapVectors:
-    """The map embedded once: each entry's statement, and each yes/no proposition with its entry's index."""
+    """The map embedded once: each entry's statement, each yes/no proposition and each question users ask, the
+    last two with their entry's index."""
 
     statements: np.ndarray
     propositions: np.ndarray
     owners: np.ndarray
+    questions: np.ndarray | None = None
+    question_owners: np.ndarray | None = None
 
     def proposition_similarity(self, query_vector) -> np.ndarray:
         if not len(self.owners):
@@ -50,29 +52,43 @@ class MapVectors:
         return self.propositions @ np.asarray(query_vector, dtype=np.float32)
 
     def similarity(self, query_vector) -> np.ndarray:
-        """Per entry: the best cosine of the question with its statement or one of its propositions."""
+        """Per entry: the best cosine of the question with its statement, propositions or questions."""
         q = np.asarray(query_vector, dtype=np.float32)
         if not len(self.statements):  # a corpus without a map
             return np.zeros(0, dtype=np.float32)
         best = self.statements @ q
         if len(self.owners):
             np.maximum.at(best, self.owners, self.propositions @ q)
+        if self.question_owners is not None and len(self.question_owners):
+            np.maximum.at(best, self.question_owners, self.questions @ q)
         return best
 
 
 def embed_map(responsibilities: ResponsibilityMap, embeddings) -> MapVectors:
     entries = responsibilities.entries
     owners = [i for i, e in enumerate(entries) for _ in e.answers]
+    asked_by = [i for i, e in enumerate(entries) for _ in e.questions]
     texts = map_texts(responsibilities)
     vectors = np.asarray(embeddings.embed_documents(texts), dtype=np.float32) if texts else np.zeros((0, 1))
-    return MapVectors(vectors[:len(entries)], vectors[len(entries):], np.asarray(owners, dtype=int))
+    n, m = len(entries), len(entries) + len(owners)
+    return MapVectors(vectors[:n], vectors[n:m], np.asarray(owners, dtype=int), vectors[m:],
+                      np.asarray(asked_by, dtype=int))
 
 
 @lru_cache(maxsize=2048)
 def entry_tokens(entry: MapEntry) -> frozenset[str]:
     text = " ".join([entry.statement, entry.conditions, entry.exceptions, entry.role,
-                     *(p.text for p in entry.answers)])
+                     *(p.text for p in entry.answers), *entry.questions])
     return frozenset(tokenize(text))
+
+
+def word_weights(entries: tuple[MapEntry, ...]) -> dict[str, float]:
+    """Inverse entry frequency of each word of the map: « intrusion » tells more than « données »."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for token in entry_tokens(entry):
+            counts[token] = counts.get(token, 0) + 1
+    return {t: math.log(1 + len(entries) / c) for t, c in counts.items()}
 
 
 def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[Hit],
@@ -80,25 +96,22 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
     """Every entry with its score, best first. `similarity`: MapVectors.similarity of the question, if embedded;
     `asked`: ids of the entries whose propositions the question asks (rank_propositions)."""
     chunk_rank = {}
-    doc_rank = {}
     for rank, hit in enumerate(hits):
         chunk_rank.setdefault(hit.chunk.chunk_id, rank)
-        doc_rank.setdefault(hit.chunk.doc_id, rank)
     top_topic = max(query.topics.values(), default=0.0) or 1.0
+    weights = word_weights(responsibilities.entries)
+    asked_weight = sum(weights.get(t, 0.0) for t in query.tokens) or 1.0
     scored = []
     for i, entry in enumerate(responsibilities.entries):
-        words = len(query.tokens & entry_tokens(entry)) / (1 + len(query.tokens))
+        words = sum(weights.get(t, 0.0) for t in query.tokens & entry_tokens(entry)) / asked_weight
         ranks = [chunk_rank[b.chunk_id] for b in entry.basis if b.chunk_id in chunk_rank]
         docs = {b.chunk_id.split("#")[0] for b in entry.basis}
-        doc_ranks = [doc_rank[d] for d in docs if d in doc_rank]
         dense = max(0.0, float(similarity[i]) - DENSE_FLOOR) if similarity is not None else 0.0
         score = (DENSE_WEIGHT * dense + TOPIC_WEIGHT * query.topics.get(entry.topic, 0.0) / top_topic
                  + WORDS_WEIGHT * words
                  + (RETRIEVED_WEIGHT / (1 + min(ranks)) if ranks else 0.0)
-                 + (RETRIEVED_DOC_WEIGHT / (1 + min(doc_ranks)) if doc_ranks else 0.0)
                  + NAMED_WEIGHT * bool(docs & set(query.references))
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
-                 + SANCTION_WEIGHT * (query.asks_sanctions and entry.topic in SANCTION_TOPICS)
                  - CORRECTION_MALUS * (_correction(entry) and entry.id not in asked)
                  - DECISION_MALUS * (_from_decision(entry) and not query.asks_sanctions
                                      and not any(r.startswith(("cnil-SAN", "ce-")) for r in query.references)))
@@ -127,7 +140,7 @@ def _from_decision(entry: MapEntry) -> bool:
     return all(b.chunk_id.startswith(_DECISION_FICHES) for b in entry.basis)
 
 
-PROPOSITION_WORDS_WEIGHT = 0.2  # shared words (Jaccard) added to the cosine of question and proposition
+PROPOSITION_WORDS_WEIGHT = 0.1  # shared words (Jaccard) added to the cosine of question and proposition
 PERSON_MALUS = 0.03  # a proposition about « je » (the doctor) for a question whose subject is someone else
 _FIRST_PERSON = re.compile(r"(?:^|\s)(?:je|j'|moi)\b|-je\b")
 

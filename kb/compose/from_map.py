@@ -17,7 +17,7 @@ def from_map(query: Query, entries: list[ScoredEntry], propositions: list[tuple[
              store: Store, citer: Citer) -> Draft:
     def statement(entry: MapEntry, text: str) -> DraftStatement:
         keys = [citer.use(store.chunk(b.chunk_id), b.start, b.end) for b in entry.basis]
-        return DraftStatement(text, list(dict.fromkeys(keys)), entry.id)
+        return DraftStatement(text, list(dict.fromkeys(keys)), entry.id, entry.actor)
 
     said = conclusion(query, entries, propositions)
     draft = Draft(conclusion=[statement(entry, text) for entry, text in said])

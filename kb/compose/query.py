@@ -82,15 +82,19 @@ def _readable(doc_id: str) -> str:
 
 
 def _form(folded: str) -> str:
-    """The form of the question asked: read in its last sentence (« J'ai un serveur… Je dois le certifier ? »)."""
+    """The form of the question asked: read in its last sentence (« J'ai un serveur… Je dois le certifier ? »).
+    An inverted verb makes it yes/no even when a clause asks more (« est-il obligé de me prévenir, et dans quel
+    délai ? », « faut-il … même quand … ? »), unless the sentence opens with an interrogative word or offers
+    alternatives."""
     head = folded.lstrip(" «\"")
     last = ([m.strip() for m in _SENTENCES.findall(head) if m.strip()][-1:] or [head])[0]
     if _WHO.search(last):
         return WHO
-    asks_which = _INTERROGATIVE.match(last) or _ASKS_WHICH.search(last) or _ALTERNATIVE.search(last)
-    if not asks_which and (_INVERTED.search(last) or _ENGLISH_YES_NO.match(last) or last.endswith("?")):
+    if _INTERROGATIVE.match(last) or _ALTERNATIVE.search(last):
+        return OTHER
+    if _INVERTED.search(last) or _ENGLISH_YES_NO.match(last):
         return YES_NO
-    return OTHER
+    return OTHER if _ASKS_WHICH.search(last) or not last.endswith("?") else YES_NO
 
 
 def topic_scores(folded: str, tokens: frozenset[str], topics: dict[str, Topic]) -> dict[str, float]:

@@ -8,7 +8,9 @@ from kb.compose.query import WHO, Query
 from kb.responsibilities import RESPONSIBILITY_TOPICS, SANCTION_TOPICS
 from kb.types import ACTORS
 
-ROW_MAX = 4  # statements in the row of the only actor asked; one fewer each when the table has several rows
+ROW_MAX = 4  # statements in the row of the only actor asked
+ROWS_MAX = 3  # statements per row when the table has several rows
+ROW_FLOOR = 0.6  # a row's further statements score at least this share of the best entry's score (dev)
 
 
 def table_actors(query: Query, entries: list[ScoredEntry]) -> list[str]:
@@ -34,9 +36,11 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
     """actor → the entries of its row, best first (entries already in the conclusion are left out)."""
     rows = {}
     actors = table_actors(query, entries)
-    row_max = ROW_MAX if len(actors) == 1 else ROW_MAX - 1
+    row_max = ROW_MAX if len(actors) == 1 else ROWS_MAX
+    floor = ROW_FLOOR * entries[0].score if entries else 0.0
     for actor in actors:
-        picked = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown][:row_max]
+        own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown]
+        picked = own[:1] + [s for s in own[1:row_max] if s.score >= floor]  # every row asked keeps its best
         if picked:
             rows[actor] = picked
     return rows

@@ -60,9 +60,15 @@ def key_points_met(points: Iterable[KeyPoint], answer: Answer, brief_only: bool 
 
 
 def forbidden_hits(items: Iterable[Forbidden], answer: Answer) -> list[Forbidden]:
-    """The misleading statements present: in their actor's row (any row for `any`) or in the réponse/brief."""
+    """The misleading statements present: in their actor's row (any row for `any`), or in the réponse/brief
+    unless that statement is about another actor (« le médecin notifie la CNIL sous 72 h » [art. 33 § 1] does not
+    mislead about the host's duty, whatever it cites)."""
+    ids = {c.n: c.chunk_id for c in answer.citations}
     places = statements_by_place(answer)
-    return [f for f in items if any(cites(cid, f.any_of) for cid in _places(f.actor, places, False))]
+    return [f for f in items
+            if any(cites(cid, f.any_of) for cid in _places(f.actor, {**places, BRIEF: []}, False))
+            or any(cites(ids[n], f.any_of) for s in answer.conclusion + answer.brief
+                   if f.actor == ANY_ACTOR or s.actor in ("", f.actor) for n in s.numbers if n in ids)]
 
 
 def first_sentence(answer: Answer) -> str:

@@ -109,8 +109,10 @@ def answer_text(answer: Answer) -> str:
 
 
 def covered_actors(answer: Answer) -> set[str]:
-    """Actors with a row holding at least one statement."""
-    return {row.actor for row in answer.actors if row.obligations or row.responsibility or row.sanctions}
+    """Actors the answer tells what they must do: a row holding a statement, or a statement of the réponse about
+    them (a row does not repeat what the réponse said)."""
+    return ({row.actor for row in answer.actors if row.obligations or row.responsibility or row.sanctions}
+            | {s.actor for s in answer.conclusion if s.actor})
 
 
 def citation_precision(cited: Iterable[str], expected: Iterable[str], documents: dict[str, Document]) -> float:
