@@ -1,0 +1,60 @@
+"""The who-does-what map as loaded: the questions users ask of an entry are checked like the rest of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.errors import CorpusError
+from kb.responsibilities import load_map, map_texts
+from kb.types import Chunk
+
+ART_33 = Chunk("rgpd-art-33#1", "rgpd-art-33", "RGPD art. 33", "RGPD, art. 33, § 1", (),
+               "le responsable du traitement en notifie la violation", 0, 52, "https://eur-lex.europa.eu",
+               "2016", "complete", "official")
+TOPICS = '- {id: violation, label: "violation et notification", description: "", keywords: [fuite]}\n'
+
+
+def _map(tmp_path, questions: str):
+    folder = tmp_path / "responsabilites"
+    folder.mkdir()
+    (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    (folder / "violation.yaml").write_text(f"""- id: violation-medecin-notifie
+  topic: violation
+  actor: medecin
+  statement: "Le médecin notifie la violation à la CNIL."
+  questions: {questions}
+  basis:
+    - chunk: rgpd-art-33#1
+      quote: "en notifie la violation"
+""", encoding="utf-8")
+    return load_map(tmp_path, [ART_33])
+
+
+def test_the_questions_of_an_entry_are_loaded_and_embedded_after_statements_and_propositions(tmp_path):
+    loaded = _map(tmp_path, '["Mon hébergeur a été piraté : qui prévient la CNIL ?", "Who tells the CNIL?"]')
+    assert loaded.entries[0].questions == ("Mon hébergeur a été piraté : qui prévient la CNIL ?", "Who tells the CNIL?")
+    assert map_texts(loaded) == ["Le médecin notifie la violation à la CNIL.",
+                                 "Mon hébergeur a été piraté : qui prévient la CNIL ?", "Who tells the CNIL?"]
+
+
+@pytest.mark.parametrize("questions, why", [
+    ('"une seule chaîne ?"', "une liste"),
+    ('["", "Qui notifie ?"]', "une liste"),
+    ('["Qui notifie ?", "Qui notifie ?"]', "en double"),
+    ('["' + " ".join(["mot"] * 31) + ' ?"]', "plus de 30 mots"),
+])
+def test_bad_questions_fail_naming_the_entry(tmp_path, questions, why):
+    with pytest.raises(CorpusError, match=f"violation-medecin-notifie.*{why}"):
+        _map(tmp_path, questions)
+
+
+def test_an_entry_matches_a_question_through_the_closest_of_its_statement_propositions_and_questions():
+    import numpy as np
+
+    from kb.compose.entries import MapVectors
+
+    unit = np.eye(3, dtype=np.float32)
+    vectors = MapVectors(statements=unit[[0, 0]], propositions=unit[[1]], owners=np.array([0]),
+                         questions=unit[[2]], question_owners=np.array([1]))
+    assert vectors.similarity([0, 0, 1]).tolist() == [0.0, 1.0]  # entry 1 by its question only
+    assert vectors.similarity([0, 1, 0]).tolist() == [1.0, 0.0]  # entry 0 by its proposition
