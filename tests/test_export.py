@@ -314,6 +314,23 @@ def test_imported_answers_are_checked_against_the_corpus_before_export():
         verify_answers([dataclasses.replace(good, brief=[Statement(["pas", "du texte"], 1)])], documents)
 
 
+@pytest.mark.parametrize("marker", ["[LACUNE: alinéa non vu]", "<!-- note du projet -->"])
+def test_an_imported_quote_holding_a_gap_or_a_comment_is_refused_though_verbatim(marker):
+    from kb.export import verify_answers
+
+    base = tiny_answer()
+    doc = Document("csp-L1111-8", "CSP", "code_article", f"Premier alinéa. {marker} Second alinéa. Suite.",
+                   Path("x.md"), base.citations[0].url, "v")
+
+    def quoting(quote: str) -> Answer:
+        c = dataclasses.replace(base.citations[0], quote=quote, start=0, end=len(quote))
+        return dataclasses.replace(base, citations=[c], brief=[Statement("Premier alinéa.", 1)])
+
+    verify_answers([quoting("Premier alinéa.")], {doc.doc_id: doc})  # the text before the marker: accepted
+    with pytest.raises(ExportError, match=r"citation \[1\]"):
+        verify_answers([quoting(f"Premier alinéa. {marker} Second alinéa.")], {doc.doc_id: doc})
+
+
 # ------------------------------------------------------------------------------------ real answers
 
 @pytest.fixture(scope="module")
