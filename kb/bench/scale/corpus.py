@@ -10,13 +10,14 @@ import re
 from pathlib import Path
 
 from kb.config import ROOT
+from kb.legalrefs import CSP_PREFIX, PENAL_PREFIX
 
 SHARED_BENCH = ROOT.parent / "shared" / "bench"
-CODES = {  # code name → doc id prefix (csp-, cp- as the shipped corpus writes them)
-    "Code de la santé publique": "csp",
-    "Code pénal": "cp",
-    "Code de la sécurité sociale": "css",
-    "Code du travail": "ct",
+CODES = {  # code name → doc id prefix (the shipped corpus's for the two codes it holds)
+    "Code de la santé publique": CSP_PREFIX,
+    "Code pénal": PENAL_PREFIX,
+    "Code de la sécurité sociale": "css-",
+    "Code du travail": "ct-",
 }
 SEED = 20231206
 
@@ -31,7 +32,7 @@ def code_records(bench_dir: Path = SHARED_BENCH) -> list[dict]:
                 a = json.loads(line)
                 if not a.get("text", "").strip():
                     continue
-                base = f"{CODES.get(a['code'], 'code')}-{re.sub(r'[^A-Za-z0-9._-]+', '-', a['num']).strip('-')}"
+                base = f"{CODES.get(a['code'], 'code-')}{re.sub(r'[^A-Za-z0-9._-]+', '-', a['num']).strip('-')}"
                 doc_id, n = base, 1
                 while doc_id in seen:
                     n += 1
