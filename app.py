@@ -224,8 +224,8 @@ def show_dossier_panel(engine: Engine) -> None:
     st.header("Dossier DPO")
     dossier: list[Answer] = st.session_state["dossier"]
     st.markdown(f"{len(dossier)} réponse(s) ajoutée(s)")
-    organisation = st.text_input("Organisation", key="organisation")
-    author = st.text_input("Auteur", key="author")
+    organisation = st.text_input(labels.ORGANISATION, key="organisation")
+    author = st.text_input(labels.AUTHOR, key="author")
     if not dossier:
         st.caption("Ajoutez des réponses avec « Ajouter au dossier ».")
         return
@@ -385,7 +385,7 @@ def citation_passage(c: Citation, engine: Engine) -> str:
 
 
 def citation_source(c: Citation) -> str:
-    where = f":gray[{md(c.locator)} — version : {md(c.version) or labels.NOT_GIVEN}]"
+    where = f":gray[{md(c.locator)}{labels.VERSION_OF_SOURCE}{md(c.version) or labels.NOT_GIVEN}]"
     url = safe_url(c.url)
     if not url:
         return where

@@ -40,6 +40,8 @@ _PUBLIC = {
     "ACTORS": ("kb.types", "ACTORS"),
     "ACTOR_LABELS": ("kb.types", "ACTOR_LABELS"),
     "Line": ("kb.context", "Line"),
+    "answer_to_dict": ("kb.serialize", "answer_to_dict"),
+    "answer_from_dict": ("kb.serialize", "answer_from_dict"),
     "Passage": ("kb.context", "Passage"),
     # the corpus and its index
     "has_index": ("kb.api", "has_index"),

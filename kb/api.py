@@ -1,5 +1,6 @@
-"""What the edges (CLI, app) need from a loaded engine beyond `Engine.answer`, so that they never reach into
-its store, manifest or retriever: search, the index's facts, the documents, a cited passage in context."""
+"""What the edges (CLI, app, evaluation) need from a loaded engine beyond `Engine.answer`, so that they never reach
+into its store, manifest or retriever: search, the index's facts, the documents and passage ids, a cited passage
+in context."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from kb.answer import Engine
 from kb.config import Settings
 from kb.context import Passage, passage_in_context
 from kb.errors import KbError
+from kb.retrieve import Retrieval
 from kb.types import Citation, Document, Hit
 
 
@@ -27,7 +29,13 @@ class IndexInfo:
 
 def search(engine: Engine, question: str, k: int = 10) -> list[Hit]:
     """The k best passages for a question (hybrid retrieval), best first: what `kb search` prints."""
-    return engine.retriever.retrieve(question, k).hits
+    return retrieve(engine, question, k).hits
+
+
+def retrieve(engine: Engine, question: str, k: int = 10) -> Retrieval:
+    """The whole retrieval of a question: its hits and what it read (references, best dense similarity), which
+    the evaluation's diagnosis reports."""
+    return engine.retriever.retrieve(question, k)
 
 
 def index_info(engine: Engine) -> IndexInfo:
@@ -40,6 +48,11 @@ def index_info(engine: Engine) -> IndexInfo:
 def documents(engine: Engine) -> Mapping[str, Document]:
     """The indexed documents by id (the dossier's annex reads their licences)."""
     return engine.store.documents
+
+
+def chunk_ids(engine: Engine) -> list[str]:
+    """Every indexed passage's id, in index order (the evaluation checks that the passages it expects exist)."""
+    return [c.chunk_id for c in engine.store.chunks]
 
 
 def cited_passage(engine: Engine, c: Citation) -> Passage | None:

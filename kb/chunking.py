@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kb.corpus import GAP_OPEN, MARKERS
-from kb.legalrefs import actors_bound
+from kb.legalrefs import CSP_PREFIX, GDPR_PREFIX, PENAL_PREFIX, actors_bound, family_of
 from kb.text import sentence_spans
 from kb.types import Chunk, Document
 
@@ -22,7 +22,7 @@ _NUM_DOT = re.compile(r"^(\d{1,2})\.\s")
 _NUM_PAREN = re.compile(r"^(\d{1,2})\)\s")
 _DEGREE = re.compile(r"^(\d{1,2})°\s")
 _LETTER = re.compile(r"^([a-z])\)\s")
-_CODES = {"rgpd": "RGPD", "csp": "CSP", "cp": "Code pénal"}
+_CODES = {GDPR_PREFIX: "RGPD", CSP_PREFIX: "CSP", PENAL_PREFIX: "Code pénal"}
 # Légifrance's editorial note on entry into force: it closes the article and is not the article's text.
 _NOTA = re.compile(r"^NOTA\s*:?\s*$")
 
@@ -101,7 +101,7 @@ def _paragraph_label(text: str, unit: _Unit | None) -> tuple[str, str, str] | No
 
 def _article_name(doc: Document, headings: list[str]) -> tuple[str, str]:
     """('RGPD', 'art. 28') from the `## Article 28` heading and the id prefix."""
-    code = _CODES.get(doc.doc_id.split("-", 1)[0], doc.title)
+    code = _CODES.get(family_of(doc.doc_id), doc.title)
     for h in headings:
         if m := re.match(r"Article\s+(\S+)", h):
             return code, f"art. {m[1]}"

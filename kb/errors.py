@@ -29,6 +29,10 @@ class IndexMissingError(KbError):
     exit_code = 3
 
 
+class EmbeddingServiceError(KbError):
+    """The embedding service (KB_EMBEDDER=openai:…) is down, refused the request or answered nonsense."""
+
+
 class ExportError(KbError):
     """An export could not be written."""
 

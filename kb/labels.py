@@ -18,11 +18,30 @@ AND_JUDGE = " et du juge"
 DECISIONS = DECISIONS_CNIL + AND_JUDGE
 
 # -- dossier parts --------------------------------------------------------------------------------------
+DOSSIER_TITLE = "Dossier de conformité — responsabilité des données de santé"
 DOSSIER_OUT_OF_SCOPE = f"Hors champ : {OUT_OF_SCOPE[0].lower()}{OUT_OF_SCOPE[1:]}"
 ANNEX = "Annexe : documents cités"
+NO_CITED_DOCUMENT = "Aucun document cité."
 WARNING = "Avertissement"
 CONTENTS = "Sommaire"
 CITED_VERSIONS = "Versions des textes cités :"
+PAGE = "Page"
+
+# -- the dossier cover's lines (the app's dossier form asks for organisation and author) ----------------------
+DATE = "Date"
+ORGANISATION = "Organisation"
+AUTHOR = "Auteur"
+CORPUS_FINGERPRINT = "Empreinte du corpus"
+INDEX_BUILT = "Index construit le"
+APP_VERSION = "Version de l'application"
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
+# -- around a cited passage (dossier, `kb ask --full`, the app) and in the dossier's annex --------------------
+DOCUMENT = "Document"
+SOURCE = "Source : "
+VERSION_OF_SOURCE = " — version : "
+ADDRESS, VERSION, STATUS, LICENCE = "Adresse", "Version", "Statut", "Licence"
 
 # -- the who-does-what table: one column per category of kb.compose.draft.CATEGORIES -----------------------
 ACTOR = "Acteur"
@@ -46,6 +65,16 @@ DISCLAIMER = ("Information juridique générale, pas un conseil juridique : seul
               f"(liens dans « {CITED_TEXTS} »).")
 MAP_LABEL = ("Synthèse du projet, pas le texte de la loi : chaque phrase renvoie au passage officiel (ou à la fiche) "
              f"qui la prouve, cité mot pour mot dans « {CITED_TEXTS} ».")
+
+
+def labelled(label: str, value: str) -> str:
+    """« Label : value », with the space French puts before a colon."""
+    return f"{label} : {value}"
+
+
+def source_line(address: str, version: str) -> str:
+    """The line under a cited passage: where the official text is, and which version was quoted."""
+    return f"{SOURCE}{address}{VERSION_OF_SOURCE}{version or NOT_GIVEN}"
 
 
 def llm_heading(mode: str) -> str:

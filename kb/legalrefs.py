@@ -16,36 +16,45 @@ _ART = r"(?:art(?:icle)?s?\.?\s*)"
 # Corpus document ids as fiches and questions write them (`csp-L1110-4-1-ancien` is the repealed former article).
 # Each family's prefix: GDPR, Code de la santé publique, Code pénal, CNIL, Conseil d'État.
 GDPR_PREFIX, CSP_PREFIX, PENAL_PREFIX, CNIL_PREFIX, CE_PREFIX = "rgpd-", "csp-", "cp-", "cnil-", "ce-"
+FAMILY_PREFIXES = (GDPR_PREFIX, CSP_PREFIX, PENAL_PREFIX, CNIL_PREFIX, CE_PREFIX)
+CNIL_REFERENTIEL_ID = f"{CNIL_PREFIX}referentiel-cabinets-2020-081"  # the CNIL référentiel for practices
+CE_449694_ID = f"{CE_PREFIX}2022-07-22-449694"  # Conseil d'État, 22 July 2022, n° 449694
 DOC_ID_PATTERN = (rf"{GDPR_PREFIX}art-\d+|{CSP_PREFIX}[LRD]\d{{4}}-\d+(?:-\d+)*(?:-ancien)?|{PENAL_PREFIX}\d{{3}}-\d+|"
                   rf"{CNIL_PREFIX}SAN-\d{{4}}-\d{{3}}|{CNIL_PREFIX}referentiel-cabinets-\d{{4}}-\d{{3}}|"
                   rf"{CE_PREFIX}\d{{4}}-\d{{2}}-\d{{2}}-\d+")
 # The same ids as lexical tokens (`ref_token`): csp_l1111_8; the tokenizer keeps them whole.
 REF_TOKEN_PATTERN = DOC_ID_PATTERN.lower().replace("-", "_")
+
+
+def _gdpr_article(number: str) -> str:
+    return f"{GDPR_PREFIX}art-{int(number)}"
+
+
 _PATTERNS: list[tuple[re.Pattern, callable]] = [
     # Corpus ids written as such (fiches cite `[rgpd-art-28 § 3 a)]`), first so that an id is read whole
     (re.compile(rf"\b({DOC_ID_PATTERN})\b"), lambda m: m[1]),
     # Code de la santé publique: L1111-8, L. 1111-8, R.1111-8-8, article L 1110-4-1
     (re.compile(rf"\b{_ART}?([LRD])\s?\.?\s?(\d{{4}})\s?-\s?(\d+(?:-\d+)*)\b", re.I),
-     lambda m: f"csp-{m[1].upper()}{m[2]}-{m[3]}"),
+     lambda m: f"{CSP_PREFIX}{m[1].upper()}{m[2]}-{m[3]}"),
     # CNIL sanctions: SAN-2020-015, SAN 2020 015, san-2022-009
-    (re.compile(r"\bSAN\s?-?\s?(\d{4})\s?-?\s?(\d{3})\b", re.I), lambda m: f"cnil-SAN-{m[1]}-{m[2]}"),
+    (re.compile(r"\bSAN\s?-?\s?(\d{4})\s?-?\s?(\d{3})\b", re.I), lambda m: f"{CNIL_PREFIX}SAN-{m[1]}-{m[2]}"),
     # The CNIL référentiel for practices: délibération n° 2020-081
     (re.compile(r"\b(?:d[ée]lib[ée]ration\s*(?:n\s?°\s*)?)?2020\s?-\s?081\b", re.I),
-     lambda m: "cnil-referentiel-cabinets-2020-081"),
+     lambda m: CNIL_REFERENTIEL_ID),
     (re.compile(r"\br[ée]f[ée]rentiel\b[^.?!]{0,40}?\b(?:cnil|cabinets?)\b|\b(?:cnil)\b[^.?!]{0,20}?\br[ée]f[ée]rentiel", re.I),
-     lambda m: "cnil-referentiel-cabinets-2020-081"),
+     lambda m: CNIL_REFERENTIEL_ID),
     # Conseil d'État, 22 July 2022, n° 449694
-    (re.compile(r"\b449\s?694\b"), lambda m: "ce-2022-07-22-449694"),
+    (re.compile(r"\b449\s?694\b"), lambda m: CE_449694_ID),
     # Code pénal: 226-13, article 226-17 du code pénal
-    (re.compile(rf"\b{_ART}?(2\d\d)-(\d{{1,2}})\b", re.I), lambda m: f"cp-{m[1]}-{m[2]}"),
+    (re.compile(rf"\b{_ART}?(2\d\d)-(\d{{1,2}})\b", re.I), lambda m: f"{PENAL_PREFIX}{m[1]}-{m[2]}"),
     # GDPR: « article 28 du RGPD », « art. 33 RGPD », « RGPD art. 32 », « GDPR article 82 »
     (re.compile(rf"\b{_ART}(\d{{1,2}})\b(?=[^.?!;]{{0,25}}\b(?:rgpd|gdpr|r[èe]glement)\b)", re.I),
-     lambda m: f"rgpd-art-{int(m[1])}"),
-    (re.compile(rf"\b(?:rgpd|gdpr)\s*,?\s*{_ART}(\d{{1,2}})\b", re.I), lambda m: f"rgpd-art-{int(m[1])}"),
+     lambda m: _gdpr_article(m[1])),
+    (re.compile(rf"\b(?:rgpd|gdpr)\s*,?\s*{_ART}(\d{{1,2}})\b", re.I), lambda m: _gdpr_article(m[1])),
 ]
 # A number the law reused: L1110-4-1 was a data-security article until 2021 (repealed, moved to L1470-5 and
 # L1470-6) and is a permanence-des-soins article since 2023. Read about data, it means the former article.
-_REUSED = {"csp-L1110-4-1": ("csp-L1110-4-1-ancien", re.compile(
+_REUSED = {f"{CSP_PREFIX}L1110-4-1": (f"{CSP_PREFIX}L1110-4-1-ancien", re.compile(
     r"donnees|securit|referentiel|interop|logiciel|numerique|heberge|informati|confidential|sante numerique"))}
 # A bare « article 33 » with no code named is taken as the GDPR when the question is about data protection.
 _BARE_ARTICLE = re.compile(rf"\b{_ART}(\d{{1,2}})\b(?!\s?-)", re.I)
@@ -71,12 +80,17 @@ def find_references(text: str, bare_articles_are_gdpr: bool = False) -> list[Ref
     if bare_articles_are_gdpr:
         for m in _BARE_ARTICLE.finditer(text):
             if not any(m.start() < e and s < m.end() for s, e in taken):
-                found.append(Reference(m.start(), m.end(), f"rgpd-art-{int(m[1])}"))
+                found.append(Reference(m.start(), m.end(), _gdpr_article(m[1])))
     if any(r.doc_id in _REUSED for r in found):
         folded = fold(text)
         found = [Reference(r.start, r.end, _REUSED[r.doc_id][0])
                  if r.doc_id in _REUSED and _REUSED[r.doc_id][1].search(folded) else r for r in found]
     return sorted(found, key=lambda r: r.start)
+
+
+def family_of(doc_id: str) -> str:
+    """The prefix of the id's family (`csp-` for csp-L1111-8); '' for an id of no family (a fiche, a user's file)."""
+    return next((p for p in FAMILY_PREFIXES if doc_id.startswith(p)), "")
 
 
 def ref_token(doc_id: str) -> str:

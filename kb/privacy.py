@@ -27,7 +27,7 @@ is replaced by a placeholder as early as possible. Detected, in this order (an e
 Legal references (L1111-8, 2016/679, 2020-081, SAN-2020-015, n° 449694, art. 33), durations (72 heures) and
 amounts (45 000 euros) never match: numeric dates need a day ≤ 31 and a month ≤ 12 in three groups (or
 eight packed digits), bare identifiers need exactly 9 or 11 digits, and name words contain no digit.
-`kb.privacy_cases` holds the measure (`python -m kb.bench privacy`).
+`kb.bench.privacy` holds the measure (`python -m kb.bench privacy`).
 """
 
 from __future__ import annotations

@@ -225,7 +225,7 @@ class MarkdownWriter(AnswerWriter):
                 continue
             self.out.append(f"{c.n}. **{escape(c.locator)}**{badge}  ")
             self.out.append(f"   « {escape(c.quote)} »  ")
-            self.out.append(f"   Source : {url_md(c.url)} — version : {escape(c.version) or labels.NOT_GIVEN}"
+            self.out.append(f"   {labels.source_line(url_md(c.url), escape(c.version))}"
                             + "".join(f"  \n   *{escape(n)}*" for n in provenance_notes(c)))
         self.out.append("")
 

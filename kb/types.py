@@ -179,16 +179,3 @@ class Answer:
 
     def citation(self, n: int) -> Citation:
         return self.citations[n - 1]
-
-    def to_dict(self) -> dict:
-        """The stable JSON schema of `kb ask --json`: kept for callers; new code calls kb.serialize directly."""
-        from kb.serialize import answer_to_dict  # serialisation sits above the types (it renders Markdown)
-
-        return answer_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Answer":
-        """Rebuild an answer saved by `kb ask --json`: kept for callers; new code calls kb.serialize directly."""
-        from kb.serialize import answer_from_dict
-
-        return answer_from_dict(data)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from kb.browser import app_server, ask, chromium, open_app
+from kb.bench.browser import app_server, ask, chromium, open_app
 from kb.config import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

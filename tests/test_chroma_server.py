@@ -10,8 +10,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import closing
 from pathlib import Path
 
@@ -20,7 +18,7 @@ import pytest
 
 from chromadb.config import Settings as ChromaSettings
 
-from kb.browser import free_port, stop_process
+from kb.bench.servers import chroma_server as running_chroma, free_port
 from kb.config import ROOT, Settings
 from kb.index.store import current_manifest
 
@@ -32,36 +30,14 @@ SHARED_CACHE = ROOT / ".kb" / "cache"
 SMALL = ["official/rgpd-art-33.md", "official/rgpd-art-28.md", "official/csp-L1111-8.md", "fiches/fiche-csp-L1111-8.md"]
 
 
-def _heartbeat(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as reply:
-            return reply.status == 200 and "nanosecond heartbeat" in json.loads(reply.read())
-    except (OSError, ValueError):
-        return False
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     """`chroma run` on a free local port, persisting to a temp dir; stopped at teardown."""
     if not CHROMA.exists():
         pytest.fail(f"{CHROMA} absent: chromadb 1.x installs the `chroma` CLI next to python")
     data = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (data.parent / "chroma-server.log").open("wb")
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while not _heartbeat(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"chroma run did not answer: {(data.parent / 'chroma-server.log').read_text()}")
-            time.sleep(0.2)
-        yield {"url": url, "port": port, "path": data}
-    finally:
-        stop_process(proc)
-        log.close()
+    with running_chroma(data, data.parent / "chroma-server.log") as url:
+        yield url
 
 
 @pytest.fixture
@@ -75,7 +51,7 @@ def paths(tmp_path, chroma_server):
     for f in SHARED_CACHE.glob("*.sqlite") if SHARED_CACHE.is_dir() else ():
         with closing(sqlite3.connect(f, timeout=30)) as src, closing(sqlite3.connect(cache / f.name)) as dst:
             src.backup(dst)
-    return {"data": tmp_path / "data", "cache": cache, "corpus": corpus, "url": chroma_server["url"]}
+    return {"data": tmp_path / "data", "cache": cache, "corpus": corpus, "url": chroma_server}
 
 
 def kb(paths: dict, *args: str, server: bool = True) -> subprocess.CompletedProcess:

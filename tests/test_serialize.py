@@ -19,10 +19,3 @@ def test_json_schema_is_stable_and_round_trips(tiny_engine):
     assert answer_markdown(again) == data["answer_markdown"]
     assert any(c["doc_id"] == "rgpd-art-33" for c in data["citations"])
 
-
-def test_the_answer_methods_still_give_the_same_json(tiny_engine):
-    """`Answer.to_dict`/`from_dict` stay for existing callers; they delegate to kb.serialize."""
-    answer = tiny_engine.answer("Dans quel délai dois-je notifier une violation de données à la CNIL ?")
-    data = answer_to_dict(answer)
-    assert answer.to_dict() == data
-    assert answer_to_dict(type(answer).from_dict(data)) == answer_to_dict(answer_from_dict(data))

@@ -13,7 +13,7 @@ from kb.compose.citations import Citer
 from kb.compose.draft import Draft, DraftStatement
 from kb.folding import fold
 from kb.index.store import Store
-from kb.legalrefs import subject_actors
+from kb.legalrefs import PENAL_PREFIX, subject_actors
 from kb.retrieve import Retrieval
 from kb.statements import source_ids, statement_spans
 from kb.text import tokenize
@@ -30,7 +30,6 @@ _EXPOSURE = re.compile(r"\b(?:responsab\w*|liab\w*|sanction\w*|amendes?|fine[sd]
 _SANCTION = re.compile(r"\b(?:amendes?|emprisonnement|puni|sanctions?|peines?)\b")
 _RESPONSIBILITY = re.compile(r"\b(?:responsabilites?|(?:tenue?s?|pleinement|est|sont|demeure|reste) (?:pour )?responsables?"
                              r"|reparation|dommages?|exoner\w*|imputable|prejudice subi)\b")
-_PENAL_PREFIX = "cp-"  # Code pénal sanctions name no role: they bind whoever processes the data
 _ROLE_QUERY = {  # the words that make a passage speak to each actor's role, added to the per-actor search
     "medecin": "responsable du traitement obligations sécurité",
     "editeur": "sous-traitant obligations instructions contrat",
@@ -118,8 +117,8 @@ def _cells(actor: str, question: str, found: Retrieval, q_tokens: set[str], take
             category = ("sanctions" if _SANCTION.search(folded) else
                         "responsibility" if _RESPONSIBILITY.search(folded) else "obligations")
             subjects = subject_actors(text, chunk.context)
-            if not subjects and category == "sanctions" and chunk.doc_id.startswith(_PENAL_PREFIX):
-                subjects = ACTORS
+            if not subjects and category == "sanctions" and chunk.doc_id.startswith(PENAL_PREFIX):
+                subjects = ACTORS  # Code pénal sanctions name no role: they bind whoever processes the data
             if actor not in subjects:
                 continue
             penalty = (0.3 if span in taken else 0.0) + 0.001 * max(0, len(text) - 250)

@@ -4,6 +4,7 @@ failure is a bug, never shown to the reader as an answer."""
 
 from __future__ import annotations
 
+from kb.corpus import has_marker
 from kb.errors import CitationError
 from kb.responsibilities import ResponsibilityMap
 from kb.types import Answer, Document
@@ -13,7 +14,7 @@ def check_citations(answer: Answer, documents: dict[str, Document],
                     responsibilities: ResponsibilityMap | None = None) -> None:
     for c in answer.citations:
         doc = documents.get(c.doc_id)
-        if doc is None or doc.text[c.start:c.end] != c.quote or "[LACUNE" in c.quote or "<!--" in c.quote:
+        if doc is None or doc.text[c.start:c.end] != c.quote or has_marker(c.quote):
             raise CitationError(f"Citation [{c.n}] non vérifiable dans le corpus ({c.chunk_id}).")
     statements = answer.conclusion + answer.brief
     statements += [s for row in answer.actors for s in row.obligations + row.responsibility + row.sanctions]

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from kb import api
 from kb.config import Settings
 from kb.errors import KbError
 from kb.evaluation.metrics import EVAL_K, by_split, document_ranking
@@ -59,7 +60,7 @@ def run_baselines(settings: Settings, items: Sequence[EvalQuestion], engine, wit
                                         progress=report))
         except KbError as exc:
             runs.append(ConfigRun(baseline.name, baseline.description, [], {}, error=str(exc)))
-    runs.append(naive_rag_run(settings, items, engine.store.documents, with_all, progress))
+    runs.append(naive_rag_run(settings, items, api.documents(engine), with_all, progress))
     return runs
 
 

@@ -49,7 +49,7 @@ def render_report(evaluation: Evaluation, settings: Settings, command: str, prev
     """eval/REPORT.md: conditions, the configuration under test, the baselines side by side, the refusal
     threshold measures and the dev failures; the hand-written notes of `previous` are kept."""
     main = evaluation.main
-    manifest = evaluation.manifest
+    index = evaluation.index
     out = [
         "# Évaluation : recherche et réponses",
         "",
@@ -61,8 +61,8 @@ def render_report(evaluation: Evaluation, settings: Settings, command: str, prev
         f"- Machine : {machine()}.",
         f"- Questions : `{_shown(evaluation.questions_file)}`, split évalué « {evaluation.split} » "
         f"({', '.join(f'{s} : {m.questions}' for s, m in main.metrics.items())} questions).",
-        f"- Corpus : {len(manifest['documents'])} documents, {manifest['chunks']} passages, empreinte "
-        f"`{manifest['fingerprint']}`, modèle `{manifest['model_id']}`.",
+        f"- Corpus : {index.documents} documents, {index.chunks} passages, empreinte `{index.fingerprint}`, "
+        f"modèle `{index.model_id}`.",
         f"- Réglages : retrieval={settings.retrieval}, embedder={settings.embedder}, rrf_k={settings.rrf_k}, "
         f"dense_weight={settings.dense_weight}, lexical_weight={settings.lexical_weight}, "
         f"min_evidence={settings.min_evidence}, k={settings.k} (application) ; l'évaluation demande k={EVAL_K}.",

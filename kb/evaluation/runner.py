@@ -3,12 +3,13 @@ engine (the app's own answer path), any `ask` function for the baselines; then t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import frontmatter
 
+from kb import api
 from kb.corpus import MANIFEST, SIDECAR_SUFFIX, corpus_files
 from kb.evaluation.answer_scores import (forbidden_hits, key_points_met, says_not_in_corpus, stated_yes_no,
                                         visible_words, yes_no_correct)
@@ -114,14 +115,14 @@ def _score_answer(result: QuestionResult, item: EvalQuestion, answer: Answer) ->
 def engine_outcome(engine, question: str, k: int = EVAL_K, diagnose: bool = False) -> Outcome:
     """One question through the app's own answer path."""
     answer = engine.answer(question, k=k)
-    outcome = Outcome(hit_ranking(answer.retrieved, engine.store.documents, k), answer.timings.get("total", 0.0), answer)
+    outcome = Outcome(hit_ranking(answer.retrieved, api.documents(engine), k), answer.timings.get("total", 0.0), answer)
     if diagnose:  # after the timed answer, so that it does not count in the latency
-        found = engine.retriever.retrieve(question, k)
+        found = api.retrieve(engine, question, k)
         outcome.top_dense, outcome.references = found.top_dense, tuple(found.references)
     return outcome
 
 
-def run(items: Sequence[EvalQuestion], ask: Callable[[str], Outcome], documents: dict[str, Document],
+def run(items: Sequence[EvalQuestion], ask: Callable[[str], Outcome], documents: Mapping[str, Document],
         files: CorpusFiles, warm_up: bool = True, progress: Callable[[int, int], None] | None = None
         ) -> list[QuestionResult]:
     if warm_up:
@@ -153,7 +154,7 @@ class Evaluation:
     runs: list[ConfigRun]  # the configuration under test first, then baselines
     checks: list[Check] = field(default_factory=list)
     thresholds_file: Path | None = None
-    manifest: dict = field(default_factory=dict)  # of the index evaluated (fingerprint, model, chunks, documents)
+    index: api.IndexInfo | None = None  # the index evaluated (documents, passages, fingerprint, model)
 
     @property
     def main(self) -> ConfigRun:
@@ -181,6 +182,6 @@ class Evaluation:
 def evaluate_engine(engine, items: Sequence[EvalQuestion], name: str, description: str, with_all: bool,
                     diagnose: bool = False, progress: Callable[[int, int], None] | None = None) -> ConfigRun:
     files = CorpusFiles(engine.settings.corpus_dir)
-    results = run(items, lambda q: engine_outcome(engine, q, EVAL_K, diagnose), engine.store.documents, files,
+    results = run(items, lambda q: engine_outcome(engine, q, EVAL_K, diagnose), api.documents(engine), files,
                   progress=progress)
     return ConfigRun(name, description, results, by_split(results, with_all))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from kb import api
 from kb.evaluation.baselines import run_baselines
 from kb.evaluation.questions import known_document_ids, load_questions, select
 from kb.evaluation.runner import Evaluation, evaluate_engine
@@ -20,8 +21,8 @@ def evaluate(settings, questions_file: Path, split: str = "all", thresholds_file
 
     thresholds = load_thresholds(thresholds_file) if thresholds_file else {}
     engine = Engine(settings)
-    items = select(load_questions(questions_file, known_document_ids(engine.store.documents, settings.corpus_dir),
-                                  [c.chunk_id for c in engine.store.chunks]), split)
+    items = select(load_questions(questions_file, known_document_ids(api.documents(engine), settings.corpus_dir),
+                                  api.chunk_ids(engine)), split)
     name = f"{settings.retrieval}-{settings.embedder}"
     report = (lambda n, total: progress(name, n, total)) if progress else None
     runs = [evaluate_engine(engine, items, name, "configuration évaluée (réglages courants)", split == "all",
@@ -29,4 +30,4 @@ def evaluate(settings, questions_file: Path, split: str = "all", thresholds_file
     if baselines:
         runs += run_baselines(settings, items, engine, split == "all", progress)
     return Evaluation(Path(questions_file), split, runs, check_thresholds(runs[0].metrics, thresholds),
-                      thresholds_file, engine.store.manifest)
+                      thresholds_file, api.index_info(engine))

@@ -16,14 +16,12 @@ from kb.privacy import redact
 from kb.render import AnswerWriter, decision_line, status_label, strip_controls, url_text
 from kb.types import ActorRow, Answer, Citation, Decision, Document, Statement
 
-DEFAULT_TITLE = "Dossier de conformité — responsabilité des données de santé"
+DEFAULT_TITLE = labels.DOSSIER_TITLE
 UNKNOWN = labels.NOT_GIVEN
 MATRIX_HEADINGS = labels.MATRIX_HEADINGS
 REFUSAL_HEADING = labels.DOSSIER_OUT_OF_SCOPE
 ANNEX_HEADING = labels.ANNEX
 DISCLAIMER_HEADING = labels.WARNING
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre")
 
 
 @dataclass
@@ -73,7 +71,7 @@ class Section:
 def french_datetime(dt: datetime) -> str:
     """A date as a French reader writes it (1er mars 2026 à 09:05): the dossier is a French document."""
     day = "1er" if dt.day == 1 else str(dt.day)
-    return f"{day} {_MONTHS[dt.month - 1]} {dt.year} à {dt:%H:%M}"
+    return f"{day} {labels.MONTHS[dt.month - 1]} {dt.year} à {dt:%H:%M}"
 
 
 def french_date_text(value: str) -> str:
@@ -99,15 +97,15 @@ def cited_documents(answers: Iterable[Answer], documents: Mapping[str, Document]
 
 def cover_facts(meta: DossierMeta) -> list[tuple[str, str]]:
     """The cover's label/value lines, shared by every format."""
-    facts = [("Date", french_datetime(meta.created))]
+    facts = [(labels.DATE, french_datetime(meta.created))]
     if meta.organisation:
-        facts.append(("Organisation", meta.organisation))
+        facts.append((labels.ORGANISATION, meta.organisation))
     if meta.author:
-        facts.append(("Auteur", meta.author))
+        facts.append((labels.AUTHOR, meta.author))
     facts += [
-        ("Empreinte du corpus", meta.corpus_fingerprint or UNKNOWN),
-        ("Index construit le", french_date_text(meta.index_date) if meta.index_date else UNKNOWN),
-        ("Version de l'application", f"kb {__version__}"),
+        (labels.CORPUS_FINGERPRINT, meta.corpus_fingerprint or UNKNOWN),
+        (labels.INDEX_BUILT, french_date_text(meta.index_date) if meta.index_date else UNKNOWN),
+        (labels.APP_VERSION, f"kb {__version__}"),
     ]
     return facts
 
@@ -128,7 +126,7 @@ def citation_heading(c: Citation) -> str:
 
 
 def citation_source(c: Citation) -> str:
-    return f"Source : {url_text(c.url)} — version : {c.version or UNKNOWN}"
+    return labels.source_line(url_text(c.url), c.version)
 
 
 def statements_text(items: list[Statement]) -> list[str]:
@@ -222,12 +220,13 @@ class Exporter(AnswerWriter):
     def annex(self, cited: list[CitedDocument]) -> None:
         self.part_heading(ANNEX_HEADING)
         if not cited:
-            self.text("Aucun document cité.")
+            self.text(labels.NO_CITED_DOCUMENT)
         for d in cited:
-            lines = [f"Adresse : {url_text(d.url)}", f"Version : {d.version or UNKNOWN}",
-                     f"Statut : {labels.ANNEX_STATUS.get(d.status, labels.ANNEX_STATUS_DEFAULT)}"]
+            status = labels.ANNEX_STATUS.get(d.status, labels.ANNEX_STATUS_DEFAULT)
+            lines = [labels.labelled(labels.ADDRESS, url_text(d.url)),
+                     labels.labelled(labels.VERSION, d.version or UNKNOWN), labels.labelled(labels.STATUS, status)]
             if d.license:
-                lines.append(f"Licence : {d.license}")
+                lines.append(labels.labelled(labels.LICENCE, d.license))
             self.document_entry(d.title, lines)
 
     def closing(self) -> None:

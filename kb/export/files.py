@@ -12,6 +12,7 @@ from pathlib import Path
 from kb.errors import ExportError
 from kb.export.base import DossierMeta
 from kb.export.formats import export_dossier
+from kb.serialize import answer_from_dict
 from kb.types import Answer, Document
 
 
@@ -79,7 +80,7 @@ def load_answers(path: str | os.PathLike) -> list[Answer]:
                           "utiliser la sortie de « kb ask --json ».") from None
     items = data if isinstance(data, list) else [data]
     try:
-        answers = [Answer.from_dict(item) for item in items]
+        answers = [answer_from_dict(item) for item in items]
     except (KeyError, TypeError, AttributeError) as exc:
         raise ExportError(f"{path} ne contient pas des réponses de « kb ask --json » (champ manquant ou invalide : "
                           f"{exc}).") from None

@@ -68,9 +68,9 @@ class MarkdownExporter(Exporter):
     def citation(self, c):
         label = status_label(c)
         self.out.append(f"**\\[{c.n}\\] {escape(c.locator)}**" + (f" — *{escape(label)}*" if label else "") + "  ")
-        self.out.append(f"Document : {escape(c.title)}\n")
+        self.out.append(labels.labelled(labels.DOCUMENT, escape(c.title)) + "\n")
         self.out.append("\n>\n".join(f"> {_md_block(p)}" for p in paragraphs(c.quote)) + "\n")
-        self.out.append(f"Source : {url_md(c.url)} — version : {escape(c.version) or UNKNOWN}\n")
+        self.out.append(labels.source_line(url_md(c.url), escape(c.version)) + "\n")
 
     def document_entry(self, title, lines):
         self.out.append(f"- **{escape(title)}**  ")

@@ -137,7 +137,7 @@ class PdfExporter(Exporter):
         self._keep(22)
         pdf.ln(1)
         self._write(citation_heading(c), size=9.5, style="B", h=5)
-        self._write(f"Document : {c.title}", size=8, style="I", h=4, color=GREY)
+        self._write(labels.labelled(labels.DOCUMENT, c.title), size=8, style="I", h=4, color=GREY)
         pdf.ln(0.5)
         pdf.set_fill_color(243, 244, 247)
         for i, p in enumerate(paragraphs(c.quote)):

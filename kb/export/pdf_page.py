@@ -57,7 +57,7 @@ def _pdf_class():
             self.set_y(-12)
             self.set_font(FONT, "", 8)
             self.set_text_color(*GREY)
-            self.cell(0, 6, f"Page {self.page_no()} / {{nb}}", align="C")
+            self.cell(0, 6, f"{labels.PAGE} {self.page_no()} / {{nb}}", align="C")
 
         def wrap(self, text: str, width: float) -> list[str]:
             """Greedy word wrap in the current font, word widths cached: fpdf2's multi_cell is quadratic

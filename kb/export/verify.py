@@ -1,12 +1,13 @@
 """Answers imported from a `kb ask --json` file are checked again against the corpus before they are
 printed: a dossier shows its quotes as the official text, so an edited or stale quote is refused, never
-exported as law. The rule is the one `kb.answer.check_citations` applies to a fresh answer."""
+exported as law. The rule is the one `kb.compose.verify.check_citations` applies to a fresh answer."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
 
+from kb.corpus import has_marker
 from kb.errors import ExportError
 from kb.privacy import redact
 from kb.types import ACTORS, Answer, Decision, Document
@@ -78,7 +79,7 @@ def _check_types(answer: Answer, q: int) -> None:
 def _verbatim(doc: Document, start, end, quote) -> bool:
     if not (isinstance(start, int) and isinstance(end, int) and isinstance(quote, str)):
         return False
-    return bool(quote) and doc.text[start:end] == quote and "[LACUNE" not in quote and "<!--" not in quote
+    return bool(quote) and doc.text[start:end] == quote and not has_marker(quote)
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -29,7 +29,7 @@ class DocxExporter(Exporter):
         props = doc.core_properties
         props.title, props.author, props.language = clean(meta.title), clean(meta.author or meta.organisation), "fr-FR"
         props.created = meta.created
-        props.comments = f"Empreinte du corpus : {meta.corpus_fingerprint or UNKNOWN}"
+        props.comments = labels.labelled(labels.CORPUS_FINGERPRINT, meta.corpus_fingerprint or UNKNOWN)
         sec = doc.sections[0]
         sec.page_width, sec.page_height = Mm(210), Mm(297)
         sec.left_margin = sec.right_margin = Mm(20)
@@ -37,7 +37,7 @@ class DocxExporter(Exporter):
         sec.header.paragraphs[0].text = running_title(meta)
         footer = sec.footer.paragraphs[0]
         footer.alignment = 1  # centre
-        footer.add_run("Page ")
+        footer.add_run(f"{labels.PAGE} ")
         _field(footer, "PAGE")
         footer.add_run(" / ")
         _field(footer, "NUMPAGES")
@@ -133,12 +133,12 @@ class DocxExporter(Exporter):
             head.add_run(f" — {label}").italic = True
         doc_line = self._para()
         doc_line.paragraph_format.keep_with_next = True
-        doc_line.add_run(clean(f"Document : {c.title}")).italic = True
+        doc_line.add_run(clean(labels.labelled(labels.DOCUMENT, c.title))).italic = True
         for p in paragraphs(c.quote):
             self._para(p, "Quote")
-        src = self._para("Source : ")
+        src = self._para(labels.SOURCE)
         _hyperlink(src, c.url)
-        src.add_run(clean(f" — version : {c.version or UNKNOWN}"))
+        src.add_run(clean(labels.VERSION_OF_SOURCE + (c.version or UNKNOWN)))
 
     def document_entry(self, title, lines):
         p = self._para(style="List Bullet")

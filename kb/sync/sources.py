@@ -6,15 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.corpus import ManifestEntry
-from kb.legalrefs import CNIL_PREFIX, GDPR_PREFIX
+from kb.legalrefs import (CE_449694_ID, CNIL_PREFIX, CNIL_REFERENTIEL_ID, CSP_PREFIX, GDPR_PREFIX, PENAL_PREFIX,
+                          family_of)
 from kb.sync.errors import SyncError
 
 ARTICLE, CNIL, JURI, SKIP = "article", "cnil", "juri", "skip"
 
 # doc id prefix → (LEGITEXT id of the code, its name as the NOM_CODE search facet spells it)
 CODES: dict[str, tuple[str, str]] = {
-    "csp": ("LEGITEXT000006072665", "Code de la santé publique"),
-    "cp": ("LEGITEXT000006070719", "Code pénal"),
+    CSP_PREFIX: ("LEGITEXT000006072665", "Code de la santé publique"),
+    PENAL_PREFIX: ("LEGITEXT000006070719", "Code pénal"),
 }
 
 # LEGIARTI version ids seen in secondary sources (to confirm): a fallback when the number is not found
@@ -31,12 +32,12 @@ CNIL_IDS: dict[str, str] = {
     "cnil-SAN-2024-013": "CNILTEXT000050202759",
 }
 CNIL_SEARCH: dict[str, tuple[str, str]] = {
-    "cnil-referentiel-cabinets-2020-081": ("2020-081", "Referentiel/reglement type/norme"),
+    CNIL_REFERENTIEL_ID: ("2020-081", "Referentiel/reglement type/norme"),
 }
 
 # Conseil d'État decisions: CETATEXT ids (unconfirmed) and case numbers
 JURI_IDS: dict[str, tuple[str, str]] = {
-    "ce-2022-07-22-449694": ("CETATEXT000046082429", "449694"),
+    CE_449694_ID: ("CETATEXT000046082429", "449694"),
 }
 
 NOT_SYNCED: dict[str, str] = {
@@ -82,7 +83,8 @@ def target_for(doc_id: str) -> Target:
         return Target(doc_id, SKIP, reason=NOT_SYNCED[doc_id])
     if doc_id.startswith(GDPR_PREFIX):
         return Target(doc_id, SKIP, reason=EURLEX)
-    prefix, _, num = doc_id.partition("-")
+    prefix = family_of(doc_id)
+    num = doc_id.removeprefix(prefix)
     if prefix in CODES and num:
         code_id, code_name = CODES[prefix]
         return Target(doc_id, ARTICLE, num=num, code_id=code_id, code_name=code_name,

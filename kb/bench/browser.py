@@ -6,15 +6,14 @@ Shared by the browser test (behaviour) and `python -m kb.bench app` (timings). N
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kb.bench.servers import free_port, stop_process, wait_until_serving
 from kb.config import ROOT
 from kb.errors import AppError
 
@@ -22,22 +21,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 END_OF_ANSWER = "pas un conseil juridique"  # the disclaimer closes every answer that is not a refusal
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    """Stop a server: politely, then for good."""
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @contextmanager
@@ -53,24 +36,10 @@ def app_server(env: dict[str, str], log: Path, timeout: float = 120, script: Pat
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_serving(url, process, log, timeout)
+        wait_until_serving("streamlit run", f"{url}/_stcore/health", process, log, timeout)
         yield url
     finally:
         stop_process(process)
-
-
-def _wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AppError(f"streamlit exited ({process.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AppError(f"streamlit did not serve {url} within {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 @contextmanager

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 import yaml
 
-from kb.config import ROOT
+from kb.bench.common import QUESTIONS
 from kb.privacy import redact
 
-QUESTIONS = ROOT / "eval" / "questions.yaml"
 TARGET_RECALL = 0.95
 
 # (question, the personal data it holds: each must be gone after redaction)

@@ -1,0 +1,23 @@
+"""`python -m kb.bench ingest|ask|app|scale|privacy`: each command comes from the module that measures it."""
+
+from __future__ import annotations
+
+import argparse
+
+from kb.bench import privacy, speed
+from kb.bench.scale import run as scale
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m kb.bench",
+                                     description="Bancs d'essai : des mesures, pas des tests.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    speed.add_parser(sub)  # ingest, ask, app
+    scale.add_parser(sub)  # scale: 1k → 100k passages
+    privacy.add_parser(sub)  # privacy: redaction recall
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()
