@@ -11,6 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from kb.compose.query import WHO, Query
+from kb.legalrefs import CE_PREFIX, CNIL_PREFIX
 from kb.responsibilities import MapEntry, Proposition, ResponsibilityMap, map_texts
 from kb.text import tokenize
 from kb.types import Hit
@@ -26,7 +27,7 @@ DENSE_FLOOR = 0.80
 CORRECTION_MALUS = 0.5  # an entry that only denies a misconception, unless the question asks that very point
 ASKED_PROPOSITIONS = 3  # the entries of the best-matching propositions count as asked
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
-_DECISION_FICHES = ("fiche-cnil-SAN-", "fiche-ce-")
+_DECISION_FICHES = (f"fiche-{CNIL_PREFIX}SAN-", f"fiche-{CE_PREFIX}")
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
                  - CORRECTION_MALUS * (_correction(entry) and entry.id not in asked)
                  - DECISION_MALUS * (_from_decision(entry) and not query.asks_sanctions
-                                     and not any(r.startswith(("cnil-SAN", "ce-")) for r in query.references)))
+                                     and not any(r.startswith((f"{CNIL_PREFIX}SAN", CE_PREFIX)) for r in query.references)))
         scored.append(ScoredEntry(entry, score))
     return sorted(scored, key=lambda s: -s.score)
 

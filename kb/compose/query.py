@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 from kb.folding import fold
-from kb.legalrefs import actors_asked, asks_sanctions, find_references
+from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, GDPR_PREFIX, PENAL_PREFIX, actors_asked, asks_sanctions,
+                           family_of, find_references)
 from kb.responsibilities import Topic
 from kb.text import tokenize
 
@@ -69,13 +70,16 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
 
 def _closest(doc_id: str, known_ids: frozenset[str]) -> list[str]:
     """Known ids spelled like `doc_id`, as a reader writes them (« SAN-2020-015 », « L1110-4 »)."""
-    family = doc_id.split("-")[0]
+    family = family_of(doc_id)
+    if not family:  # a reference is always of a family; guard anyway: '' would match every id
+        return []
     close = difflib.get_close_matches(doc_id, [k for k in known_ids if k.startswith(family)], n=2, cutoff=0.85)
     return [_readable(k) for k in close]
 
 
 def _readable(doc_id: str) -> str:
-    for prefix, shown in (("cnil-", ""), ("csp-", "CSP "), ("cp-", "Code pénal "), ("rgpd-art-", "RGPD art. ")):
+    for prefix, shown in ((CNIL_PREFIX, ""), (CSP_PREFIX, "CSP "), (PENAL_PREFIX, "Code pénal "),
+                          (f"{GDPR_PREFIX}art-", "RGPD art. ")):
         if doc_id.startswith(prefix):
             return shown + doc_id[len(prefix):]
     return doc_id
