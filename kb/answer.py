@@ -18,7 +18,7 @@ from kb.compose.extractive import extract
 from kb.compose.from_map import from_map
 from kb.compose.gap import gap
 from kb.compose.notices import citation_notices, repealed_notices
-from kb.compose.query import corpus_vocabulary, read_query
+from kb.compose.query import Query, corpus_vocabulary, read_query
 from kb.compose.table import table_actors
 from kb.compose.verify import check_citations
 from kb.config import Settings
@@ -31,6 +31,7 @@ from kb.retrieve import HybridRetriever, Retrieval
 from kb.scope import COVERAGE, SUGGESTIONS, check_question, refusal_before_retrieval
 from kb.types import Answer, Chunk
 
+MAP_GUIDE = 3  # the best map entries whose passages retrieval ranks as a third list (dev)
 WEAK_EVIDENCE = "les textes du corpus ne répondent pas à cette question avec assez de certitude"
 
 
@@ -45,8 +46,6 @@ class Engine:
             self.manifest = load_manifest(self.settings.corpus_dir)
         except KbError:  # an unreadable manifest is reported by ingestion; answers still work without it
             self.manifest = {}
-        self.retriever = HybridRetriever(self.store, self.settings,
-                                         {i: e.replaced_by for i, e in self.manifest.items() if e.replaced_by})
         try:
             self.map = load_map(self.settings.corpus_dir, self.store.chunks)
         except CorpusError as exc:
@@ -55,7 +54,23 @@ class Engine:
         self.vocabulary = corpus_vocabulary(d.text for d in self.store.documents.values())
         self.known_ids = frozenset(self.store.documents) | frozenset(self.manifest) | frozenset(
             a for d in self.store.documents.values() for a in d.about)
+        self.retriever = HybridRetriever(self.store, self.settings,
+                                         {i: e.replaced_by for i, e in self.manifest.items() if e.replaced_by})
         self.notes = nota_notes(self.store.chunks)
+
+    def read(self, question: str) -> Query:
+        """The question read once: its form, actors, texts named, topics, what the corpus never mentions."""
+        return read_query(question, self.map.topics, self.vocabulary, self.known_ids)
+
+    def retrieve(self, question: str, k: int | None = None, query: Query | None = None) -> Retrieval:
+        """Hybrid retrieval with, as a third list, the passages proving the map entries that best answer the
+        question: the official text the map rests on is found however the doctor words it."""
+        query = query or self.read(question)
+
+        def map_passages(vector) -> list[str]:
+            scored = score_entries(query, self.map, [], self.map_vectors.similarity(vector))
+            return list(dict.fromkeys(b.chunk_id for s in scored[:MAP_GUIDE] for b in s.entry.basis))
+        return self.retriever.retrieve(question, k, map_passages)
 
     def answer(self, question: str, k: int | None = None, llm: str | None = None) -> Answer:
         started = time.perf_counter()
@@ -76,7 +91,8 @@ class Engine:
         if reason:
             return refusal(question, reason)
         t = time.perf_counter()
-        found = self.retriever.retrieve(question, k)
+        query = self.read(question)
+        found = self.retrieve(question, k, query)
         timings = {"retrieval": time.perf_counter() - t, **{f"retrieval_{n}": v for n, v in found.timings.items()}}
         if not enough_evidence(question, found.references, found.top_dense, self.settings.min_evidence,
                                self.settings.retrieval == "lexical", found.lexical_hits):
@@ -85,15 +101,15 @@ class Engine:
             answer.timings = timings
             return answer
         t = time.perf_counter()
-        answer = self._compose(question, found)
+        answer = self._compose(query, found)
         timings["compose"] = time.perf_counter() - t
         answer.timings = timings
         return answer
 
-    def _compose(self, question: str, found: Retrieval) -> Answer:
+    def _compose(self, query: Query, found: Retrieval) -> Answer:
         """The map's statements that answer the question, conclusion first; the corpus's own sentences when no
         entry of the map does. What the question asks that the corpus does not cover is said first."""
-        query = read_query(question, self.map.topics, self.vocabulary, self.known_ids)
+        question = query.text
         vector = found.query_vector
         similarity = self.map_vectors.similarity(vector) if vector is not None else None
         propositions = rank_propositions(query, self.map, self.map_vectors, vector)

@@ -1,9 +1,11 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (bm25s) fused by reciprocal rank; explicit references
-pull their document up; every actor the question names gets passages that bind it."""
+"""Hybrid retrieval: dense (Chroma), lexical (bm25s) and the passages the who-does-what map rests on, fused by
+reciprocal rank; explicit references pull their document up; official text before the fiches that repeat it;
+every actor the question names gets passages that bind it."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +16,8 @@ from kb.legalrefs import actors_asked, asks_sanctions, find_references
 from kb.types import Chunk, Hit
 
 CANDIDATES = 40  # per retriever, before fusion
+MAP_WEIGHT = 2.0  # the map's list in the fusion: dense and lexical weigh 1, a named text 2 (dev)
+TRANSVERSAL_MAX = 2  # passages of one transversal fiche in the top k (dev)
 FICHE_ABOUT_MAX = 3  # a fiche about more texts is transversal: it stands for none of them in particular
 
 
@@ -55,7 +59,9 @@ class HybridRetriever:
         order = top[np.argsort(-scores[top])]
         return [(int(i), float(scores[i])) for i in order if scores[i] > 0], int((scores > 0).sum())
 
-    def retrieve(self, question: str, k: int | None = None) -> Retrieval:
+    def retrieve(self, question: str, k: int | None = None,
+                 guide: Callable[[list[float]], list[str]] | None = None) -> Retrieval:
+        """`guide(vector)`: chunk ids the who-does-what map rests on for this question, best first."""
         k = k or self.settings.k
         mode = self.settings.retrieval
         timings: dict[str, float] = {}
@@ -76,7 +82,10 @@ class HybridRetriever:
         }
         if references:
             ranked["ref"] = self._referenced(references, ranked)
-        weights = {"dense": self.settings.dense_weight, "lexical": self.settings.lexical_weight, "ref": 2.0}
+        if guide is not None and vector is not None:
+            ranked["map"] = [self.store.position[c] for c in guide(vector) if c in self.store.position]
+        weights = {"dense": self.settings.dense_weight, "lexical": self.settings.lexical_weight, "ref": 2.0,
+                   "map": MAP_WEIGHT}
         fused: dict[int, float] = {}
         ranks: dict[int, dict[str, int]] = {}
         for name, order in ranked.items():
@@ -87,6 +96,9 @@ class HybridRetriever:
         order = self._official_before_its_fiche(order, scores)
         if not asks_sanctions(question):
             order = _after(order, k, lambda i: self._off_topic_fiche(i, named))
+        order = _after(order, k, self._fiche_with_its_text_present(order[:k]))
+        beyond = self._transversal_beyond(order)
+        order = _after(order, k, lambda i: i in beyond)
         actors = actors_asked(question)
         top = _cover_actors(order, k, actors, self.store.chunks)
         hits = [Hit(self.store.chunks[i], fused.get(i, 0.0), ranks.get(i, {})) for i in top]
@@ -126,6 +138,32 @@ class HybridRetriever:
                 out.append(i)
                 placed.add(i)
         return out
+
+    def _fiche_with_its_text_present(self, top: list[int]):
+        """A fiche whose official texts are all among `top`: it adds no text, the official passage is cited."""
+        chunks, documents = self.store.chunks, self.store.documents
+        present = {chunks[i].doc_id for i in top}
+
+        def redundant(i: int) -> bool:
+            doc = documents[chunks[i].doc_id]
+            if not doc.is_fiche:
+                return False
+            shipped = [d for d in doc.about if d in documents and not documents[d].is_fiche]
+            return bool(shipped) and all(d in present for d in shipped)
+        return redundant
+
+    def _transversal_beyond(self, order: list[int]) -> set[int]:
+        """The passages of each transversal fiche after its TRANSVERSAL_MAX best: one fiche does not fill the top k."""
+        chunks, documents = self.store.chunks, self.store.documents
+        seen: dict[str, int] = {}
+        extra = set()
+        for i in order:
+            doc = documents[chunks[i].doc_id]
+            if doc.is_fiche and len(doc.about) > FICHE_ABOUT_MAX:
+                seen[doc.doc_id] = seen.get(doc.doc_id, 0) + 1
+                if seen[doc.doc_id] > TRANSVERSAL_MAX:
+                    extra.add(i)
+        return extra
 
     def _off_topic_fiche(self, i: int, named: list[str]) -> bool:
         """A decision's fiche that the question neither asks for nor names."""

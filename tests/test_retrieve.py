@@ -27,3 +27,23 @@ def test_every_asked_actor_gets_a_passage_that_binds_it(tiny_engine):
     hits = tiny_engine.retriever.retrieve("Mon éditeur de logiciel doit-il me prévenir d'une fuite ?", 5).hits
     assert len(hits) == 5
     assert any("editeur" in h.chunk.actors for h in hits)
+
+
+def test_the_passages_the_map_rests_on_are_a_third_list_of_the_fusion(tiny_engine):
+    """Engine.retrieve adds the basis of the best map entries to dense and lexical; the bare retriever does not."""
+    question = "Mon prestataire s'est fait pirater : qui prévient la CNIL ?"
+    guided = tiny_engine.retrieve(question, 5).hits
+    basis = {b.chunk_id for e in tiny_engine.map.entries for b in e.basis}
+    assert any("map" in h.ranks and h.chunk.chunk_id in basis for h in guided)
+    assert not any("map" in h.ranks for h in tiny_engine.retriever.retrieve(question, 5).hits)
+
+
+def test_the_official_article_is_found_however_the_doctor_words_the_question(engine):
+    """Words the article never uses (« hacker », « déclaration », « indemnisée », « fuité ») reach it through the
+    questions of the map entries that rest on it."""
+    for question, doc_id in (
+            ("Mon prestataire informatique s'est fait hacker : c'est à moi de faire la déclaration ?", "rgpd-art-33"),
+            ("Une patiente veut être indemnisée parce que son dossier a fuité, elle peut ?", "rgpd-art-82")):
+        hits = engine.retrieve(question, 5).hits
+        found = [h for h in hits if h.chunk.doc_id == doc_id]
+        assert found and "map" in found[0].ranks
