@@ -165,6 +165,14 @@ def test_breach_at_the_host_names_the_doctor_for_the_cnil_and_the_host_for_the_d
     assert "rgpd-art-33#2" in cited  # the host tells the doctor
     rows = {row.actor: row for row in answer.actors}
     assert not any(answer.citation(s.n).doc_id == "rgpd-art-26" for s in rows["medecin"].obligations)
+    cells = [s for row in answer.actors for s in row.obligations + row.responsibility + row.sanctions]
+    assert cells and {engine.map.get(s.map_id).topic for s in cells} == {"violation"}  # no cell off the topic
+
+
+def test_who_of_two_named_actors_gets_their_two_rows_only(engine):
+    answer = engine.answer("Mon hébergeur a subi une intrusion. Qui doit prévenir la CNIL, lui ou moi ?")
+    assert answer.conclusion[0].actor == "medecin" and "72 heures" in answer.conclusion[0].text
+    assert {row.actor for row in answer.actors} <= {"medecin", "hebergeur"}
 
 
 def test_the_host_is_not_the_controller_no_first(engine):

@@ -26,6 +26,10 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     if verdict:
         entry, word = verdict
         out.append((entry, f"{VERDICT_WORDS[word]} : {_lower_first(entry.statement)}"))
+    elif query.form == WHO:
+        asked = next((e for e, _, _ in propositions if e.id in on_topic), None)
+        if asked is not None:  # « qui doit… ? »: the entry whose proposition the question asks says who
+            out.append((asked, asked.statement))
     for scored in entries:
         if len(out) >= MAX_SENTENCES:
             break

@@ -1,5 +1,6 @@
-"""« Qui fait quoi » : a row for each actor the question concerns, each cell at most CELL_MAX statements of the
-map (sorted into obligations, responsibility, sanctions by their topic), none repeating the conclusion."""
+"""« Qui fait quoi » : a row for each actor the question concerns, at most ROW_MAX statements of the map on the
+topics of the réponse (and sanctions when asked), sorted into obligations, responsibility, sanctions by their
+topic, none repeating the réponse."""
 
 from __future__ import annotations
 
@@ -8,17 +9,14 @@ from kb.compose.query import WHO, Query
 from kb.responsibilities import RESPONSIBILITY_TOPICS, SANCTION_TOPICS
 from kb.types import ACTORS
 
-ROW_MAX = 4  # statements in the row of the only actor asked
-ROWS_MAX = 3  # statements per row when the table has several rows
+ROW_MAX = 4  # statements per row
 ROW_FLOOR = 0.6  # a row's further statements score at least this share of the best entry's score (dev)
 
 
 def table_actors(query: Query, entries: list[ScoredEntry]) -> list[str]:
-    if query.form == WHO:
-        return list(ACTORS)
-    if query.actors:
+    if query.actors and (query.form != WHO or len(query.actors) > 1):  # « lui ou moi ? »: those two
         return list(query.actors)
-    if query.liability:
+    if query.form == WHO or query.liability:
         return list(ACTORS)
     top = {s.entry.actor for s in entries[:3]}
     return [a for a in ACTORS if a in top]
@@ -36,11 +34,14 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
     """actor → the entries of its row, best first (entries already in the conclusion are left out)."""
     rows = {}
     actors = table_actors(query, entries)
-    row_max = ROW_MAX if len(actors) == 1 else ROWS_MAX
     floor = ROW_FLOOR * entries[0].score if entries else 0.0
+    topics = {s.entry.topic for s in entries if s.entry.id in shown}  # the réponse's topics: rows stay on them
+    if query.asks_sanctions:
+        topics |= set(SANCTION_TOPICS)
     for actor in actors:
-        own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown]
-        picked = own[:1] + [s for s in own[1:row_max] if s.score >= floor]  # every row asked keeps its best
+        own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
+               and (not topics or s.entry.topic in topics)]
+        picked = own[:1] + [s for s in own[1:ROW_MAX] if s.score >= floor]  # every row asked keeps its best
         if picked:
             rows[actor] = picked
     return rows
