@@ -1,6 +1,6 @@
-"""« Qui fait quoi » : a row for each actor the question concerns, at most ROW_MAX statements of the map on the
-topics of the réponse (and sanctions when asked), sorted into obligations, responsibility, sanctions by their
-topic, none repeating the réponse."""
+"""« Qui fait quoi » : a row for each actor the question concerns: at most ROW_MAX statements of the map on the
+topics of the réponse (and sanctions when asked), then one of what the actor risks; sorted into obligations,
+responsibility, sanctions by their topic, none repeating the réponse."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from kb.compose.query import WHO, Query
 from kb.responsibilities import RESPONSIBILITY_TOPICS, SANCTION_TOPICS
 from kb.types import ACTORS
 
-ROW_MAX = 4  # statements per row
+ROW_MAX = 2  # statements per row on the réponse's topics, then what the actor risks (dev)
 ROW_FLOOR = 0.6  # a row's further statements score at least this share of the best entry's score (dev)
 
 
@@ -39,9 +39,12 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
     if query.asks_sanctions:
         topics |= set(SANCTION_TOPICS)
     for actor in actors:
-        own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
-               and (not topics or s.entry.topic in topics)]
-        picked = own[:1] + [s for s in own[1:ROW_MAX] if s.score >= floor]  # every row asked keeps its best
+        own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown]
+        on_topic = [s for s in own if not topics or s.entry.topic in topics]
+        picked = on_topic[:1] + [s for s in on_topic[1:ROW_MAX] if s.score >= floor]  # every row keeps its best
+        risk = next((s for s in own if s.entry.topic in SANCTION_TOPICS and s not in picked), None)
+        if risk is not None and risk.score >= floor:  # what the actor risks, once per row, whatever the topic
+            picked.append(risk)
         if picked:
             rows[actor] = picked
     return rows

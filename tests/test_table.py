@@ -1,0 +1,47 @@
+"""« Qui fait quoi » from scored map entries: rows for the actors asked, on the réponse's topics, then what the
+actor risks; nothing the réponse already said."""
+
+from __future__ import annotations
+
+from kb.compose.entries import ScoredEntry
+from kb.compose.query import read_query
+from kb.compose.table import ROW_MAX, table, table_actors
+from kb.responsibilities import MapEntry
+
+
+def _scored(entry_id: str, topic: str, actor: str, score: float) -> ScoredEntry:
+    return ScoredEntry(MapEntry(entry_id, topic, actor, "", f"Énoncé {entry_id}.", ()), score)
+
+
+ENTRIES = [
+    _scored("notifie-cnil", "violation", "medecin", 3.0),  # in the réponse
+    _scored("informe-patients", "violation", "medecin", 2.8),
+    _scored("chiffre", "securite", "medecin", 2.7),  # another topic: not in the row
+    _scored("documente", "violation", "medecin", 2.5),
+    _scored("amende", "sanctions-cnil", "medecin", 2.0),
+    _scored("contenu-notification", "violation", "medecin", 1.9),
+    _scored("previent-medecin", "violation", "hebergeur", 2.9),
+    _scored("penal-faible", "sanctions-penales", "hebergeur", 0.5),  # under the floor
+]
+
+
+def _q(text: str):
+    return read_query(text, {}, frozenset())
+
+
+def test_a_row_stays_on_the_reponses_topics_then_says_what_the_actor_risks():
+    rows = table(_q("Après une fuite, que dois-je faire ?"), ENTRIES, {"notifie-cnil"})
+    ids = [s.entry.id for s in rows["medecin"]]
+    assert ids == ["informe-patients", "documente", "contenu-notification"][:ROW_MAX] + ["amende"]
+    assert "chiffre" not in ids and "notifie-cnil" not in ids
+
+
+def test_a_risk_under_the_floor_is_left_out_and_every_row_keeps_its_best():
+    rows = table(_q("Qui doit prévenir la CNIL ?"), ENTRIES, {"notifie-cnil"})
+    assert [s.entry.id for s in rows["hebergeur"]] == ["previent-medecin"]
+
+
+def test_lui_ou_moi_gets_the_two_actors_named_and_a_who_question_every_actor():
+    assert table_actors(_q("Mon hébergeur a été piraté : qui prévient la CNIL, lui ou moi ?"), ENTRIES) == [
+        "medecin", "hebergeur"]
+    assert table_actors(_q("Qui doit prévenir la CNIL ?"), ENTRIES) == ["medecin", "editeur", "hebergeur"]
