@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import WHO, YES_NO, Query
-from kb.responsibilities import MapEntry, Proposition
+from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
-VERDICT_MARGIN = 0.01  # how far the best proposition must lead the best one with the other verdict (dev)
+VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
-VERDICT_AMONG = 3  # the verdict's entry must be among the entries that best answer the question (dev)
+WHO_AMONG = 3  # a « qui » question's réponse opens with the asked entry if among this many best (dev)
 
 
 def conclusion(query: Query, entries: list[ScoredEntry],
@@ -19,16 +19,17 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     if not entries:
         return []
     out: list[tuple[MapEntry, str]] = []
-    on_topic = {s.entry.id for s in entries[:VERDICT_AMONG]}
+    best = entries[0].entry
     asks_unknown = query.unknown or query.price  # a yes/no on something the corpus never names gets no verdict
-    verdict = (_verdict([p for p in propositions if p[0].id in on_topic])
-               if query.form == YES_NO and not asks_unknown else None)
-    if verdict:
-        entry, word = verdict
-        out.append((entry, f"{VERDICT_WORDS[word]} : {_lower_first(entry.statement)}"))
+    word = (_verdict([(p, score) for e, p, score in propositions if e.id == best.id])
+            if query.form == YES_NO and not asks_unknown else None)
+    if word:  # the entry that best answers the question, read through its proposition closest to it
+        out.append((best, f"{VERDICT_WORDS[word]} : {_lower_first(best.statement)}"))
     elif query.form == WHO:
-        asked = next((e for e, _, _ in propositions if e.id in on_topic), None)
-        if asked is not None:  # « qui doit… ? »: the entry whose proposition the question asks says who
+        duties = {s.entry.id for s in entries[:WHO_AMONG]
+                  if query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS}
+        asked = next((e for e, _, _ in propositions if e.id in duties), None)
+        if asked is not None:  # « qui doit… ? »: the duty whose proposition the question asks says who
             out.append((asked, asked.statement))
     for scored in entries:
         if len(out) >= MAX_SENTENCES:
@@ -41,16 +42,15 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     return out
 
 
-def _verdict(propositions: list[tuple[MapEntry, Proposition, float]]) -> tuple[MapEntry, str] | None:
-    """The verdict of the proposition the question asks, only when it clearly beats every proposition with
-    another verdict: a wrong « Oui » or « Non » misleads more than none."""
-    if not propositions:
+def _verdict(asked: list[tuple[Proposition, float]]) -> str | None:
+    """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first),
+    unless one with another verdict is about as close: a wrong « Oui » or « Non » misleads more than none."""
+    if not asked:
         return None
-    entry, best, score = propositions[0]
-    rival = next((s for _, p, s in propositions if p.verdict != best.verdict), None)
+    (best, score), rival = asked[0], next((s for p, s in asked if p.verdict != asked[0][0].verdict), None)
     if rival is not None and score - rival < VERDICT_MARGIN:
         return None
-    return entry, best.verdict
+    return best.verdict
 
 
 def _lower_first(text: str) -> str:
