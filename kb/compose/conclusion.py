@@ -47,7 +47,8 @@ def _verdict(asked: list[tuple[Proposition, float]]) -> str | None:
     unless one with another verdict is about as close: a wrong « Oui » or « Non » misleads more than none."""
     if not asked:
         return None
-    (best, score), rival = asked[0], next((s for p, s in asked if p.verdict != asked[0][0].verdict), None)
+    best, score = asked[0]
+    rival = next((s for p, s in asked if p.verdict != best.verdict), None)
     if rival is not None and score - rival < VERDICT_MARGIN:
         return None
     return best.verdict

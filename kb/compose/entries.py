@@ -27,7 +27,8 @@ DENSE_FLOOR = 0.80
 CORRECTION_MALUS = 0.5  # an entry that only denies a misconception, unless the question asks that very point
 ASKED_PROPOSITIONS = 3  # the entries of the best-matching propositions count as asked
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
-_DECISION_FICHES = (f"fiche-{CNIL_PREFIX}SAN-", f"fiche-{CE_PREFIX}")
+_DECISIONS = (f"{CNIL_PREFIX}SAN-", CE_PREFIX)  # CNIL sanctions and Conseil d'État rulings
+_DECISION_FICHES = tuple(f"fiche-{prefix}" for prefix in _DECISIONS)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
                  - CORRECTION_MALUS * (_correction(entry) and entry.id not in asked)
                  - DECISION_MALUS * (_from_decision(entry) and not query.asks_sanctions
-                                     and not any(r.startswith((f"{CNIL_PREFIX}SAN", CE_PREFIX)) for r in query.references)))
+                                     and not any(r.startswith(_DECISIONS) for r in query.references)))
         scored.append(ScoredEntry(entry, score))
     return sorted(scored, key=lambda s: -s.score)
 

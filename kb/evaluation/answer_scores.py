@@ -60,15 +60,20 @@ def key_points_met(points: Iterable[KeyPoint], answer: Answer, brief_only: bool 
 
 
 def forbidden_hits(items: Iterable[Forbidden], answer: Answer) -> list[Forbidden]:
-    """The misleading statements present: in their actor's row (any row for `any`), or in the réponse/brief
-    unless that statement is about another actor (« le médecin notifie la CNIL sous 72 h » [art. 33 § 1] does not
-    mislead about the host's duty, whatever it cites)."""
+    """The misleading statements present: said about their actor (any actor for `any`), in its row or in the
+    réponse/brief. A réponse statement about another actor does not count (« le médecin notifie la CNIL sous
+    72 h » [art. 33 § 1] says nothing wrong about the host); a corpus sentence, about no one, always does."""
     ids = {c.n: c.chunk_id for c in answer.citations}
-    places = statements_by_place(answer)
-    return [f for f in items
-            if any(cites(cid, f.any_of) for cid in _places(f.actor, {**places, BRIEF: []}, False))
-            or any(cites(ids[n], f.any_of) for s in answer.conclusion + answer.brief
-                   if f.actor == ANY_ACTOR or s.actor in ("", f.actor) for n in s.numbers if n in ids)]
+    rows = statements_by_place(answer)
+    rows.pop(BRIEF)
+
+    def said_about(actor: str) -> list[str]:
+        in_rows = [cid for place in (rows if actor == ANY_ACTOR else [actor]) for cid in rows.get(place, [])]
+        first = [ids[n] for s in answer.conclusion + answer.brief if actor == ANY_ACTOR or s.actor in ("", actor)
+                 for n in s.numbers if n in ids]
+        return first + in_rows
+
+    return [f for f in items if any(cites(cid, f.any_of) for cid in said_about(f.actor))]
 
 
 def first_sentence(answer: Answer) -> str:
