@@ -84,6 +84,7 @@ def entry_tokens(entry: MapEntry) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
+@lru_cache(maxsize=4)
 def word_weights(entries: tuple[MapEntry, ...]) -> dict[str, float]:
     """Inverse entry frequency of each word of the map: « intrusion » tells more than « données »."""
     counts: dict[str, int] = {}
@@ -142,6 +143,11 @@ def _from_decision(entry: MapEntry) -> bool:
     return all(b.chunk_id.startswith(_DECISION_FICHES) for b in entry.basis)
 
 
+@lru_cache(maxsize=4096)
+def proposition_tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
 PROPOSITION_WORDS_WEIGHT = 0.1  # shared words (Jaccard) added to the cosine of question and proposition
 PERSON_MALUS = 0.03  # a proposition about « je » (the doctor) for a question whose subject is someone else
 _FIRST_PERSON = re.compile(r"(?:^|\s)(?:je|j'|moi)\b|-je\b")
@@ -157,7 +163,7 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
     asker_speaks = bool(_FIRST_PERSON.search(query.folded))
     scored = []
     for (entry, prop), cos in zip(pairs, cosine):
-        words = set(tokenize(prop.text))
+        words = proposition_tokens(prop.text)
         shared = len(words & query.tokens) / max(1, len(words | query.tokens))
         other_person = not asker_speaks and bool(_FIRST_PERSON.search(prop.text.lower()))
         scored.append((entry, prop, float(cos) + PROPOSITION_WORDS_WEIGHT * shared - PERSON_MALUS * other_person))
