@@ -31,6 +31,7 @@ from kb.retrieve import HybridRetriever, Retrieval
 from kb.scope import COVERAGE, SUGGESTIONS, check_question, refusal_before_retrieval
 from kb.types import Answer, Chunk
 
+LLM_PASSAGES = 12  # passages given to the LLM: those the answer cites first, then the retrieved ones
 MAP_GUIDE = 3  # the best map entries whose passages retrieval ranks as a third list (dev)
 WEAK_EVIDENCE = "les textes du corpus ne répondent pas à cette question avec assez de certitude"
 
@@ -138,10 +139,10 @@ class Engine:
         from kb.llm import llm_answer
 
         settings = self.settings.model_copy(update={"llm": spec})
-        passages = [h.chunk for h in answer.retrieved]
+        passages, synthesis = self._llm_input(answer)
         t = time.perf_counter()
         try:
-            result = llm_answer(answer.question, passages, settings)
+            result = llm_answer(answer.question, passages, settings, synthesis)
         except KbError as exc:
             answer.notices.append(f"Le modèle de langage n'a pas répondu ({exc}) : réponse extractive affichée.")
             return
@@ -156,6 +157,24 @@ class Engine:
         if result.dropped:
             answer.notices.append(f"{len(result.dropped)} phrase(s) du modèle retirée(s) : citation inventée ou "
                                   "non étayée par le passage cité.")
+
+    def _llm_input(self, answer: Answer) -> tuple[list[Chunk], list[str]]:
+        """The passages the answer cites, then the other retrieved ones (LLM_PASSAGES at most); the réponse as the
+        synthesis to phrase, its [n] renumbered to those passages."""
+        passages: list[Chunk] = []
+        number: dict[int, int] = {}  # citation number → passage number
+        for c in answer.citations:
+            chunk = self.store.chunk(c.chunk_id)
+            if chunk not in passages:
+                passages.append(chunk)
+            number[c.n] = passages.index(chunk) + 1
+        passages += [h.chunk for h in answer.retrieved if h.chunk not in passages]
+        synthesis = []
+        for statement in answer.conclusion:
+            marks = list(dict.fromkeys(number[n] for n in statement.numbers if n in number))
+            if marks and max(marks) <= LLM_PASSAGES:  # a sentence whose proof the model is not given is left out
+                synthesis.append(statement.text + "".join(f"[{m}]" for m in marks))
+        return passages[:LLM_PASSAGES], synthesis
 
     def _renumber(self, answer: Answer, text: str, chunks: list[Chunk], passage_numbers) -> str:
         """Map the model's [p] (passage numbers) onto the answer's citation numbers, adding citations

@@ -292,7 +292,7 @@ def test_openai_mode_without_url_or_model_is_a_config_error(server, passages, mi
 def test_engine_llm_mode_keeps_checked_sentences_and_drops_the_invented_citation(server, engine):
     question = "Dans quel délai le responsable du traitement doit-il notifier une violation à la CNIL ?"
     extractive = engine.answer(question, llm="")
-    first = extractive.retrieved[0].chunk
+    first = engine.store.chunk(extractive.citations[0].chunk_id)  # the model's [1]: the answer's first cited passage
     text = re.sub(r"^\s*(?:\d+|[a-z])[.)]\s+", "", first.text)  # a paragraph's own « 1. » is not a sentence
     sentence = text.split(". ")[0].rstrip(".") + "."
     server.reply(f"{sentence} [1] Le médecin n'est jamais responsable de rien. [42]")
@@ -307,6 +307,27 @@ def test_engine_llm_mode_keeps_checked_sentences_and_drops_the_invented_citation
     assert any("retirée" in n for n in answer.notices)
     for c in answer.citations:
         assert engine.store.documents[c.doc_id].text[c.start:c.end] == c.quote
+
+
+def test_the_model_is_given_the_cited_passages_first_and_the_reponse_to_phrase(server, engine):
+    """The map's réponse goes to the model as a synthesis, its [n] renumbered to the passages sent; the passages
+    that prove it come first."""
+    question = "Après une fuite chez mon hébergeur, qui doit prévenir la CNIL ?"
+    extractive = engine.answer(question, llm="")
+    server.reply(REFUSAL)
+    settings = engine.settings.model_copy(update=dict(llm_base_url=server.url, llm_model="m", llm_timeout=5.0))
+    Engine(settings, store=engine.store).answer(question, llm="openai")
+
+    user = server.requests[-1]["body"]["messages"][1]["content"]
+    passages, rest = user.split("\n\nSynthèse du projet (non officielle, prouvée par les passages cités) :\n")
+    synthesis = rest.split("\n\nQuestion")[0].splitlines()
+    assert len(synthesis) == len(extractive.conclusion)
+    first = extractive.conclusion[0]
+    assert synthesis[0].startswith(f"- {first.text}[")
+    sent = re.findall(r"^\[(\d+)\] (.+)$", passages, re.M)  # [p] locator, in the order sent
+    marks = [int(m) for m in re.findall(r"\[(\d+)\]", synthesis[0])]
+    assert {sent[m - 1][1] for m in marks} == {extractive.citation(n).locator for n in first.numbers}
+    assert sent[0][1] == extractive.citations[0].locator
 
 
 def test_engine_falls_back_to_the_extractive_answer_when_the_endpoint_fails(server, engine):
