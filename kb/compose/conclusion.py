@@ -38,8 +38,6 @@ def conclusion(query: Query, entries: list[ScoredEntry],
             continue
         if query.form != WHO and query.actors and scored.entry.actor not in query.actors and out:
             continue
-        if out and _proofs(scored.entry) <= {c for e, _ in out for c in _proofs(e)}:
-            continue  # a sentence resting on passages already cited would say the same again
         out.append((scored.entry, scored.entry.statement))
     return out
 
@@ -54,10 +52,6 @@ def _verdict(asked: list[tuple[Proposition, float]]) -> str | None:
     if rival is not None and score - rival < VERDICT_MARGIN:
         return None
     return best.verdict
-
-
-def _proofs(entry: MapEntry) -> set[str]:
-    return {b.chunk_id for b in entry.basis}
 
 
 def _lower_first(text: str) -> str:
