@@ -10,7 +10,7 @@ from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
-WHO_AMONG = 3  # a « qui » question's réponse opens with the asked entry if among this many best (dev)
+ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
 
 
 def conclusion(query: Query, entries: list[ScoredEntry],
@@ -19,18 +19,18 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     if not entries:
         return []
     out: list[tuple[MapEntry, str]] = []
-    best = entries[0].entry
+    # The entry the question asks: among the best ones, the one with the proposition closest to it (for « qui »,
+    # a duty, not a sanction nobody asked about).
+    among = {s.entry.id for s in entries[:ASKED_AMONG]
+             if query.form != WHO or query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS}
+    asked = next((e for e, _, _ in propositions if e.id in among), None)
     asks_unknown = query.unknown or query.price  # a yes/no on something the corpus never names gets no verdict
-    word = (_verdict([(p, score) for e, p, score in propositions if e.id == best.id])
-            if query.form == YES_NO and not asks_unknown else None)
-    if word:  # the entry that best answers the question, read through its proposition closest to it
-        out.append((best, f"{VERDICT_WORDS[word]} : {_lower_first(best.statement)}"))
-    elif query.form == WHO:
-        duties = {s.entry.id for s in entries[:WHO_AMONG]
-                  if query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS}
-        asked = next((e for e, _, _ in propositions if e.id in duties), None)
-        if asked is not None:  # « qui doit… ? »: the duty whose proposition the question asks says who
-            out.append((asked, asked.statement))
+    if asked is not None and query.form == YES_NO and not asks_unknown:
+        word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id])
+        if word:
+            out.append((asked, f"{VERDICT_WORDS[word]} : {_lower_first(asked.statement)}"))
+    elif asked is not None and query.form == WHO:  # « qui doit… ? »: the duty it asks says who
+        out.append((asked, asked.statement))
     for scored in entries:
         if len(out) >= MAX_SENTENCES:
             break
