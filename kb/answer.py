@@ -69,7 +69,8 @@ class Engine:
         query = query or self.read(question)
 
         def map_passages(vector) -> list[str]:
-            scored = score_entries(query, self.map, [], self.map_vectors.similarity(vector))
+            scored = score_entries(query, self.map, [], self.map_vectors.word_weights,
+                                   self.map_vectors.similarity(vector))
             return list(dict.fromkeys(b.chunk_id for s in scored[:MAP_GUIDE] for b in s.entry.basis))
         return self.retriever.retrieve(question, k, map_passages)
 
@@ -116,7 +117,8 @@ class Engine:
         propositions = rank_propositions(query, self.map, self.map_vectors, vector)
         named = {d for d, doc in self.store.documents.items()
                  if set(found.references) & {d, *doc.about}} if found.references else None
-        entries = relevant(score_entries(query, self.map, found.hits, similarity, asked_entries(propositions)), named)
+        entries = relevant(score_entries(query, self.map, found.hits, self.map_vectors.word_weights, similarity,
+                                         asked_entries(propositions)), named)
         citer = Citer(self.store, self.notes)
         if entries:
             draft = from_map(query, entries, propositions, self.store, citer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -45,8 +45,9 @@ class MapVectors:
     statements: np.ndarray
     propositions: np.ndarray
     owners: np.ndarray
-    questions: np.ndarray | None = None
-    question_owners: np.ndarray | None = None
+    questions: np.ndarray
+    question_owners: np.ndarray
+    word_weights: dict[str, float] = field(default_factory=dict)  # word → its rarity in the map (word_weights)
 
     def proposition_similarity(self, query_vector) -> np.ndarray:
         if not len(self.owners):
@@ -61,7 +62,7 @@ class MapVectors:
         best = self.statements @ q
         if len(self.owners):
             np.maximum.at(best, self.owners, self.propositions @ q)
-        if self.question_owners is not None and len(self.question_owners):
+        if len(self.question_owners):
             np.maximum.at(best, self.question_owners, self.questions @ q)
         return best
 
@@ -74,7 +75,7 @@ def embed_map(responsibilities: ResponsibilityMap, embeddings) -> MapVectors:
     vectors = np.asarray(embeddings.embed_documents(texts), dtype=np.float32) if texts else np.zeros((0, 1))
     n, m = len(entries), len(entries) + len(owners)
     return MapVectors(vectors[:n], vectors[n:m], np.asarray(owners, dtype=int), vectors[m:],
-                      np.asarray(asked_by, dtype=int))
+                      np.asarray(asked_by, dtype=int), word_weights(entries))
 
 
 @lru_cache(maxsize=2048)
@@ -84,7 +85,6 @@ def entry_tokens(entry: MapEntry) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
-@lru_cache(maxsize=4)
 def word_weights(entries: tuple[MapEntry, ...]) -> dict[str, float]:
     """Inverse entry frequency of each word of the map: « intrusion » tells more than « données »."""
     counts: dict[str, int] = {}
@@ -94,15 +94,15 @@ def word_weights(entries: tuple[MapEntry, ...]) -> dict[str, float]:
     return {t: math.log(1 + len(entries) / c) for t, c in counts.items()}
 
 
-def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[Hit],
+def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[Hit], weights: dict[str, float],
                   similarity: np.ndarray | None = None, asked: frozenset[str] = frozenset()) -> list[ScoredEntry]:
-    """Every entry with its score, best first. `similarity`: MapVectors.similarity of the question, if embedded;
-    `asked`: ids of the entries whose propositions the question asks (rank_propositions)."""
+    """Every entry with its score, best first. `weights`: MapVectors.word_weights; `similarity`:
+    MapVectors.similarity of the question, if embedded; `asked`: ids of the entries whose propositions the question
+    asks (rank_propositions)."""
     chunk_rank = {}
     for rank, hit in enumerate(hits):
         chunk_rank.setdefault(hit.chunk.chunk_id, rank)
     top_topic = max(query.topics.values(), default=0.0) or 1.0
-    weights = word_weights(responsibilities.entries)
     asked_weight = sum(weights.get(t, 0.0) for t in query.tokens) or 1.0
     scored = []
     for i, entry in enumerate(responsibilities.entries):
