@@ -163,14 +163,11 @@ class Engine:
     def _llm_input(self, answer: Answer) -> tuple[list[Chunk], list[str]]:
         """The passages the answer cites, then the other retrieved ones (LLM_PASSAGES at most); the réponse as the
         synthesis to phrase, its [n] renumbered to those passages."""
-        passages: list[Chunk] = []
-        number: dict[int, int] = {}  # citation number → passage number
-        for c in answer.citations:
-            chunk = self.store.chunk(c.chunk_id)
-            if chunk not in passages:
-                passages.append(chunk)
-            number[c.n] = passages.index(chunk) + 1
-        passages += [h.chunk for h in answer.retrieved if h.chunk not in passages]
+        cited, found = [c.chunk_id for c in answer.citations], [h.chunk.chunk_id for h in answer.retrieved]
+        order = list(dict.fromkeys(cited + found))
+        place = {chunk_id: i for i, chunk_id in enumerate(order, 1)}
+        number = {c.n: place[c.chunk_id] for c in answer.citations}  # citation number → passage number
+        passages = [self.store.chunk(chunk_id) for chunk_id in order]
         synthesis = []
         for statement in answer.conclusion:
             marks = list(dict.fromkeys(number[n] for n in statement.numbers if n in number))
