@@ -145,11 +145,8 @@ class HybridRetriever:
         present = {chunks[i].doc_id for i in top}
 
         def redundant(i: int) -> bool:
-            doc = documents[chunks[i].doc_id]
-            if not doc.is_fiche:
-                return False
-            shipped = [d for d in doc.about if d in documents and not documents[d].is_fiche]
-            return bool(shipped) and all(d in present for d in shipped)
+            official = documents[chunks[i].doc_id].official_about(documents)
+            return bool(official) and official <= present
         return redundant
 
     def _transversal_beyond(self, order: list[int]) -> set[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
@@ -59,6 +60,10 @@ class Document:
     @property
     def is_fiche(self) -> bool:
         return self.kind == "fiche"
+
+    def official_about(self, documents: Mapping[str, Document]) -> set[str]:
+        """The texts this fiche summarises that the corpus holds officially (none for an official text)."""
+        return {d for d in self.about if d in documents and not documents[d].is_fiche}
 
     def page_at(self, offset: int) -> int | None:
         """1-based page of a text offset (PDF only)."""

@@ -47,11 +47,10 @@ def strictly_for(doc_id: str, documents: dict[str, Document]) -> frozenset[str]:
     """What a document strictly stands for: itself and, for a fiche that is not transversal, the texts it
     summarises that the corpus does not hold officially (a fiche never stands in for an official text that is
     there to be found)."""
-    about = documents[doc_id].about if doc_id in documents else ()
-    if len(about) > BROAD_ABOUT:
+    doc = documents.get(doc_id)
+    if doc is None or len(doc.about) > BROAD_ABOUT:
         return frozenset({doc_id})
-    shipped = {d for d in about if d in documents and not documents[d].is_fiche}
-    return frozenset({doc_id, *(set(about) - shipped)})
+    return frozenset({doc_id, *(set(doc.about) - doc.official_about(documents))})
 
 
 def hit_ranking(hits: Sequence[Hit], documents: dict[str, Document], k: int = EVAL_K) -> Ranking:
