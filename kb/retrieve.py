@@ -18,7 +18,6 @@ from kb.types import Chunk, Hit
 CANDIDATES = 40  # per retriever, before fusion
 MAP_WEIGHT = 2.0  # the map's list in the fusion: dense and lexical weigh 1, a named text 2 (dev)
 TRANSVERSAL_MAX = 2  # passages of one transversal fiche in the top k (dev)
-FICHE_ABOUT_MAX = 3  # a fiche about more texts is transversal: it stands for none of them in particular
 
 
 @dataclass
@@ -125,7 +124,7 @@ class HybridRetriever:
         for i in order:
             chunk = chunks[i]
             about = documents[chunk.doc_id].about if chunk.kind == "fiche" else ()
-            if len(about) <= FICHE_ABOUT_MAX:
+            if not documents[chunk.doc_id].is_transversal:
                 for doc_id in about:
                     if doc_id not in first and doc_id in self.doc_chunks:  # no retriever ranked it
                         ix = self.doc_chunks[doc_id]
@@ -156,7 +155,7 @@ class HybridRetriever:
         extra = set()
         for i in order:
             doc = documents[chunks[i].doc_id]
-            if doc.is_fiche and len(doc.about) > FICHE_ABOUT_MAX:
+            if doc.is_transversal:
                 seen[doc.doc_id] = seen.get(doc.doc_id, 0) + 1
                 if seen[doc.doc_id] > TRANSVERSAL_MAX:
                     extra.add(i)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 ACTORS = ("medecin", "editeur", "hebergeur")
+TRANSVERSAL_ABOUT = 3  # a fiche about more texts than this is transversal
 ACTOR_LABELS = {"medecin": "Médecin", "editeur": "Éditeur", "hebergeur": "Hébergeur"}
 
 # Document status: how much of the official text the corpus holds.
@@ -60,6 +61,11 @@ class Document:
     @property
     def is_fiche(self) -> bool:
         return self.kind == "fiche"
+
+    @property
+    def is_transversal(self) -> bool:
+        """A fiche about more texts than TRANSVERSAL_ABOUT (fiche-responsabilite-*): it stands for none of them."""
+        return self.is_fiche and len(self.about) > TRANSVERSAL_ABOUT
 
     def official_about(self, documents: Mapping[str, Document]) -> set[str]:
         """The texts this fiche summarises that the corpus holds officially (none for an official text)."""

@@ -19,7 +19,6 @@ from kb.statements import source_ids
 from kb.types import Answer, Document, Hit
 
 EVAL_K = 10  # passages retrieved per question: recall@10 needs ten
-BROAD_ABOUT = 3  # a fiche about more documents than this is transversal (fiche-responsabilite-*)
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def strictly_for(doc_id: str, documents: dict[str, Document]) -> frozenset[str]:
     summarises that the corpus does not hold officially (a fiche never stands in for an official text that is
     there to be found)."""
     doc = documents.get(doc_id)
-    if doc is None or len(doc.about) > BROAD_ABOUT:
+    if doc is None or doc.is_transversal:
         return frozenset({doc_id})
     return frozenset({doc_id, *(set(doc.about) - doc.official_about(documents))})
 

@@ -12,8 +12,9 @@ import numpy as np
 
 from kb.compose.evidence import EVIDENCE_MARGIN, enough_evidence
 from kb.config import Settings
-from kb.evaluation.metrics import BROAD_ABOUT, EVAL_K, METRIC_LABELS, Metrics, QuestionResult, aggregate, fmt
+from kb.evaluation.metrics import EVAL_K, METRIC_LABELS, Metrics, QuestionResult, aggregate, fmt
 from kb.evaluation.runner import ConfigRun, Evaluation
+from kb.types import TRANSVERSAL_ABOUT
 
 NOTES_BEGIN, NOTES_END = "<!-- notes: kept across regenerations -->", "<!-- /notes -->"
 _KINDS = ("responsabilite", "reference", "paraphrase", "english", "refus")
@@ -70,7 +71,7 @@ def render_report(evaluation: Evaluation, settings: Settings, command: str, prev
         "de son `about`. recall@k = part des questions (non à refuser) dont au moins une source attendue figure "
         "parmi les k premiers documents distincts. recall@5 strict et MRR strict : comptés sur les documents "
         "eux-mêmes ; une fiche ne compte pour un texte officiel que si ce texte n'est pas dans le corpus, et les "
-        f"fiches transversales (`about` de plus de {BROAD_ABOUT} documents : fiche-responsabilite-*) ne comptent que "
+        f"fiches transversales (`about` de plus de {TRANSVERSAL_ABOUT} documents : fiche-responsabilite-*) ne comptent que "
         "pour elles-mêmes. Latence = `Answer.timings['total']`, modèles déjà chargés.",
         "- Métriques de la réponse lue (questions avec `key_points`, `forbidden`, `yes_no`, `not_in_corpus`) : un "
         "point clé est atteint quand une phrase de la réponse / « En bref », ou de la ligne de son acteur dans le "
