@@ -45,3 +45,11 @@ def test_lui_ou_moi_gets_the_two_actors_named_and_a_who_question_every_actor():
     assert table_actors(_q("Mon hébergeur a été piraté : qui prévient la CNIL, lui ou moi ?"), ENTRIES) == [
         "medecin", "hebergeur"]
     assert table_actors(_q("Qui doit prévenir la CNIL ?"), ENTRIES) == ["medecin", "editeur", "hebergeur"]
+
+
+def test_a_row_that_already_says_what_the_actor_risks_gets_no_second_risk():
+    entries = [_scored("amende-a", "sanctions-cnil", "medecin", 3.0),  # in the réponse
+               _scored("amende-b", "sanctions-cnil", "medecin", 2.6),
+               _scored("penal", "sanctions-penales", "medecin", 2.5)]
+    rows = table(_q("Qui doit payer ?"), entries, {"amende-a"})
+    assert [s.entry.id for s in rows["medecin"]] == ["amende-b"]

@@ -42,8 +42,9 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown]
         on_topic = [s for s in own if not topics or s.entry.topic in topics]
         picked = on_topic[:1] + [s for s in on_topic[1:ROW_MAX] if s.score >= floor]  # every row keeps its best
-        risk = next((s for s in own if s.entry.topic in SANCTION_TOPICS and s not in picked), None)
-        if risk is not None and risk.score >= floor:  # what the actor risks, once per row, whatever the topic
+        risk = next((s for s in own if s.entry.topic in SANCTION_TOPICS), None)
+        said = any(s.entry.topic in SANCTION_TOPICS for s in picked)
+        if risk is not None and not said and risk.score >= floor:  # what the actor risks, once per row
             picked.append(risk)
         if picked:
             rows[actor] = picked
