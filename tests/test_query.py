@@ -41,6 +41,13 @@ def test_names_the_corpus_never_mentions_are_found_even_opening_the_question():
     assert query("Mon éditeur doit-il être certifié HDS ?").unknown == ()
 
 
+def test_a_product_typed_in_lower_case_is_found_unless_the_corpus_names_it():
+    assert query("Puis-je envoyer les résultats par whatsapp ?").unknown == ("whatsapp",)
+    assert query("Mes sauvegardes sont sur google drive, est-ce grave ?").unknown == ("google drive",)
+    assert query("WhatsApp Web est-il sûr ?").unknown == ("WhatsApp Web",)  # said once, as typed
+    assert read_query("Mon hébergeur est sur azure, est-ce un problème ?", {}, WORDS | {"azure"}).unknown == ()
+
+
 def test_a_text_the_corpus_does_not_hold_is_named_with_the_closest_one():
     q = query("Que dit la décision SAN-2019-015 de la CNIL ?")
     assert q.unknown_references == (("SAN-2019-015", ("SAN-2020-015",)),)

@@ -32,6 +32,13 @@ _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[s
 _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|prix|tarifs?|cout d[eu]|how much)\b")
 _NAMED = re.compile(r"\b([A-Z]{2,}\s?\d{3,}|[A-Z][A-Za-z0-9]+(?:\s+[A-Z][A-Za-z0-9]+)*)\b")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|[«\"(]\s*)$")
+# Products, firms and standards doctors name in lower case (« j'envoie les résultats par whatsapp »): flagged,
+# like a capitalised name, only when no corpus text contains them. Words a sentence uses otherwise stay out.
+_KNOWN_NAMES = re.compile(
+    r"\b(?:whatsapp|messenger|telegram|gmail|hotmail|outlook|yahoo|dropbox|onedrive|icloud|google(?: drive)?|"
+    r"gdrive|doctolib|maiia|keldoc|skype|zoom|slack|chatgpt|openai|copilot|aws|azure|ovh(?:cloud)?|scaleway|"
+    r"sharepoint|wetransfer|docusign|facebook|instagram|linkedin|tiktok|hipaa|iso ?\d{4,5}|nis ?2|soc ?2|"
+    r"microsoft(?: 365| teams)?|office 365|apple|amazon)\b")
 
 
 @dataclass(frozen=True)
@@ -129,4 +136,8 @@ def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ..
         words = re.findall(r"\w+", fold(m[1]))
         if words and any(w not in corpus_words for w in words):
             found.append(m[1])
+    for name in _KNOWN_NAMES.findall(fold(question)):
+        said = any(name in fold(n) for n in found)
+        if not said and any(w not in corpus_words for w in re.findall(r"\w+", name)):
+            found.append(name)
     return tuple(dict.fromkeys(found))
