@@ -69,15 +69,18 @@ _PRODUCTS = (r"(?:logiciel|hebergeur|editeur|solution|outil|prestataire|fourniss
 _OFF_TOPIC = {
     "une question médicale (traitement, posologie, diagnostic)":
         r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
-        r"symptomes?|fievre|diagnostiquer|diagnostics?|prescri\w*|ordonnance|vaccin\w*)\b",
+        r"symptomes?|fievre|diagnostiquer|diagnostics?|prescri\w*|ordonnance|vaccin\w*|soigner|guerir|angines?|"
+        r"otites?|grippes?|rhumes?|bronchites?|migraines?|asthme)\b",
     "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
                                        r"declaration de revenus|retraite|taxes?|comptabl\w*)\b",
     "une recommandation de produit":
-        rf"\b(?:quel(?:le)?s? {_PRODUCTS}(?: \w+){{0,3}} (?:acheter|choisir|prendre|souscrire|recommand\w*)|"
+        rf"\b(?:quel(?:le)?s? {_PRODUCTS}(?: \w+){{0,3}} (?:acheter|choisir|prendre|souscrire|recommand\w*|"
+        r"moins cher\w*|plus fiables?|plus sur\w*)|(?:prendre|souscrire) (?:une |un )?(?:assurance|contrat d'assurance|"
+        r"mutuelle)|"
         rf"meilleur(?:e|s)? {_PRODUCTS}|(?:tu|vous) (?:me |nous )?(?:conseill|recommand)\w*|"
         r"(?:conseill|recommand)(?:ez-vous|es-tu|eriez-vous|erais-tu)|"
         r"(?:me )?recommande[rsz]?|conseille[rsz]?-(?:moi|nous)|which (?:software|vendor|host)|best (?:software|host))\b",
-    "un autre domaine du droit": r"\b(?:divorce|bail|loyer|licenciement|succession|heritage|garde d'enfants?|"
+    "un autre domaine du droit": r"\b(?:divorce|bail|loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
                                  r"permis de conduire|pension alimentaire|prud'?hom\w*)\b",
     "une question de droit du travail":
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"

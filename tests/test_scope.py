@@ -99,6 +99,8 @@ OFF_TOPIC = [
     "Quelle est la capitale de l'Australie ?",
     "Écris-moi un poème sur l'automne.",
     "Combien de congés payés pour la secrétaire du cabinet ?",
+    "Comment soigner une angine chez un enfant ?",
+    "Peux-tu m'aider à rédiger mon testament ?",
 ]
 
 
@@ -134,6 +136,8 @@ PRODUCT_ADVICE = [
     "Quel logiciel médical choisir pour un cabinet de deux médecins ?",
     "Quelle est la meilleure assurance contre les fuites de données ?",
     "Recommandez-vous un hébergeur HDS en particulier ?",
+    "Dois-je prendre une assurance cyber pour le cabinet ?",
+    "Quel hébergeur HDS est le moins cher ?",
 ]
 
 
@@ -143,7 +147,8 @@ def test_product_and_insurance_advice_is_refused(question):
 
 
 @pytest.mark.parametrize("question", ["Quel hébergeur doit être certifié HDS ?", "Quel prestataire doit notifier la CNIL ?",
-                                      "Mon assureur peut-il exiger la notification de la violation ?"])
+                                      "Mon assureur peut-il exiger la notification de la violation ?",
+                                      "Mon assurance couvre-t-elle l'amende de la CNIL ?"])
 def test_questions_naming_a_kind_of_provider_are_not_product_advice(question):
     assert refusal_before_retrieval(question) is None
 
