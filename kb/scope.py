@@ -79,7 +79,8 @@ _OFF_TOPIC = {
         r"mutuelle)|"
         rf"meilleur(?:e|s)? {_PRODUCTS}|(?:tu|vous) (?:me |nous )?(?:conseill|recommand)\w*|"
         r"(?:conseill|recommand)(?:ez-vous|es-tu|eriez-vous|erais-tu)|"
-        r"(?:me )?recommande[rsz]?|conseille[rsz]?-(?:moi|nous)|which (?:software|vendor|host)|best (?:software|host))\b",
+        r"(?:me )?recommande[rsz]?|conseille[rsz]?-(?:moi|nous)|which (?:\w+ )?(?:software|vendor|host|provider|insurer)|best (?:software|host)|"
+        r"should i (?:pick|choose|buy))\b",
     "un autre domaine du droit": r"\b(?:divorce|bail|loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
                                  r"permis de conduire|pension alimentaire|prud'?hom\w*)\b",
     "une question de droit du travail":

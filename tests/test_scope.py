@@ -138,6 +138,7 @@ PRODUCT_ADVICE = [
     "Recommandez-vous un hébergeur HDS en particulier ?",
     "Dois-je prendre une assurance cyber pour le cabinet ?",
     "Quel hébergeur HDS est le moins cher ?",
+    "Which EHR vendor should I pick?",
 ]
 
 
