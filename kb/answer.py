@@ -33,6 +33,7 @@ from kb.types import Answer, Chunk
 
 LLM_PASSAGES = 12  # passages given to the LLM: those the answer cites first, then the retrieved ones
 MAP_GUIDE = 3  # the best map entries whose passages retrieval ranks as a third list (dev)
+GUIDE_DENSE_WEIGHT = 20.0  # the guide's entries are picked by closeness more than the answer's (dev)
 WEAK_EVIDENCE = "les textes du corpus ne répondent pas à cette question avec assez de certitude"
 
 
@@ -70,7 +71,7 @@ class Engine:
 
         def map_passages(vector) -> list[str]:
             scored = score_entries(query, self.map, [], self.map_vectors.word_weights,
-                                   self.map_vectors.similarity(vector))
+                                   self.map_vectors.similarity(vector), dense_weight=GUIDE_DENSE_WEIGHT)
             return list(dict.fromkeys(b.chunk_id for s in scored[:MAP_GUIDE] for b in s.entry.basis))
         return self.retriever.retrieve(question, k, map_passages)
 

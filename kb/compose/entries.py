@@ -95,22 +95,24 @@ def word_weights(entries: tuple[MapEntry, ...]) -> dict[str, float]:
 
 
 def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[Hit], weights: dict[str, float],
-                  similarity: np.ndarray | None = None, asked: frozenset[str] = frozenset()) -> list[ScoredEntry]:
+                  similarity: np.ndarray | None = None, asked: frozenset[str] = frozenset(),
+                  dense_weight: float | None = None) -> list[ScoredEntry]:
     """Every entry with its score, best first. `weights`: MapVectors.word_weights; `similarity`:
     MapVectors.similarity of the question, if embedded; `asked`: ids of the entries whose propositions the question
-    asks (rank_propositions)."""
+    asks (rank_propositions); `dense_weight`: DENSE_WEIGHT unless said (retrieval's guide leans on it more)."""
     chunk_rank = {}
     for rank, hit in enumerate(hits):
         chunk_rank.setdefault(hit.chunk.chunk_id, rank)
     top_topic = max(query.topics.values(), default=0.0) or 1.0
     asked_weight = sum(weights.get(t, 0.0) for t in query.tokens) or 1.0
+    dense_weight = DENSE_WEIGHT if dense_weight is None else dense_weight
     scored = []
     for i, entry in enumerate(responsibilities.entries):
         words = sum(weights.get(t, 0.0) for t in query.tokens & entry_tokens(entry)) / asked_weight
         ranks = [chunk_rank[b.chunk_id] for b in entry.basis if b.chunk_id in chunk_rank]
         docs = {b.chunk_id.split("#")[0] for b in entry.basis}
         dense = max(0.0, float(similarity[i]) - DENSE_FLOOR) if similarity is not None else 0.0
-        score = (DENSE_WEIGHT * dense + TOPIC_WEIGHT * query.topics.get(entry.topic, 0.0) / top_topic
+        score = (dense_weight * dense + TOPIC_WEIGHT * query.topics.get(entry.topic, 0.0) / top_topic
                  + WORDS_WEIGHT * words
                  + (RETRIEVED_WEIGHT / (1 + min(ranks)) if ranks else 0.0)
                  + NAMED_WEIGHT * bool(docs & set(query.references))
