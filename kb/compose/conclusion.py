@@ -19,11 +19,14 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     if not entries:
         return []
     out: list[tuple[MapEntry, str]] = []
-    # The entry the question asks: among the best ones, the one with the proposition closest to it (for « qui »,
-    # a duty, not a sanction nobody asked about).
-    among = {s.entry.id for s in entries[:ASKED_AMONG]
-             if query.form != WHO or query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS}
-    asked = next((e for e, _, _ in propositions if e.id in among), None)
+    # The entry the question asks: for yes/no, among the best ones, the one with the proposition closest to it
+    # (propositions are yes/no questions); for « qui », the best duty, not a sanction nobody asked about.
+    if query.form == WHO:
+        asked = next((s.entry for s in entries
+                      if query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS), None)
+    else:
+        among = {s.entry.id for s in entries[:ASKED_AMONG]}
+        asked = next((e for e, _, _ in propositions if e.id in among), None)
     asks_unknown = query.unknown or query.price  # a yes/no on something the corpus never names gets no verdict
     if asked is not None and query.form == YES_NO and not asks_unknown:
         word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id])
