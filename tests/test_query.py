@@ -29,6 +29,9 @@ def query(text: str):
     ("Que risque un prestataire qui héberge sans certificat ?", OTHER),
     ("Dans quel délai dois-je notifier une violation ?", OTHER),
     ("Ne pas chiffrer, c'est une infraction pénale ou seulement un manquement au RGPD ?", OTHER),  # alternative
+    ("Un rançongiciel a chiffré le serveur du cabinet, que dois-je faire ?", OTHER),  # situation, then question
+    ("Mon hébergeur arrête son activité : que deviennent mes données ?", OTHER),
+    ("Si mon éditeur découvre une faille, est-il obligé de me prévenir, et dans quel délai ?", YES_NO),
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
     assert query(text).form == form

@@ -23,6 +23,7 @@ _INVERTED = re.compile(r"\b(?:est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|
 _ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|quand|combien|"
                          r"what|who|which|how|why|when|where)\b")
 _SENTENCES = re.compile(r"[^.?!]+[.?!]*")
+_CLAUSES = re.compile(r"[,;:]")
 _ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|pour|les deux)\b")
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
 _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b")
@@ -96,12 +97,14 @@ def _form(folded: str) -> str:
     """The form of the question asked: read in its last sentence (« J'ai un serveur… Je dois le certifier ? »).
     An inverted verb makes it yes/no even when a clause asks more (« est-il obligé de me prévenir, et dans quel
     délai ? », « faut-il … même quand … ? »), unless the sentence opens with an interrogative word or offers
-    alternatives."""
+    alternatives. The question proper may follow a situation in the same sentence (« Un rançongiciel a chiffré
+    le serveur, que dois-je faire ? »): its last clause then opens with the interrogative word."""
     head = folded.lstrip(" «\"")
     last = ([m.strip() for m in _SENTENCES.findall(head) if m.strip()][-1:] or [head])[0]
+    clause = _CLAUSES.split(last)[-1].strip()
     if _WHO.search(last):
         return WHO
-    if _INTERROGATIVE.match(last) or _ALTERNATIVE.search(last):
+    if _INTERROGATIVE.match(last) or _INTERROGATIVE.match(clause) or _ALTERNATIVE.search(last):
         return OTHER
     if _INVERTED.search(last) or _ENGLISH_YES_NO.match(last):
         return YES_NO
