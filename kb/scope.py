@@ -87,6 +87,10 @@ _OFF_TOPIC = {
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
         r"convention collective|periode d'essai|demission|rupture conventionnelle|paid leave|salary|wages?|"
         r"overtime|payslip|minimum wage)\b",
+    "une question financière ou immobilière":
+        r"\b(?:pret immobilier|credit immobilier|emprunt|taux d'interet|placements?|bourse|actions en bourse|"
+        r"assurance[- ]vie|scpi|livret a|crypto\w*|bitcoin|acheter (?:un|mon) (?:appartement|local|cabinet)|"
+        r"mortgage|stock market)\b",
     "une question de cuisine": r"\b(?:recettes?|recipes?|cuisiner|cuire|cuisson|baguettes?|crepes?|gateaux?|"
                                r"patisseries?|farine|levure|gigot|blanquette|omelettes?|pate a \w+|bake|baking|"
                                r"cooking|sourdough|bread|dessert)\b",

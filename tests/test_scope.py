@@ -101,6 +101,8 @@ OFF_TOPIC = [
     "Combien de congés payés pour la secrétaire du cabinet ?",
     "Comment soigner une angine chez un enfant ?",
     "Peux-tu m'aider à rédiger mon testament ?",
+    "Quel taux d'intérêt pour un prêt immobilier sur vingt ans ?",
+    "Vaut-il mieux une assurance-vie ou une SCPI pour placer mes honoraires ?",
 ]
 
 
