@@ -26,7 +26,7 @@ from kb.corpus import load_manifest
 from kb.errors import CorpusError, KbError
 from kb.index.store import Store
 from kb.privacy import redact
-from kb.responsibilities import load_map
+from kb.responsibilities import load_map, map_texts
 from kb.retrieve import HybridRetriever, Retrieval
 from kb.scope import COVERAGE, SUGGESTIONS, check_question, refusal_before_retrieval
 from kb.types import Answer, Chunk
@@ -53,7 +53,9 @@ class Engine:
         except CorpusError as exc:
             raise KbError(f"La carte des responsabilités ne correspond plus à l'index ({exc}) : relancer « kb ingest ».")
         self.map_vectors = embed_map(self.map, self.store.dense.embeddings)
-        self.vocabulary = corpus_vocabulary(d.text for d in self.store.documents.values())
+        # What the corpus or the map names (« SaaS », « États-Unis » are the map's words): other names are flagged.
+        self.vocabulary = corpus_vocabulary([d.text for d in self.store.documents.values()] + map_texts(self.map)
+                                            + [" ".join(t.keywords) for t in self.map.topics.values()])
         self.known_ids = frozenset(self.store.documents) | frozenset(self.manifest) | frozenset(
             a for d in self.store.documents.values() for a in d.about)
         self.retriever = HybridRetriever(self.store, self.settings,

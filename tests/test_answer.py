@@ -196,6 +196,12 @@ def test_a_named_product_the_corpus_never_mentions_is_said_plainly(engine):
     assert not answer.conclusion or not answer.conclusion[0].text.startswith(("Oui", "Non"))  # no verdict on it
 
 
+def test_what_the_map_names_is_not_reported_as_unknown(engine):
+    saas = engine.answer("Mon logiciel est en SaaS et l'éditeur héberge les données. Il doit être certifié HDS ?")
+    europe = engine.answer("Les données de santé doivent-elles rester en Europe ?")
+    assert saas.gap == "" and europe.gap == ""
+
+
 def test_a_corpus_without_a_responsibility_map_still_answers_from_its_texts(tmp_path):
     """A user's own corpus has no who-does-what map: the answer falls back to verbatim sentences, said so."""
     import shutil

@@ -51,6 +51,15 @@ def test_a_product_typed_in_lower_case_is_found_unless_the_corpus_names_it():
     assert read_query("Mon hébergeur est sur azure, est-ce un problème ?", {}, WORDS | {"azure"}).unknown == ()
 
 
+def test_neighbouring_regimes_and_services_are_named_as_typed():
+    assert query("Le DMP est-il obligatoire ?").unknown == ("DMP",)  # not « Le DMP »
+    assert query("Dois-je passer par MSSanté ?").unknown == ("MSSanté",)
+    assert query("Que prévoit le code de déontologie sur le secret ?").unknown == ("code de déontologie",)
+    assert query("Quelles obligations la directive NIS 2 impose-t-elle ?").unknown == ("NIS 2",)
+    said = read_query("Que prévoit le code de déontologie ?", {}, WORDS | {"code de deontologie"}).unknown
+    assert said == ()  # a corpus that names it
+
+
 def test_a_text_the_corpus_does_not_hold_is_named_with_the_closest_one():
     q = query("Que dit la décision SAN-2019-015 de la CNIL ?")
     assert q.unknown_references == (("SAN-2019-015", ("SAN-2020-015",)),)

@@ -31,15 +31,21 @@ _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[s
                         r"piratage|breach|who)\b")
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
 _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|prix|tarifs?|cout d[eu]|how much)\b")
-_NAMED = re.compile(r"\b([A-Z]{2,}\s?\d{3,}|[A-Z][A-Za-z0-9]+(?:\s+[A-Z][A-Za-z0-9]+)*)\b")
+_NAMED = re.compile(r"(?<!\w)([A-Z]{2,}\s?\d{3,}|[A-ZÀ-Ý][\wÀ-ÿ]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ]+)*(?:\s\d{1,2}(?![\d,.]))?)(?!\w)")
+_NAME_SHAPE = re.compile(r"^\w[^\W\d_]*?[A-Z0-9]")  # WhatsApp, MSSanté, OVHcloud: a name even opening a sentence
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|[«\"(]\s*)$")
-# Products, firms and standards doctors name in lower case (« j'envoie les résultats par whatsapp »): flagged,
-# like a capitalised name, only when no corpus text contains them. Words a sentence uses otherwise stay out.
+_DETERMINER = re.compile(r"^(?:Le|La|Les|L'|Un|Une|Des|Mon|Ma|Mes|Ce|Cette|Notre|Votre)\s+")
+# Products, firms, standards and neighbouring regimes doctors name, often in lower case (« par whatsapp », « le
+# dmp », « le code de déontologie »): flagged, like a capitalised name, only when no corpus text names them.
 _KNOWN_NAMES = re.compile(
     r"\b(?:whatsapp|messenger|telegram|gmail|hotmail|outlook|yahoo|dropbox|onedrive|icloud|google(?: drive)?|"
     r"gdrive|doctolib|maiia|keldoc|skype|zoom|slack|chatgpt|openai|copilot|aws|azure|ovh(?:cloud)?|scaleway|"
     r"sharepoint|wetransfer|docusign|facebook|instagram|linkedin|tiktok|hipaa|iso ?\d{4,5}|nis ?2|soc ?2|"
-    r"microsoft(?: 365| teams)?|office 365|apple|amazon)\b")
+    r"microsoft(?: 365| teams)?|office 365|apple|amazon|"
+    r"code de deontologie|deontologie|ordre des medecins|chambre disciplinaire|sanctions? disciplinaires?|dmp|"
+    r"dossier medical partage|mon espace sante|mssante|messagerie securisee de sante|e-?cps|carte cps|"
+    r"pro sante connect|segur|hds v3|cloud act|ai act|intelligence artificielle|ehds|pgssi-?s?|eidas|"
+    r"teleconsultations?|teleexpertises?|identifiant national de sante|cyber-?assurances?)\b")
 
 
 @dataclass(frozen=True)
@@ -123,24 +129,34 @@ def topic_scores(folded: str, tokens: frozenset[str], topics: dict[str, Topic]) 
 
 
 def corpus_vocabulary(texts) -> frozenset[str]:
-    """Folded words of the corpus, to tell a name the corpus never mentions."""
+    """Folded words of the corpus, and the known names (_KNOWN_NAMES) it mentions, to tell a name the corpus never
+    mentions."""
     words = set()
     for text in texts:
-        words.update(re.findall(r"\w+", fold(text)))
+        folded = " ".join(_words(text))
+        words.update(folded.split())
+        words.update(" ".join(_words(name)) for name in _KNOWN_NAMES.findall(folded))
     return frozenset(words)
 
 
 def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ...]:
-    """Capitalised names and codes inside the question (Google Drive, ISO 27001) that no corpus text contains."""
+    """Names and codes inside the question (Google Drive, ISO 27001, le DMP) that no corpus text contains:
+    capitalised ones with a word the corpus never uses, known ones (_KNOWN_NAMES) the corpus never names."""
     found = []
     for m in _NAMED.finditer(question):
-        if " " not in m[1] and _SENTENCE_START.search(question[:m.start()]):
+        if " " not in m[1] and _SENTENCE_START.search(question[:m.start()]) and not _NAME_SHAPE.match(m[1]):
             continue  # one capitalised word opening a sentence is just a word (« Bonjour », « Puis-je »)
-        words = re.findall(r"\w+", fold(m[1]))
-        if words and any(w not in corpus_words for w in words):
-            found.append(m[1])
-    for name in _KNOWN_NAMES.findall(fold(question)):
-        said = any(name in fold(n) for n in found)
-        if not said and any(w not in corpus_words for w in re.findall(r"\w+", name)):
+        name = _DETERMINER.sub("", m[1])
+        if any(w not in corpus_words for w in _words(name)):
+            found.append(name)
+    folded = fold(question)
+    for m in _KNOWN_NAMES.finditer(folded):
+        name = question[m.start():m.end()] if len(folded) == len(question) else m[0]  # as typed, accents kept
+        said = any(m[0] in fold(n) or fold(n) in m[0] for n in found)
+        if not said and " ".join(_words(name)) not in corpus_words:
             found.append(name)
     return tuple(dict.fromkeys(found))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
