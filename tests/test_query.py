@@ -60,6 +60,13 @@ def test_neighbouring_regimes_and_services_are_named_as_typed():
     assert said == ()  # a corpus that names it
 
 
+def test_a_name_asked_about_is_told_from_a_name_in_the_situation():
+    assert query("Puis-je utiliser Dropbox ?").asks_unknown
+    assert query("J'utilise Dropbox pour mes sauvegardes. Est-ce autorisé ?").asks_unknown  # points back
+    situation = query("J'ai exporté le fichier vers Dropbox pour une association. Mon éditeur devait-il m'alerter ?")
+    assert situation.unknown == ("Dropbox",) and not situation.asks_unknown
+
+
 def test_a_text_the_corpus_does_not_hold_is_named_with_the_closest_one():
     q = query("Que dit la décision SAN-2019-015 de la CNIL ?")
     assert q.unknown_references == (("SAN-2019-015", ("SAN-2020-015",)),)

@@ -27,7 +27,9 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     else:
         among = {s.entry.id for s in entries[:ASKED_AMONG]}
         asked = next((e for e, _, _ in propositions if e.id in among), None)
-    asks_unknown = query.unknown or query.price  # a yes/no on something the corpus never names gets no verdict
+    # a yes/no on something the corpus never names gets no verdict (a name in the situation told first does not
+    # stop it: « J'ai exporté un fichier Excel. Mon éditeur devait-il m'alerter ? »)
+    asks_unknown = query.asks_unknown or query.price
     if asked is not None and query.form == YES_NO and not asks_unknown:
         word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id])
         if word:

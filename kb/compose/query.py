@@ -24,6 +24,7 @@ _ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquel
                          r"what|who|which|how|why|when|where)\b")
 _SENTENCES = re.compile(r"[^.?!]+[.?!]*")
 _CLAUSES = re.compile(r"[,;:]")
+POINTS_BACK = 2  # a last sentence of so few words asks about what came before it (« Est-ce autorisé ? »)
 _ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|pour|les deux)\b")
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
 _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b")
@@ -61,6 +62,7 @@ class Query:
     liability: bool = False  # a « who answers for it » question: every actor's row when none is named
     unknown: tuple[str, ...] = ()  # what the question names that the corpus never mentions
     price: bool = False
+    asks_unknown: bool = False  # the question proper (its last sentence) is about something in `unknown`
     unknown_references: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (a text named but not held, closest ids)
 
 
@@ -74,12 +76,21 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     references = tuple(dict.fromkeys(r.doc_id for r in found))
     unknown_refs = tuple((question[r.start:r.end].strip(), tuple(_closest(r.doc_id, known_ids)))
                          for r in found if known_ids and r.doc_id not in known_ids)
+    unknown = _unknown_names(question, corpus_words)
     return Query(
         text=question, folded=folded, tokens=tokens, actors=actors_asked(question), references=references,
         form=_form(folded), topics=topic_scores(folded, tokens, topics), asks_sanctions=asks_sanctions(question),
-        liability=bool(_LIABILITY.search(folded)), unknown=_unknown_names(question, corpus_words),
+        liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(folded)), unknown_references=tuple(dict.fromkeys(unknown_refs)),
+        asks_unknown=_asks_unknown(folded, unknown),
     )
+
+
+def _asks_unknown(folded: str, unknown: tuple[str, ...]) -> bool:
+    """Whether the question proper is about a name the corpus never mentions: the name is in its last sentence,
+    or that sentence only points back at the situation told before (« J'utilise Dropbox. Est-ce autorisé ? »)."""
+    last = _last_sentence(folded)
+    return bool(unknown) and (any(fold(name) in last for name in unknown) or len(tokenize(last)) <= POINTS_BACK)
 
 
 def _closest(doc_id: str, known_ids: frozenset[str]) -> list[str]:
@@ -99,14 +110,18 @@ def _readable(doc_id: str) -> str:
     return doc_id
 
 
+def _last_sentence(folded: str) -> str:
+    head = folded.lstrip(" «\"")
+    return ([m.strip() for m in _SENTENCES.findall(head) if m.strip()][-1:] or [head])[0]
+
+
 def _form(folded: str) -> str:
     """The form of the question asked: read in its last sentence (« J'ai un serveur… Je dois le certifier ? »).
     An inverted verb makes it yes/no even when a clause asks more (« est-il obligé de me prévenir, et dans quel
     délai ? », « faut-il … même quand … ? »), unless the sentence opens with an interrogative word or offers
     alternatives. The question proper may follow a situation in the same sentence (« Un rançongiciel a chiffré
     le serveur, que dois-je faire ? »): its last clause then opens with the interrogative word."""
-    head = folded.lstrip(" «\"")
-    last = ([m.strip() for m in _SENTENCES.findall(head) if m.strip()][-1:] or [head])[0]
+    last = _last_sentence(folded)
     clause = _CLAUSES.split(last)[-1].strip()
     if _WHO.search(last):
         return WHO
