@@ -61,6 +61,7 @@ class MapEntry:
     exceptions: str = ""
     answers: tuple[Proposition, ...] = ()
     questions: tuple[str, ...] = ()  # how users ask what the entry answers: matched, never shown
+    detail: bool = False  # a detail said only when asked (who certifies the host), never offered unprompted
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,11 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
         if not isinstance(a, dict) or a.get("verdict") not in VERDICTS or not a.get("proposition"):
             raise fail(f"« answers » : {{proposition, verdict}} attendu, verdict parmi {', '.join(VERDICTS)}")
         answers.append(Proposition(str(a["proposition"]), a["verdict"]))
+    if raw.get("detail", False) not in (True, False):
+        raise fail("« detail » : true ou false attendu")
     return MapEntry(str(name), raw["topic"], raw["actor"], str(raw.get("role", "")), statement, basis,
                     str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers),
-                    _questions(raw.get("questions"), fail))
+                    _questions(raw.get("questions"), fail), bool(raw.get("detail", False)))
 
 
 def _questions(raw, fail) -> tuple[str, ...]:

@@ -14,13 +14,13 @@ ART_33 = Chunk("rgpd-art-33#1", "rgpd-art-33", "RGPD art. 33", "RGPD, art. 33, �
 TOPICS = '- {id: violation, label: "violation et notification", description: "", keywords: [fuite]}\n'
 
 
-def _map(tmp_path, questions: str):
+def _map(tmp_path, questions: str, extra: str = ""):
     folder = tmp_path / "responsabilites"
     folder.mkdir()
     (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
     (folder / "violation.yaml").write_text(f"""- id: violation-medecin-notifie
   topic: violation
-  actor: medecin
+  actor: medecin{extra}
   statement: "Le médecin notifie la violation à la CNIL."
   questions: {questions}
   basis:
@@ -58,3 +58,19 @@ def test_an_entry_matches_a_question_through_the_closest_of_its_statement_propos
                          questions=unit[[2]], question_owners=np.array([1]))
     assert vectors.similarity([0, 0, 1]).tolist() == [0.0, 1.0]  # entry 1 by its question only
     assert vectors.similarity([0, 1, 0]).tolist() == [1.0, 0.0]  # entry 0 by its proposition
+
+
+def test_a_detail_is_said_only_when_asked(tmp_path):
+    from kb.compose.entries import UNASKED_MALUS, score_entries
+    from kb.compose.query import read_query
+
+    detail = _map(tmp_path, '["Qui notifie ?"]', "\n  detail: true")
+    query = read_query("Qui notifie la CNIL ?", detail.topics, frozenset())
+    unasked = score_entries(query, detail, [], {})[0].score
+    asked = score_entries(query, detail, [], {}, asked=frozenset({"violation-medecin-notifie"}))[0].score
+    assert detail.entries[0].detail and asked - unasked == pytest.approx(UNASKED_MALUS)
+
+
+def test_a_detail_flag_that_is_not_a_boolean_fails_naming_the_entry(tmp_path):
+    with pytest.raises(CorpusError, match="violation-medecin-notifie.*detail"):
+        _map(tmp_path, '["Qui notifie ?"]', "\n  detail: parfois")

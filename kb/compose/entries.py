@@ -24,7 +24,7 @@ ACTOR_WEIGHT = 0.25  # the entry's actor is one the question names
 DECISION_MALUS = 0.6  # an entry proved only by a decision's fiche, unless sanctions or that decision are asked
 DENSE_WEIGHT = 8.0  # cosine of the question with the entry's statement, propositions or questions, above DENSE_FLOOR
 DENSE_FLOOR = 0.80
-CORRECTION_MALUS = 0.5  # an entry that only denies a misconception, unless the question asks that very point
+UNASKED_MALUS = 0.5  # an entry said only when asked (a correction, a detail), unless the question asks that point
 ASKED_PROPOSITIONS = 3  # the entries of the best-matching propositions count as asked
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
 _DECISIONS = (f"{CNIL_PREFIX}SAN-", CE_PREFIX)  # CNIL sanctions and Conseil d'État rulings
@@ -117,7 +117,7 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  + (RETRIEVED_WEIGHT / (1 + min(ranks)) if ranks else 0.0)
                  + NAMED_WEIGHT * bool(docs & set(query.references))
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
-                 - CORRECTION_MALUS * (_correction(entry) and entry.id not in asked)
+                 - UNASKED_MALUS * (_only_when_asked(entry) and entry.id not in asked)
                  - DECISION_MALUS * (_from_decision(entry) and not query.asks_sanctions
                                      and not any(r.startswith(_DECISIONS) for r in query.references)))
         scored.append(ScoredEntry(entry, score))
@@ -133,8 +133,9 @@ def relevant(scored: list[ScoredEntry], named: set[str] | None = None) -> list[S
     return kept
 
 
-def _correction(entry: MapEntry) -> bool:
-    return bool(entry.answers) and all(p.verdict == "non" for p in entry.answers)
+def _only_when_asked(entry: MapEntry) -> bool:
+    """A detail, or an entry that only denies a misconception (all its propositions are « non »)."""
+    return entry.detail or (bool(entry.answers) and all(p.verdict == "non" for p in entry.answers))
 
 
 def asked_entries(propositions: list[tuple[MapEntry, Proposition, float]]) -> frozenset[str]:
