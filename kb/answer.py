@@ -29,7 +29,7 @@ from kb.privacy import redact
 from kb.responsibilities import load_map, map_texts
 from kb.retrieve import HybridRetriever, Retrieval
 from kb.scope import COVERAGE, SUGGESTIONS, check_question, refusal_before_retrieval
-from kb.types import Answer, Chunk
+from kb.types import Answer, Chunk, Statement
 
 LLM_PASSAGES = 12  # passages given to the LLM: those the answer cites first, then the retrieved ones
 MAP_GUIDE = 3  # the best map entries whose passages retrieval ranks as a third list (dev)
@@ -134,10 +134,16 @@ class Engine:
                                        citations, [r.actor for r in rows])
                      if decisions_asked(query.asks_sanctions, list(query.references), documents) else [])
         answer = Answer(question=question, refused=False, conclusion=conclusion, brief=brief, actors=rows,
-                        citations=citations, decisions=decisions, retrieved=found.hits, gap=gap(query, bool(entries or found.references)))
+                        citations=citations, decisions=decisions, retrieved=found.hits,
+                        gap=gap(query, bool(entries or found.references), self._on_first_topic(conclusion)))
         answer.notices.extend(repealed_notices(found.references, self.manifest) + citation_notices(citations, documents))
         check_citations(answer, documents, self.map)
         return answer
+
+    def _on_first_topic(self, conclusion: list[Statement]) -> list[str]:
+        """The réponse's sentences on the topic of its first one: where a figure asked for would be."""
+        topics = [getattr(self.map.get(s.map_id), "topic", None) for s in conclusion]
+        return [s.text for s, t in zip(conclusion, topics) if t == topics[0]]
 
     def _add_llm(self, answer: Answer, spec: str) -> None:
         """Optional LLM wording over the same passages; its citations are checked, failures fall back."""

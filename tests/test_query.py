@@ -31,6 +31,8 @@ def query(text: str):
     ("Ne pas chiffrer, c'est une infraction pénale ou seulement un manquement au RGPD ?", OTHER),  # alternative
     ("Un rançongiciel a chiffré le serveur du cabinet, que dois-je faire ?", OTHER),  # situation, then question
     ("Mon hébergeur arrête son activité : que deviennent mes données ?", OTHER),
+    ("D'après l'art. 33, de combien de temps dispose-t-on pour notifier ?", OTHER),
+    ("Jusqu'à quand l'hébergeur doit-il garder mes données ?", OTHER),
     ("Si mon éditeur découvre une faille, est-il obligé de me prévenir, et dans quel délai ?", YES_NO),
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
@@ -77,3 +79,12 @@ def test_a_text_the_corpus_does_not_hold_is_named_with_the_closest_one():
 def test_a_price_is_said_to_be_outside_the_corpus():
     assert "aucun prix" in gap(query("Combien coûte une certification HDS ?"), answered=True)
     assert gap(query("Mon éditeur doit-il être certifié HDS ?"), answered=True) == ""
+
+
+def test_a_figure_asked_and_not_given_is_said():
+    asked = query("Combien de temps dois-je conserver les dossiers ?")
+    assert asked.asks_figure and not query("Qui doit conserver les dossiers ?").asks_figure
+    none = gap(asked, answered=True, said=["Le médecin ne conserve les données que pendant la durée nécessaire."])
+    assert "ne donne pas de chiffre" in none
+    assert gap(query("Dans quel délai dois-je notifier ?"), answered=True,
+               said=["Le médecin notifie la violation dans les 72 heures."]) == ""

@@ -3,10 +3,17 @@ it does not hold (with the closest ids it does), a name it never mentions, a pri
 
 from __future__ import annotations
 
+import re
+
 from kb.compose.query import Query
 
 
-def gap(query: Query, answered: bool) -> str:
+_FIGURE_SAID = re.compile(r"\d|\b(?:une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|vingt|trente|cent|mille)\s+"
+                         r"(?:heures?|jours?|semaines?|mois|ans|ann[ée]es|millions?|euros?)\b", re.I)
+
+
+def gap(query: Query, answered: bool, said: list[str] = ()) -> str:
+    """`said`: the réponse's sentences on its first one's topic, to tell whether a figure asked for was given."""
     parts = []
     for ref, close in query.unknown_references:
         guess = f" ; vouliez-vous dire {' ou '.join(close)} ?" if close else "."
@@ -17,6 +24,9 @@ def gap(query: Query, answered: bool) -> str:
                      "pas une réponse sur ce point.")
     elif query.price:
         parts.append("Le corpus ne donne aucun prix ni tarif : ce qui suit est ce que les textes disent du sujet.")
+    elif query.asks_figure and answered and said and not any(_FIGURE_SAID.search(s) for s in said):
+        parts.append("Le corpus ne donne pas de chiffre (durée, délai, date ou montant) sur ce point : ce qui suit "
+                     "est ce que les textes en disent.")
     elif not answered:
         parts.append("Le corpus ne répond pas précisément à cette question : voici les passages qui s'en approchent "
                      "le plus, à lire avec prudence.")

@@ -18,7 +18,8 @@ YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats ap
 # A French yes/no question inverts its subject (« doit-il », « puis-je », « est-ce que ») and does not open with an
 # interrogative word; an English one opens with an auxiliary.
 _INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand|combien|ou |dans quel\w*|a qui|"
-                            r"de quoi|jusqu'ou|what|who|which|how|why|when|where)\b")
+                            r"de quoi|jusqu'ou|jusqu'(?:a|en) quand|(?:de|en|pendant|sous|pour|a|par|avec|sur) (?:combien|quel\w*|qui)|"
+                            r"what|who|which|how|why|when|where)\b")
 _INVERTED = re.compile(r"\b(?:est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
 _ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|quand|combien|"
                          r"what|who|which|how|why|when|where)\b")
@@ -32,6 +33,10 @@ _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[s
                         r"piratage|breach|who)\b")
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
 _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|prix|tarifs?|cout d[eu]|how much)\b")
+# A figure asked: a duration, a time limit, a date, an amount (the answer must state one, or say it has none).
+_FIGURE = re.compile(r"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pendant combien|jusqu'(?:a|en) quand|"
+                     r"depuis quand|a partir de quand|quel(?:le)?s? (?:est |sont )?(?:la |le |les )?(?:delais?|durees?|"
+                     r"dates?|montants?|plafonds?)|how long|what (?:is the )?(?:deadline|time limit)|how many (?:days|hours|years))\b")
 _NAMED = re.compile(r"(?<!\w)([A-Z]{2,}\s?\d{3,}|[A-ZÀ-Ý][\wÀ-ÿ]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ]+)*(?:\s\d{1,2}(?![\d,.]))?)(?!\w)")
 _NAME_SHAPE = re.compile(r"^\w[^\W\d_]*?[A-Z0-9]")  # WhatsApp, MSSanté, OVHcloud: a name even opening a sentence
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|[«\"(]\s*)$")
@@ -63,6 +68,7 @@ class Query:
     unknown: tuple[str, ...] = ()  # what the question names that the corpus never mentions
     price: bool = False
     asks_unknown: bool = False  # the question proper (its last sentence) is about something in `unknown`
+    asks_figure: bool = False  # a duration, time limit, date or amount
     unknown_references: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (a text named but not held, closest ids)
 
 
@@ -82,7 +88,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         form=_form(folded), topics=topic_scores(folded, tokens, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(folded)), unknown_references=tuple(dict.fromkeys(unknown_refs)),
-        asks_unknown=_asks_unknown(folded, unknown),
+        asks_unknown=_asks_unknown(folded, unknown), asks_figure=bool(_FIGURE.search(folded)),
     )
 
 
