@@ -25,6 +25,7 @@ from kb.config import Settings
 from kb.corpus import load_manifest
 from kb.errors import CorpusError, KbError
 from kb.index.store import Store
+from kb.offtopic import OUT_OF_FIELD, OffTopic
 from kb.privacy import redact
 from kb.responsibilities import load_map, map_texts
 from kb.retrieve import HybridRetriever, Retrieval
@@ -53,6 +54,7 @@ class Engine:
         except CorpusError as exc:
             raise KbError(f"La carte des responsabilités ne correspond plus à l'index ({exc}) : relancer « kb ingest ».")
         self.map_vectors = embed_map(self.map, self.store.dense.embeddings)
+        self.off_topic = OffTopic.embed(self.map_vectors, self.store.dense.embeddings)
         # What the corpus or the map names (« SaaS », « États-Unis » are the map's words): other names are flagged.
         self.vocabulary = corpus_vocabulary([d.text for d in self.store.documents.values()] + map_texts(self.map)
                                             + [" ".join(t.keywords) for t in self.map.topics.values()])
@@ -99,6 +101,11 @@ class Engine:
         query = self.read(question)
         found = self.retrieve(question, k, query)
         timings = {"retrieval": time.perf_counter() - t, **{f"retrieval_{n}": v for n, v in found.timings.items()}}
+        if self.off_topic.refuses(question, found.query_vector):
+            answer = refusal(question, OUT_OF_FIELD)
+            answer.retrieved = found.hits
+            answer.timings = timings
+            return answer
         if not enough_evidence(question, found.references, found.top_dense, self.settings.min_evidence,
                                self.settings.retrieval == "lexical", found.lexical_hits):
             answer = refusal(question, WEAK_EVIDENCE)

@@ -190,6 +190,11 @@ def is_in_domain(question: str) -> bool:
     return _in_domain(fold(question), question)
 
 
+def names_the_field(question: str) -> bool:
+    """A word of health data and its liability (données, hébergeur, RGPD, secret…) or a reference to a text."""
+    return bool(_STRONG.search(fold(question)) or find_references(question))
+
+
 def _in_domain(folded: str, question: str) -> bool:
     """A domain word, or a reference to a text of the corpus (« ordonnance », « R1111-9 » alone say little)."""
     return bool(_STRONG.search(folded) or _CONTEXT.search(folded) or find_references(question))
