@@ -17,7 +17,8 @@ from kb.legalrefs import find_references
 _STRONG = re.compile(
     r"\b(?:donnees?|data|rgpd|gdpr|cnil|heberg\w*|hds|host\w*|editeurs?|saas|vendor|"
     r"sous-trait\w*|processor|controller|responsab\w*|liab\w*|violations?|breach\w*|fuites?|fuit\w*|leak\w*|"
-    r"secur\w*|secret|confidential\w*|certifi\w*|notif\w*|chiffr\w*|encrypt\w*|pirat\w*|cyber\w*|"
+    r"secur\w*|secret|confidential\w*|certifi(?:e|ee|es|ees|cations?|er)|certificats? (?:hds|de conformite)|"
+    r"notif\w*|chiffr\w*|encrypt\w*|pirat\w*|cyber\w*|"
     r"ransomware|rancongiciel|dossiers? (?:medica|patient)\w*|aipd|dpo|delegue|consentement|equipe de soins|"
     r"referentiel|deliberation|code penal|sante publique|pseudonym\w*|anonym\w*|dmp)\b"
 )
