@@ -33,7 +33,6 @@ def test_without_a_map_nothing_is_refused_by_example():
     "Comment licencier ma secrétaire pour faute grave ?",
     "Quelle est la meilleure banque pour un médecin libéral ?",
     "Comment traiter une hypertension chez un patient de 80 ans ?",
-    "Dois-je facturer les certificats de sport ?",  # a medical certificate is not an HDS one
 ])
 def test_off_topic_questions_the_expressions_miss_are_refused(engine, question):
     answer = engine.answer(question, llm="")

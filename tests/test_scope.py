@@ -102,6 +102,7 @@ OFF_TOPIC = [
     "Comment soigner une angine chez un enfant ?",
     "Peux-tu m'aider à rédiger mon testament ?",
     "Quel taux d'intérêt pour un prêt immobilier sur vingt ans ?",
+    "Dois-je facturer les certificats de sport ?",  # a medical certificate is not the HDS one
     "Vaut-il mieux une assurance-vie ou une SCPI pour placer mes honoraires ?",
 ]
 
