@@ -1,9 +1,11 @@
 """What the question asks that the corpus does not cover, said plainly before what the corpus does say: a text
-it does not hold (with the closest ids it does), a name it never mentions, a price, or no matching rule."""
+it does not hold (with the closest ids it does), a name it never mentions, a price, a figure asked for that the
+réponse does not give, or no matching rule."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from kb.compose.query import Query
 
@@ -12,7 +14,7 @@ _FIGURE_SAID = re.compile(r"\d|\b(?:une?|deux|trois|quatre|cinq|six|sept|huit|ne
                          r"(?:heures?|jours?|semaines?|mois|ans|ann[ée]es|millions?|euros?)\b", re.I)
 
 
-def gap(query: Query, answered: bool, said: list[str] = ()) -> str:
+def gap(query: Query, answered: bool, said: Sequence[str] = ()) -> str:
     """`said`: the réponse's sentences on its first one's topic, to tell whether a figure asked for was given."""
     parts = []
     for ref, close in query.unknown_references:

@@ -1,6 +1,6 @@
 """The question, read once: its words, the actors and texts it names, its form (yes/no, who, what to do,
 what risk), the topics of the who-does-what map it asks about, and what it names that the corpus never
-mentions (a brand, a standard, a price)."""
+mentions (a brand, a standard, a neighbouring regime, a price) and whether it asks for a figure."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats ap
 # A French yes/no question inverts its subject (« doit-il », « puis-je », « est-ce que ») and does not open with an
 # interrogative word; an English one opens with an auxiliary.
 _INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand|combien|ou |dans quel\w*|a qui|"
-                            r"de quoi|jusqu'ou|jusqu'(?:a|en) quand|(?:de|en|pendant|sous|pour|a|par|avec|sur) (?:combien|quel\w*|qui)|"
+                            r"de quoi|jusqu'ou|jusqu'(?:a|en) quand|"
+                            r"(?:de|en|pendant|sous|pour|a|par|avec|sur) (?:combien|quel\w*|qui)|"
                             r"what|who|which|how|why|when|where)\b")
 _INVERTED = re.compile(r"\b(?:est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
 _ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|quand|combien|"
@@ -36,8 +37,11 @@ _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|prix|tarifs?|cout 
 # A figure asked: a duration, a time limit, a date, an amount (the answer must state one, or say it has none).
 _FIGURE = re.compile(r"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pendant combien|jusqu'(?:a|en) quand|"
                      r"depuis quand|a partir de quand|quel(?:le)?s? (?:est |sont )?(?:la |le |les )?(?:delais?|durees?|"
-                     r"dates?|montants?|plafonds?)|how long|what (?:is the )?(?:deadline|time limit)|how many (?:days|hours|years))\b")
-_NAMED = re.compile(r"(?<!\w)([A-Z]{2,}\s?\d{3,}|[A-ZÀ-Ý][\wÀ-ÿ]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ]+)*(?:\s\d{1,2}(?![\d,.]))?)(?!\w)")
+                     r"dates?|montants?|plafonds?)|how long|what (?:is the )?(?:deadline|time limit)|"
+                     r"how many (?:days|hours|years))\b")
+# A capitalised name (words, then maybe a small number: « NIS 2 ») or a code (« ISO 27001 »).
+_NAMED = re.compile(r"(?<!\w)([A-Z]{2,}\s?\d{3,}|[A-ZÀ-Ý][\wÀ-ÿ]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ]+)*"
+                    r"(?:\s\d{1,2}(?![\d,.]))?)(?!\w)")
 _NAME_SHAPE = re.compile(r"^\w[^\W\d_]*?[A-Z0-9]")  # WhatsApp, MSSanté, OVHcloud: a name even opening a sentence
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|[«\"(]\s*)$")
 _DETERMINER = re.compile(r"^(?:Le|La|Les|L'|Un|Une|Des|Mon|Ma|Mes|Ce|Cette|Notre|Votre)\s+")
