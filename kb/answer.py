@@ -102,13 +102,14 @@ class Engine:
         found = self.retrieve(question, k, query)
         timings = {"retrieval": time.perf_counter() - t, **{f"retrieval_{n}": v for n, v in found.timings.items()}}
         if self.off_topic.refuses(question, found.query_vector):
-            answer = refusal(question, OUT_OF_FIELD)
-            answer.retrieved = found.hits
-            answer.timings = timings
-            return answer
-        if not enough_evidence(question, found.references, found.top_dense, self.settings.min_evidence,
-                               self.settings.retrieval == "lexical", found.lexical_hits):
-            answer = refusal(question, WEAK_EVIDENCE)
+            reason = OUT_OF_FIELD
+        elif not enough_evidence(question, found.references, found.top_dense, self.settings.min_evidence,
+                                 self.settings.retrieval == "lexical", found.lexical_hits):
+            reason = WEAK_EVIDENCE
+        else:
+            reason = None
+        if reason:
+            answer = refusal(question, reason)
             answer.retrieved = found.hits
             answer.timings = timings
             return answer
