@@ -25,11 +25,11 @@ from kb.config import Settings
 from kb.corpus import load_manifest
 from kb.errors import CorpusError, KbError
 from kb.index.store import Store
-from kb.offtopic import OUT_OF_FIELD, OffTopic
+from kb.offtopic import OffTopic
 from kb.privacy import redact
 from kb.responsibilities import load_map, map_texts
 from kb.retrieve import HybridRetriever, Retrieval
-from kb.scope import COVERAGE, SUGGESTIONS, check_question, refusal_before_retrieval
+from kb.scope import COVERAGE, OUT_OF_FIELD, SUGGESTIONS, check_question, refusal_before_retrieval
 from kb.types import Answer, Chunk, Statement
 
 LLM_PASSAGES = 12  # passages given to the LLM: those the answer cites first, then the retrieved ones

@@ -15,7 +15,6 @@ from kb.compose.entries import MapVectors
 from kb.scope import names_the_field
 
 OFF_TOPIC_MARGIN = 0.0  # refused when the map's closest question leads the closest off-topic one by less (dev)
-OUT_OF_FIELD = "la question ne porte pas sur la responsabilité en matière de données de santé"
 
 
 def off_topic_examples() -> list[str]:

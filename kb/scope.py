@@ -126,6 +126,7 @@ SUGGESTIONS = (
 )
 
 
+OUT_OF_FIELD = "la question ne porte pas sur la responsabilité en matière de données de santé"
 MAX_QUESTION_CHARS = 2000  # a question, not a document: a longer one would only slow the search down
 _BREAKS = re.compile(r"[\t\n\r\v\f\x85\u2028\u2029]+")
 _INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -164,15 +165,14 @@ def refusal_before_retrieval(question: str) -> str | None:
     if _INJECTION.search(folded):
         return "la question demande d'ignorer les règles de l'assistant"
     domain = _in_domain(folded, question)
-    strong = bool(_STRONG.search(folded) or find_references(question))
     label = _off_topic(folded) or ""
-    rescued = strong or (domain and label in _CONTEXT_RESCUES)
+    rescued = names_the_field(question) or (domain and label in _CONTEXT_RESCUES)
     if "recommandation" in label or (label and not rescued):
         return f"il s'agit d'{label}"
     if not domain and _gibberish(folded):
         return "la question n'est pas lisible (texte de remplissage ou suite de lettres au hasard)"
     if not domain and (_SMALL_TALK.search(folded) or len(folded.split()) <= 3):
-        return "la question ne porte pas sur la responsabilité en matière de données de santé"
+        return OUT_OF_FIELD
     return None
 
 
@@ -198,4 +198,4 @@ def names_the_field(question: str) -> bool:
 
 def _in_domain(folded: str, question: str) -> bool:
     """A domain word, or a reference to a text of the corpus (« ordonnance », « R1111-9 » alone say little)."""
-    return bool(_STRONG.search(folded) or _CONTEXT.search(folded) or find_references(question))
+    return bool(_CONTEXT.search(folded)) or names_the_field(question)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kb.offtopic import OUT_OF_FIELD, OffTopic, off_topic_examples
+from kb.offtopic import OffTopic, off_topic_examples
+from kb.scope import OUT_OF_FIELD
 
 
 def test_the_examples_cover_many_off_topic_questions():
