@@ -18,7 +18,7 @@ from kb.compose.extractive import extract
 from kb.compose.from_map import from_map
 from kb.compose.gap import gap
 from kb.compose.notices import citation_notices, repealed_notices
-from kb.compose.query import Query, corpus_vocabulary, read_query
+from kb.compose.query import YES_NO, Query, corpus_vocabulary, read_query
 from kb.compose.table import table_actors
 from kb.compose.verify import check_citations
 from kb.config import Settings
@@ -76,7 +76,8 @@ class Engine:
         def map_passages(vector) -> list[str]:
             scored = score_entries(query, self.map, [], self.map_vectors.word_weights,
                                    self.map_vectors.similarity(vector), dense_weight=GUIDE_DENSE_WEIGHT)
-            return list(dict.fromkeys(b.chunk_id for s in scored[:MAP_GUIDE] for b in s.entry.basis))
+            matched = [s for s in scored if not s.follows][:MAP_GUIDE]  # what the question asks, not what follows
+            return list(dict.fromkeys(b.chunk_id for s in matched for b in s.entry.basis))
         return self.retriever.retrieve(question, k, map_passages)
 
     def answer(self, question: str, k: int | None = None, llm: str | None = None) -> Answer:
@@ -129,7 +130,7 @@ class Engine:
         named = {d for d, doc in self.store.documents.items()
                  if set(found.references) & {d, *doc.about}} if found.references else None
         entries = relevant(score_entries(query, self.map, found.hits, self.map_vectors.word_weights, similarity,
-                                         asked_entries(propositions)), named)
+                                         asked_entries(propositions) if query.form == YES_NO else frozenset()), named)
         citer = Citer(self.store, self.notes)
         if entries:
             draft = from_map(query, entries, propositions, self.store, citer)

@@ -62,6 +62,7 @@ class MapEntry:
     answers: tuple[Proposition, ...] = ()
     questions: tuple[str, ...] = ()  # how users ask what the entry answers: matched, never shown
     detail: bool = False  # a detail said only when asked (who certifies the host), never offered unprompted
+    then: tuple[str, ...] = ()  # ids of the entries a lawyer says next: the duties or penalties this one triggers
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,11 @@ def load_map(corpus_dir: Path, chunks: list[Chunk]) -> ResponsibilityMap:
                 raise CorpusError(path, f"entrée « {entry.id} » déjà définie dans {seen[entry.id].name}")
             seen[entry.id] = path
             entries.append(entry)
+    for entry in entries:
+        unknown = [i for i in entry.then if i not in seen or i == entry.id]
+        if unknown:
+            raise CorpusError(seen[entry.id], f"entrée « {entry.id} » : « then » nomme une entrée inconnue ou "
+                                              f"elle-même : {', '.join(unknown)}")
     return ResponsibilityMap(topics, tuple(entries))
 
 
@@ -145,9 +151,12 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
         answers.append(Proposition(str(a["proposition"]), a["verdict"]))
     if raw.get("detail", False) not in (True, False):
         raise fail("« detail » : true ou false attendu")
+    then = raw.get("then") or []
+    if not isinstance(then, list) or not all(isinstance(i, str) for i in then):
+        raise fail("« then » : une liste d'identifiants d'entrées est attendue")
     return MapEntry(str(name), raw["topic"], raw["actor"], str(raw.get("role", "")), statement, basis,
                     str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers),
-                    _questions(raw.get("questions"), fail), bool(raw.get("detail", False)))
+                    _questions(raw.get("questions"), fail), bool(raw.get("detail", False)), tuple(then))
 
 
 def _questions(raw, fail) -> tuple[str, ...]:

@@ -66,8 +66,9 @@ def make_tiny_corpus(dest: Path) -> Path:
     dump = {"allow_unicode": True, "sort_keys": False}
     (maps / "topics.yaml").write_text(yaml.safe_dump([t for t in topics if t["id"] == TINY_TOPIC], **dump),
                                       encoding="utf-8")
-    (maps / TINY_MAP_FILE).write_text(yaml.safe_dump([e for e in entries if e["id"] in TINY_ENTRIES], **dump),
-                                      encoding="utf-8")
+    kept = [{**e, "then": [i for i in e.get("then", []) if i in TINY_ENTRIES]} for e in entries
+            if e["id"] in TINY_ENTRIES]  # what an entry triggers stays only if kept too
+    (maps / TINY_MAP_FILE).write_text(yaml.safe_dump(kept, **dump), encoding="utf-8")
     return dest
 
 

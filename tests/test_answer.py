@@ -171,6 +171,13 @@ def test_breach_at_the_host_names_the_doctor_for_the_cnil_and_the_host_for_the_d
     assert all(engine.map.get(s.map_id).topic.startswith("sanctions") for row in answer.actors for s in row.sanctions)
 
 
+def test_a_stolen_laptop_gets_the_breach_duties_though_the_cnil_is_not_named(engine):
+    answer = engine.answer("Mon cabinet a été cambriolé et l'ordinateur avec les dossiers patients a été volé. "
+                           "Que dois-je faire ?")
+    cited = [answer.citation(n).chunk_id for s in answer.conclusion for n in s.numbers]
+    assert "rgpd-art-33#1" in cited and "rgpd-art-34#1" in cited  # the CNIL within 72 h, then the patients
+
+
 def test_who_of_two_named_actors_gets_their_two_rows_only(engine):
     answer = engine.answer("Mon hébergeur a subi une intrusion. Qui doit prévenir la CNIL, lui ou moi ?")
     first = answer.conclusion[0]  # who notifies the CNIL, first: the doctor (72 h), or the host telling the doctor

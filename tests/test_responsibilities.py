@@ -74,3 +74,47 @@ def test_a_detail_is_said_only_when_asked(tmp_path):
 def test_a_detail_flag_that_is_not_a_boolean_fails_naming_the_entry(tmp_path):
     with pytest.raises(CorpusError, match="violation-medecin-notifie.*detail"):
         _map(tmp_path, '["Qui notifie ?"]', "\n  detail: parfois")
+
+
+def _breach_map(tmp_path, then: str):
+    """A definition that triggers a duty (`then`): the question matches the first only."""
+    folder = tmp_path / "responsabilites"
+    folder.mkdir(parents=True)
+    (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    (folder / "violation.yaml").write_text(f"""- id: violation-medecin-definition
+  topic: violation
+  actor: medecin
+  then: {then}
+  statement: "Un ordinateur volé avec des dossiers est une violation de données."
+  basis:
+    - chunk: rgpd-art-33#1
+      quote: "la violation"
+- id: violation-medecin-notifie
+  topic: violation
+  actor: medecin
+  statement: "Le médecin notifie à la CNIL."
+  basis:
+    - chunk: rgpd-art-33#1
+      quote: "en notifie la violation"
+""", encoding="utf-8")
+    return load_map(tmp_path, [ART_33])
+
+
+def test_an_entry_brings_what_it_triggers_just_under_it_marked_as_following(tmp_path):
+    from kb.compose.entries import THEN_GAP, score_entries, word_weights
+    from kb.compose.query import read_query
+
+    linked = _breach_map(tmp_path, "[violation-medecin-notifie]")
+    query = read_query("On m'a volé l'ordinateur avec les dossiers, que faire ?", linked.topics, frozenset())
+    weights = word_weights(linked.entries)
+    definition, duty = score_entries(query, linked, [], weights)
+    assert (definition.entry.id, duty.entry.id) == ("violation-medecin-definition", "violation-medecin-notifie")
+    assert duty.follows and not definition.follows
+    assert duty.score == pytest.approx(definition.score - THEN_GAP, abs=2e-3)
+    alone = {s.entry.id: s for s in score_entries(query, _breach_map(tmp_path / "b", "[]"), [], weights)}
+    assert alone["violation-medecin-notifie"].score < duty.score and not alone["violation-medecin-notifie"].follows
+
+
+def test_then_naming_an_unknown_entry_fails_naming_the_entry(tmp_path):
+    with pytest.raises(CorpusError, match="violation-medecin-definition.*then.*violation-medecin-inconnue"):
+        _breach_map(tmp_path, "[violation-medecin-inconnue]")

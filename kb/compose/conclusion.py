@@ -25,7 +25,7 @@ def conclusion(query: Query, entries: list[ScoredEntry],
         asked = next((s.entry for s in entries
                       if query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS), None)
     else:
-        among = {s.entry.id for s in entries[:ASKED_AMONG]}
+        among = {s.entry.id for s in [s for s in entries if not s.follows][:ASKED_AMONG]}
         asked = next((e for e, _, _ in propositions if e.id in among), None)
     # a yes/no on something the corpus never names gets no verdict (a name in the situation told first does not
     # stop it: « J'ai exporté un fichier Excel. Mon éditeur devait-il m'alerter ? »)

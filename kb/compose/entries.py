@@ -27,6 +27,7 @@ DENSE_FLOOR = 0.80
 UNASKED_MALUS = 0.5  # an entry said only when asked (a correction, a detail), unless the question asks that point
 ASKED_PROPOSITIONS = 3  # the entries of the best-matching propositions count as asked
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
+THEN_GAP = 0.3  # an entry another one triggers (`then`) scores at least that one's score less this (dev)
 _DECISIONS = (f"{CNIL_PREFIX}SAN-", CE_PREFIX)  # CNIL sanctions and Conseil d'État rulings
 _DECISION_FICHES = tuple(f"fiche-{prefix}" for prefix in _DECISIONS)
 
@@ -35,6 +36,7 @@ _DECISION_FICHES = tuple(f"fiche-{prefix}" for prefix in _DECISIONS)
 class ScoredEntry:
     entry: MapEntry
     score: float
+    follows: bool = False  # its score is that of an entry that triggers it (`then`), not its own match
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,17 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  - DECISION_MALUS * (_from_decision(entry) and not query.asks_sanctions
                                      and not any(r.startswith(_DECISIONS) for r in query.references)))
         scored.append(ScoredEntry(entry, score))
-    return sorted(scored, key=lambda s: -s.score)
+    return sorted(_with_what_follows(scored), key=lambda s: -s.score)
+
+
+def _with_what_follows(scored: list[ScoredEntry]) -> list[ScoredEntry]:
+    """An entry the question matches brings the duties or penalties it triggers (`then`) close behind it: a stolen
+    laptop is a breach, and a breach is notified, though the question never said « CNIL »."""
+    score = {s.entry.id: s.score for s in scored}
+    for s in scored:
+        for order, follower in enumerate(s.entry.then, 1):  # in the map's order, just under the entry
+            score[follower] = max(score[follower], s.score - THEN_GAP - order * 1e-3)
+    return [ScoredEntry(s.entry, score[s.entry.id], score[s.entry.id] > s.score) for s in scored]
 
 
 def relevant(scored: list[ScoredEntry], named: set[str] | None = None) -> list[ScoredEntry]:
