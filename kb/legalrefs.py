@@ -56,8 +56,15 @@ _PATTERNS: list[tuple[re.Pattern, callable]] = [
 # L1470-6) and is a permanence-des-soins article since 2023. Read about data, it means the former article.
 _REUSED = {f"{CSP_PREFIX}L1110-4-1": (f"{CSP_PREFIX}L1110-4-1-ancien", re.compile(
     r"donnees|securit|referentiel|interop|logiciel|numerique|heberge|informati|confidential|sante numerique"))}
-# A bare « article 33 » with no code named is taken as the GDPR when the question is about data protection.
-_BARE_ARTICLE = re.compile(rf"\b{_ART}(\d{{1,2}})\b(?!\s?-)", re.I)
+# Texts no corpus document is: décrets, lois, ordonnances, arrêtés, the loi Informatique et Libertés, other codes.
+_OTHER_TEXT = (r"(?:d[ée]cret|loi|ordonnance|arr[êe]t[ée])\s*(?:n\s?°\s*)?\d{2,4}\s?-\s?\d{1,4}|"
+               r"(?:d[ée]cret|loi|ordonnance|arr[êe]t[ée]) du \d{1,2}(?:er)? [a-zéû]+ \d{4}|"
+               r"loi (?:informatique et libert[ée]s|cnil)|"
+               r"code (?:civil|du travail|de la s[ée]curit[ée] sociale|de commerce|de la consommation|des assurances)")
+_OUTSIDE_TEXT = re.compile(rf"\b(?:{_OTHER_TEXT})\b", re.I)
+# A bare « article 33 » with no code named is taken as the GDPR when the question is about data protection, unless
+# another text follows (« article 9 de la loi Informatique et Libertés »).
+_BARE_ARTICLE = re.compile(rf"\b{_ART}(\d{{1,2}})\b(?!\s?-)(?!\s*(?:de la |du |de l'|d')(?:{_OTHER_TEXT}|loi|code))", re.I)
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,12 @@ def find_references(text: str, bare_articles_are_gdpr: bool = False) -> list[Ref
         found = [Reference(r.start, r.end, _REUSED[r.doc_id][0])
                  if r.doc_id in _REUSED and _REUSED[r.doc_id][1].search(folded) else r for r in found]
     return sorted(found, key=lambda r: r.start)
+
+
+def outside_texts(text: str) -> list[str]:
+    """The texts named in `text` that are none of the corpus's families (« décret n° 2026-209 », « loi
+    Informatique et Libertés »), as written: the answer says they are not in the corpus."""
+    return list(dict.fromkeys(m[0] for m in _OUTSIDE_TEXT.finditer(text)))
 
 
 def family_of(doc_id: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, DOC_ID_PATTERN, PENAL_PREFIX, actors_asked, actors_bound, family_of,
-                          find_references, ref_token)
+                          find_references, outside_texts, ref_token)
 from kb.text import tokenize
 
 
@@ -49,6 +49,13 @@ def test_durations_regulation_numbers_and_amounts_are_not_references(text):
 def test_a_bare_article_is_taken_as_gdpr_only_when_asked():
     assert find_references("que dit l'article 33 ?") == []
     assert [r.doc_id for r in find_references("que dit l'article 33 ?", bare_articles_are_gdpr=True)] == ["rgpd-art-33"]
+
+
+def test_an_article_of_another_text_is_not_the_gdpr_and_the_text_is_named_as_written():
+    question = "L'article 9 de la loi Informatique et Libertés et le décret n° 2026-209 s'appliquent-ils ?"
+    assert find_references(question, bare_articles_are_gdpr=True) == []
+    assert outside_texts(question) == ["loi Informatique et Libertés", "décret n° 2026-209"]
+    assert outside_texts("l'article 1240 du code civil, puis le code pénal et l'article 32 du RGPD") == ["code civil"]
 
 
 def test_several_references_come_out_leftmost_first():

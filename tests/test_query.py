@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kb.compose.gap import gap
-from kb.compose.query import OTHER, WHO, YES_NO, read_query
+from kb.compose.query import OTHER, WHO, YES_NO, corpus_vocabulary, read_query
 
 WORDS = frozenset("le la les mon ma mes de du des un une est il elle doit certifie hds bonjour puis je iso".split())
 KNOWN = frozenset({"cnil-SAN-2020-015", "cnil-SAN-2020-014", "csp-L1110-4", "rgpd-art-33"})
@@ -74,6 +74,24 @@ def test_a_text_the_corpus_does_not_hold_is_named_with_the_closest_one():
     assert q.unknown_references == (("SAN-2019-015", ("SAN-2020-015",)),)
     said = gap(q, answered=True)
     assert "« SAN-2019-015 » : ce texte n'est pas dans le corpus ; vouliez-vous dire SAN-2020-015 ?" in said
+
+
+def test_a_decree_or_law_the_corpus_is_not_is_named_and_withholds_the_verdict():
+    q = query("Le décret 2026-209 impose-t-il un stockage des données en France ?")
+    assert q.unknown_references == (("décret 2026-209", ()),) and q.asks_unknown
+    assert "« décret 2026-209 » : ce texte n'est pas dans le corpus." in gap(q, answered=True)
+
+
+def test_a_name_is_known_only_if_the_corpus_has_it_whole_and_not_only_in_an_address():
+    words = corpus_vocabulary(["Les données de santé (health data) ; source: https://www.health-data-hub.fr/x",
+                               "Le hub du cabinet. L'Union européenne."])
+    assert read_query("Le Health Data Hub peut-il lire mes dossiers ?", {}, words).unknown == ("Health Data Hub",)
+    assert read_query("Mes données restent-elles dans l'Union Européenne ?", {}, words).unknown == ()
+
+
+def test_insurance_is_a_neighbouring_regime_the_corpus_does_not_cover():
+    q = query("Mon assurance responsabilité civile professionnelle couvre-t-elle une amende ?")
+    assert q.unknown == ("assurance responsabilité civile",) and q.asks_unknown
 
 
 def test_a_price_is_said_to_be_outside_the_corpus():

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from kb.folding import fold
 from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, GDPR_PREFIX, PENAL_PREFIX, actors_asked, asks_sanctions,
-                           family_of, find_references)
+                           family_of, find_references, outside_texts)
 from kb.responsibilities import Topic
 from kb.text import tokenize
 
@@ -44,6 +44,7 @@ _NAMED = re.compile(r"(?<!\w)([A-Z]{2,}\s?\d{3,}|[A-ZÀ-Ý][\wÀ-ÿ]+(?:\s+[A-Z�
                     r"(?:\s\d{1,2}(?![\d,.]))?)(?!\w)")
 _NAME_SHAPE = re.compile(r"^\w[^\W\d_]*?[A-Z0-9]")  # WhatsApp, MSSanté, OVHcloud: a name even opening a sentence
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|[«\"(]\s*)$")
+_URL = re.compile(r"https?://\S+")
 _DETERMINER = re.compile(r"^(?:Le|La|Les|L'|Un|Une|Des|Mon|Ma|Mes|Ce|Cette|Notre|Votre)\s+")
 # Products, firms, standards and neighbouring regimes doctors name, often in lower case (« par whatsapp », « le
 # dmp », « le code de déontologie »): flagged, like a capitalised name, only when no corpus text names them.
@@ -55,7 +56,9 @@ _KNOWN_NAMES = re.compile(
     r"code de deontologie|deontologie|ordre des medecins|chambre disciplinaire|sanctions? disciplinaires?|dmp|"
     r"dossier medical partage|mon espace sante|mssante|messagerie securisee de sante|e-?cps|carte cps|"
     r"pro sante connect|segur|hds v3|cloud act|ai act|intelligence artificielle|ehds|pgssi-?s?|eidas|"
-    r"teleconsultations?|teleexpertises?|identifiant national de sante|cyber-?assurances?)\b")
+    r"teleconsultations?|teleexpertises?|identifiant national de sante|cyber-?assurances?|assureurs?|rc pro|"
+    r"contrats? d'assurance|assurances? (?:professionnelle|responsabilite civile|rc)|"
+    r"responsabilite civile professionnelle)\b")
 
 
 @dataclass(frozen=True)
@@ -86,13 +89,15 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     references = tuple(dict.fromkeys(r.doc_id for r in found))
     unknown_refs = tuple((question[r.start:r.end].strip(), tuple(_closest(r.doc_id, known_ids)))
                          for r in found if known_ids and r.doc_id not in known_ids)
+    outside = outside_texts(question)  # a décret, a loi, another code: never a corpus document
+    unknown_refs += tuple((text, ()) for text in outside)
     unknown = _unknown_names(question, corpus_words)
     return Query(
         text=question, folded=folded, tokens=tokens, actors=actors_asked(question), references=references,
         form=_form(folded), topics=topic_scores(folded, tokens, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(folded)), unknown_references=tuple(dict.fromkeys(unknown_refs)),
-        asks_unknown=_asks_unknown(folded, unknown), asks_figure=bool(_FIGURE.search(folded)),
+        asks_unknown=_asks_unknown(folded, unknown + tuple(outside)), asks_figure=bool(_FIGURE.search(folded)),
     )
 
 
@@ -154,12 +159,14 @@ def topic_scores(folded: str, tokens: frozenset[str], topics: dict[str, Topic]) 
 
 
 def corpus_vocabulary(texts) -> frozenset[str]:
-    """Folded words of the corpus, and the known names (_KNOWN_NAMES) it mentions, to tell a name the corpus never
-    mentions."""
+    """Folded words of the corpus, its pairs of adjacent words, and the known names (_KNOWN_NAMES) it mentions, to
+    tell a name the corpus never mentions (« Health Data Hub »: every word is known, not the name)."""
     words = set()
     for text in texts:
-        folded = " ".join(_words(text))
-        words.update(folded.split())
+        sequence = _words(_URL.sub(" ", text))  # a source's address (health-data-hub.fr) names nothing
+        folded = " ".join(sequence)
+        words.update(sequence)
+        words.update(f"{a} {b}" for a, b in zip(sequence, sequence[1:]))
         words.update(" ".join(_words(name)) for name in _KNOWN_NAMES.findall(folded))
     return frozenset(words)
 
@@ -172,7 +179,8 @@ def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ..
         if " " not in m[1] and _SENTENCE_START.search(question[:m.start()]) and not _NAME_SHAPE.match(m[1]):
             continue  # one capitalised word opening a sentence is just a word (« Bonjour », « Puis-je »)
         name = _DETERMINER.sub("", m[1])
-        if any(w not in corpus_words for w in _words(name)):
+        words = _words(name)
+        if any(w not in corpus_words for w in words + [f"{a} {b}" for a, b in zip(words, words[1:])]):
             found.append(name)
     folded = fold(question)
     for m in _KNOWN_NAMES.finditer(folded):
