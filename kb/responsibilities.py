@@ -63,6 +63,7 @@ class MapEntry:
     questions: tuple[str, ...] = ()  # how users ask what the entry answers: matched, never shown
     detail: bool = False  # a detail said only when asked (who certifies the host), never offered unprompted
     then: tuple[str, ...] = ()  # ids of the entries a lawyer says next: the duties or penalties this one triggers
+    case_law: bool = False  # a rule a decision holds (the Conseil d'État's exception), not the story of a decision
 
 
 @dataclass(frozen=True)
@@ -149,14 +150,16 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
         if not isinstance(a, dict) or a.get("verdict") not in VERDICTS or not a.get("proposition"):
             raise fail(f"« answers » : {{proposition, verdict}} attendu, verdict parmi {', '.join(VERDICTS)}")
         answers.append(Proposition(str(a["proposition"]), a["verdict"]))
-    if raw.get("detail", False) not in (True, False):
-        raise fail("« detail » : true ou false attendu")
+    for flag in ("detail", "case_law"):
+        if raw.get(flag, False) not in (True, False):
+            raise fail(f"« {flag} » : true ou false attendu")
     then = raw.get("then") or []
     if not isinstance(then, list) or not all(isinstance(i, str) for i in then):
         raise fail("« then » : une liste d'identifiants d'entrées est attendue")
     return MapEntry(str(name), raw["topic"], raw["actor"], str(raw.get("role", "")), statement, basis,
                     str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers),
-                    _questions(raw.get("questions"), fail), bool(raw.get("detail", False)), tuple(then))
+                    _questions(raw.get("questions"), fail), bool(raw.get("detail", False)), tuple(then),
+                    bool(raw.get("case_law", False)))
 
 
 def _questions(raw, fail) -> tuple[str, ...]:

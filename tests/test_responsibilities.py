@@ -118,3 +118,30 @@ def test_an_entry_brings_what_it_triggers_just_under_it_marked_as_following(tmp_
 def test_then_naming_an_unknown_entry_fails_naming_the_entry(tmp_path):
     with pytest.raises(CorpusError, match="violation-medecin-definition.*then.*violation-medecin-inconnue"):
         _breach_map(tmp_path, "[violation-medecin-inconnue]")
+
+
+def test_a_rule_a_decision_holds_is_not_penalised_like_the_story_of_a_decision(tmp_path):
+    from kb.compose.entries import DECISION_MALUS, score_entries
+    from kb.compose.query import read_query
+    from kb.types import Chunk
+
+    fiche = Chunk("fiche-ce-2022-07-22-449694#en-bref", "fiche-ce-2022-07-22-449694", "Fiche CE", "En bref", (),
+                  "le médecin n'avait pas à notifier", 0, 33, "https://www.legifrance.gouv.fr", "2022", "complete",
+                  "fiche")
+
+    def scored(flag: str) -> float:
+        folder = tmp_path / ("rule" if flag else "story") / "responsabilites"
+        folder.mkdir(parents=True)
+        (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+        (folder / "violation.yaml").write_text(f"""- id: violation-medecin-exception
+  topic: violation
+  actor: medecin{flag}
+  statement: "Le médecin n'a pas à notifier une violation que la CNIL lui a signalée."
+  basis:
+    - chunk: fiche-ce-2022-07-22-449694#en-bref
+      quote: "n'avait pas à notifier"
+""", encoding="utf-8")
+        loaded = load_map(folder.parent, [fiche])
+        return score_entries(read_query("Dois-je notifier ?", loaded.topics, frozenset()), loaded, [], {})[0].score
+
+    assert scored("\n  case_law: true") - scored("") == pytest.approx(DECISION_MALUS)

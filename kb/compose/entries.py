@@ -21,7 +21,7 @@ WORDS_WEIGHT = 1.0  # the share of the question's words (by rarity in the map) t
 RETRIEVED_WEIGHT = 0.2  # a basis passage among the hits, by rank
 NAMED_WEIGHT = 0.6  # a basis text the question names
 ACTOR_WEIGHT = 0.25  # the entry's actor is one the question names
-DECISION_MALUS = 0.6  # an entry proved only by a decision's fiche, unless sanctions or that decision are asked
+DECISION_MALUS = 0.6  # the story of a decision (_from_decision), unless sanctions or that decision are asked
 DENSE_WEIGHT = 8.0  # cosine of the question with the entry's statement, propositions or questions, above DENSE_FLOOR
 DENSE_FLOOR = 0.80
 UNASKED_MALUS = 0.5  # an entry said only when asked (a correction, a detail), unless the question asks that point
@@ -155,7 +155,8 @@ def asked_entries(propositions: list[tuple[MapEntry, Proposition, float]]) -> fr
 
 
 def _from_decision(entry: MapEntry) -> bool:
-    return all(b.chunk_id.startswith(_DECISION_FICHES) for b in entry.basis)
+    """The story of a decision (only its fiche proves it), not a rule it holds (`case_law`)."""
+    return not entry.case_law and all(b.chunk_id.startswith(_DECISION_FICHES) for b in entry.basis)
 
 
 @lru_cache(maxsize=4096)
