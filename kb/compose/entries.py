@@ -119,21 +119,22 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  + (RETRIEVED_WEIGHT / (1 + min(ranks)) if ranks else 0.0)
                  + NAMED_WEIGHT * bool(docs & set(query.references))
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
-                 - UNASKED_MALUS * (_only_when_asked(entry) and entry.id not in asked)
                  - DECISION_MALUS * (_from_decision(entry) and not query.asks_sanctions
                                      and not any(r.startswith(_DECISIONS) for r in query.references)))
-        scored.append(ScoredEntry(entry, score))
+        unasked = UNASKED_MALUS * (_only_when_asked(entry) and entry.id not in asked)
+        scored.append((ScoredEntry(entry, score - unasked), score))
     return sorted(_with_what_follows(scored), key=lambda s: -s.score)
 
 
-def _with_what_follows(scored: list[ScoredEntry]) -> list[ScoredEntry]:
+def _with_what_follows(scored: list[tuple[ScoredEntry, float]]) -> list[ScoredEntry]:
     """An entry the question matches brings the duties or penalties it triggers (`then`) close behind it: a stolen
-    laptop is a breach, and a breach is notified, though the question never said « CNIL »."""
-    score = {s.entry.id: s.score for s in scored}
-    for s in scored:
+    laptop is a breach, and a breach is notified, though the question never said « CNIL ». What the entry triggers
+    follows how well it matches, even when the entry itself, a detail, is not said (`matched`: before that malus)."""
+    score = {s.entry.id: s.score for s, _ in scored}
+    for s, matched in scored:
         for order, follower in enumerate(s.entry.then, 1):  # in the map's order, just under the entry
-            score[follower] = max(score[follower], s.score - THEN_GAP - order * 1e-3)
-    return [ScoredEntry(s.entry, score[s.entry.id], score[s.entry.id] > s.score) for s in scored]
+            score[follower] = max(score[follower], matched - THEN_GAP - order * 1e-3)
+    return [ScoredEntry(s.entry, score[s.entry.id], score[s.entry.id] > s.score) for s, _ in scored]
 
 
 def relevant(scored: list[ScoredEntry], named: set[str] | None = None) -> list[ScoredEntry]:
