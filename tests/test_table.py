@@ -19,7 +19,7 @@ ENTRIES = [
     _scored("chiffre", "securite", "medecin", 2.7),  # another topic: not in the row
     _scored("documente", "violation", "medecin", 2.5),
     _scored("amende", "sanctions-cnil", "medecin", 2.0),
-    _scored("contenu-notification", "violation", "medecin", 1.9),
+    _scored("contenu-notification", "violation", "medecin", 2.1),
     _scored("previent-medecin", "violation", "hebergeur", 2.9),
     _scored("penal-faible", "sanctions-penales", "hebergeur", 0.5),  # under the floor
 ]

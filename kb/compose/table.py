@@ -9,8 +9,8 @@ from kb.compose.query import WHO, Query
 from kb.responsibilities import RESPONSIBILITY_TOPICS, SANCTION_TOPICS
 from kb.types import ACTORS
 
-ROW_MAX = 2  # statements per row on the réponse's topics, then what the actor risks (dev)
-ROW_FLOOR = 0.6  # a row's further statements score at least this share of the best entry's score (dev)
+ROW_MAX = 3  # statements per row on the réponse's topics, then what the actor risks (dev)
+ROW_FLOOR = 0.65  # a row's further statements score at least this share of the best entry's score (dev)
 
 
 def table_actors(query: Query, entries: list[ScoredEntry]) -> list[str]:
