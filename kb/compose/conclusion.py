@@ -36,15 +36,34 @@ def conclusion(query: Query, entries: list[ScoredEntry],
             out.append((asked, f"{VERDICT_WORDS[word]} : {_lower_first(asked.statement)}"))
     elif asked is not None and query.form == WHO:  # « qui doit… ? »: the duty it asks says who
         out.append((asked, asked.statement))
-    for scored in entries:
+    first = [s for s in entries if out and s.entry.id == out[0][0].id]
+    for scored in _reading_order(first + list(entries)):
         if len(out) >= MAX_SENTENCES:
             break
         if any(scored.entry.id == e.id for e, _ in out):
             continue
-        if query.form != WHO and query.actors and scored.entry.actor not in query.actors and out:
+        if (query.form != WHO and query.actors and scored.entry.actor not in query.actors and out
+                and not scored.follows):  # what an entry said triggers is said, whoever's duty it is
             continue
         out.append((scored.entry, scored.entry.statement))
     return out
+
+
+def _reading_order(entries: list[ScoredEntry]) -> list[ScoredEntry]:
+    """Best first, but what an entry triggers (`then`, scored through it) right after it."""
+    by_id = {s.entry.id: s for s in entries}
+    ordered: dict[str, ScoredEntry] = {}
+
+    def place(scored: ScoredEntry) -> None:
+        if scored.entry.id in ordered:
+            return
+        ordered[scored.entry.id] = scored
+        for follower in scored.entry.then:
+            if follower in by_id and by_id[follower].follows:
+                place(by_id[follower])
+    for scored in entries:
+        place(scored)
+    return list(ordered.values())
 
 
 def _verdict(asked: list[tuple[Proposition, float]]) -> str | None:

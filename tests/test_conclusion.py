@@ -1,0 +1,23 @@
+"""The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty."""
+
+from __future__ import annotations
+
+from kb.compose.conclusion import conclusion
+from kb.compose.entries import ScoredEntry
+from kb.compose.query import read_query
+from kb.responsibilities import MapEntry
+
+
+def _entry(entry_id: str, actor: str, then: tuple[str, ...] = ()) -> MapEntry:
+    return MapEntry(entry_id, "violation", actor, "", f"Énoncé {entry_id}.", (), then=then)
+
+
+def test_what_an_entry_triggers_follows_it_whoever_s_duty_it_is():
+    host = _entry("hebergeur-previent-medecin", "hebergeur", then=("medecin-notifie-cnil",))
+    entries = [ScoredEntry(host, 3.0), ScoredEntry(_entry("hebergeur-amende", "hebergeur"), 2.9),
+               ScoredEntry(_entry("medecin-notifie-cnil", "medecin"), 2.7, follows=True),
+               ScoredEntry(_entry("medecin-documente", "medecin"), 2.8)]
+    query = read_query("Mon hébergeur a été piraté : que doit-il faire ?", {}, frozenset())
+    assert query.actors == ("hebergeur",)
+    said = [e.id for e, _ in conclusion(query, entries, [])]
+    assert said == ["hebergeur-previent-medecin", "medecin-notifie-cnil", "hebergeur-amende"]
