@@ -14,11 +14,17 @@ ART_33 = Chunk("rgpd-art-33#1", "rgpd-art-33", "RGPD art. 33", "RGPD, art. 33, �
 TOPICS = '- {id: violation, label: "violation et notification", description: "", keywords: [fuite]}\n'
 
 
-def _map(tmp_path, questions: str, extra: str = ""):
-    folder = tmp_path / "responsabilites"
-    folder.mkdir()
+def _load(root, entries: str, chunks=(ART_33,)):
+    """A map folder under `root` with the one topic and `entries` (YAML), loaded against `chunks`."""
+    folder = root / "responsabilites"
+    folder.mkdir(parents=True)
     (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
-    (folder / "violation.yaml").write_text(f"""- id: violation-medecin-notifie
+    (folder / "violation.yaml").write_text(entries, encoding="utf-8")
+    return load_map(root, list(chunks))
+
+
+def _map(tmp_path, questions: str, extra: str = ""):
+    return _load(tmp_path, f"""- id: violation-medecin-notifie
   topic: violation
   actor: medecin{extra}
   statement: "Le médecin notifie la violation à la CNIL."
@@ -26,8 +32,7 @@ def _map(tmp_path, questions: str, extra: str = ""):
   basis:
     - chunk: rgpd-art-33#1
       quote: "en notifie la violation"
-""", encoding="utf-8")
-    return load_map(tmp_path, [ART_33])
+""")
 
 
 def test_the_questions_of_an_entry_are_loaded_and_embedded_after_statements_and_propositions(tmp_path):
@@ -76,12 +81,9 @@ def test_a_detail_flag_that_is_not_a_boolean_fails_naming_the_entry(tmp_path):
         _map(tmp_path, '["Qui notifie ?"]', "\n  detail: parfois")
 
 
-def _breach_map(tmp_path, then: str):
+def _breach_map(root, then: str):
     """A definition that triggers a duty (`then`): the question matches the first only."""
-    folder = tmp_path / "responsabilites"
-    folder.mkdir(parents=True)
-    (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
-    (folder / "violation.yaml").write_text(f"""- id: violation-medecin-definition
+    return _load(root, f"""- id: violation-medecin-definition
   topic: violation
   actor: medecin
   then: {then}
@@ -96,8 +98,7 @@ def _breach_map(tmp_path, then: str):
   basis:
     - chunk: rgpd-art-33#1
       quote: "en notifie la violation"
-""", encoding="utf-8")
-    return load_map(tmp_path, [ART_33])
+""")
 
 
 def test_an_entry_brings_what_it_triggers_just_under_it_marked_as_following(tmp_path):
@@ -130,18 +131,14 @@ def test_a_rule_a_decision_holds_is_not_penalised_like_the_story_of_a_decision(t
                   "fiche")
 
     def scored(flag: str) -> float:
-        folder = tmp_path / ("rule" if flag else "story") / "responsabilites"
-        folder.mkdir(parents=True)
-        (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
-        (folder / "violation.yaml").write_text(f"""- id: violation-medecin-exception
+        loaded = _load(tmp_path / ("rule" if flag else "story"), f"""- id: violation-medecin-exception
   topic: violation
   actor: medecin{flag}
   statement: "Le médecin n'a pas à notifier une violation que la CNIL lui a signalée."
   basis:
     - chunk: fiche-ce-2022-07-22-449694#en-bref
       quote: "n'avait pas à notifier"
-""", encoding="utf-8")
-        loaded = load_map(folder.parent, [fiche])
+""", [fiche])
         return score_entries(read_query("Dois-je notifier ?", loaded.topics, frozenset()), loaded, [], {})[0].score
 
     assert scored("\n  case_law: true") - scored("") == pytest.approx(DECISION_MALUS)
