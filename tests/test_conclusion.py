@@ -21,3 +21,13 @@ def test_what_an_entry_triggers_follows_it_whoever_s_duty_it_is():
     assert query.actors == ("hebergeur",)
     said = [e.id for e, _ in conclusion(query, entries, [])]
     assert said == ["hebergeur-previent-medecin", "medecin-notifie-cnil", "hebergeur-amende"]
+
+
+def test_another_actor_s_duty_is_said_only_after_the_entry_that_triggers_it():
+    host = _entry("hebergeur-previent-medecin", "hebergeur", then=("medecin-notifie-cnil",))
+    entries = [ScoredEntry(_entry("hebergeur-amende", "hebergeur"), 3.0),
+               ScoredEntry(_entry("medecin-notifie-cnil", "medecin"), 2.7, follows=True),  # its trigger is a detail
+               ScoredEntry(_entry("hebergeur-audit", "hebergeur"), 2.0), ScoredEntry(host, 1.0)]
+    query = read_query("Mon hébergeur a été piraté : que doit-il faire ?", {}, frozenset())
+    said = [e.id for e, _ in conclusion(query, entries, [])]
+    assert said == ["hebergeur-amende", "hebergeur-audit", "hebergeur-previent-medecin"]

@@ -42,8 +42,9 @@ def conclusion(query: Query, entries: list[ScoredEntry],
             break
         if any(scored.entry.id == e.id for e, _ in out):
             continue
+        triggered = scored.follows and any(scored.entry.id in e.then for e, _ in out)
         if (query.form != WHO and query.actors and scored.entry.actor not in query.actors and out
-                and not scored.follows):  # what an entry said triggers is said, whoever's duty it is
+                and not triggered):  # what an entry said triggers is said, whoever's duty it is
             continue
         out.append((scored.entry, scored.entry.statement))
     return out
