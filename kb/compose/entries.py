@@ -122,7 +122,9 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  - DECISION_MALUS * (_from_decision(entry) and not query.asks_sanctions
                                      and not any(r.startswith(_DECISIONS) for r in query.references)))
         unasked = UNASKED_MALUS * (_only_when_asked(entry) and entry.id not in asked)
-        scored.append((ScoredEntry(entry, score - unasked), score))
+        # a detail left unsaid still tells the situation (a stolen laptop is a breach); a correction left unsaid
+        # answers a misconception the question does not hold
+        scored.append((ScoredEntry(entry, score - unasked), score if entry.detail else score - unasked))
     return sorted(_with_what_follows(scored), key=lambda s: -s.score)
 
 
