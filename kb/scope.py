@@ -17,7 +17,7 @@ from kb.legalrefs import find_references
 _STRONG = re.compile(
     r"\b(?:donnees?|data|rgpd|gdpr|cnil|heberg\w*|hds|host\w*|editeurs?|saas|vendor|"
     r"sous-trait\w*|processor|controller|responsab\w*|liab\w*|violations?|breach\w*|fuites?|fuit\w*|leak\w*|"
-    r"secur\w*|secret|confidential\w*|certifi(?:e|ee|es|ees|cations?|er)|certificats? (?:hds|de conformite)|"
+    r"secur\w*|secret(?! des affaires)|confidential\w*|certifi(?:e|ee|es|ees|cations?|er)|certificats? (?:hds|de conformite)|"
     r"notif\w*|chiffr\w*|encrypt\w*|pirat\w*|cyber\w*|"
     r"ransomware|rancongiciel|dossiers? (?:medica|patient)\w*|aipd|dpo|delegue|consentement|equipe de soins|"
     r"referentiel|deliberation|code penal|sante publique|pseudonym\w*|anonym\w*|dmp)\b"
@@ -70,8 +70,9 @@ _PRODUCTS = (r"(?:logiciel|hebergeur|editeur|solution|outil|prestataire|fourniss
 _OFF_TOPIC = {
     "une question médicale (traitement, posologie, diagnostic)":
         r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
-        r"symptomes?|fievre|diagnostiquer|diagnostics?|prescri\w*|ordonnance|vaccin\w*|soigner|guerir|angines?|"
-        r"otites?|grippes?|rhumes?|bronchites?|migraines?|asthme)\b",
+        r"symptomes?|fievre|diagnostiquer|diagnostics?|prescri\w*|ordonnance|vaccin\w*|guerir|angines?|"
+        r"otites?|grippes?|rhumes?|bronchites?|migraines?|asthme|glycemies?|cholesterol|insuline|covid|"
+        r"hydroxychloroquine|soign(?:er|e|es|ent|ez|ons))\b",
     "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
                                        r"declaration de revenus|retraite|taxes?|comptabl\w*)\b",
     "une recommandation de produit":
@@ -82,7 +83,7 @@ _OFF_TOPIC = {
         r"(?:conseill|recommand)(?:ez-vous|es-tu|eriez-vous|erais-tu)|"
         r"(?:me )?recommande[rsz]?|conseille[rsz]?-(?:moi|nous)|which (?:\w+ )?(?:software|vendor|host|provider|insurer)|best (?:software|host)|"
         r"should i (?:pick|choose|buy))\b",
-    "un autre domaine du droit": r"\b(?:divorce|bail|loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
+    "un autre domaine du droit": r"\b(?:divorc\w*|voisin\w*|secret des affaires|bail|loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
                                  r"permis de conduire|pension alimentaire|prud'?hom\w*)\b",
     "une question de droit du travail":
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
@@ -103,7 +104,8 @@ _OFF_TOPIC = {
                               r"trip to|travel\w*|holidays? in)\b",
     "une question sans rapport": r"\b(?:meteo|pleuvoir|pluie|neige|orage|canicule|quel temps|weather|"
                                  r"blagues?|joke|football|horoscope|poemes?|poem|devinettes?|capitale|capital of|"
-                                 r"films?|movies?|chansons?|songs?|jeux? video|video games?)\b",
+                                 r"films?|movies?|chansons?|songs?|jeux? video|video games?|tradui\w*|traduction|translate|"
+                                 r"python|javascript|scraper|scraping)\b",
 }
 # Topics that a context word (logiciel, cabinet…) brings back into the field: « la recette du logiciel » is its
 # acceptance test, « en voyage, mon remplaçant peut-il utiliser mon logiciel ? » a question of access.

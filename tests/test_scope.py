@@ -104,6 +104,13 @@ OFF_TOPIC = [
     "Quel taux d'intérêt pour un prêt immobilier sur vingt ans ?",
     "Dois-je facturer les certificats de sport ?",  # a medical certificate is not the HDS one
     "Vaut-il mieux une assurance-vie ou une SCPI pour placer mes honoraires ?",
+    "Mon voisin fait du bruit la nuit, que puis-je faire ?",
+    "Quelle est la procédure pour divorcer ?",
+    "Est-ce que l'hydroxychloroquine soigne le covid ?",
+    "Mon patient diabétique a une glycémie à 3 g/L, que faire ?",
+    "Peux-tu traduire ce texte en anglais : bonjour docteur ?",
+    "Write me a python script to scrape a website.",
+    "Le secret des affaires protège-t-il mes tarifs ?",
 ]
 
 
