@@ -136,7 +136,7 @@ _QUESTION_WORDS = {
                r"responsables? (?:du|de) traitement|controller)\b",
     "editeur": r"\b(?:editeurs?|logiciels?|saas|vendor|vendeur|software|publisher|supplier|programme|prestataires?|"
                r"sous-traitants?|processor|fournisseurs?|informaticien|editor)\b",
-    "hebergeur": r"\b(?:hebergeurs?|hebergement|hds|cloud|host(?:s|ing|ed)?|serveurs?|servers?|datacenter|"
+    "hebergeur": r"\b(?:hebergeurs?|hebergement|heberge(?:r|nt)?|hds|cloud|host(?:s|ing|ed)?|serveurs?|servers?|datacenter|"
                  r"sauvegardes?|backup|infogereur)\b",
 }
 _ROLE_RE = {a: re.compile(rf"\b(?:{p})\b") for a, p in _ROLE_WORDS.items()}
