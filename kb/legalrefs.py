@@ -60,11 +60,13 @@ _REUSED = {f"{CSP_PREFIX}L1110-4-1": (f"{CSP_PREFIX}L1110-4-1-ancien", re.compil
 _OTHER_TEXT = (r"(?:d[ée]cret|loi|ordonnance|arr[êe]t[ée])\s*(?:n\s?°\s*)?\d{2,4}\s?-\s?\d{1,4}|"
                r"(?:d[ée]cret|loi|ordonnance|arr[êe]t[ée]) du \d{1,2}(?:er)? [a-zéû]+ \d{4}|"
                r"loi (?:informatique et libert[ée]s|cnil)|"
-               r"code (?:civil|du travail|de la s[ée]curit[ée] sociale|de commerce|de la consommation|des assurances)")
+               r"code (?:civil|du travail|de la s[ée]curit[ée] sociale|de commerce|de la consommation|"
+               r"des assurances)")
 _OUTSIDE_TEXT = re.compile(rf"\b(?:{_OTHER_TEXT})\b", re.I)
 # A bare « article 33 » with no code named is taken as the GDPR when the question is about data protection, unless
 # another text follows (« article 9 de la loi Informatique et Libertés »).
-_BARE_ARTICLE = re.compile(rf"\b{_ART}(\d{{1,2}})\b(?!\s?-)(?!\s*(?:de la |du |de l'|d')(?:{_OTHER_TEXT}|loi|code))", re.I)
+_BARE_ARTICLE = re.compile(rf"\b{_ART}(\d{{1,2}})\b(?!\s?-)(?!\s*(?:de la |du |de l'|d')(?:{_OTHER_TEXT}|loi|code))",
+                           re.I)
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,8 @@ _QUESTION_WORDS = {
                r"responsables? (?:du|de) traitement|controller)\b",
     "editeur": r"\b(?:editeurs?|logiciels?|saas|vendor|vendeur|software|publisher|supplier|programme|prestataires?|"
                r"sous-traitants?|processor|fournisseurs?|informaticien|editor)\b",
-    "hebergeur": r"\b(?:hebergeurs?|hebergement|heberge(?:r|nt)?|hds|cloud|host(?:s|ing|ed)?|serveurs?|servers?|datacenter|"
-                 r"sauvegardes?|backup|infogereur)\b",
+    "hebergeur": r"\b(?:hebergeurs?|hebergement|heberge(?:r|nt)?|hds|cloud|host(?:s|ing|ed)?|serveurs?|servers?|"
+                 r"datacenter|sauvegardes?|backup|infogereur)\b",
 }
 _ROLE_RE = {a: re.compile(rf"\b(?:{p})\b") for a, p in _ROLE_WORDS.items()}
 _QUESTION_RE = {a: re.compile(p) for a, p in _QUESTION_WORDS.items()}

@@ -17,7 +17,8 @@ from kb.legalrefs import find_references
 _STRONG = re.compile(
     r"\b(?:donnees?|data|rgpd|gdpr|cnil|heberg\w*|hds|host\w*|editeurs?|saas|vendor|"
     r"sous-trait\w*|processor|controller|responsab\w*|liab\w*|violations?|breach\w*|fuites?|fuit\w*|leak\w*|"
-    r"secur\w*|secret(?! des affaires)|confidential\w*|certifi(?:e|ee|es|ees|cations?|er)|certificats? (?:hds|de conformite)|"
+    r"secur\w*|secret(?! des affaires)|confidential\w*|certifi(?:e|ee|es|ees|cations?|er)|"
+    r"certificats? (?:hds|de conformite)|"
     r"notif\w*|chiffr\w*|encrypt\w*|pirat\w*|cyber\w*|"
     r"ransomware|rancongiciel|dossiers? (?:medica|patient)\w*|aipd|dpo|delegue|consentement|equipe de soins|"
     r"referentiel|deliberation|code penal|sante publique|pseudonym\w*|anonym\w*|dmp)\b"
@@ -83,7 +84,8 @@ _OFF_TOPIC = {
         r"(?:conseill|recommand)(?:ez-vous|es-tu|eriez-vous|erais-tu)|"
         r"(?:me )?recommande[rsz]?|conseille[rsz]?-(?:moi|nous)|which (?:\w+ )?(?:software|vendor|host|provider|insurer)|best (?:software|host)|"
         r"should i (?:pick|choose|buy))\b",
-    "un autre domaine du droit": r"\b(?:divorc\w*|voisin\w*|secret des affaires|bail|loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
+    "un autre domaine du droit": r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|"
+                                 r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
                                  r"permis de conduire|pension alimentaire|prud'?hom\w*)\b",
     "une question de droit du travail":
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
@@ -104,8 +106,8 @@ _OFF_TOPIC = {
                               r"trip to|travel\w*|holidays? in)\b",
     "une question sans rapport": r"\b(?:meteo|pleuvoir|pluie|neige|orage|canicule|quel temps|weather|"
                                  r"blagues?|joke|football|horoscope|poemes?|poem|devinettes?|capitale|capital of|"
-                                 r"films?|movies?|chansons?|songs?|jeux? video|video games?|tradui\w*|traduction|translate|"
-                                 r"python|javascript|scraper|scraping)\b",
+                                 r"films?|movies?|chansons?|songs?|jeux? video|video games?|tradui\w*|traduction|"
+                                 r"translate|python|javascript|scraper|scraping)\b",
 }
 # Topics that a context word (logiciel, cabinet…) brings back into the field: « la recette du logiciel » is its
 # acceptance test, « en voyage, mon remplaçant peut-il utiliser mon logiciel ? » a question of access.

@@ -186,6 +186,7 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "Mon logiciel de prise de rendez-vous doit-il être hébergé chez un hébergeur certifié ?",
     "Je pars en voyage : mon remplaçant peut-il utiliser mon logiciel ?",
     "La recette du logiciel est-elle à la charge de l'éditeur ?",
+    "Puis-je transmettre le dossier d'un patient au confrère voisin ?",
 ])
 def test_domain_questions_using_words_close_to_the_refused_ones_get_through(question):
     assert refusal_before_retrieval(question) is None

@@ -131,7 +131,8 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
 def _with_what_follows(scored: list[tuple[ScoredEntry, float]]) -> list[ScoredEntry]:
     """An entry the question matches brings the duties or penalties it triggers (`then`) close behind it: a stolen
     laptop is a breach, and a breach is notified, though the question never said « CNIL ». What the entry triggers
-    follows how well it matches, even when the entry itself, a detail, is not said (`matched`: before that malus)."""
+    follows how well it matches, even when the entry itself, a detail, is not said (`matched`: a detail's score
+    before that malus)."""
     score = {s.entry.id: s.score for s, _ in scored}
     for s, matched in scored:
         for order, follower in enumerate(s.entry.then, 1):  # in the map's order, just under the entry
