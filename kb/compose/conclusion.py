@@ -36,8 +36,7 @@ def conclusion(query: Query, entries: list[ScoredEntry],
             out.append((asked, f"{VERDICT_WORDS[word]} : {_lower_first(asked.statement)}"))
     elif asked is not None and query.form == WHO:  # « qui doit… ? »: the duty it asks says who
         out.append((asked, asked.statement))
-    first = [s for s in entries if out and s.entry.id == out[0][0].id]
-    for scored in _reading_order(first + list(entries)):
+    for scored in _reading_order(entries, out[0][0].id if out else None):
         if len(out) >= MAX_SENTENCES:
             break
         if any(scored.entry.id == e.id for e, _ in out):
@@ -50,8 +49,9 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     return out
 
 
-def _reading_order(entries: list[ScoredEntry]) -> list[ScoredEntry]:
-    """Best first, but what an entry triggers (`then`, scored through it) right after it."""
+def _reading_order(entries: list[ScoredEntry], lead: str | None = None) -> list[ScoredEntry]:
+    """Best first (the entry `lead` already said first), but what an entry triggers (`then`, scored through it)
+    right after it."""
     by_id = {s.entry.id: s for s in entries}
     ordered: dict[str, ScoredEntry] = {}
 
@@ -62,7 +62,7 @@ def _reading_order(entries: list[ScoredEntry]) -> list[ScoredEntry]:
         for follower in scored.entry.then:
             if follower in by_id and by_id[follower].follows:
                 place(by_id[follower])
-    for scored in entries:
+    for scored in ([by_id[lead]] if lead in by_id else []) + list(entries):
         place(scored)
     return list(ordered.values())
 

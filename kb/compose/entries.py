@@ -124,20 +124,19 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
         unasked = UNASKED_MALUS * (_only_when_asked(entry) and entry.id not in asked)
         # a detail left unsaid still tells the situation (a stolen laptop is a breach); a correction left unsaid
         # answers a misconception the question does not hold
-        scored.append((ScoredEntry(entry, score - unasked), score if entry.detail else score - unasked))
+        scored.append((entry, score - unasked, score if entry.detail else score - unasked))
     return sorted(_with_what_follows(scored), key=lambda s: -s.score)
 
 
-def _with_what_follows(scored: list[tuple[ScoredEntry, float]]) -> list[ScoredEntry]:
-    """An entry the question matches brings the duties or penalties it triggers (`then`) close behind it: a stolen
-    laptop is a breach, and a breach is notified, though the question never said « CNIL ». What the entry triggers
-    follows how well it matches, even when the entry itself, a detail, is not said (`matched`: a detail's score
-    before that malus)."""
-    score = {s.entry.id: s.score for s, _ in scored}
-    for s, matched in scored:
-        for order, follower in enumerate(s.entry.then, 1):  # in the map's order, just under the entry
-            score[follower] = max(score[follower], matched - THEN_GAP - order * 1e-3)
-    return [ScoredEntry(s.entry, score[s.entry.id], score[s.entry.id] > s.score) for s, _ in scored]
+def _with_what_follows(scored: list[tuple[MapEntry, float, float]]) -> list[ScoredEntry]:
+    """(entry, score, matched) → scored entries. An entry the question matches brings the duties or penalties it
+    triggers (`then`) close behind it: a stolen laptop is a breach, and a breach is notified, though the question
+    never said « CNIL ». They follow how well it matches (`matched`), even when it is a detail left unsaid."""
+    lifted = {entry.id: score for entry, score, _ in scored}
+    for entry, _, matched in scored:
+        for order, follower in enumerate(entry.then, 1):  # in the map's order, just under the entry
+            lifted[follower] = max(lifted[follower], matched - THEN_GAP - order * 1e-3)
+    return [ScoredEntry(entry, lifted[entry.id], lifted[entry.id] > score) for entry, score, _ in scored]
 
 
 def relevant(scored: list[ScoredEntry], named: set[str] | None = None) -> list[ScoredEntry]:

@@ -164,10 +164,8 @@ def corpus_vocabulary(texts) -> frozenset[str]:
     words = set()
     for text in texts:
         sequence = _words(_URL.sub(" ", text))  # a source's address (health-data-hub.fr) names nothing
-        folded = " ".join(sequence)
-        words.update(sequence)
-        words.update(f"{a} {b}" for a, b in zip(sequence, sequence[1:]))
-        words.update(" ".join(_words(name)) for name in _KNOWN_NAMES.findall(folded))
+        words.update(_with_pairs(sequence))
+        words.update(" ".join(_words(name)) for name in _KNOWN_NAMES.findall(" ".join(sequence)))
     return frozenset(words)
 
 
@@ -179,8 +177,7 @@ def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ..
         if " " not in m[1] and _SENTENCE_START.search(question[:m.start()]) and not _NAME_SHAPE.match(m[1]):
             continue  # one capitalised word opening a sentence is just a word (« Bonjour », « Puis-je »)
         name = _DETERMINER.sub("", m[1])
-        words = _words(name)
-        if any(w not in corpus_words for w in words + [f"{a} {b}" for a, b in zip(words, words[1:])]):
+        if any(w not in corpus_words for w in _with_pairs(_words(name))):
             found.append(name)
     folded = fold(question)
     for m in _KNOWN_NAMES.finditer(folded):
@@ -193,3 +190,8 @@ def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ..
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
+
+
+def _with_pairs(words: list[str]) -> list[str]:
+    """The words and each pair of adjacent ones: a name of several words is known only whole."""
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
