@@ -56,8 +56,9 @@ class Engine:
         self.map_vectors = embed_map(self.map, self.store.dense.embeddings)
         self.off_topic = OffTopic.embed(self.map_vectors, self.store.dense.embeddings)
         # What the corpus or the map names (« SaaS », « États-Unis » are the map's words): other names are flagged.
-        self.vocabulary = corpus_vocabulary([d.text for d in self.store.documents.values()] + map_texts(self.map)
-                                            + [" ".join(t.keywords) for t in self.map.topics.values()])
+        documents = [d.text for d in self.store.documents.values()]
+        self.vocabulary = corpus_vocabulary(documents + map_texts(self.map)
+                                            + [" ".join(t.keywords) for t in self.map.topics.values()], documents)
         self.known_ids = frozenset(self.store.documents) | frozenset(self.manifest) | frozenset(
             a for d in self.store.documents.values() for a in d.about)
         self.retriever = HybridRetriever(self.store, self.settings,

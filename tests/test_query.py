@@ -94,6 +94,24 @@ def test_insurance_is_a_neighbouring_regime_the_corpus_does_not_cover():
     assert q.unknown == ("assurance responsabilité civile",) and q.asks_unknown
 
 
+def test_a_patient_right_no_corpus_text_governs_is_named_by_its_label_and_withholds_the_verdict():
+    q = query("Un patient veut que je supprime son dossier, dois-je le faire ?")
+    assert q.unknown == ("droit à l'effacement",) and q.asks_unknown
+    assert "« droit à l'effacement »" in gap(q, answered=True)
+    told = query("Un patient m'a demandé la copie de son dossier. Ma secrétaire peut-elle la lui envoyer par mail ?")
+    assert told.unknown == ("accès du patient à son dossier",) and not told.asks_unknown  # the situation only
+    # the host erasing its copies at the end of the contract is not the patient's right
+    assert query("En fin de contrat, l'hébergeur doit-il effacer ses copies ?").unknown == ()
+
+
+def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the_map():
+    asked = "Faut-il tenir un registre des activités de traitement ?"
+    from_map = corpus_vocabulary(["Dois-je tenir un registre des traitements ?"])
+    assert read_query(asked, {}, from_map).unknown == ("registre des activités de traitement",)
+    text = "Chaque responsable du traitement tient un registre des activités de traitement."
+    assert read_query(asked, {}, corpus_vocabulary([text], [text])).unknown == ()
+
+
 def test_a_price_is_said_to_be_outside_the_corpus():
     assert "aucun prix" in gap(query("Combien coûte une certification HDS ?"), answered=True)
     assert gap(query("Mon éditeur doit-il être certifié HDS ?"), answered=True) == ""

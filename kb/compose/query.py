@@ -59,6 +59,18 @@ _KNOWN_NAMES = re.compile(
     r"teleconsultations?|teleexpertises?|identifiant national de sante|cyber-?assurances?|assureurs?|rc pro|"
     r"contrats? d'assurance|assurances? (?:professionnelle|responsabilite civile|rc)|"
     r"responsabilite civile professionnelle)\b")
+# Patients' rights and duties doctors ask about that other texts govern (the RGPD's articles on patients' rights
+# and on the record of processing, the CSP's on access to the record): named by the project's label, as the
+# question may word them, when no corpus text names them.
+_SUBJECTS = {
+    "droit à l'effacement": r"droit (?:a l'effacement|a l'oubli|de suppression)|"
+                            r"(?:supprim|effac)\w* (?:son|ses|leur|leurs|tout son|toutes ses) (?:dossiers?|donnees)",
+    "droit de rectification": r"droit de rectification|(?:rectifi|corrig)\w* (?:son|ses|leur|leurs) (?:dossiers?|donnees)",
+    "accès du patient à son dossier": r"(?:acces|acceder) a (?:son|leur) dossier|copie (?:de|du) (?:son |leur )?dossier|"
+                                      r"(?:consulter|communiquer|transmettre) (?:a un patient |au patient )?son dossier",
+    "registre des activités de traitement": r"registre (?:des (?:activites de )?traitements?|rgpd|de traitements?)",
+    "cookies": r"cookies?|traceurs",
+}
 
 
 @dataclass(frozen=True)
@@ -91,13 +103,15 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
                          for r in found if known_ids and r.doc_id not in known_ids)
     outside = outside_texts(question)  # a décret, a loi, another code: never a corpus document
     unknown_refs += tuple((text, ()) for text in outside)
-    unknown = _unknown_names(question, corpus_words)
+    unknown = _unknown_names(question, corpus_words) + outside_subjects(folded, corpus_words)
     return Query(
         text=question, folded=folded, tokens=tokens, actors=actors_asked(question), references=references,
         form=_form(folded), topics=topic_scores(folded, tokens, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(folded)), unknown_references=tuple(dict.fromkeys(unknown_refs)),
-        asks_unknown=_asks_unknown(folded, unknown + tuple(outside)), asks_figure=bool(_FIGURE.search(folded)),
+        asks_unknown=(_asks_unknown(folded, unknown + tuple(outside))
+                      or bool(outside_subjects(_last_sentence(folded), corpus_words))),
+        asks_figure=bool(_FIGURE.search(folded)),
     )
 
 
@@ -158,15 +172,28 @@ def topic_scores(folded: str, tokens: frozenset[str], topics: dict[str, Topic]) 
     return scores
 
 
-def corpus_vocabulary(texts) -> frozenset[str]:
-    """Folded words of the corpus, its pairs of adjacent words, and the known names (_KNOWN_NAMES) it mentions, to
-    tell a name the corpus never mentions (« Health Data Hub »: every word is known, not the name)."""
+def corpus_vocabulary(texts, documents=()) -> frozenset[str]:
+    """Folded words of `texts` (the corpus, the map), their pairs of adjacent words, and the known names
+    (_KNOWN_NAMES) they mention, to tell a name the corpus never mentions (« Health Data Hub »: every word is known,
+    not the name); and the subjects (_SUBJECTS) the `documents` cover: a map question asks, it covers nothing."""
     words = set()
     for text in texts:
         sequence = _words(_URL.sub(" ", text))  # a source's address (health-data-hub.fr) names nothing
         words.update(_with_pairs(sequence))
         words.update(" ".join(_words(name)) for name in _KNOWN_NAMES.findall(" ".join(sequence)))
+    for text in documents:
+        words.update(_label(subject) for subject in outside_subjects(fold(text).replace("\u2019", "'")))
     return frozenset(words)
+
+
+def outside_subjects(folded: str, corpus_words: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The subjects (_SUBJECTS) a folded text asks about that no corpus text names (`corpus_words`)."""
+    return tuple(subject for subject, pattern in _SUBJECTS.items()
+                 if re.search(rf"\b(?:{pattern})\b", folded) and _label(subject) not in corpus_words)
+
+
+def _label(subject: str) -> str:
+    return "subject: " + subject
 
 
 def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ...]:
