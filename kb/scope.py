@@ -21,11 +21,14 @@ _STRONG = re.compile(
     r"certificats? (?:hds|de conformite)|"
     r"notif\w*|chiffr\w*|encrypt\w*|pirat\w*|cyber\w*|"
     r"ransomware|rancongiciel|dossiers? (?:medica|patient)\w*|aipd|dpo|delegue|consentement|equipe de soins|"
-    r"referentiel|deliberation|code penal|sante publique|pseudonym\w*|anonym\w*|dmp)\b"
+    r"referentiel|deliberation|code penal|sante publique|pseudonym\w*|anonym\w*|dmp|"
+    r"(?:informations?|infos?) (?:medicales?|de sante)|religion|opinions? politiques?|orientation sexuelle|"
+    r"origines? (?:ethniques?|raciales?))\b"
 )
 _CONTEXT = re.compile(
     r"\b(?:logiciels?|software|contrats?|contract|sanction\w*|amendes?|fine[ds]?|sauvegardes?|backup|serveurs?|"
-    r"cloud|prestataires?|informaticien|acces|conservation|archivage|transfert|cabinet|messagerie)\b"
+    r"cloud|prestataires?|informaticien|acces|conservation|archivage|transfert|cabinet|messagerie|dossiers?|"
+    r"applis?|applications?)\b"
 )
 # Instructions to the assistant rather than questions to the corpus. Matched on folded text. « ignorer les
 # instructions » is refused only when addressed to the assistant (imperative at the start of a clause, or
@@ -73,20 +76,30 @@ _OFF_TOPIC = {
         r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
         r"symptomes?|fievre|diagnostiquer|diagnostics?|prescri\w*|ordonnance|vaccin\w*|guerir|angines?|"
         r"otites?|grippes?|rhumes?|bronchites?|migraines?|asthme|glycemies?|cholesterol|insuline|covid|"
-        r"hydroxychloroquine|soign(?:er|e|es|ent|ez|ons))\b",
+        r"hydroxychloroquine|soign(?:er|e|es|ent|ez|ons)|grains? de beaute|tousse\w*|toux|douleurs?|"
+        r"mal (?:au|a la|aux) (?:ventre|tete|dos|gorge|dents)|cancers?|tumeurs?|diabet\w*|epilep\w*|hypertension|"
+        r"enceinte|grossesse|allergi\w*|infections?|antidepresseurs?|anticoagulants?|poids lourds?|"
+        r"reprendre le volant|plongee)\b",
     "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
-                                       r"declaration de revenus|retraite|taxes?|comptabl\w*)\b",
+                                       r"declaration de revenus|retraite|taxes?|comptabl\w*|deductibles?|deduire)\b",
     "une recommandation de produit":
         rf"\b(?:quel(?:le)?s? {_PRODUCTS}(?: \w+){{0,3}} (?:acheter|choisir|prendre|souscrire|recommand\w*|"
         r"moins cher\w*|plus fiables?|plus sur\w*)|(?:prendre|souscrire) (?:une |un )?(?:assurance|contrat d'assurance|"
         r"mutuelle)|"
         rf"meilleur(?:e|s)? {_PRODUCTS}|(?:tu|vous) (?:me |nous )?(?:conseill|recommand)\w*|"
         r"(?:conseill|recommand)(?:ez-vous|es-tu|eriez-vous|erais-tu)|"
-        r"(?:me )?recommande[rsz]?|conseille[rsz]?-(?:moi|nous)|which (?:\w+ )?(?:software|vendor|host|provider|insurer)|best (?:software|host)|"
-        r"should i (?:pick|choose|buy))\b",
+        r"(?:me|nous) recommande[rsz]?|(?:recommande|conseille)[rsz]?-(?:moi|nous)|"
+        r"which (?:\w+ )?(?:software|vendor|host|provider|insurer)|best (?:software|host)|"
+        r"should i (?:pick|choose|buy)|(?:can|could|would) you (?:recommend|suggest)|recommend (?:me )?(?:a|an|the)|"
+        r"cheap\w* (?:\w+ )?(?:host\w*|provider|software|vendor))\b",
+    "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)":
+        r"\b(?:tradui\w*|traduction|translate|poemes?|poem|chansons?|songs?|blagues?|jokes?|haikus?|"
+        r"python|javascript|scraper|scraping)\b",
     "un autre domaine du droit": r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|"
                                  r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
-                                 r"permis de conduire|pension alimentaire|prud'?hom\w*)\b",
+                                 r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"
+                                 r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
+                                 r"scm|selarl|parts sociales)\b",
     "une question de droit du travail":
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
         r"convention collective|periode d'essai|demission|rupture conventionnelle|paid leave|salary|wages?|"
@@ -105,13 +118,20 @@ _OFF_TOPIC = {
                               r"tourisme|touristiques?|itineraire|valise|week-end a|visit|places to|flights?|"
                               r"trip to|travel\w*|holidays? in)\b",
     "une question sans rapport": r"\b(?:meteo|pleuvoir|pluie|neige|orage|canicule|quel temps|weather|"
-                                 r"blagues?|joke|football|horoscope|poemes?|poem|devinettes?|capitale|capital of|"
-                                 r"films?|movies?|chansons?|songs?|jeux? video|video games?|tradui\w*|traduction|"
-                                 r"translate|python|javascript|scraper|scraping)\b",
+                                 r"football|horoscope|devinettes?|capitale|capital of|"
+                                 r"films?|movies?|jeux? video|video games?)\b",
 }
 # Topics that a context word (logiciel, cabinet…) brings back into the field: « la recette du logiciel » is its
 # acceptance test, « en voyage, mon remplaçant peut-il utiliser mon logiciel ? » a question of access.
 _CONTEXT_RESCUES = ("une question de cuisine", "une question de sport", "une question de voyage")
+# A medical word in a question about records and what is done with them (« le diagnostic d'un patient raconté à
+# ma femme », « consulter le dossier d'un patient qu'il ne soigne pas ») is the field's, not a clinical question.
+_MEDICAL = "une question médicale (traitement, posologie, diagnostic)"
+_RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|partag\w*|transm\w*|communiqu\w*|"
+                      r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|prevenir|inform\w*|registres?|"
+                      r"fichiers?|famil\w*|proches?|etudes?|recherches?|publi\w*|telesurveillance)\b")
+# Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
+_NEVER_RESCUED = ("une recommandation de produit", "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")
 _OFF_TOPIC_RE = {label: re.compile(p) for label, p in _OFF_TOPIC.items()}
 # Placeholder text and keyboard mashing: most words without a vowel or with a long run of consonants.
 _LOREM = re.compile(r"\blorem ipsum\b|\bdolor sit amet\b|\bconsectetur\b")
@@ -170,8 +190,9 @@ def refusal_before_retrieval(question: str) -> str | None:
         return "la question demande d'ignorer les règles de l'assistant"
     domain = _in_domain(folded, question)
     label = _off_topic(folded) or ""
-    rescued = names_the_field(question) or (domain and label in _CONTEXT_RESCUES)
-    if "recommandation" in label or (label and not rescued):
+    rescued = (names_the_field(question) or (domain and label in _CONTEXT_RESCUES)
+               or (label == _MEDICAL and bool(_RECORDS.search(folded))))
+    if label in _NEVER_RESCUED or (label and not rescued):
         return f"il s'agit d'{label}"
     if not domain and _gibberish(folded):
         return "la question n'est pas lisible (texte de remplissage ou suite de lettres au hasard)"

@@ -111,6 +111,10 @@ OFF_TOPIC = [
     "Peux-tu traduire ce texte en anglais : bonjour docteur ?",
     "Write me a python script to scrape a website.",
     "Le secret des affaires protège-t-il mes tarifs ?",
+    "Ce grain de beauté qui grossit, c'est grave docteur ?",
+    "Ma voiture de fonction est-elle déductible ?",
+    "Mon associé veut quitter la SCM, comment calculer ses parts ?",
+    "Puis-je refuser un patient CMU ?",
 ]
 
 
@@ -149,12 +153,23 @@ PRODUCT_ADVICE = [
     "Dois-je prendre une assurance cyber pour le cabinet ?",
     "Quel hébergeur HDS est le moins cher ?",
     "Which EHR vendor should I pick?",
+    "Can you recommend a cheap HDS hosting provider?",
 ]
 
 
 @pytest.mark.parametrize("question", PRODUCT_ADVICE)
 def test_product_and_insurance_advice_is_refused(question):
     assert refusal_before_retrieval(question) == "il s'agit d'une recommandation de produit"
+
+
+@pytest.mark.parametrize("question", [
+    "Traduis en anglais : le médecin est responsable du traitement.",
+    "Donne-moi le code Python pour chiffrer un fichier de données patients.",
+    "Écris-moi un poème sur le RGPD.",
+    "Raconte-moi une blague sur la CNIL.",
+])
+def test_a_text_to_translate_or_write_is_refused_even_in_the_fields_words(question):
+    assert refusal_before_retrieval(question).startswith("il s'agit d'une demande hors du rôle de l'assistant")
 
 
 @pytest.mark.parametrize("question", ["Quel hébergeur doit être certifié HDS ?", "Quel prestataire doit notifier la CNIL ?",
@@ -187,9 +202,25 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "Je pars en voyage : mon remplaçant peut-il utiliser mon logiciel ?",
     "La recette du logiciel est-elle à la charge de l'éditeur ?",
     "Puis-je transmettre le dossier d'un patient au confrère voisin ?",
+    # medical words in a question about records and what is done with them
+    "Si je raconte le diagnostic d'un patient à ma femme, je risque quoi ?",
+    "Que risque un médecin qui consulte le dossier d'un patient qu'il ne soigne pas ?",
+    "Un cancer a été diagnostiqué chez un patient : puis-je prévenir sa famille ?",
+    "J'ai le droit de demander la religion de mes patients sur ma fiche d'accueil ?",
+    "Un médecin du sport me demande le dossier de mon patient, puis-je l'envoyer ?",
+    "Puis-je faire autrement que ce que recommande le guide CNIL pour les cabinets médicaux ?",
 ])
 def test_domain_questions_using_words_close_to_the_refused_ones_get_through(question):
     assert refusal_before_retrieval(question) is None
+
+
+def test_no_question_or_proposition_of_the_map_is_refused():
+    """The map's questions are doctors' words for the field: none may read as off-topic."""
+    asked = [text for path in sorted((ROOT / "corpus" / "responsabilites").glob("*.yaml"))
+             if path.name != "topics.yaml" for entry in yaml.safe_load(path.read_text(encoding="utf-8"))
+             for text in [*entry.get("questions", []), *(a["proposition"] for a in entry.get("answers", []))]]
+    assert len(asked) > 1000
+    assert [q for q in asked if refusal_before_retrieval(q)] == []
 
 
 # --- check_question ------------------------------------------------------------------------------------
