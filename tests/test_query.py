@@ -34,6 +34,11 @@ def query(text: str):
     ("D'après l'art. 33, de combien de temps dispose-t-on pour notifier ?", OTHER),
     ("Jusqu'à quand l'hébergeur doit-il garder mes données ?", OTHER),
     ("Si mon éditeur découvre une faille, est-il obligé de me prévenir, et dans quel délai ?", YES_NO),
+    # an inverted question, then « ou » and its contrary, asks yes or no; « A ou B ? » does not
+    ("Est-ce que la CNIL peut sanctionner mon éditeur, ou c'est forcément moi qui paie ?", YES_NO),
+    ("Mon hébergeur doit-il me prévenir, ou est-ce à moi de tout surveiller ?", YES_NO),
+    ("Qui doit notifier : moi, ou bien l'hébergeur ?", WHO),
+    ("Rien n'a été volé. C'est quand même une violation de données ?", YES_NO),  # « quand même » is not « when »
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
     assert query(text).form == form

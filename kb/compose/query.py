@@ -17,12 +17,12 @@ from kb.text import tokenize
 YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats apart
 # A French yes/no question inverts its subject (« doit-il », « puis-je », « est-ce que ») and does not open with an
 # interrogative word; an English one opens with an auxiliary.
-_INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand|combien|ou |dans quel\w*|a qui|"
+_INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand(?! meme)|combien|ou |dans quel\w*|a qui|"
                             r"de quoi|jusqu'ou|jusqu'(?:a|en) quand|"
                             r"(?:de|en|pendant|sous|pour|a|par|avec|sur) (?:combien|quel\w*|qui)|"
                             r"what|who|which|how|why|when|where)\b")
 _INVERTED = re.compile(r"\b(?:est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
-_ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|quand|combien|"
+_ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|quand(?! meme)|combien|"
                          r"what|who|which|how|why|when|where)\b")
 _SENTENCES = re.compile(r"[^.?!]+[.?!]*")
 _CLAUSES = re.compile(r"[,;:]")
@@ -148,13 +148,18 @@ def _form(folded: str) -> str:
     """The form of the question asked: read in its last sentence (« J'ai un serveur… Je dois le certifier ? »).
     An inverted verb makes it yes/no even when a clause asks more (« est-il obligé de me prévenir, et dans quel
     délai ? », « faut-il … même quand … ? »), unless the sentence opens with an interrogative word or offers
-    alternatives. The question proper may follow a situation in the same sentence (« Un rançongiciel a chiffré
+    alternatives; an inverted question then « ou » and its contrary (« peut-il être sanctionné, ou est-ce
+    toujours moi qui paie ? ») still asks yes or no. The question proper may follow a situation in the same sentence (« Un rançongiciel a chiffré
     le serveur, que dois-je faire ? »): its last clause then opens with the interrogative word."""
     last = _last_sentence(folded)
     clause = _CLAUSES.split(last)[-1].strip()
+    alternative = _ALTERNATIVE.search(last)
+    first = last[:alternative.start()] if alternative else ""
+    if alternative and not _INTERROGATIVE.match(first) and (_INVERTED.search(first) or _ENGLISH_YES_NO.match(first)):
+        return YES_NO  # « Peut-il A, ou est-ce toujours B qui paie ? » asks A; B is its contrary
     if _WHO.search(last):
         return WHO
-    if _INTERROGATIVE.match(last) or _INTERROGATIVE.match(clause) or _ALTERNATIVE.search(last):
+    if _INTERROGATIVE.match(last) or _INTERROGATIVE.match(clause) or alternative:
         return OTHER
     if _INVERTED.search(last) or _ENGLISH_YES_NO.match(last):
         return YES_NO
