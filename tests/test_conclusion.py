@@ -1,11 +1,12 @@
-"""The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty."""
+"""The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty; a
+claim to confirm that denies the closest proposition gets the opposite verdict."""
 
 from __future__ import annotations
 
 from kb.compose.conclusion import conclusion
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import read_query
-from kb.responsibilities import MapEntry
+from kb.responsibilities import MapEntry, Proposition
 
 
 def _entry(entry_id: str, actor: str, then: tuple[str, ...] = ()) -> MapEntry:
@@ -31,3 +32,19 @@ def test_another_actor_s_duty_is_said_only_after_the_entry_that_triggers_it():
     query = read_query("Mon hébergeur a été piraté : que doit-il faire ?", {}, frozenset())
     said = [e.id for e, _ in conclusion(query, entries, [])]
     assert said == ["hebergeur-amende", "hebergeur-audit", "hebergeur-previent-medecin"]
+
+
+def test_a_claim_to_confirm_that_denies_the_closest_proposition_gets_the_opposite_verdict():
+    entry = MapEntry("editeur-autre-sous-traitant", "sous-traitance", "editeur", "",
+                     "L'éditeur ne recrute un autre sous-traitant qu'avec l'autorisation écrite du médecin.", (),
+                     answers=(Proposition("Mon éditeur peut-il recourir à un autre sous-traitant avec mon accord ?",
+                                          "oui"),))
+    entries = [ScoredEntry(entry, 3.0)]
+    propositions = [(entry, entry.answers[0], 0.95)]
+
+    def verdict(question: str) -> str:
+        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+
+    assert verdict("Mon éditeur a changé de prestataire cloud sans m'en avoir parlé. Il avait le droit ?") == "Non"
+    assert verdict("Mon éditeur a changé de prestataire cloud après mon accord écrit. Il avait le droit ?") == "Oui"
+    assert verdict("Mon éditeur peut-il changer de prestataire sans mon accord ?") == "Oui"  # not a claim: as before

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kb.compose.gap import gap
-from kb.compose.query import OTHER, WHO, YES_NO, corpus_vocabulary, read_query
+from kb.compose.query import OTHER, WHO, YES_NO, corpus_vocabulary, negations, read_query
 
 WORDS = frozenset("le la les mon ma mes de du des un une est il elle doit certifie hds bonjour puis je iso".split())
 KNOWN = frozenset({"cnil-SAN-2020-015", "cnil-SAN-2020-014", "csp-L1110-4", "rgpd-art-33"})
@@ -115,6 +115,22 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
     assert read_query(asked, {}, from_map).unknown == ("registre des activités de traitement",)
     text = "Chaque responsable du traitement tient un registre des activités de traitement."
     assert read_query(asked, {}, corpus_vocabulary([text], [text])).unknown == ()
+
+
+@pytest.mark.parametrize("text, claim", [
+    ("Mon éditeur a changé d'hébergeur sans m'en parler. Il avait le droit ?",
+     "mon editeur a change d'hebergeur sans m'en parler."),
+    ("Il n'y a aucun contrat avec mon éditeur, c'est légal ?", "il n'y a aucun contrat avec mon editeur,"),
+    ("Mon éditeur dit que je suis seul responsable. C'est vrai qu'il ne risque rien ?", "qu'il ne risque rien ?"),
+    ("Mon éditeur doit-il être certifié HDS ?", None),
+])
+def test_a_tag_question_asks_to_confirm_what_was_said_before_it(text, claim):
+    assert query(text).claim == claim
+
+
+def test_negations_are_counted_in_french_and_english():
+    assert [negations(t) for t in ("il n'a pas le droit", "sans mon accord", "il peut le faire",
+                                   "he did not tell me", "ne rien faire sans contrat")] == [1, 1, 0, 1, 2]
 
 
 def test_a_price_is_said_to_be_outside_the_corpus():

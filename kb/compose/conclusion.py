@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from kb.compose.entries import ScoredEntry
-from kb.compose.query import WHO, YES_NO, Query
+from kb.folding import fold
+from kb.compose.query import WHO, YES_NO, Query, negations
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
+_OPPOSITE = {"oui": "non", "non": "oui"}
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
@@ -31,7 +33,7 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     # stop it: « J'ai exporté un fichier Excel. Mon éditeur devait-il m'alerter ? »)
     asks_unknown = query.asks_unknown or query.price
     if asked is not None and query.form == YES_NO and not asks_unknown:
-        word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id])
+        word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim)
         if word:
             out.append((asked, f"{VERDICT_WORDS[word]} : {_lower_first(asked.statement)}"))
     elif asked is not None and query.form == WHO:  # « qui doit… ? »: the duty it asks says who
@@ -67,15 +69,19 @@ def _reading_order(entries: list[ScoredEntry], lead: str | None = None) -> list[
     return list(ordered.values())
 
 
-def _verdict(asked: list[tuple[Proposition, float]]) -> str | None:
+def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None) -> str | None:
     """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first),
-    unless one with another verdict is about as close: a wrong « Oui » or « Non » misleads more than none."""
+    unless one with another verdict is about as close: a wrong « Oui » or « Non » misleads more than none. A claim
+    to confirm (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il
+    changer de sous-traitant avec mon autorisation ? ») gets the opposite verdict."""
     if not asked:
         return None
     best, score = asked[0]
     rival = next((s for p, s in asked if p.verdict != best.verdict), None)
     if rival is not None and score - rival < VERDICT_MARGIN:
         return None
+    if claim is not None and best.verdict in _OPPOSITE and (negations(claim) - negations(fold(best.text))) % 2:
+        return _OPPOSITE[best.verdict]
     return best.verdict
 
 

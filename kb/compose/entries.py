@@ -169,7 +169,7 @@ def proposition_tokens(text: str) -> frozenset[str]:
 
 PROPOSITION_WORDS_WEIGHT = 0.1  # shared words (Jaccard) added to the cosine of question and proposition
 PERSON_MALUS = 0.03  # a proposition about « je » (the doctor) for a question whose subject is someone else
-_FIRST_PERSON = re.compile(r"(?:^|\s)(?:je|j'|moi)\b|-je\b")
+_FIRST_PERSON = re.compile(r"(?:^|\s)(?:je|j'|moi|me|m')\b|-je\b|-moi\b")
 
 
 def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors: MapVectors,

@@ -1,6 +1,7 @@
 """The question, read once: its words, the actors and texts it names, its form (yes/no, who, what to do,
 what risk), the topics of the who-does-what map it asks about, and what it names that the corpus never
-mentions (a brand, a standard, a neighbouring regime, a price) and whether it asks for a figure."""
+mentions (a brand, a standard, a neighbouring regime, a price), whether it asks for a figure, and what a tag
+question (« …, c'est légal ? ») asks to confirm."""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ _SENTENCES = re.compile(r"[^.?!]+[.?!]*")
 _CLAUSES = re.compile(r"[,;:]")
 POINTS_BACK = 2  # a last sentence of so few words asks about what came before it (« Est-ce autorisé ? »)
 _ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|pour|les deux)\b")
+# A question asking to confirm what was just said, and the negations that turn a claim around.
+_TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|permis|autorise|normal|possible|correct)"
+                  r"\w*|(?:il|elle|ils|elles|on) (?:avait|a|avaient|ont) le droit|is (?:that|it|this) (?:true|legal|"
+                  r"allowed|right))")
+_NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne)\b|\bsans\b|"
+                       r"\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b")
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
 _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[st]|devoirs?|fuite|violation|"
@@ -88,6 +95,7 @@ class Query:
     price: bool = False
     asks_unknown: bool = False  # the question proper (its last sentence) is about something in `unknown`
     asks_figure: bool = False  # a duration, time limit, date or amount
+    claim: str | None = None  # what a tag question (« …, c'est légal ? ») asks to confirm, folded
     unknown_references: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (a text named but not held, closest ids)
 
 
@@ -111,7 +119,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         price=bool(_PRICE.search(folded)), unknown_references=tuple(dict.fromkeys(unknown_refs)),
         asks_unknown=(_asks_unknown(folded, unknown + tuple(outside))
                       or bool(outside_subjects(_last_sentence(folded), corpus_words))),
-        asks_figure=bool(_FIGURE.search(folded)),
+        asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded),
     )
 
 
@@ -120,6 +128,29 @@ def _asks_unknown(folded: str, unknown: tuple[str, ...]) -> bool:
     or that sentence only points back at the situation told before (« J'utilise Dropbox. Est-ce autorisé ? »)."""
     last = _last_sentence(folded)
     return bool(unknown) and (any(fold(name) in last for name in unknown) or len(tokenize(last)) <= POINTS_BACK)
+
+
+def _claim(folded: str) -> str | None:
+    """What a tag question asks to confirm: the situation told before « C'est légal ? », « Il avait le droit ? »,
+    or what follows « c'est vrai que ». None for any other question."""
+    sentences = [m.strip() for m in _SENTENCES.findall(folded) if m.strip()]
+    if not sentences:
+        return None
+    last = sentences[-1]
+    clause = _CLAUSES.split(last)[-1].strip()
+    tag = _TAG.match(clause)
+    if not tag:
+        return None
+    rest = clause[tag.end():].strip()
+    if rest.startswith(("que ", "qu'")):
+        return rest
+    return " ".join(sentences[-2:-1] + [last[:len(last) - len(clause)]]).strip() or None
+
+
+def negations(folded: str) -> int:
+    """How many negations a folded text holds (« ne … pas », « sans », « aucun »…): their parity tells whether a
+    claim denies what a proposition states."""
+    return len(_NEGATION.findall(folded.replace("\u2019", "'").replace("n'", "n' ")))
 
 
 def _closest(doc_id: str, known_ids: frozenset[str]) -> list[str]:
