@@ -131,7 +131,8 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|prevenir|inform\w*|registres?|"
                       r"fichiers?|famil\w*|proches?|etudes?|recherches?|publi\w*|telesurveillance)\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
-_NEVER_RESCUED = ("une recommandation de produit", "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")
+_NEVER_RESCUED = ("une recommandation de produit",
+                  "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")
 _OFF_TOPIC_RE = {label: re.compile(p) for label, p in _OFF_TOPIC.items()}
 # Placeholder text and keyboard mashing: most words without a vowel or with a long run of consonants.
 _LOREM = re.compile(r"\blorem ipsum\b|\bdolor sit amet\b|\bconsectetur\b")

@@ -18,12 +18,14 @@ from kb.text import tokenize
 YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats apart
 # A French yes/no question inverts its subject (« doit-il », « puis-je », « est-ce que ») and does not open with an
 # interrogative word; an English one opens with an auxiliary.
-_INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand(?! meme)|combien|ou |dans quel\w*|a qui|"
+_INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand(?! meme)|combien|ou |"
+                            r"dans quel\w*|a qui|"
                             r"de quoi|jusqu'ou|jusqu'(?:a|en) quand|"
                             r"(?:de|en|pendant|sous|pour|a|par|avec|sur) (?:combien|quel\w*|qui)|"
                             r"what|who|which|how|why|when|where)\b")
 _INVERTED = re.compile(r"\b(?:est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
-_ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|quand(?! meme)|combien|"
+_ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|"
+                         r"quand(?! meme)|combien|"
                          r"what|who|which|how|why|when|where)\b")
 _SENTENCES = re.compile(r"[^.?!]+[.?!]*")
 _CLAUSES = re.compile(r"[,;:]")
@@ -72,9 +74,12 @@ _KNOWN_NAMES = re.compile(
 _SUBJECTS = {
     "droit à l'effacement": r"droit (?:a l'effacement|a l'oubli|de suppression)|"
                             r"(?:supprim|effac)\w* (?:son|ses|leur|leurs|tout son|toutes ses) (?:dossiers?|donnees)",
-    "droit de rectification": r"droit de rectification|(?:rectifi|corrig)\w* (?:son|ses|leur|leurs) (?:dossiers?|donnees)",
-    "accès du patient à son dossier": r"(?:acces|acceder) a (?:son|leur) dossier|copie (?:de|du) (?:son |leur )?dossier|"
-                                      r"(?:consulter|communiquer|transmettre) (?:a un patient |au patient )?son dossier",
+    "droit de rectification": r"droit de rectification|"
+                              r"(?:rectifi|corrig)\w* (?:son|ses|leur|leurs) (?:dossiers?|donnees)",
+    "accès du patient à son dossier": r"(?:acces|acceder) a (?:son|leur) dossier|"
+                                      r"copie (?:de|du) (?:son |leur )?dossier|"
+                                      r"(?:consulter|communiquer|transmettre) (?:a un patient |au patient )?"
+                                      r"son dossier",
     "registre des activités de traitement": r"registre (?:des (?:activites de )?traitements?|rgpd|de traitements?)",
     "cookies": r"cookies?|traceurs",
 }
@@ -180,8 +185,9 @@ def _form(folded: str) -> str:
     An inverted verb makes it yes/no even when a clause asks more (« est-il obligé de me prévenir, et dans quel
     délai ? », « faut-il … même quand … ? »), unless the sentence opens with an interrogative word or offers
     alternatives; an inverted question then « ou » and its contrary (« peut-il être sanctionné, ou est-ce
-    toujours moi qui paie ? ») still asks yes or no. The question proper may follow a situation in the same sentence (« Un rançongiciel a chiffré
-    le serveur, que dois-je faire ? »): its last clause then opens with the interrogative word."""
+    toujours moi qui paie ? ») still asks yes or no. The question proper may follow a situation in the same
+    sentence (« Un rançongiciel a chiffré le serveur, que dois-je faire ? »): its last clause then opens with the
+    interrogative word."""
     last = _last_sentence(folded)
     clause = _CLAUSES.split(last)[-1].strip()
     alternative = _ALTERNATIVE.search(last)
