@@ -116,6 +116,22 @@ def test_an_entry_brings_what_it_triggers_just_under_it_marked_as_following(tmp_
     assert alone["violation-medecin-notifie"].score < duty.score and not alone["violation-medecin-notifie"].follows
 
 
+def test_what_a_follower_triggers_follows_in_turn_a_step_lower_and_a_cycle_ends():
+    from kb.compose.entries import THEN_GAP, _with_what_follows
+    from kb.responsibilities import MapEntry
+
+    def entry(entry_id: str, *then: str) -> MapEntry:
+        return MapEntry(entry_id, "violation", "medecin", "", f"Énoncé {entry_id}.", (), then=then)
+
+    host = entry("hebergeur-previent", "medecin-notifie")
+    notify = entry("medecin-notifie", "medecin-informe", "hebergeur-previent")  # a cycle back to the host
+    inform = entry("medecin-informe")
+    scored = {s.entry.id: s for s in _with_what_follows([(host, 3.0, 3.0), (notify, 0.5, 0.5), (inform, 0.2, 0.2)])}
+    assert scored["medecin-notifie"].score == pytest.approx(3.0 - THEN_GAP, abs=2e-3)
+    assert scored["medecin-informe"].score == pytest.approx(3.0 - 2 * THEN_GAP, abs=4e-3)
+    assert scored["medecin-informe"].follows and not scored["hebergeur-previent"].follows
+
+
 def test_then_naming_an_unknown_entry_fails_naming_the_entry(tmp_path):
     with pytest.raises(CorpusError, match="violation-medecin-definition.*then.*violation-medecin-inconnue"):
         _breach_map(tmp_path, "[violation-medecin-inconnue]")

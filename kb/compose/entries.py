@@ -131,11 +131,20 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
 def _with_what_follows(scored: list[tuple[MapEntry, float, float]]) -> list[ScoredEntry]:
     """(entry, score, matched) → scored entries. An entry the question matches brings the duties or penalties it
     triggers (`then`) close behind it: a stolen laptop is a breach, and a breach is notified, though the question
-    never said « CNIL ». They follow how well it matches (`matched`), even when it is a detail left unsaid."""
+    never said « CNIL ». They follow how well it matches (`matched`), even when it is a detail left unsaid, and
+    bring what they trigger in turn, a step lower: the host warns the doctor, who notifies, then informs."""
     lifted = {entry.id: score for entry, score, _ in scored}
-    for entry, _, matched in scored:
-        for order, follower in enumerate(entry.then, 1):  # in the map's order, just under the entry
-            lifted[follower] = max(lifted[follower], matched - THEN_GAP - order * 1e-3)
+    strength = {entry.id: matched for entry, _, matched in scored}  # how strongly an entry brings its followers
+    changed = True
+    while changed:  # each step is THEN_GAP lower: a cycle of links cannot raise itself
+        changed = False
+        for entry, _, _ in scored:
+            for order, follower in enumerate(entry.then, 1):  # in the map's order, just under the entry
+                lift = strength[entry.id] - THEN_GAP - order * 1e-3
+                if lift > lifted[follower]:
+                    lifted[follower] = lift
+                    changed = changed or lift > strength[follower]
+                    strength[follower] = max(strength[follower], lift)
     return [ScoredEntry(entry, lifted[entry.id], lifted[entry.id] > score) for entry, score, _ in scored]
 
 
