@@ -97,6 +97,12 @@ def test_a_name_is_known_only_if_the_corpus_has_it_whole_and_not_only_in_an_addr
 def test_insurance_is_a_neighbouring_regime_the_corpus_does_not_cover():
     q = query("Mon assurance responsabilité civile professionnelle couvre-t-elle une amende ?")
     assert q.unknown == ("assurance responsabilité civile",) and q.asks_unknown
+    assert query("Mon assurance cyber couvre-t-elle une amende ?").unknown == ("assurance cyber",)
+
+
+def test_the_european_health_data_space_is_named_as_outside_the_corpus():
+    q = query("Le règlement sur l'espace européen des données de santé change-t-il mes obligations ?")
+    assert q.unknown == ("espace européen des données de santé",) and q.asks_unknown
 
 
 def test_a_patient_right_no_corpus_text_governs_is_named_by_its_label_and_withholds_the_verdict():

@@ -65,7 +65,9 @@ _KNOWN_NAMES = re.compile(
     r"code de deontologie|deontologie|ordre des medecins|chambre disciplinaire|sanctions? disciplinaires?|dmp|"
     r"dossier medical partage|mon espace sante|mssante|messagerie securisee de sante|e-?cps|carte cps|"
     r"pro sante connect|segur|hds v3|cloud act|ai act|intelligence artificielle|ehds|pgssi-?s?|eidas|"
-    r"teleconsultations?|teleexpertises?|identifiant national de sante|cyber-?assurances?|assureurs?|rc pro|"
+    r"espace (?:europeen )?des donnees de sante|"
+    r"teleconsultations?|teleexpertises?|identifiant national de sante|cyber-?assurances?|assurances? cyber|"
+    r"assureurs?|rc pro|"
     r"contrats? d'assurance|assurances? (?:professionnelle|responsabilite civile|rc)|"
     r"responsabilite civile professionnelle)\b")
 # Patients' rights and duties doctors ask about that other texts govern (the RGPD's articles on patients' rights
