@@ -13,7 +13,7 @@ from kb.folding import fold
 from kb.legalrefs import REF_TOKEN_PATTERN, replace_references
 
 # Bump when tokenize() or kb/legalrefs.py changes what a text becomes: the index records it and rebuilds.
-TOKENIZER_VERSION = "4"
+TOKENIZER_VERSION = "5"
 
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 _REF_TOKEN = re.compile(rf"^(?:{REF_TOKEN_PATTERN})$")
@@ -27,6 +27,21 @@ _ENGLISH = {
     "health": "santé", "data": "données", "certified": "certifié", "certification": "certification",
     "encryption": "chiffrement", "damages": "réparation", "contract": "contrat", "secrecy": "secret",
     "hours": "heures", "penalty": "sanction", "impact": "impact", "assessment": "analyse",
+    "record": "dossier", "records": "dossiers", "file": "dossier", "files": "dossiers", "backup": "sauvegarde",
+    "backups": "sauvegarde", "encrypt": "chiffrement", "encrypted": "chiffrement", "delete": "supprimer",
+    "erase": "effacer", "share": "partager", "sharing": "partage", "consent": "consentement", "keep": "conserver",
+    "retain": "conserver", "retention": "conservation", "store": "conserver", "stores": "conserver",
+    "stored": "conserver", "storage": "conservation", "leak": "violation", "leaked": "violation",
+    "hacked": "violation", "hacker": "violation", "ransomware": "violation", "inform": "informer",
+    "compensation": "réparation", "damage": "dommage", "prison": "emprisonnement", "criminal": "pénal",
+    "joint": "conjoint", "jointly": "conjoint", "subprocessor": "sous-traitant", "staff": "personnel",
+    "employees": "personnel", "secretary": "secrétaire", "team": "équipe", "care": "soins", "locum": "remplaçant",
+    "deceased": "décès", "death": "décès", "relatives": "proches", "family": "famille",
+    "pseudonymised": "pseudonymisées", "pseudonymized": "pseudonymisées", "sell": "vendre", "sold": "vendre",
+    "research": "recherche", "statistics": "statistiques", "access": "accès", "transfer": "transfert",
+    "practice": "cabinet", "gp": "médecin", "dpia": "analyse impact", "sanctioned": "sanction",
+    "sanctions": "sanction", "fines": "amende", "patients": "patients", "hosted": "hébergement",
+    "hosts": "hébergeur", "vendors": "éditeur", "insurance": "assurance",
 }
 
 

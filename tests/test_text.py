@@ -23,6 +23,8 @@ def test_tokenize_stems_folds_accents_and_drops_stop_words():
 
 def test_english_question_words_reach_french_terms():
     assert set(tokenize("data breach")) == set(tokenize("données violation"))
+    assert set(tokenize("my vendor stores patient records and backups")) == set(
+        tokenize("éditeur conserver patients dossiers sauvegarde"))
 
 
 def test_sentence_spans_keep_article_and_number_abbreviations_inside_a_sentence():
