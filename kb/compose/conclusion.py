@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from kb.compose.entries import ScoredEntry
-from kb.folding import fold
 from kb.compose.query import WHO, YES_NO, Query, negations
+from kb.folding import fold
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
