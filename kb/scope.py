@@ -124,12 +124,14 @@ _OFF_TOPIC = {
 # Topics that a context word (logiciel, cabinet…) brings back into the field: « la recette du logiciel » is its
 # acceptance test, « en voyage, mon remplaçant peut-il utiliser mon logiciel ? » a question of access.
 _CONTEXT_RESCUES = ("une question de cuisine", "une question de sport", "une question de voyage")
-# A medical word in a question about records and what is done with them (« le diagnostic d'un patient raconté à
-# ma femme », « consulter le dossier d'un patient qu'il ne soigne pas ») is the field's, not a clinical question.
+# A medical word in a question about records and what is done with them, or who asks for them (« le diagnostic d'un
+# patient raconté à ma femme », « son assureur me demande son diagnostic », « consulter le dossier d'un patient
+# qu'il ne soigne pas ») is the field's, not a clinical question.
 _MEDICAL = "une question médicale (traitement, posologie, diagnostic)"
 _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|partag\w*|transm\w*|communiqu\w*|"
                       r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|prevenir|inform\w*|registres?|"
-                      r"fichiers?|famil\w*|proches?|etudes?|recherches?|publi\w*|telesurveillance)\b")
+                      r"fichiers?|famil\w*|proches?|etudes?|recherches?|publi\w*|telesurveillance|"
+                      r"assureurs?|employeurs?|patron|mutuelles?|police|gendarm\w*|avocats?|juges?|tiers)\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
 _NEVER_RESCUED = ("une recommandation de produit",
                   "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")

@@ -111,6 +111,8 @@ def test_a_patient_right_no_corpus_text_governs_is_named_by_its_label_and_withho
     assert "« droit à l'effacement »" in gap(q, answered=True)
     told = query("Un patient m'a demandé la copie de son dossier. Ma secrétaire peut-elle la lui envoyer par mail ?")
     assert told.unknown == ("accès du patient à son dossier",) and not told.asks_unknown  # the situation only
+    assert query("Puis-je refuser à un patient l'accès à ses données ?").unknown == ("accès du patient à son dossier",)
+    assert query("Mon remplaçant peut-il avoir accès à leurs dossiers ?").unknown == ()  # access by the doctor's side
     # the host erasing its copies at the end of the contract is not the patient's right
     assert query("En fin de contrat, l'hébergeur doit-il effacer ses copies ?").unknown == ()
 

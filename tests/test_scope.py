@@ -208,6 +208,7 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "Un cancer a été diagnostiqué chez un patient : puis-je prévenir sa famille ?",
     "J'ai le droit de demander la religion de mes patients sur ma fiche d'accueil ?",
     "Un médecin du sport me demande le dossier de mon patient, puis-je l'envoyer ?",
+    "L'assureur d'un patient me demande son diagnostic, puis-je le lui donner ?",
     "Puis-je faire autrement que ce que recommande le guide CNIL pour les cabinets médicaux ?",
 ])
 def test_domain_questions_using_words_close_to_the_refused_ones_get_through(question):

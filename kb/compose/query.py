@@ -81,7 +81,9 @@ _SUBJECTS = {
     "accès du patient à son dossier": r"(?:acces|acceder) a (?:son|leur) dossier|"
                                       r"copie (?:de|du) (?:son |leur )?dossier|"
                                       r"(?:consulter|communiquer|transmettre) (?:a un patient |au patient )?"
-                                      r"son dossier",
+                                      r"son dossier|refuser a (?:un|mon|le|ce|une|ma|la|cette) patiente? l'acces|"
+                                      r"patiente?s? (?:me )?(?:demande|veut|exige|reclame)\w* "
+                                      r"(?:l'acces|acces|a acceder|la copie|une copie)",
     "registre des activités de traitement": r"registre (?:des (?:activites de )?traitements?|rgpd|de traitements?)",
     "cookies": r"cookies?|traceurs",
 }
