@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kb.folding import fold
 from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, GDPR_PREFIX, PENAL_PREFIX, actors_asked, asks_sanctions,
@@ -211,11 +212,19 @@ def topic_scores(folded: str, tokens: frozenset[str], topics: dict[str, Topic]) 
     """Keyword hits (a phrase counts more than a word) plus the share of the question's words in the description."""
     scores = {}
     for topic in topics.values():
-        hits = sum(1 + keyword.count(" ") for keyword in topic.keywords
-                   if re.search(rf"(?<!\w){re.escape(fold(keyword))}(?!\w)", folded))
-        described = len(tokens & set(tokenize(f"{topic.label} {topic.description}"))) / (1 + len(tokens))
-        scores[topic.id] = min(hits, 4) / 4 + described
+        keywords, described_by = _topic_terms(topic)
+        hits = sum(weight for weight, keyword in keywords if keyword.search(folded))
+        scores[topic.id] = min(hits, 4) / 4 + len(tokens & described_by) / (1 + len(tokens))
     return scores
+
+
+@lru_cache(maxsize=256)
+def _topic_terms(topic: Topic) -> tuple[tuple[tuple[int, re.Pattern], ...], frozenset[str]]:
+    """A topic's keywords compiled once, with their weight (a phrase counts more than a word), and the words of its
+    label and description: read for every question, built once."""
+    keywords = tuple((1 + keyword.count(" "), re.compile(rf"(?<!\w){re.escape(fold(keyword))}(?!\w)"))
+                     for keyword in topic.keywords)
+    return keywords, frozenset(tokenize(f"{topic.label} {topic.description}"))
 
 
 def corpus_vocabulary(texts, documents=()) -> frozenset[str]:
