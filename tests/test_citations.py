@@ -1,5 +1,5 @@
-"""Citations (kb/compose/citations.py): an official passage is quoted whole; the spans of one fiche section make
-one quote, so a section is never listed twice."""
+"""Citations (kb/compose/citations.py): an official passage is quoted whole; a fiche by the span that proves the
+statement, so a quote never runs over the fiche's source brackets into the next bullet."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ def _chunk(chunk_id: str, kind: str, start: int = 100, end: int = 900) -> Chunk:
                  "en vigueur", kind)
 
 
-def test_spans_of_one_fiche_section_make_one_quote_from_the_first_to_the_last():
+def test_each_span_of_a_fiche_section_is_its_own_quote():
     citer, section = Citer(None, {}), _chunk("fiche-x#verification", "fiche")
-    other = _chunk("fiche-x#autre", "fiche")
-    keys = {citer.use(section, 400, 450), citer.use(section, 200, 260), citer.use(other, 300, 320)}
-    assert len(keys) == 2
-    assert citer.used["fiche-x#verification"][1:] == (200, 450)
+    first, second = citer.use(section, 200, 260), citer.use(section, 400, 450)
+    assert first != second and citer.use(section, 200, 260) == first
+    assert [citer.used[k][1:] for k in (first, second)] == [(200, 260), (400, 450)]
 
 
 def test_an_official_passage_is_quoted_whole_whatever_span_proves_the_statement():

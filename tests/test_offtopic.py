@@ -33,7 +33,7 @@ def test_without_a_map_nothing_is_refused_by_example():
 @pytest.mark.parametrize("question", [
     "Comment licencier ma secrétaire pour faute grave ?",
     "Quelle est la meilleure banque pour un médecin libéral ?",
-    "Comment traiter une hypertension chez un patient de 80 ans ?",
+    "Comment traiter une gastro-entérite chez un patient âgé ?",  # no word of the medical expressions
 ])
 def test_off_topic_questions_the_expressions_miss_are_refused(engine, question):
     answer = engine.answer(question, llm="")

@@ -1,7 +1,6 @@
 """Citations: what the answer quotes, numbered official text first (then the fiches that summarise it), each
 with how current its text is and the article's NOTA as a note. An official passage is quoted whole (a lawyer
-reads the clause in its paragraph); a fiche by the span that proves the statement, or the spans of one section
-from the first to the last."""
+reads the clause in its paragraph); a fiche by the span that proves the statement."""
 
 from __future__ import annotations
 
@@ -18,13 +17,13 @@ class Citer:
         self.used: dict[str, tuple[Chunk, int, int]] = {}  # citation key → what it quotes
 
     def use(self, chunk: Chunk, start: int, end: int) -> str:
-        """The key of the citation for a span of `chunk`: an official passage whole; a fiche's spans in one section
-        as one quote running from the first to the last (one section is not listed twice)."""
+        """The key of the citation for a span of `chunk` (official: the whole passage, shared)."""
         if chunk.kind == "official":
-            start, end = chunk.start, chunk.end
-        _, first, last = self.used.get(chunk.chunk_id, (chunk, start, end))
-        self.used[chunk.chunk_id] = (chunk, min(first, start), max(last, end))
-        return chunk.chunk_id
+            self.used.setdefault(chunk.chunk_id, (chunk, chunk.start, chunk.end))
+            return chunk.chunk_id
+        key = f"{chunk.chunk_id}@{start}"
+        self.used.setdefault(key, (chunk, start, end))
+        return key
 
     def number(self) -> tuple[list[Citation], dict[str, int]]:
         """Numbered by document family: an official text first, then the fiches that summarise it."""
