@@ -131,7 +131,8 @@ _MEDICAL = "une question médicale (traitement, posologie, diagnostic)"
 _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|partag\w*|transm\w*|communiqu\w*|"
                       r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|prevenir|inform\w*|registres?|"
                       r"fichiers?|famil\w*|proches?|etudes?|recherches?|publi\w*|telesurveillance|"
-                      r"assureurs?|employeurs?|patron|mutuelles?|police|gendarm\w*|avocats?|juges?|tiers)\b")
+                      r"assureurs?|employeurs?|patron|mutuelles?|police|gendarm\w*|avocats?|juges?|tiers|"
+                      r"confreres?|infirmi\w*|kine\w*|pharmacien\w*|professionnels?|soignants?)\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
 _NEVER_RESCUED = ("une recommandation de produit",
                   "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")
