@@ -189,7 +189,7 @@ def subject_actors(sentence: str, lead: str = "") -> tuple[str, ...]:
 
 
 _SANCTIONS_ASKED = re.compile(r"\b(?:risqu\w*|sanction\w*|amendes?|encour\w*|puni\w*|peines?|prison|condamn\w*|"
-                              r"fines?|penalt\w*|cnil a (?:inflige|condamne|sanctionne)|decisions?)\b")
+                              r"fines?|penalt\w*|inflig\w*|cnil a (?:inflige|condamne|sanctionne)|decisions?)\b")
 
 
 def asks_sanctions(text: str) -> bool:

@@ -228,3 +228,10 @@ def test_a_corpus_without_a_responsibility_map_still_answers_from_its_texts(tmp_
     answer = Engine(settings).answer("Dans quel délai notifier une violation de données à l'autorité de contrôle ?")
     assert not answer.refused and not answer.conclusion and answer.brief
     assert any(c.doc_id == "rgpd-art-33" for c in answer.citations)
+
+
+def test_the_current_l1110_4_1_named_brings_the_repeal_of_the_former_one(engine):
+    answer = engine.answer("Que dit aujourd'hui l'article L1110-4-1 du code de la santé publique ?")
+    said = [s.map_id for s in answer.conclusion]
+    assert said[:2] == ["referentiels-medecin-l1110-4-1-actuel-permanence-des-soins",
+                        "referentiels-medecin-ancien-l1110-4-1-abroge"]

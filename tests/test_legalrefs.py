@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, DOC_ID_PATTERN, PENAL_PREFIX, actors_asked, actors_bound, family_of,
-                          find_references, outside_texts, ref_token)
+from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, DOC_ID_PATTERN, PENAL_PREFIX, actors_asked, actors_bound,
+                          asks_sanctions, family_of, find_references, outside_texts, ref_token)
 from kb.text import tokenize
 
 
@@ -102,3 +102,12 @@ def test_every_reference_found_is_a_corpus_document_id():
 ])
 def test_family_of_names_the_prefix_of_an_id_family(doc_id, family):
     assert family_of(doc_id) == family
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Combien la CNIL a-t-elle infligé à Cegedim ?", True),
+    ("Que risque mon éditeur s'il ne me prévient pas ?", True),
+    ("Mon éditeur doit-il me prévenir d'une faille ?", False),
+])
+def test_a_question_on_what_one_risks_or_what_was_inflicted_asks_sanctions(question, asked):
+    assert asks_sanctions(question) is asked

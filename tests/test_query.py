@@ -130,6 +130,8 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
      "mon editeur a change d'hebergeur sans m'en parler."),
     ("Il n'y a aucun contrat avec mon éditeur, c'est légal ?", "il n'y a aucun contrat avec mon editeur,"),
     ("Mon éditeur dit que je suis seul responsable. C'est vrai qu'il ne risque rien ?", "qu'il ne risque rien ?"),
+    ("La mutuelle d'un patient me demande son diagnostic sans son accord. J'ai le droit ?",
+     "la mutuelle d'un patient me demande son diagnostic sans son accord."),
     ("Mon éditeur doit-il être certifié HDS ?", None),
 ])
 def test_a_tag_question_asks_to_confirm_what_was_said_before_it(text, claim):

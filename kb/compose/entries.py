@@ -150,10 +150,13 @@ def _with_what_follows(scored: list[tuple[MapEntry, float, float]]) -> list[Scor
 
 def relevant(scored: list[ScoredEntry], named: set[str] | None = None) -> list[ScoredEntry]:
     """Entries that answer: above MIN_SCORE and, when the question names texts, resting on one of them (`named`:
-    the named ids and what they stand for). A named text the map does not use is answered from the text itself."""
+    the named ids and what they stand for), or triggered by one that does (the current L1110-4-1 brings the repeal
+    of the former one). A named text the map does not use is answered from the text itself."""
     kept = [s for s in scored if s.score >= MIN_SCORE]
     if named:
-        kept = [s for s in kept if named & {b.chunk_id.split("#")[0] for b in s.entry.basis}]
+        on_named = [s for s in kept if named & {b.chunk_id.split("#")[0] for b in s.entry.basis}]
+        triggered = {follower for s in on_named for follower in s.entry.then}
+        kept = [s for s in kept if s in on_named or (s.follows and s.entry.id in triggered)]
     return kept
 
 

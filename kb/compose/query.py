@@ -34,8 +34,8 @@ POINTS_BACK = 2  # a last sentence of so few words asks about what came before i
 _ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|pour|les deux)\b")
 # A question asking to confirm what was just said, and the negations that turn a claim around.
 _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|permis|autorise|normal|possible|correct)"
-                  r"\w*|(?:il|elle|ils|elles|on) (?:avait|a|avaient|ont) le droit|is (?:that|it|this) (?:true|legal|"
-                  r"allowed|right))")
+                  r"\w*|(?:il|elle|ils|elles|on|j') ?(?:avait|a|avaient|ont|ai) le droit|"
+                  r"is (?:that|it|this) (?:true|legal|allowed|right))")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne)\b|\bsans\b|"
                        r"\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b")
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
