@@ -40,7 +40,7 @@ _ENGLISH = {
     "pseudonymised": "pseudonymisées", "pseudonymized": "pseudonymisées", "sell": "vendre", "sold": "vendre",
     "research": "recherche", "statistics": "statistiques", "access": "accès", "transfer": "transfert",
     "practice": "cabinet", "gp": "médecin", "dpia": "analyse impact", "sanctioned": "sanction",
-    "sanctions": "sanction", "fines": "amende", "patients": "patients", "hosted": "hébergement",
+    "sanctions": "sanction", "fines": "amende", "hosted": "hébergement",
     "hosts": "hébergeur", "vendors": "éditeur", "insurance": "assurance",
 }
 
