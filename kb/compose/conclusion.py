@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import WHO, YES_NO, Query, negations
-from kb.folding import fold
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
@@ -80,7 +79,7 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None) -
     rival = next((s for p, s in asked if p.verdict != best.verdict), None)
     if rival is not None and score - rival < VERDICT_MARGIN:
         return None
-    if claim is not None and best.verdict in _OPPOSITE and (negations(claim) - negations(fold(best.text))) % 2:
+    if claim is not None and best.verdict in _OPPOSITE and (negations(claim) - negations(best.text)) % 2:
         return _OPPOSITE[best.verdict]
     return best.verdict
 

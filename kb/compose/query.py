@@ -88,6 +88,7 @@ _SUBJECTS = {
     "registre des activités de traitement": r"registre (?:des (?:activites de )?traitements?|rgpd|de traitements?)",
     "cookies": r"cookies?|traceurs",
 }
+_SUBJECT_PATTERNS = {subject: re.compile(rf"\b(?:{pattern})\b") for subject, pattern in _SUBJECTS.items()}
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
                known_ids: frozenset[str] = frozenset()) -> Query:
     """`known_ids`: the documents the corpus holds or knows of (index and manifest); other named texts are
     reported, with the closest known ids."""
-    folded = fold(question).replace("\u2019", "'")
+    folded = _folded(question)
     tokens = frozenset(tokenize(question, bare_articles_are_gdpr=True, query=True))
     found = find_references(question, bare_articles_are_gdpr=True)
     references = tuple(dict.fromkeys(r.doc_id for r in found))
@@ -157,10 +158,15 @@ def _claim(folded: str) -> str | None:
     return " ".join(sentences[-2:-1] + [last[:len(last) - len(clause)]]).strip() or None
 
 
-def negations(folded: str) -> int:
-    """How many negations a folded text holds (« ne … pas », « sans », « aucun »…): their parity tells whether a
-    claim denies what a proposition states."""
-    return len(_NEGATION.findall(folded.replace("\u2019", "'").replace("n'", "n' ")))
+def negations(text: str) -> int:
+    """How many negations a text holds (« ne … pas », « sans », « aucun »…): their parity tells whether a claim
+    denies what a proposition states."""
+    return len(_NEGATION.findall(_folded(text).replace("n'", "n' ")))
+
+
+def _folded(text: str) -> str:
+    """Folded, with the typographic apostrophe as the plain one the patterns use."""
+    return fold(text).replace("\u2019", "'")
 
 
 def _closest(doc_id: str, known_ids: frozenset[str]) -> list[str]:
@@ -237,14 +243,14 @@ def corpus_vocabulary(texts, documents=()) -> frozenset[str]:
         words.update(_with_pairs(sequence))
         words.update(" ".join(_words(name)) for name in _KNOWN_NAMES.findall(" ".join(sequence)))
     for text in documents:
-        words.update(_label(subject) for subject in outside_subjects(fold(text).replace("\u2019", "'")))
+        words.update(_label(subject) for subject in outside_subjects(_folded(text)))
     return frozenset(words)
 
 
 def outside_subjects(folded: str, corpus_words: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The subjects (_SUBJECTS) a folded text asks about that no corpus text names (`corpus_words`)."""
-    return tuple(subject for subject, pattern in _SUBJECTS.items()
-                 if re.search(rf"\b(?:{pattern})\b", folded) and _label(subject) not in corpus_words)
+    return tuple(subject for subject, pattern in _SUBJECT_PATTERNS.items()
+                 if pattern.search(folded) and _label(subject) not in corpus_words)
 
 
 def _label(subject: str) -> str:
