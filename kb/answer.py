@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import time
 
+from threadpoolctl import threadpool_limits
+
 from kb.compose.citations import Citer, nota_notes
 from kb.compose.decisions import decisions_asked, related_decisions
 from kb.compose.entries import asked_entries, embed_map, rank_propositions, relevant, score_entries
@@ -44,6 +46,9 @@ class Engine:
     def __init__(self, settings: Settings | None = None, store: Store | None = None):
         """`store` lets other settings (say, an LLM endpoint) reuse an index already loaded."""
         self.settings = settings or Settings()
+        # The map's matrix products are small; BLAS threads left spinning after them take the two cores from the
+        # embedding model's own threads at the next question (hybrid p95 117 → 61 ms, `python -m kb.bench ask`).
+        threadpool_limits(limits=1, user_api="blas")
         self.store = store or Store(self.settings)
         try:
             self.manifest = load_manifest(self.settings.corpus_dir)

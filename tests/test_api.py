@@ -25,3 +25,10 @@ def test_retrieve_says_which_texts_the_question_names_and_search_gives_its_hits(
     assert "rgpd-art-33" in found.references
     assert found.hits[0].chunk.doc_id == "rgpd-art-33"
     assert [h.chunk.chunk_id for h in api.search(tiny_engine, question, 5)] == [h.chunk.chunk_id for h in found.hits]
+
+
+def test_a_loaded_engine_keeps_blas_to_one_thread_so_the_embedder_keeps_the_cores(tiny_engine):
+    from threadpoolctl import threadpool_info
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
