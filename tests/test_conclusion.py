@@ -1,5 +1,5 @@
 """The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty; a
-claim to confirm that denies the closest proposition gets the opposite verdict."""
+claim to confirm that denies the closest proposition gets the opposite verdict; a choice gets no verdict."""
 
 from __future__ import annotations
 
@@ -48,3 +48,17 @@ def test_a_claim_to_confirm_that_denies_the_closest_proposition_gets_the_opposit
     assert verdict("Mon éditeur a changé de prestataire cloud sans m'en avoir parlé. Il avait le droit ?") == "Non"
     assert verdict("Mon éditeur a changé de prestataire cloud après mon accord écrit. Il avait le droit ?") == "Oui"
     assert verdict("Mon éditeur peut-il changer de prestataire sans mon accord ?") == "Oui"  # not a claim: as before
+
+
+def test_a_choice_gets_the_entry_it_asks_without_a_verdict():
+    entry = MapEntry("editeur-sous-traitant", "qualification des rôles", "editeur", "",
+                     "L'éditeur qui traite les données pour le compte du médecin est un sous-traitant.", (),
+                     answers=(Proposition("L'éditeur qui assure la maintenance est-il mon sous-traitant ?", "oui"),))
+    other = _entry("medecin-responsable", "medecin")
+    entries, propositions = [ScoredEntry(other, 3.0), ScoredEntry(entry, 2.9)], [(entry, entry.answers[0], 0.95)]
+
+    def first(question: str) -> str:
+        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1]
+
+    assert first("Mon éditeur, il est responsable de traitement ou sous-traitant ?") == entry.statement
+    assert first("Mon éditeur est-il mon sous-traitant ?").startswith("Oui : l'éditeur")

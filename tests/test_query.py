@@ -155,3 +155,16 @@ def test_a_figure_asked_and_not_given_is_said():
     assert "ne donne pas de chiffre" in none
     assert gap(query("Dans quel délai dois-je notifier ?"), answered=True,
                said=["Le médecin notifie la violation dans les 72 heures."]) == ""
+
+
+@pytest.mark.parametrize("text, choice", [
+    ("La boîte qui gère mon logiciel, elle est responsable de traitement ou sous-traitant ?", True),
+    ("Si mes patients me réclament des sous, c'est moi qui casque ou la boîte qui gardait tout ?", True),
+    ("Une analyse d'impact, c'est fait une fois pour toutes ou il faut la revoir ?", True),
+    ("Est-ce que la CNIL peut le sanctionner directement, ou c'est forcément moi qui paie ?", False),  # inverted
+    ("J'ai le droit de demander la religion ou le salaire de mes patients ?", False),  # two objects, one question
+    ("Mes dossiers sont stockés où, et c'est écrit dans le contrat ?", False),  # « où » is not « ou »
+    ("Je dois le déclarer à la CNIL ou pas ?", False),
+])
+def test_a_choice_offered_without_an_inverted_verb_is_told_apart_from_a_yes_no_question(text, choice):
+    assert query(text).choice is choice

@@ -31,11 +31,11 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     # a yes/no on something the corpus never names gets no verdict (a name in the situation told first does not
     # stop it: « J'ai exporté un fichier Excel. Mon éditeur devait-il m'alerter ? »)
     asks_unknown = query.asks_unknown or query.price
-    if asked is not None and query.form == YES_NO and not asks_unknown:
+    if asked is not None and query.form == YES_NO and not asks_unknown and not query.choice:
         word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim)
         if word:
             out.append((asked, f"{VERDICT_WORDS[word]} : {_lower_first(asked.statement)}"))
-    elif asked is not None and query.form == WHO:  # « qui doit… ? »: the duty it asks says who
+    elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
         out.append((asked, asked.statement))
     for scored in _reading_order(entries, out[0][0].id if out else None):
         if len(out) >= MAX_SENTENCES:

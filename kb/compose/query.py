@@ -39,6 +39,10 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne)\b|\bsans\b|"
                        r"\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b")
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
+# A choice offered without an inverted verb (« elle est responsable de traitement ou sous-traitant ? », « c'est moi
+# qui paie ou la boîte ? »), read unfolded (« où » is not « ou »): « Oui » would not answer it.
+_CHOICE = re.compile(r"\b(?:c'est|c'était|il est|elle est|ils sont|elles sont)\b[^?]*\bou\b(?! (?:pas|non)\b)|"
+                     r"\bou (?:il|elle|on|ils|elles|je|j'|moi|lui|eux|ça|c'est|à|au|aux|juste|seulement|plutôt)\b")
 _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[st]|devoirs?|fuite|violation|"
                         r"piratage|breach|who)\b")
@@ -107,6 +111,7 @@ class Query:
     asks_unknown: bool = False  # the question proper (its last sentence) is about something in `unknown`
     asks_figure: bool = False  # a duration, time limit, date or amount
     claim: str | None = None  # what a tag question (« …, c'est légal ? ») asks to confirm, folded
+    choice: bool = False  # a yes/no form offering a choice (« elle est responsable ou sous-traitant ? »)
     unknown_references: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (a text named but not held, closest ids)
 
 
@@ -131,6 +136,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         asks_unknown=(_asks_unknown(folded, unknown + tuple(outside))
                       or bool(outside_subjects(_last_sentence(folded), corpus_words))),
         asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded),
+        choice=_offers_choice(question),
     )
 
 
@@ -189,6 +195,12 @@ def _readable(doc_id: str) -> str:
 def _last_sentence(folded: str) -> str:
     head = folded.lstrip(" «\"")
     return ([m.strip() for m in _SENTENCES.findall(head) if m.strip()][-1:] or [head])[0]
+
+
+def _offers_choice(question: str) -> bool:
+    """The last clause, with no inverted verb, offers a choice: the answer names the option, with no verdict."""
+    last = _last_sentence(question.lower().replace("\u2019", "'"))
+    return not _INVERTED.search(last) and bool(_CHOICE.search(_CLAUSES.split(last)[-1]))
 
 
 def _form(folded: str) -> str:
