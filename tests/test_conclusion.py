@@ -1,5 +1,5 @@
 """The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty; a
-claim to confirm that denies the closest proposition gets the opposite verdict; a choice gets no verdict."""
+claim to confirm that denies the closest proposition gets the opposite verdict; a choice gets no verdict; the next sentences stay on the first one's topic when they match about as well."""
 
 from __future__ import annotations
 
@@ -62,3 +62,17 @@ def test_a_choice_gets_the_entry_it_asks_without_a_verdict():
 
     assert first("Mon éditeur, il est responsable de traitement ou sous-traitant ?") == entry.statement
     assert first("Mon éditeur est-il mon sous-traitant ?").startswith("Oui : l'éditeur")
+
+
+def test_the_next_sentences_stay_on_the_first_one_s_topic_when_they_match_about_as_well():
+    def entry(entry_id: str, topic: str) -> MapEntry:
+        return MapEntry(entry_id, topic, "hebergeur", "", f"Énoncé {entry_id}.", ())
+    entries = [ScoredEntry(entry("reversibilite", "conservation et restitution"), 3.0),
+               ScoredEntry(entry("acces-et-defaillance", "contrat d'hébergement"), 2.6),
+               ScoredEntry(entry("restitution", "conservation et restitution"), 2.5),
+               ScoredEntry(entry("amende", "sanctions CNIL"), 1.0)]
+    query = read_query("Que se passe-t-il si mon hébergeur perd sa certification ?", {}, frozenset())
+    said = [e.id for e, _ in conclusion(query, entries, [])]
+    assert said == ["reversibilite", "restitution", "acces-et-defaillance"]
+    entries[1] = ScoredEntry(entries[1].entry, 2.9)  # much closer to the question: it comes first
+    assert [e.id for e, _ in conclusion(query, entries, [])][1] == "acces-et-defaillance"

@@ -12,6 +12,7 @@ _OPPOSITE = {"oui": "non", "non": "oui"}
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
+TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
 
 
 def conclusion(query: Query, entries: list[ScoredEntry],
@@ -37,7 +38,7 @@ def conclusion(query: Query, entries: list[ScoredEntry],
             out.append((asked, f"{VERDICT_WORDS[word]} : {_lower_first(asked.statement)}"))
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
         out.append((asked, asked.statement))
-    for scored in _reading_order(entries, out[0][0].id if out else None):
+    for scored in _reading_order(entries, out[0][0] if out else entries[0].entry):
         if len(out) >= MAX_SENTENCES:
             break
         if any(scored.entry.id == e.id for e, _ in out):
@@ -50,9 +51,9 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     return out
 
 
-def _reading_order(entries: list[ScoredEntry], lead: str | None = None) -> list[ScoredEntry]:
-    """Best first (the entry `lead` already said first), but what an entry triggers (`then`, scored through it)
-    right after it."""
+def _reading_order(entries: list[ScoredEntry], first: MapEntry) -> list[ScoredEntry]:
+    """The `first` entry, then best first, an entry on its topic a little ahead (TOPIC_STAY), and what an entry
+    triggers (`then`, scored through it) right after it."""
     by_id = {s.entry.id: s for s in entries}
     ordered: dict[str, ScoredEntry] = {}
 
@@ -63,7 +64,8 @@ def _reading_order(entries: list[ScoredEntry], lead: str | None = None) -> list[
         for follower in scored.entry.then:
             if follower in by_id and by_id[follower].follows:
                 place(by_id[follower])
-    for scored in ([by_id[lead]] if lead in by_id else []) + list(entries):
+    ranked = sorted(entries, key=lambda s: -(s.score + TOPIC_STAY * (s.entry.topic == first.topic)))
+    for scored in ([by_id[first.id]] if first.id in by_id else []) + ranked:
         place(scored)
     return list(ordered.values())
 
