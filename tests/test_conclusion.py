@@ -76,3 +76,20 @@ def test_the_next_sentences_stay_on_the_first_one_s_topic_when_they_match_about_
     assert said == ["reversibilite", "restitution", "acces-et-defaillance"]
     entries[1] = ScoredEntry(entries[1].entry, 2.9)  # much closer to the question: it comes first
     assert [e.id for e, _ in conclusion(query, entries, [])][1] == "acces-et-defaillance"
+
+
+def test_a_twin_of_opposite_polarity_states_the_same_rule_and_does_not_withhold_the_verdict():
+    forever = Proposition("Je peux conserver les données de mes patients sans limite de durée ?", "non")
+    some_day = Proposition("Dois-je supprimer un jour les données des anciens patients ?", "oui")
+    still_followed = Proposition("Puis-je garder sans limite les dossiers des patients que je suis encore ?", "oui")
+    entry = MapEntry("conservation-limitee", "conservation", "medecin", "",
+                     "Le médecin ne conserve les données que pendant la durée nécessaire.", (),
+                     answers=(forever, some_day, still_followed))
+    question = "Je garde tout depuis 1995. Je peux conserver les dossiers sans limite ?"
+
+    def first(propositions) -> str:
+        return conclusion(read_query(question, {}, frozenset()), [ScoredEntry(entry, 3.0)], propositions)[0][1]
+
+    assert first([(entry, forever, 0.914), (entry, some_day, 0.906)]).startswith("Non : ")
+    # a rival that states another rule (same polarity, other verdict) still withholds it
+    assert first([(entry, forever, 0.914), (entry, still_followed, 0.906)]) == entry.statement

@@ -72,18 +72,27 @@ def _reading_order(entries: list[ScoredEntry], first: MapEntry) -> list[ScoredEn
 
 def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None) -> str | None:
     """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first),
-    unless one with another verdict is about as close: a wrong « Oui » or « Non » misleads more than none. A claim
+    unless one with another verdict is about as close: a wrong « Oui » or « Non » misleads more than none (but not
+    its twin of opposite polarity, which says the same rule: « je peux conserver sans limite ? » non, « dois-je
+    supprimer un jour ? » oui). A claim
     to confirm (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il
     changer de sous-traitant avec mon autorisation ? ») gets the opposite verdict."""
     if not asked:
         return None
     best, score = asked[0]
-    rival = next((s for p, s in asked if p.verdict != best.verdict), None)
+    rival = next((s for p, s in asked if p.verdict != best.verdict and not _same_rule(p, best)), None)
     if rival is not None and score - rival < VERDICT_MARGIN:
         return None
     if claim is not None and best.verdict in _OPPOSITE and (negations(claim) - negations(best.text)) % 2:
         return _OPPOSITE[best.verdict]
     return best.verdict
+
+
+def _same_rule(a: Proposition, b: Proposition) -> bool:
+    """Opposite verdicts on propositions of opposite polarity (an odd number of negations apart) state one rule."""
+    if not {a.verdict, b.verdict} <= set(_OPPOSITE):
+        return False
+    return (a.verdict != b.verdict) == bool((negations(a.text) - negations(b.text)) % 2)
 
 
 def _lower_first(text: str) -> str:
