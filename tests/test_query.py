@@ -133,8 +133,10 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
     ("La mutuelle d'un patient me demande son diagnostic sans son accord. J'ai le droit ?",
      "la mutuelle d'un patient me demande son diagnostic sans son accord."),
     ("Mon éditeur doit-il être certifié HDS ?", None),
+    ("Mon hébergeur a déjà déclaré la fuite. Donc moi je n'ai plus rien à faire ?", "moi je n'ai plus rien a faire ?"),
+    ("Les 72 heures sont passées, autant ne rien faire ?", "ne rien faire ?"),
 ])
-def test_a_tag_question_asks_to_confirm_what_was_said_before_it(text, claim):
+def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text, claim):
     assert query(text).claim == claim
 
 

@@ -36,6 +36,8 @@ _ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|p
 _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|permis|autorise|normal|possible|correct)"
                   r"\w*|(?:il|elle|ils|elles|on|j') ?(?:avait|a|avaient|ont|ai) le droit|"
                   r"is (?:that|it|this) (?:true|legal|allowed|right))")
+# The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
+_INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne)\b|\bsans\b|"
                        r"\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b")
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
@@ -149,7 +151,8 @@ def _asks_unknown(folded: str, unknown: tuple[str, ...]) -> bool:
 
 def _claim(folded: str) -> str | None:
     """What a tag question asks to confirm: the situation told before « C'est légal ? », « Il avait le droit ? »,
-    or what follows « c'est vrai que ». None for any other question."""
+    or what follows « c'est vrai que »; or the asker's own conclusion (« Donc je n'ai rien à faire ? »). None for
+    any other question."""
     sentences = [m.strip() for m in _SENTENCES.findall(folded) if m.strip()]
     if not sentences:
         return None
@@ -157,7 +160,8 @@ def _claim(folded: str) -> str | None:
     clause = _CLAUSES.split(last)[-1].strip()
     tag = _TAG.match(clause)
     if not tag:
-        return None
+        inference = _INFERENCE.match(clause) or _INFERENCE.match(last)
+        return (clause if inference.string is clause else last)[inference.end():] if inference else None
     rest = clause[tag.end():].strip()
     if rest.startswith(("que ", "qu'")):
         return rest
