@@ -93,3 +93,21 @@ def test_a_twin_of_opposite_polarity_states_the_same_rule_and_does_not_withhold_
     assert first([(entry, forever, 0.914), (entry, some_day, 0.906)]).startswith("Non : ")
     # a rival that states another rule (same polarity, other verdict) still withholds it
     assert first([(entry, forever, 0.914), (entry, still_followed, 0.906)]) == entry.statement
+
+
+def test_the_entry_asked_is_the_one_with_the_closest_proposition_unless_it_answers_the_question_much_less():
+    host = MapEntry("hebergeur-previent", "violation", "hebergeur", "", "L'hébergeur notifie la violation au médecin.",
+                    (), answers=(Proposition("Mon hébergeur doit-il me prévenir d'une intrusion ?", "oui"),))
+    patients = MapEntry("medecin-informe", "violation", "medecin", "", "Le médecin informe les patients si le risque "
+                        "est élevé.", (), answers=(Proposition("On m'a volé mon portable : dois-je écrire aux "
+                                                            "patients ?", "depend"),))
+    entries = [ScoredEntry(host, 1.8), ScoredEntry(patients, 0.6)]
+    query = read_query("Mon hébergeur a subi une intrusion. Il devait me prévenir ?", {}, frozenset())
+
+    def first(host_score: float, patients_score: float) -> str:
+        propositions = sorted([(host, host.answers[0], host_score), (patients, patients.answers[0], patients_score)],
+                              key=lambda p: -p[2])
+        return conclusion(query, entries, propositions)[0][1]
+
+    assert first(0.905, 0.93).startswith("Oui : l'hébergeur")  # a situation told alike does not decide
+    assert first(0.905, 0.99).startswith("Cela dépend : le médecin")  # a much closer proposition does

@@ -12,6 +12,7 @@ _OPPOSITE = {"oui": "non", "non": "oui"}
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
+ASKED_MATCH_WEIGHT = 0.03  # how well the entry answers the question counts a little next to its proposition (dev)
 TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
 
 
@@ -22,13 +23,18 @@ def conclusion(query: Query, entries: list[ScoredEntry],
         return []
     out: list[tuple[MapEntry, str]] = []
     # The entry the question asks: for yes/no, among the best ones, the one with the proposition closest to it
-    # (propositions are yes/no questions); for « qui », the best duty, not a sanction nobody asked about.
+    # (propositions are yes/no questions), a situation told alike weighing less than the point asked; for « qui »,
+    # the best duty, not a sanction nobody asked about.
     if query.form == WHO:
         asked = next((s.entry for s in entries
                       if query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS), None)
     else:
-        among = {s.entry.id for s in [s for s in entries if not s.follows][:ASKED_AMONG]}
-        asked = next((e for e, _, _ in propositions if e.id in among), None)
+        among = {s.entry.id: s.score for s in [s for s in entries if not s.follows][:ASKED_AMONG]}
+        closest: dict[str, tuple[float, MapEntry]] = {}  # its closest proposition first (propositions: best first)
+        for entry, _, score in propositions:
+            if entry.id in among and entry.id not in closest:
+                closest[entry.id] = (score + ASKED_MATCH_WEIGHT * among[entry.id], entry)
+        asked = max(closest.values(), key=lambda c: c[0])[1] if closest else None
     # a yes/no on something the corpus never names gets no verdict (a name in the situation told first does not
     # stop it: « J'ai exporté un fichier Excel. Mon éditeur devait-il m'alerter ? »)
     asks_unknown = query.asks_unknown or query.price
