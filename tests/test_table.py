@@ -1,5 +1,5 @@
 """« Qui fait quoi » from scored map entries: rows for the actors asked, on the réponse's topics, then what the
-actor risks; nothing the réponse already said."""
+actor risks (under each regime when sanctions are asked); nothing the réponse already said."""
 
 from __future__ import annotations
 
@@ -53,3 +53,16 @@ def test_a_row_that_already_says_what_the_actor_risks_gets_no_second_risk():
                _scored("penal", "sanctions-penales", "medecin", 2.5)]
     rows = table(_q("Qui doit payer ?"), entries, {"amende-a"})
     assert [s.entry.id for s in rows["medecin"]] == ["amende-b"]
+
+
+def test_when_sanctions_are_asked_a_row_says_what_the_actor_risks_under_each_regime():
+    entries = [_scored("securite", "securite", "medecin", 3.0),  # in the réponse
+               _scored("amende-a", "sanctions-cnil", "medecin", 2.6),
+               _scored("amende-b", "sanctions-cnil", "medecin", 2.5),
+               _scored("amende-c", "sanctions-cnil", "medecin", 2.4),
+               _scored("penal", "sanctions-penales", "medecin", 2.2)]
+    rows = table(_q("Je risque combien si la CNIL me tombe dessus pour une faille de sécurité ?"), entries,
+                 {"securite"})
+    assert [s.entry.id for s in rows["medecin"]] == ["amende-a", "amende-b", "amende-c", "penal"]
+    rows = table(_q("Que dois-je faire pour sécuriser le cabinet ?"), entries, {"securite"})
+    assert [s.entry.id for s in rows["medecin"]] == ["amende-a"]  # not asked: one risk

@@ -1,6 +1,7 @@
 """« Qui fait quoi » : a row for each actor the question concerns: at most ROW_MAX statements of the map on the
-topics of the réponse (and sanctions when asked), then one of what the actor risks; sorted into obligations,
-responsibility, sanctions by their topic, none repeating the réponse."""
+topics of the réponse (and sanctions when asked), then what the actor risks, once (under each regime, CNIL fine
+and penalty, when sanctions are asked); sorted into obligations, responsibility, sanctions by their topic, none
+repeating the réponse."""
 
 from __future__ import annotations
 
@@ -42,10 +43,12 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown]
         on_topic = [s for s in own if not topics or s.entry.topic in topics]
         picked = on_topic[:1] + [s for s in on_topic[1:ROW_MAX] if s.score >= floor]  # every row keeps its best
-        risk = next((s for s in own if s.entry.topic in SANCTION_TOPICS), None)
-        said = any(s.entry.topic in SANCTION_TOPICS for s in picked)
-        if risk is not None and not said and risk.score >= floor:  # what the actor risks, once per row
-            picked.append(risk)
+        # what the actor risks, once per row; when sanctions are asked, under each regime (CNIL fine, penalty)
+        for regime in [(t,) for t in SANCTION_TOPICS] if query.asks_sanctions else [SANCTION_TOPICS]:
+            risk = next((s for s in own if s.entry.topic in regime), None)
+            said = any(s.entry.topic in regime for s in picked)
+            if risk is not None and not said and risk.score >= floor:
+                picked.append(risk)
         if picked:
             rows[actor] = picked
     return rows
