@@ -174,7 +174,8 @@ def test_a_text_to_translate_or_write_is_refused_even_in_the_fields_words(questi
 
 @pytest.mark.parametrize("question", ["Quel hébergeur doit être certifié HDS ?", "Quel prestataire doit notifier la CNIL ?",
                                       "Mon assureur peut-il exiger la notification de la violation ?",
-                                      "Mon assurance couvre-t-elle l'amende de la CNIL ?"])
+                                      "Mon assurance couvre-t-elle l'amende de la CNIL ?",
+                                      "Must the contract state the conditions under which the host uses other providers?"])
 def test_questions_naming_a_kind_of_provider_are_not_product_advice(question):
     assert refusal_before_retrieval(question) is None
 
