@@ -170,3 +170,9 @@ def test_a_figure_asked_and_not_given_is_said():
 ])
 def test_a_choice_offered_without_an_inverted_verb_is_told_apart_from_a_yes_no_question(text, choice):
     assert query(text).choice is choice
+
+
+def test_an_english_determiner_opening_the_question_is_not_part_of_a_name():
+    known = corpus_vocabulary(["Le certificat HDS de l'hébergeur."])
+    assert read_query("Our HDS-certified host wants to reuse the data. Is it allowed?", {}, known).unknown == ()
+    assert read_query("My Google Drive holds patient files. Is that legal?", {}, known).unknown == ("Google Drive",)

@@ -61,7 +61,7 @@ _NAMED = re.compile(r"(?<!\w)([A-Z]{2,}\s?\d{3,}|[A-ZÀ-Ý][\wÀ-ÿ]+(?:\s+[A-Z�
 _NAME_SHAPE = re.compile(r"^\w[^\W\d_]*?[A-Z0-9]")  # WhatsApp, MSSanté, OVHcloud: a name even opening a sentence
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|[«\"(]\s*)$")
 _URL = re.compile(r"https?://\S+")
-_DETERMINER = re.compile(r"^(?:Le|La|Les|L'|Un|Une|Des|Mon|Ma|Mes|Ce|Cette|Notre|Votre)\s+")
+_DETERMINER = re.compile(r"^(?:Le|La|Les|L'|Un|Une|Des|Mon|Ma|Mes|Ce|Cette|Notre|Votre|Our|My|The|An?|This|Your|Their)\s+")
 # Products, firms, standards and neighbouring regimes doctors name, often in lower case (« par whatsapp », « le
 # dmp », « le code de déontologie »): flagged, like a capitalised name, only when no corpus text names them.
 _KNOWN_NAMES = re.compile(
