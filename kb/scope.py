@@ -89,7 +89,8 @@ _OFF_TOPIC = {
         rf"meilleur(?:e|s)? {_PRODUCTS}|(?:tu|vous) (?:me |nous )?(?:conseill|recommand)\w*|"
         r"(?:conseill|recommand)(?:ez-vous|es-tu|eriez-vous|erais-tu)|"
         r"(?:me|nous) recommande[rsz]?|(?:recommande|conseille)[rsz]?-(?:moi|nous)|"
-        r"(?<!under )(?<!in )(?<!by )(?<!with )(?<!to )(?<!of )(?<!from )(?<!for )(?<!on )"  # « under which »: no choice
+        # « which host… » asks for a product; « under which the host… » does not
+        r"(?<!under )(?<!in )(?<!by )(?<!with )(?<!to )(?<!of )(?<!from )(?<!for )(?<!on )"
         r"which (?:\w+ )?(?:software|vendor|host|provider|insurer)|best (?:software|host)|"
         r"should i (?:pick|choose|buy)|(?:can|could|would) you (?:recommend|suggest)|recommend (?:me )?(?:a|an|the)|"
         r"cheap\w* (?:\w+ )?(?:host\w*|provider|software|vendor))\b",

@@ -1,5 +1,7 @@
 """The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty; a
-claim to confirm that denies the closest proposition gets the opposite verdict; a choice gets no verdict; the next sentences stay on the first one's topic when they match about as well."""
+claim to confirm that denies the closest proposition gets the opposite verdict, a twin of opposite polarity does not
+withhold it; a choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the
+first one's topic when they match about as well."""
 
 from __future__ import annotations
 
@@ -98,9 +100,9 @@ def test_a_twin_of_opposite_polarity_states_the_same_rule_and_does_not_withhold_
 def test_the_entry_asked_is_the_one_with_the_closest_proposition_unless_it_answers_the_question_much_less():
     host = MapEntry("hebergeur-previent", "violation", "hebergeur", "", "L'hébergeur notifie la violation au médecin.",
                     (), answers=(Proposition("Mon hébergeur doit-il me prévenir d'une intrusion ?", "oui"),))
-    patients = MapEntry("medecin-informe", "violation", "medecin", "", "Le médecin informe les patients si le risque "
-                        "est élevé.", (), answers=(Proposition("On m'a volé mon portable : dois-je écrire aux "
-                                                            "patients ?", "depend"),))
+    patients = MapEntry("medecin-informe", "violation", "medecin", "",
+                        "Le médecin informe les patients si le risque est élevé.", (),
+                        answers=(Proposition("On m'a volé mon portable : dois-je écrire aux patients ?", "depend"),))
     entries = [ScoredEntry(host, 1.8), ScoredEntry(patients, 0.6)]
     query = read_query("Mon hébergeur a subi une intrusion. Il devait me prévenir ?", {}, frozenset())
 

@@ -80,9 +80,9 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None) -
     """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first),
     unless one with another verdict is about as close: a wrong « Oui » or « Non » misleads more than none (but not
     its twin of opposite polarity, which says the same rule: « je peux conserver sans limite ? » non, « dois-je
-    supprimer un jour ? » oui). A claim
-    to confirm (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il
-    changer de sous-traitant avec mon autorisation ? ») gets the opposite verdict."""
+    supprimer un jour ? » oui). A claim to confirm (« sans m'en avoir parlé. Il avait le droit ? ») that denies
+    what the proposition states (« peut-il changer de sous-traitant avec mon autorisation ? ») gets the opposite
+    verdict."""
     if not asked:
         return None
     best, score = asked[0]

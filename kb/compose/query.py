@@ -61,7 +61,8 @@ _NAMED = re.compile(r"(?<!\w)([A-Z]{2,}\s?\d{3,}|[A-ZÀ-Ý][\wÀ-ÿ]+(?:\s+[A-Z�
 _NAME_SHAPE = re.compile(r"^\w[^\W\d_]*?[A-Z0-9]")  # WhatsApp, MSSanté, OVHcloud: a name even opening a sentence
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|[«\"(]\s*)$")
 _URL = re.compile(r"https?://\S+")
-_DETERMINER = re.compile(r"^(?:Le|La|Les|L'|Un|Une|Des|Mon|Ma|Mes|Ce|Cette|Notre|Votre|Our|My|The|An?|This|Your|Their)\s+")
+_DETERMINER = re.compile(r"^(?:Le|La|Les|L'|Un|Une|Des|Mon|Ma|Mes|Ce|Cette|Notre|Votre|"
+                         r"Our|My|The|An?|This|Your|Their)\s+")
 # Products, firms, standards and neighbouring regimes doctors name, often in lower case (« par whatsapp », « le
 # dmp », « le code de déontologie »): flagged, like a capitalised name, only when no corpus text names them.
 _KNOWN_NAMES = re.compile(
@@ -160,8 +161,11 @@ def _claim(folded: str) -> str | None:
     clause = _CLAUSES.split(last)[-1].strip()
     tag = _TAG.match(clause)
     if not tag:
-        inference = _INFERENCE.match(clause) or _INFERENCE.match(last)
-        return (clause if inference.string is clause else last)[inference.end():] if inference else None
+        for text in (clause, last):
+            inference = _INFERENCE.match(text)
+            if inference:
+                return text[inference.end():]
+        return None
     rest = clause[tag.end():].strip()
     if rest.startswith(("que ", "qu'")):
         return rest
