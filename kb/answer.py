@@ -136,7 +136,7 @@ class Engine:
         named = {d for d, doc in self.store.documents.items()
                  if set(found.references) & {d, *doc.about}} if found.references else None
         entries = relevant(score_entries(query, self.map, found.hits, self.map_vectors.word_weights, similarity,
-                                         asked_entries(propositions) if query.form == YES_NO else frozenset()), named)
+                                         asked_entries(propositions)), named)
         citer = Citer(self.store, self.notes)
         if entries:
             draft = from_map(query, entries, propositions, self.store, citer)

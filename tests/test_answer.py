@@ -237,3 +237,11 @@ def test_the_current_l1110_4_1_named_brings_the_repeal_of_the_former_one(engine)
     said = [s.map_id for s in answer.conclusion]
     assert said[:2] == ["referentiels-medecin-l1110-4-1-actuel-permanence-des-soins",
                         "referentiels-medecin-ancien-l1110-4-1-abroge"]
+
+
+def test_a_correction_the_question_asks_opens_the_answer_whatever_its_form(engine):
+    # « Qu'est-ce qu'elle a le droit d'en faire ? » is not a yes/no question, yet its closest proposition (the host
+    # may not use the data for another end) says which point it asks: that correction is not held back as unasked.
+    answer = engine.answer("La boîte qui garde mes fichiers patients va s'en servir pour entraîner son intelligence "
+                           "artificielle. Qu'est-ce qu'elle a le droit d'en faire ?", llm="")
+    assert answer.conclusion[0].map_id == "hds-hebergeur-aucun-autre-usage"
