@@ -66,3 +66,14 @@ def test_when_sanctions_are_asked_a_row_says_what_the_actor_risks_under_each_reg
     assert [s.entry.id for s in rows["medecin"]] == ["amende-a", "amende-b", "amende-c", "penal"]
     rows = table(_q("Que dois-je faire pour sécuriser le cabinet ?"), entries, {"securite"})
     assert [s.entry.id for s in rows["medecin"]] == ["amende-a"]  # not asked: one risk
+
+
+def test_a_row_does_not_keep_a_weak_penalty_under_a_regime_the_reponse_already_gives_its_actor():
+    entries = [_scored("heberge-sans-certificat", "sanctions-penales", "hebergeur", 3.0),  # in the réponse
+               _scored("editeur-heberge-sans-certificat", "sanctions-penales", "editeur", 2.9),  # in the réponse
+               _scored("editeur-sans-formalites", "sanctions-penales", "editeur", 1.0),  # under the floor
+               _scored("hebergeur-securite", "sanctions-penales", "hebergeur", 2.5)]
+    rows = table(_q("Que risque un prestataire qui héberge sans certificat ?"), entries,
+                 {"heberge-sans-certificat", "editeur-heberge-sans-certificat"})
+    assert "editeur" not in rows  # its penalty is in the réponse; a weaker one would be filler
+    assert [s.entry.id for s in rows["hebergeur"]] == ["hebergeur-securite"]
