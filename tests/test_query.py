@@ -39,6 +39,9 @@ def query(text: str):
     ("Mon hébergeur doit-il me prévenir, ou est-ce à moi de tout surveiller ?", YES_NO),
     ("Qui doit notifier : moi, ou bien l'hébergeur ?", WHO),
     ("Rien n'a été volé. C'est quand même une violation de données ?", YES_NO),  # « quand même » is not « when »
+    # the question proper is the last sentence that asks, not a remark after it
+    ("La CNIL peut-elle mettre une amende à un médecin seul ? Je croyais que ça visait les grosses structures.",
+     YES_NO),
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
     assert query(text).form == form
@@ -135,6 +138,12 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
     ("Mon éditeur doit-il être certifié HDS ?", None),
     ("Mon hébergeur a déjà déclaré la fuite. Donc moi je n'ai plus rien à faire ?", "moi je n'ai plus rien a faire ?"),
     ("Les 72 heures sont passées, autant ne rien faire ?", "ne rien faire ?"),
+    # what the tag adds qualifies the claim; « acceptable », « Is that acceptable? » are tags too
+    ("Mon éditeur change de prestataire cloud. Il a le droit de faire ça sans mon accord ?",
+     "mon editeur change de prestataire cloud. de faire ca sans mon accord"),
+    ("Le contrat ne dit pas où sont les données. C'est acceptable ?", "le contrat ne dit pas ou sont les donnees."),
+    ("The contract gives 30 days to report a breach. Is that acceptable?",
+     "the contract gives 30 days to report a breach."),
 ])
 def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text, claim):
     assert query(text).claim == claim
@@ -142,7 +151,8 @@ def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text
 
 def test_negations_are_counted_in_french_and_english():
     assert [negations(t) for t in ("il n'a pas le droit", "sans mon accord", "il peut le faire",
-                                   "he did not tell me", "ne rien faire sans contrat")] == [1, 1, 0, 1, 2]
+                                   "he did not tell me", "ne rien faire sans contrat",
+                                   "le contrat ne dit nulle part où")] == [1, 1, 0, 1, 2, 1]
 
 
 def test_a_price_is_said_to_be_outside_the_corpus():

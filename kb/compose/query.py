@@ -33,12 +33,12 @@ _CLAUSES = re.compile(r"[,;:]")
 POINTS_BACK = 2  # a last sentence of so few words asks about what came before it (« Est-ce autorisé ? »)
 _ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|pour|les deux)\b")
 # A question asking to confirm what was just said, and the negations that turn a claim around.
-_TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|permis|autorise|normal|possible|correct)"
+_TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|permis|autorise|normal|possible|correct|acceptable|conforme|valable|suffisant|ok)"
                   r"\w*|(?:il|elle|ils|elles|on|j') ?(?:avait|a|avaient|ont|ai) le droit|"
-                  r"is (?:that|it|this) (?:true|legal|allowed|right))")
+                  r"is (?:that|it|this) (?:true|legal|allowed|right|acceptable|ok|okay|compliant|lawful|enough|sufficient))")
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
-_NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne)\b|\bsans\b|"
+_NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|\bsans\b|"
                        r"\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b")
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
 # A choice offered without an inverted verb (« elle est responsable de traitement ou sous-traitant ? », « c'est moi
@@ -169,7 +169,9 @@ def _claim(folded: str) -> str | None:
     rest = clause[tag.end():].strip()
     if rest.startswith(("que ", "qu'")):
         return rest
-    return " ".join(sentences[-2:-1] + [last[:len(last) - len(clause)]]).strip() or None
+    # what the tag itself adds qualifies the claim (« Il a le droit de faire ça sans mon accord ? »)
+    parts = sentences[-2:-1] + [last[:len(last) - len(clause)].strip(), rest.rstrip(" ?")]
+    return " ".join(p for p in parts if p) or None
 
 
 def negations(text: str) -> int:
@@ -201,8 +203,11 @@ def _readable(doc_id: str) -> str:
 
 
 def _last_sentence(folded: str) -> str:
+    """The question proper: the last sentence asking something (« …un médecin seul ? Je croyais que ça visait les
+    grosses structures. » asks the first), else the last sentence."""
     head = folded.lstrip(" «\"")
-    return ([m.strip() for m in _SENTENCES.findall(head) if m.strip()][-1:] or [head])[0]
+    sentences = [m.strip() for m in _SENTENCES.findall(head) if m.strip()] or [head]
+    return ([s for s in sentences if s.endswith("?")] or sentences)[-1]
 
 
 def _offers_choice(question: str) -> bool:
