@@ -42,6 +42,10 @@ def query(text: str):
     # the question proper is the last sentence that asks, not a remark after it
     ("La CNIL peut-elle mettre une amende à un médecin seul ? Je croyais que ça visait les grosses structures.",
      YES_NO),
+    # an interrogative word after a preposition asks what, not yes or no
+    ("À partir de combien de patients la CNIL estime-t-elle une AIPD nécessaire ?", OTHER),
+    ("Depuis quand l'hébergeur doit-il être certifié ?", OTHER),
+    ("Auprès de qui le patient peut-il se plaindre ?", OTHER),
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
     assert query(text).form == form
@@ -158,6 +162,13 @@ def test_negations_are_counted_in_french_and_english():
 def test_a_price_is_said_to_be_outside_the_corpus():
     assert "aucun prix" in gap(query("Combien coûte une certification HDS ?"), answered=True)
     assert gap(query("Mon éditeur doit-il être certifié HDS ?"), answered=True) == ""
+
+
+def test_a_count_of_things_in_the_world_is_said_to_be_outside_the_corpus_but_a_threshold_is_not():
+    assert "aucune statistique" in gap(query("Combien d'hébergeurs sont certifiés aujourd'hui ?"), answered=True)
+    assert query("How many breaches were notified to the CNIL last year?").statistic
+    assert not query("À partir de combien de patients faut-il un DPO ?").statistic
+    assert not query("Combien de temps ai-je pour notifier une violation ?").statistic
 
 
 def test_a_figure_asked_and_not_given_is_said():

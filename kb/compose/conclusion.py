@@ -37,7 +37,7 @@ def conclusion(query: Query, entries: list[ScoredEntry],
         asked = max(closest.values(), key=lambda c: c[0])[1] if closest else None
     # a yes/no on something the corpus never names gets no verdict (a name in the situation told first does not
     # stop it: « J'ai exporté un fichier Excel. Mon éditeur devait-il m'alerter ? »)
-    asks_unknown = query.asks_unknown or query.price
+    asks_unknown = query.asks_unknown or query.price or query.statistic
     if asked is not None and query.form == YES_NO and not asks_unknown and not query.choice:
         word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim)
         if word:

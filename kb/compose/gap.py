@@ -1,6 +1,6 @@
 """What the question asks that the corpus does not cover, said plainly before what the corpus does say: a text
-it does not hold (with the closest ids it does), a name it never mentions, a price, a figure asked for that the
-réponse does not give, or no matching rule."""
+it does not hold (with the closest ids it does), a name it never mentions, a price, a count, a figure asked for
+that the réponse does not give, or no matching rule."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def gap(query: Query, answered: bool, said: Sequence[str] = ()) -> str:
                      "pas une réponse sur ce point.")
     elif query.price:
         parts.append("Le corpus ne donne aucun prix ni tarif : ce qui suit est ce que les textes disent du sujet.")
+    elif query.statistic:
+        parts.append("Le corpus ne donne aucune statistique : ce qui suit est ce que les textes disent du sujet.")
     elif query.asks_figure and answered and said and not any(_FIGURE_SAID.search(s) for s in said):
         parts.append("Le corpus ne donne pas de chiffre (durée, délai, date ou montant) sur ce point : ce qui suit "
                      "est ce que les textes en disent.")

@@ -22,7 +22,9 @@ YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats ap
 _INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand(?! meme)|combien|ou |"
                             r"dans quel\w*|a qui|"
                             r"de quoi|jusqu'ou|jusqu'(?:a|en) quand|"
-                            r"(?:de|en|pendant|sous|pour|a|par|avec|sur) (?:combien|quel\w*|qui)|"
+                            r"(?:(?:a partir|au-dela|aupres|au bout|en dessous|au-dessus|en fonction) d[e']|de|en|"
+                            r"pendant|sous|pour|a|par|avec|sur|depuis|selon|contre|chez|entre) ?"
+                            r"(?:combien|quel\w*|qui|quand)|"
                             r"what|who|which|how|why|when|where)\b")
 _INVERTED = re.compile(r"\b(?:est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
 _ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|"
@@ -50,6 +52,10 @@ _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[s
                         r"piratage|breach|who)\b")
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
 _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|prix|tarifs?|cout d[eu]|how much)\b")
+# A count of things in the world (« combien d'hébergeurs sont certifiés ? »): the corpus holds no statistics.
+_STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heures|minutes|semaines)\w+"
+                        r"(?: \w+){0,5}? (?:sont|ont ete|ont|existe\w*|y a-t-il|y en a)\b|"
+                        r"\bhow many (?!days|hours|years|weeks|months)\w+(?: \w+){0,5}? (?:are|were|have|exist)\b")
 # A figure asked: a duration, a time limit, a date, an amount (the answer must state one, or say it has none).
 _FIGURE = re.compile(r"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pendant combien|jusqu'(?:a|en) quand|"
                      r"depuis quand|a partir de quand|quel(?:le)?s? (?:est |sont )?(?:la |le |les )?(?:delais?|durees?|"
@@ -111,6 +117,7 @@ class Query:
     liability: bool = False  # a « who answers for it » question: every actor's row when none is named
     unknown: tuple[str, ...] = ()  # what the question names that the corpus never mentions
     price: bool = False
+    statistic: bool = False  # a count of things in the world (_STATISTIC)
     asks_unknown: bool = False  # the question proper (its last sentence) is about something in `unknown`
     asks_figure: bool = False  # a duration, time limit, date or amount
     claim: str | None = None  # what a tag question (« …, c'est légal ? ») asks to confirm, folded
@@ -135,7 +142,8 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         text=question, folded=folded, tokens=tokens, actors=actors_asked(question), references=references,
         form=_form(folded), topics=topic_scores(folded, tokens, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
-        price=bool(_PRICE.search(folded)), unknown_references=tuple(dict.fromkeys(unknown_refs)),
+        price=bool(_PRICE.search(folded)), statistic=bool(_STATISTIC.search(folded)),
+        unknown_references=tuple(dict.fromkeys(unknown_refs)),
         asks_unknown=(_asks_unknown(folded, unknown + tuple(outside))
                       or bool(outside_subjects(_last_sentence(folded), corpus_words))),
         asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded),
