@@ -97,6 +97,7 @@ OFF_TOPIC = [
     "What are the best places to visit in Japan?",
     "How many days of paid leave am I entitled to in France?",
     "Quelle est la capitale de l'Australie ?",
+    "Combien vais-je cotiser pour ma retraite cette année ?",
     "Écris-moi un poème sur l'automne.",
     "Combien de congés payés pour la secrétaire du cabinet ?",
     "Comment soigner une angine chez un enfant ?",
@@ -211,6 +212,7 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "Un médecin du sport me demande le dossier de mon patient, puis-je l'envoyer ?",
     "L'assureur d'un patient me demande son diagnostic, puis-je le lui donner ?",
     "Puis-je faire autrement que ce que recommande le guide CNIL pour les cabinets médicaux ?",
+    "Je pars à la retraite : que dois-je faire des dossiers de mes patients ?",  # leaving, not a pension
 ])
 def test_domain_questions_using_words_close_to_the_refused_ones_get_through(question):
     assert refusal_before_retrieval(question) is None
