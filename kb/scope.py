@@ -81,7 +81,8 @@ _OFF_TOPIC = {
         r"enceinte|grossesse|allergi\w*|infections?|antidepresseurs?|anticoagulants?|poids lourds?|"
         r"reprendre le volant|plongee)\b",
     "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
-                                       r"declaration de revenus|(?<!a la )retraite|taxes?|comptabl\w*|deductibles?|deduire)\b",
+                                       r"declaration de revenus|(?<!a la )retraite|taxes?|comptabl\w*|"
+                                       r"deductibles?|deduire)\b",  # « je pars à la retraite » is not a pension
     "une recommandation de produit":
         rf"\b(?:quel(?:le)?s? {_PRODUCTS}(?: \w+){{0,3}} (?:acheter|choisir|prendre|souscrire|recommand\w*|"
         r"moins cher\w*|plus fiables?|plus sur\w*)|(?:prendre|souscrire) (?:une |un )?(?:assurance|contrat d'assurance|"
