@@ -43,9 +43,10 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown]
         on_topic = [s for s in own if not topics or s.entry.topic in topics]
         # every row keeps its best, unless that is a penalty under a regime the réponse already gives this actor
-        stated = {s.entry.topic for s in entries if s.entry.id in shown and s.entry.actor == actor}
+        penalties_said = {s.entry.topic for s in entries if s.entry.id in shown and s.entry.actor == actor
+                          and s.entry.topic in SANCTION_TOPICS}
         picked = [s for i, s in enumerate(on_topic[:ROW_MAX])
-                  if s.score >= floor or (i == 0 and s.entry.topic not in stated & set(SANCTION_TOPICS))]
+                  if s.score >= floor or (i == 0 and s.entry.topic not in penalties_said)]
         # what the actor risks, once per row; when sanctions are asked, under each regime (CNIL fine, penalty)
         for regime in [(t,) for t in SANCTION_TOPICS] if query.asks_sanctions else [SANCTION_TOPICS]:
             risk = next((s for s in own if s.entry.topic in regime), None)
