@@ -245,3 +245,13 @@ def test_a_correction_the_question_asks_opens_the_answer_whatever_its_form(engin
     answer = engine.answer("La boîte qui garde mes fichiers patients va s'en servir pour entraîner son intelligence "
                            "artificielle. Qu'est-ce qu'elle a le droit d'en faire ?", llm="")
     assert answer.conclusion[0].map_id == "hds-hebergeur-aucun-autre-usage"
+
+
+@pytest.mark.parametrize("count, verdict", [("environ 15 000 patients par an", "Oui"),
+                                            ("environ 3 000 patients par an", "Non"),
+                                            ("", "Cela dépend")])
+def test_the_patients_a_group_practice_sees_settle_the_dpo_question(engine, count, verdict):
+    told = f", {count}" if count else ""
+    answer = engine.answer(f"Nous sommes quatre médecins avec un logiciel partagé{told}. Faut-il désigner un DPO ?")
+    assert answer.conclusion[0].text.startswith(verdict + " :")
+    assert answer.conclusion[0].map_id == "aipd-medecin-exercice-de-groupe-aipd-et-dpo"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.compose.counts import fits_bound
 from kb.compose.gap import gap
 from kb.compose.query import OTHER, WHO, YES_NO, corpus_vocabulary, negations, read_query
 
@@ -197,3 +198,20 @@ def test_an_english_determiner_opening_the_question_is_not_part_of_a_name():
     known = corpus_vocabulary(["Le certificat HDS de l'hébergeur."])
     assert read_query("Our HDS-certified host wants to reuse the data. Is it allowed?", {}, known).unknown == ()
     assert read_query("My Google Drive holds patient files. Is that legal?", {}, known).unknown == ("Google Drive",)
+
+
+@pytest.mark.parametrize("text, count", [("Nous voyons environ 15 000 patients par an.", 15000),
+                                         ("Généraliste seule, 1 800 patients.", 1800),
+                                         ("We see 12,000 patients a year.", 12000),
+                                         ("Faut-il un DPO à partir de 10 000 patients ?", None),
+                                         ("J'ai 30 ans de dossiers.", None)])
+def test_the_patients_a_question_tells_are_read_but_not_a_bound(text, count):
+    assert read_query(text, {}, frozenset()).patients == count
+
+
+def test_a_bound_is_met_by_the_count_told_and_never_by_a_question_telling_none():
+    assert fits_bound("plus de 10 000 patients par an", 15000) is True
+    assert fits_bound("dès 10 000 patients par an", 3000) is False
+    assert fits_bound("moins de 10 000 patients par an", 3000) is True
+    assert fits_bound("plus de 10 000 patients par an", None) is False
+    assert fits_bound("un cabinet de groupe", 15000) is None

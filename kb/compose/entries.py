@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from kb.compose.counts import fits_bound
 from kb.compose.query import WHO, Query
 from kb.legalrefs import CE_PREFIX, CNIL_PREFIX
 from kb.responsibilities import MapEntry, Proposition, ResponsibilityMap, map_texts
@@ -181,6 +182,7 @@ def proposition_tokens(text: str) -> frozenset[str]:
 
 PROPOSITION_WORDS_WEIGHT = 0.1  # shared words (Jaccard) added to the cosine of question and proposition
 PERSON_MALUS = 0.03  # a proposition about « je » (the doctor) for a question whose subject is someone else
+COUNT_WEIGHT = 0.1  # a proposition bounding the patients (« plus de 10 000 ») that the count told meets, or not
 _FIRST_PERSON = re.compile(r"(?:^|\s)(?:je|j'|moi|me|m')\b|-je\b|-moi\b")
 
 
@@ -197,5 +199,8 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
         words = proposition_tokens(prop.text)
         shared = len(words & query.tokens) / max(1, len(words | query.tokens))
         other_person = not asker_speaks and bool(_FIRST_PERSON.search(prop.text.lower()))
-        scored.append((entry, prop, float(cos) + PROPOSITION_WORDS_WEIGHT * shared - PERSON_MALUS * other_person))
+        fits = fits_bound(prop.text, query.patients)
+        count = 0 if fits is None else (1 if fits else -1)
+        scored.append((entry, prop, float(cos) + PROPOSITION_WORDS_WEIGHT * shared - PERSON_MALUS * other_person
+                       + COUNT_WEIGHT * count))
     return sorted(scored, key=lambda x: -x[2])

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kb.compose.counts import patient_count
 from kb.folding import fold
 from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, GDPR_PREFIX, PENAL_PREFIX, actors_asked, asks_sanctions,
                            family_of, find_references, outside_texts)
@@ -125,6 +126,7 @@ class Query:
     claim: str | None = None  # what a tag question (« …, c'est légal ? ») asks to confirm, folded
     choice: bool = False  # a yes/no form offering a choice (« elle est responsable ou sous-traitant ? »)
     unknown_references: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (a text named but not held, closest ids)
+    patients: int | None = None  # how many patients the question tells (« environ 15 000 patients par an »)
 
 
 def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str],
@@ -149,7 +151,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         asks_unknown=(_asks_unknown(folded, unknown + tuple(outside))
                       or bool(outside_subjects(_last_sentence(folded), corpus_words))),
         asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded),
-        choice=_offers_choice(question),
+        choice=_offers_choice(question), patients=patient_count(question),
     )
 
 
