@@ -1,7 +1,8 @@
 """The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty; a
 claim to confirm that denies the closest proposition gets the opposite verdict, a twin of opposite polarity does not
 withhold it; a choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the
-first one's topic when they match about as well."""
+first one's topic when they match about as well; a penalty nobody asked about is not said after the
+conclusion."""
 
 from __future__ import annotations
 
@@ -78,6 +79,23 @@ def test_the_next_sentences_stay_on_the_first_one_s_topic_when_they_match_about_
     assert said == ["reversibilite", "restitution", "acces-et-defaillance"]
     entries[1] = ScoredEntry(entries[1].entry, 2.9)  # much closer to the question: it comes first
     assert [e.id for e, _ in conclusion(query, entries, [])][1] == "acces-et-defaillance"
+
+
+def test_a_penalty_nobody_asked_about_is_not_said_after_the_conclusion():
+    def entry(entry_id: str, topic: str) -> MapEntry:
+        return MapEntry(entry_id, topic, "hebergeur", "", f"Énoncé {entry_id}.", ())
+    entries = [ScoredEntry(entry("aucun-autre-usage", "hds"), 3.0),
+               ScoredEntry(entry("peine-sans-formalites", "sanctions-penales"), 2.9),
+               ScoredEntry(entry("amende-plafond", "sanctions-cnil"), 2.8),
+               ScoredEntry(entry("contrat-interdit-l-usage", "contrat-hebergement"), 2.0)]
+
+    def said(question: str) -> list[str]:
+        return [e.id for e, _ in conclusion(read_query(question, {}, frozenset()), entries, [])]
+
+    assert said("Mon hébergeur veut faire des statistiques sur mes dossiers. Il a le droit ?") == [
+        "aucun-autre-usage", "contrat-interdit-l-usage"]
+    assert said("Mon hébergeur fait des statistiques sur mes dossiers : que risque-t-il ?") == [
+        "aucun-autre-usage", "peine-sans-formalites", "amende-plafond"]
 
 
 def test_a_twin_of_opposite_polarity_states_the_same_rule_and_does_not_withhold_the_verdict():

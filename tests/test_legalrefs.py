@@ -108,6 +108,10 @@ def test_family_of_names_the_prefix_of_an_id_family(doc_id, family):
     ("Combien la CNIL a-t-elle infligé à Cegedim ?", True),
     ("Que risque mon éditeur s'il ne me prévient pas ?", True),
     ("Mon éditeur doit-il me prévenir d'une faille ?", False),
+    ("Un médecin qui se fait épingler par la CNIL, ça va chercher dans les combien ?", True),
+    ("Si j'ai été négligent, je peux finir derrière les barreaux ?", True),
+    ("Mon hébergeur peut-il être poursuivi ?", True),
+    ("Combien de temps dois-je garder les dossiers ?", False),
 ])
 def test_a_question_on_what_one_risks_or_what_was_inflicted_asks_sanctions(question, asked):
     assert asks_sanctions(question) is asked

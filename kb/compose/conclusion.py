@@ -50,6 +50,9 @@ def conclusion(query: Query, entries: list[ScoredEntry],
         if any(scored.entry.id == e.id for e, _ in out):
             continue
         triggered = scored.follows and any(scored.entry.id in e.then for e, _ in out)
+        if (scored.entry.topic in SANCTION_TOPICS and not query.asks_sanctions and out and not triggered
+                and out[0][0].topic not in SANCTION_TOPICS):  # a penalty nobody asked about is not the answer
+            continue
         if (query.form != WHO and query.actors and scored.entry.actor not in query.actors and out
                 and not triggered):  # what an entry said triggers is said, whoever's duty it is
             continue
