@@ -136,7 +136,7 @@ _QUESTION_WORDS = {
     "medecin": r"\b(?:moi|je|j'|me|m'|my|mes patient(?:e)?s|mon patient|ma patiente|mes consultations|"
                r"ma prescription|mon cabinet|medecins?|praticiens?|docteur|cabinet|doctor|physician|"
                r"responsables? (?:du|de) traitement|controller)\b",
-    "editeur": r"\b(?:editeurs?|logiciels?|saas|vendor|vendeur|software|publisher|supplier|programme|prestataires?|"
+    "editeur": r"\b(?:editeurs?|logiciels?|saas|vendor|vendeur|software|publisher|supplier|programme|"
                r"sous-traitants?|processor|fournisseurs?|informaticien|editor)\b",
     "hebergeur": r"\b(?:hebergeurs?|hebergement|heberge(?:r|nt)?|hds|cloud|host(?:s|ing|ed)?|serveurs?|servers?|"
                  r"datacenter|sauvegardes?|backup|infogereur)\b",

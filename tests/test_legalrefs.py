@@ -73,7 +73,8 @@ def test_several_references_come_out_leftmost_first():
         ("Mon éditeur de logiciel doit-il être certifié HDS ?", {"editeur", "hebergeur"}),
         ("Qui est responsable : moi, l'éditeur ou l'hébergeur ?", {"medecin", "editeur", "hebergeur"}),
         ("Mes sauvegardes dans le cloud sont-elles légales ?", {"hebergeur"}),
-        ("Que risque un prestataire qui héberge des données de santé ?", {"editeur", "hebergeur"}),
+        ("Que risque un prestataire qui héberge des données de santé ?", {"hebergeur"}),  # « prestataire »: anyone
+        ("Le prestataire qui fait mes sauvegardes doit-il être certifié ?", {"hebergeur"}),
         ("As a doctor, am I liable if my software vendor is hacked?", {"medecin", "editeur"}),
         ("Quelle est la posologie du paracétamol ?", set()),
     ],
