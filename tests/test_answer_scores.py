@@ -4,7 +4,7 @@ the first sentence, « not in the corpus » said, visible words."""
 from __future__ import annotations
 
 from kb.evaluation.answer_scores import (cites, forbidden_hits, key_points_met, says_not_in_corpus, stated_yes_no,
-                                        visible_words, yes_no_correct)
+                                        useful_statements, visible_words, yes_no_correct)
 from kb.evaluation.metrics import QuestionResult, aggregate
 from kb.evaluation.questions import Forbidden, KeyPoint
 from kb.types import ActorRow, Answer, Citation, Statement
@@ -111,6 +111,18 @@ def test_aggregate_pools_key_points_counts_refusals_as_missed_and_keeps_gaps_out
     assert m.forbidden_hits == 1 and m.yes_no_accuracy == 0.5 and m.not_in_corpus_accuracy == 1.0
     assert m.visible_words_p50 == 100
     assert m.answerable == 2 and m.refusal_accuracy == 0.5  # the out-of-corpus refusal counts neither way
+
+
+def test_a_statement_is_useful_when_it_states_a_key_point_in_its_place_and_filler_otherwise():
+    answer = _answer(conclusion=[("Le médecin notifie.", 1), ("Responsables conjoints.", 3)],
+                     rows={"hebergeur": [("Le sous-traitant prévient.", 2), ("Instructions.", 4)],
+                           "medecin": [("Le sous-traitant prévient.", 2)]})  # the host's duty in the doctor's row
+    assert useful_statements([NOTIFY, PROCESSOR_TELLS], answer) == (2, 5)
+    assert useful_statements([], answer) == (0, 5)
+    results = [_result(key_points=["a", "b"], key_points_met=[True, True], statements_useful=2, statements_shown=5),
+               _result(key_points=["c"], key_points_met=[False], statements_useful=0, statements_shown=3),
+               _result(key_points=["d"], refused=True)]  # a refusal shows nothing
+    assert aggregate(results).statement_precision == 2 / 8
 
 
 def test_an_actor_is_covered_by_its_row_or_by_a_reponse_statement_about_it():

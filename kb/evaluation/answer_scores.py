@@ -59,6 +59,22 @@ def key_points_met(points: Iterable[KeyPoint], answer: Answer, brief_only: bool 
     return [any(cites(cid, p.any_of) for cid in _places(p.actor, places, brief_only)) for p in points]
 
 
+def useful_statements(points: Iterable[KeyPoint], answer: Answer) -> tuple[int, int]:
+    """(statements that state a key point, statements shown) over the réponse/brief and the rows: the filler a
+    doctor reads. A réponse statement states any key point it cites the proof of; a row's, its actor's or any
+    actor's."""
+    points = list(points)
+    ids = {c.n: c.chunk_id for c in answer.citations}
+
+    def states(statement, actor: str | None) -> bool:
+        cited = [ids[n] for n in statement.numbers if n in ids]
+        return any(cites(cid, p.any_of) for p in points if actor is None or p.actor in (actor, ANY_ACTOR)
+                   for cid in cited)
+    shown = [(s, None) for s in answer.conclusion + answer.brief] + [
+        (s, row.actor) for row in answer.actors for s in row.obligations + row.responsibility + row.sanctions]
+    return sum(states(s, actor) for s, actor in shown), len(shown)
+
+
 def forbidden_hits(items: Iterable[Forbidden], answer: Answer) -> list[Forbidden]:
     """The misleading statements present: said about their actor (any actor for `any`), in its row or in the
     réponse/brief. A réponse statement about another actor does not count (« le médecin notifie la CNIL sous

@@ -180,6 +180,8 @@ class QuestionResult:
     key_points_met: list[bool] = field(default_factory=list)  # in the réponse/brief or the actor's row
     key_points_met_brief: list[bool] = field(default_factory=list)  # in the réponse/brief alone
     forbidden_hits: list[str] = field(default_factory=list)  # why each misleading statement present misleads
+    statements_useful: int = 0  # statements shown (réponse and rows) that state a key point
+    statements_shown: int = 0
     yes_no_expected: str = ""
     yes_no_stated: str = ""
     yes_no_correct: bool | None = None
@@ -210,6 +212,7 @@ class Metrics:
     answer_point_coverage: float | None = None
     key_point_recall: float | None = None
     key_point_recall_brief: float | None = None
+    statement_precision: float | None = None
     forbidden_hits: int | None = None
     yes_no_accuracy: float | None = None
     not_in_corpus_accuracy: float | None = None
@@ -234,6 +237,7 @@ METRIC_LABELS = {
     "actor_coverage": "acteurs couverts", "refusal_precision": "refus : précision", "refusal_recall": "refus : rappel",
     "refusal_accuracy": "refus : exactitude", "answer_point_coverage": "points de réponse",
     "key_point_recall": "points clés (réponse + tableau)", "key_point_recall_brief": "points clés (réponse seule)",
+    "statement_precision": "énoncés utiles (réponse + tableau)",
     "forbidden_hits": "énoncés trompeurs (nombre)", "yes_no_accuracy": "oui/non en tête",
     "not_in_corpus_accuracy": "hors corpus signalé", "visible_words_p50": "mots visibles p50",
     "visible_words_p90": "mots visibles p90",
@@ -299,6 +303,9 @@ def _answer_scores(m: Metrics, results: Sequence[QuestionResult]) -> None:
     if total:
         m.key_point_recall = sum(met) / total
         m.key_point_recall_brief = sum(x for r in results if not r.refused for x in r.key_points_met_brief) / total
+    shown = sum(r.statements_shown for r in results if r.key_points and not r.refused)
+    if shown:
+        m.statement_precision = sum(r.statements_useful for r in results if r.key_points and not r.refused) / shown
     m.forbidden_hits = sum(len(r.forbidden_hits) for r in results)
     m.yes_no_accuracy = _mean(float(r.yes_no_correct) for r in results if r.yes_no_correct is not None)
     m.not_in_corpus_accuracy = _mean(float(r.not_in_corpus_said) for r in results if r.not_in_corpus_said is not None)

@@ -20,8 +20,8 @@ NOTES_BEGIN, NOTES_END = "<!-- notes: kept across regenerations -->", "<!-- /not
 _KINDS = ("responsabilite", "reference", "paraphrase", "english", "refus")
 _RETRIEVAL = ("recall_at_1", "recall_at_5", "recall_at_10", "recall_at_5_strict", "mrr", "mrr_strict", "ndcg_at_10")
 _ANSWER = ("refusal_accuracy", "citation_validity", "citation_precision", "brief_precision", "actor_coverage",
-           "answer_point_coverage", "key_point_recall", "key_point_recall_brief", "forbidden_hits", "yes_no_accuracy",
-           "not_in_corpus_accuracy", "visible_words_p50", "visible_words_p90")
+           "answer_point_coverage", "key_point_recall", "key_point_recall_brief", "statement_precision",
+           "forbidden_hits", "yes_no_accuracy", "not_in_corpus_accuracy", "visible_words_p50", "visible_words_p90")
 
 
 def machine() -> str:
@@ -75,7 +75,8 @@ def render_report(evaluation: Evaluation, settings: Settings, command: str, prev
         "pour elles-mêmes. Latence = `Answer.timings['total']`, modèles déjà chargés.",
         "- Métriques de la réponse lue (questions avec `key_points`, `forbidden`, `yes_no`, `not_in_corpus`) : un "
         "point clé est atteint quand une phrase de la réponse / « En bref », ou de la ligne de son acteur dans le "
-        "tableau, cite un passage de son `any_of` ; « réponse seule » : sans le tableau. Énoncés trompeurs : phrases "
+        "tableau, cite un passage de son `any_of` ; « réponse seule » : sans le tableau. Énoncés utiles : part des phrases montrées (réponse et "
+        "tableau) qui énoncent un point clé de la question, le reste étant du remplissage. Énoncés trompeurs : phrases "
         "citant un passage `forbidden` dans la ligne visée, ou dans la réponse quand elles parlent de cet acteur ou "
         "de personne (nombre total). Acteurs couverts : une ligne du tableau ou une phrase de la réponse sur "
         "l'acteur. Oui/non : la première phrase le dit. Hors corpus : la réponse dit que le corpus ne répond pas (ou "
@@ -141,7 +142,7 @@ def _comparison(evaluation: Evaluation) -> list[str]:
     out = ["## Comparaison des configurations", ""]
     header = ["configuration", "R@1", "R@5", "R@10", "R@5 strict", "MRR", "MRR strict", "nDCG@10", "refus exact.",
               "cit. valides", "cit. précision", "en bref", "acteurs", "points", "points clés", "points clés (réponse)",
-              "trompeurs", "oui/non", "hors corpus", "mots p50", "mots p90", "p50 (s)", "p95 (s)"]
+              "énoncés utiles", "trompeurs", "oui/non", "hors corpus", "mots p50", "mots p90", "p50 (s)", "p95 (s)"]
     for split in evaluation.main.metrics:
         rows = []
         for r in evaluation.runs:

@@ -12,7 +12,7 @@ import frontmatter
 from kb import api
 from kb.corpus import MANIFEST, SIDECAR_SUFFIX, corpus_files
 from kb.evaluation.answer_scores import (forbidden_hits, key_points_met, says_not_in_corpus, stated_yes_no,
-                                        visible_words, yes_no_correct)
+                                        useful_statements, visible_words, yes_no_correct)
 from kb.evaluation.metrics import (EVAL_K, Metrics, QuestionResult, Ranking, answer_points, brief_precision, by_split,
                                    citation_precision, covered_actors, hit_ranking, ndcg_at, recall_at,
                                    reciprocal_rank, strict_recall_at)
@@ -102,6 +102,8 @@ def _score_answer(result: QuestionResult, item: EvalQuestion, answer: Answer) ->
     result.key_points = [p.claim for p in item.key_points]
     result.key_points_met = key_points_met(item.key_points, answer)
     result.key_points_met_brief = key_points_met(item.key_points, answer, brief_only=True)
+    if item.key_points:
+        result.statements_useful, result.statements_shown = useful_statements(item.key_points, answer)
     result.forbidden_hits = [f.why or ", ".join(f.any_of) for f in forbidden_hits(item.forbidden, answer)]
     if item.yes_no:
         result.yes_no_expected, result.yes_no_stated = item.yes_no, stated_yes_no(answer)
