@@ -1,5 +1,6 @@
 """« Qui fait quoi » from scored map entries: rows for the actors asked, on the réponse's topics, then what the
-actor risks (under each regime when sanctions are asked); nothing the réponse already said."""
+actor risks (under each regime when sanctions are asked, else only for a duty said); nothing the réponse already
+said."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from kb.compose.table import ROW_MAX, table, table_actors
 from kb.responsibilities import MapEntry
 
 
-def _scored(entry_id: str, topic: str, actor: str, score: float) -> ScoredEntry:
-    return ScoredEntry(MapEntry(entry_id, topic, actor, "", f"Énoncé {entry_id}.", ()), score)
+def _scored(entry_id: str, topic: str, actor: str, score: float, then: tuple[str, ...] = ()) -> ScoredEntry:
+    return ScoredEntry(MapEntry(entry_id, topic, actor, "", f"Énoncé {entry_id}.", (), then=then), score)
 
 
 ENTRIES = [
-    _scored("notifie-cnil", "violation", "medecin", 3.0),  # in the réponse
+    _scored("notifie-cnil", "violation", "medecin", 3.0, then=("amende",)),  # in the réponse
     _scored("informe-patients", "violation", "medecin", 2.8),
     _scored("chiffre", "securite", "medecin", 2.7),  # another topic: not in the row
     _scored("documente", "violation", "medecin", 2.5),
@@ -34,6 +35,9 @@ def test_a_row_stays_on_the_reponses_topics_then_says_what_the_actor_risks():
     ids = [s.entry.id for s in rows["medecin"]]
     assert ids == ["informe-patients", "documente", "contenu-notification"][:ROW_MAX] + ["amende"]
     assert "chiffre" not in ids and "notifie-cnil" not in ids
+    untriggered = [_scored("notifie-cnil", "violation", "medecin", 3.0)] + ENTRIES[1:]
+    rows = table(_q("Après une fuite, que dois-je faire ?"), untriggered, {"notifie-cnil"})
+    assert "amende" not in [s.entry.id for s in rows["medecin"]]  # a penalty for no duty said is not asked
 
 
 def test_a_risk_under_the_floor_is_left_out_and_every_row_keeps_its_best():
@@ -56,7 +60,7 @@ def test_a_row_that_already_says_what_the_actor_risks_gets_no_second_risk():
 
 
 def test_when_sanctions_are_asked_a_row_says_what_the_actor_risks_under_each_regime():
-    entries = [_scored("securite", "securite", "medecin", 3.0),  # in the réponse
+    entries = [_scored("securite", "securite", "medecin", 3.0, then=("penal",)),  # in the réponse
                _scored("amende-a", "sanctions-cnil", "medecin", 2.6),
                _scored("amende-b", "sanctions-cnil", "medecin", 2.5),
                _scored("amende-c", "sanctions-cnil", "medecin", 2.4),
@@ -65,7 +69,7 @@ def test_when_sanctions_are_asked_a_row_says_what_the_actor_risks_under_each_reg
                  {"securite"})
     assert [s.entry.id for s in rows["medecin"]] == ["amende-a", "amende-b", "amende-c", "penal"]
     rows = table(_q("Que dois-je faire pour sécuriser le cabinet ?"), entries, {"securite"})
-    assert [s.entry.id for s in rows["medecin"]] == ["amende-a"]  # not asked: one risk
+    assert [s.entry.id for s in rows["medecin"]] == ["penal"]  # not asked: the penalty for the duty said
 
 
 def test_a_row_does_not_keep_a_weak_penalty_under_a_regime_the_reponse_already_gives_its_actor():

@@ -1,7 +1,7 @@
 """« Qui fait quoi » : a row for each actor the question concerns: at most ROW_MAX statements of the map on the
-topics of the réponse (and sanctions when asked), then what the actor risks, once (under each regime, CNIL fine
-and penalty, when sanctions are asked); sorted into obligations, responsibility, sanctions by their topic, none
-repeating the réponse."""
+topics of the réponse (and sanctions when asked), then what the actor risks, once: under each regime (CNIL fine
+and penalty) when sanctions are asked, else only the penalty for a duty said (an entry shown triggers it);
+sorted into obligations, responsibility, sanctions by their topic, none repeating the réponse."""
 
 from __future__ import annotations
 
@@ -48,8 +48,11 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
         picked = [s for i, s in enumerate(on_topic[:ROW_MAX])
                   if s.score >= floor or (i == 0 and s.entry.topic not in penalties_said)]
         # what the actor risks, once per row; when sanctions are asked, under each regime (CNIL fine, penalty)
+        # unasked, only a penalty for a duty said (an entry shown triggers it): hosting without a certificate
+        triggered = {f for s in entries if s.entry.id in shown or s in picked for f in s.entry.then}
         for regime in [(t,) for t in SANCTION_TOPICS] if query.asks_sanctions else [SANCTION_TOPICS]:
-            risk = next((s for s in own if s.entry.topic in regime), None)
+            risk = next((s for s in own if s.entry.topic in regime
+                         and (query.asks_sanctions or s.entry.id in triggered)), None)
             said = any(s.entry.topic in regime for s in picked)
             if risk is not None and not said and risk.score >= floor:
                 picked.append(risk)
