@@ -158,3 +158,24 @@ def test_a_rule_a_decision_holds_is_not_penalised_like_the_story_of_a_decision(t
         return score_entries(read_query("Dois-je notifier ?", loaded.topics, frozenset()), loaded, [], {})[0].score
 
     assert scored("\n  case_law: true") - scored("") == pytest.approx(DECISION_MALUS)
+
+
+@pytest.mark.parametrize("question, regime", [
+    ("Côté pénal, qu'est-ce que je risque ?", "sanctions-penales"),
+    ("Jusqu'à combien la CNIL peut-elle me sanctionner ?", "sanctions-cnil"),
+    ("Que risque-t-il, au pénal comme devant la CNIL ?", None),
+    ("Que risque mon hébergeur ?", None),
+])
+def test_the_one_regime_a_question_names_puts_the_other_regime_s_sanctions_behind(question, regime):
+    from kb.compose.entries import REGIME_MALUS, score_entries
+    from kb.compose.query import read_query
+    from kb.responsibilities import MapEntry, ResponsibilityMap
+
+    penal, fine = (MapEntry(f"{topic}-medecin", topic, "medecin", "", "Énoncé.", ())
+                   for topic in ("sanctions-penales", "sanctions-cnil"))
+    query = read_query(question, {}, frozenset())
+    assert query.regime == regime
+    scores = {s.entry.id: s.score for s in score_entries(query, ResponsibilityMap({}, (penal, fine)), [], {})}
+    other = {"sanctions-penales": fine.id, "sanctions-cnil": penal.id}.get(regime)
+    assert scores[penal.id] - scores[fine.id] == pytest.approx(
+        0 if regime is None else REGIME_MALUS if other == fine.id else -REGIME_MALUS)

@@ -13,7 +13,7 @@ import numpy as np
 from kb.compose.counts import fits_bound
 from kb.compose.query import WHO, Query
 from kb.legalrefs import CE_PREFIX, CNIL_PREFIX
-from kb.responsibilities import MapEntry, Proposition, ResponsibilityMap, map_texts
+from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, ResponsibilityMap, map_texts
 from kb.text import tokenize
 from kb.types import Hit
 
@@ -25,6 +25,7 @@ ACTOR_WEIGHT = 0.25  # the entry's actor is one the question names
 DECISION_MALUS = 0.6  # the story of a decision (_from_decision), unless sanctions or that decision are asked
 DENSE_WEIGHT = 8.0  # cosine of the question with the entry's statement, propositions or questions, above DENSE_FLOOR
 DENSE_FLOOR = 0.80
+REGIME_MALUS = 0.3  # a sanction under the other regime than the one the question names (dev)
 UNASKED_MALUS = 0.5  # an entry said only when asked (a correction, a detail), unless the question asks that point
 ASKED_PROPOSITIONS = 1  # the entry of the best-matching proposition counts as asked (dev)
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
@@ -120,6 +121,8 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  + (RETRIEVED_WEIGHT / (1 + min(ranks)) if ranks else 0.0)
                  + NAMED_WEIGHT * bool(docs & set(query.references))
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
+                 - REGIME_MALUS * (query.regime is not None and entry.topic in SANCTION_TOPICS
+                                   and entry.topic != query.regime)
                  - DECISION_MALUS * (_from_decision(entry) and not query.asks_sanctions
                                      and not any(r.startswith(_DECISIONS) for r in query.references)))
         unasked = UNASKED_MALUS * (_only_when_asked(entry) and entry.id not in asked)

@@ -64,6 +64,10 @@ _FIGURE = re.compile(r"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pe
                      r"depuis quand|a partir de quand|quel(?:le)?s? (?:est |sont )?(?:la |le |les )?(?:delais?|durees?|"
                      r"dates?|montants?|plafonds?)|how long|what (?:is the )?(?:deadline|time limit)|"
                      r"how many (?:days|hours|years))\b")
+# The two sanction regimes, as doctors name them.
+_PENAL = re.compile(r"\b(?:penal\w*|prison|emprisonnement|correctionnel\w*|barreaux|delits?|casier|criminal|"
+                    r"226-\d+|l\.? ?1115-1)\b")
+_CNIL = re.compile(r"\b(?:cnil|amendes? administratives?|administrative fines?|article 83|art\.? 83)\b")
 # A capitalised name (words, then maybe a small number: « NIS 2 ») or a code (« ISO 27001 »).
 _NAMED = re.compile(r"(?<!\w)([A-Z]{2,}\s?\d{3,}|[A-ZÀ-Ý][\wÀ-ÿ]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ]+)*"
                     r"(?:\s\d{1,2}(?![\d,.]))?)(?!\w)")
@@ -127,6 +131,7 @@ class Query:
     choice: bool = False  # a yes/no form offering a choice (« elle est responsable ou sous-traitant ? »)
     unknown_references: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (a text named but not held, closest ids)
     patients: int | None = None  # how many patients the question tells (« environ 15 000 patients par an »)
+    regime: str | None = None  # the one sanction regime named (« côté pénal », « la CNIL »), its map topic
 
 
 def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str],
@@ -151,8 +156,14 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         asks_unknown=(_asks_unknown(folded, unknown + tuple(outside))
                       or bool(outside_subjects(_last_sentence(folded), corpus_words))),
         asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded),
-        choice=_offers_choice(question), patients=patient_count(question),
+        choice=_offers_choice(question), patients=patient_count(question), regime=_regime(folded),
     )
+
+
+def _regime(folded: str) -> str | None:
+    """The sanction regime the question names, when it names only one: the criminal courts or the CNIL."""
+    penal, cnil = bool(_PENAL.search(folded)), bool(_CNIL.search(folded))
+    return "sanctions-penales" if penal and not cnil else "sanctions-cnil" if cnil and not penal else None
 
 
 def _asks_unknown(folded: str, unknown: tuple[str, ...]) -> bool:
