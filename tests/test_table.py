@@ -45,10 +45,12 @@ def test_a_risk_under_the_floor_is_left_out_and_every_row_keeps_its_best():
     assert [s.entry.id for s in rows["hebergeur"]] == ["previent-medecin"]
 
 
-def test_lui_ou_moi_gets_the_two_actors_named_and_a_who_question_every_actor():
+def test_lui_ou_moi_gets_the_two_actors_named_and_a_who_question_the_doctor_and_the_actor_it_names():
     assert table_actors(_q("Mon hébergeur a été piraté : qui prévient la CNIL, lui ou moi ?"), ENTRIES) == [
         "medecin", "hebergeur"]
     assert table_actors(_q("Qui doit prévenir la CNIL ?"), ENTRIES) == ["medecin", "editeur", "hebergeur"]
+    assert table_actors(_q("Après une fuite chez mon hébergeur, qui prévient la CNIL ?"), ENTRIES) == [
+        "medecin", "hebergeur"]  # one actor named: that one and the doctor who asks
 
 
 def test_a_row_that_already_says_what_the_actor_risks_gets_no_second_risk():
@@ -65,9 +67,11 @@ def test_when_sanctions_are_asked_a_row_says_what_the_actor_risks_under_each_reg
                _scored("amende-b", "sanctions-cnil", "medecin", 2.5),
                _scored("amende-c", "sanctions-cnil", "medecin", 2.4),
                _scored("penal", "sanctions-penales", "medecin", 2.2)]
+    rows = table(_q("Je risque combien pour une faille de sécurité ?"), entries, {"securite"})
+    assert [s.entry.id for s in rows["medecin"]] == ["amende-a", "amende-b", "amende-c", "penal"]
     rows = table(_q("Je risque combien si la CNIL me tombe dessus pour une faille de sécurité ?"), entries,
                  {"securite"})
-    assert [s.entry.id for s in rows["medecin"]] == ["amende-a", "amende-b", "amende-c", "penal"]
+    assert [s.entry.id for s in rows["medecin"]] == ["amende-a", "amende-b", "amende-c"]  # the regime named
     rows = table(_q("Que dois-je faire pour sécuriser le cabinet ?"), entries, {"securite"})
     assert [s.entry.id for s in rows["medecin"]] == ["penal"]  # not asked: the penalty for the duty said
 

@@ -17,6 +17,8 @@ ROW_FLOOR = 0.65  # a row's further statements score at least this share of the 
 def table_actors(query: Query, entries: list[ScoredEntry]) -> list[str]:
     if query.actors and (query.form != WHO or len(query.actors) > 1):  # « lui ou moi ? »: those two
         return list(query.actors)
+    if query.form == WHO and query.actors:  # « chez mon hébergeur, qui prévient la CNIL ? »: him and the doctor
+        return [a for a in ACTORS if a in ("medecin", *query.actors)]
     if query.form == WHO or query.liability:
         return list(ACTORS)
     top = {s.entry.actor for s in entries[:3]}
@@ -50,7 +52,8 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
         # what the actor risks, once per row; when sanctions are asked, under each regime (CNIL fine, penalty)
         # unasked, only a penalty for a duty said (an entry shown triggers it): hosting without a certificate
         triggered = {f for s in entries if s.entry.id in shown or s in picked for f in s.entry.then}
-        for regime in [(t,) for t in SANCTION_TOPICS] if query.asks_sanctions else [SANCTION_TOPICS]:
+        regimes = [(query.regime,)] if query.regime else [(t,) for t in SANCTION_TOPICS]  # « côté pénal »: that one
+        for regime in regimes if query.asks_sanctions else [SANCTION_TOPICS]:
             risk = next((s for s in own if s.entry.topic in regime
                          and (query.asks_sanctions or s.entry.id in triggered)), None)
             said = any(s.entry.topic in regime for s in picked)
