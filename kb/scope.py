@@ -71,7 +71,14 @@ _INJECTION = re.compile(
 )
 _PRODUCTS = (r"(?:logiciel|hebergeur|editeur|solution|outil|prestataire|fournisseur|marque|software|vendor|host|"
              r"assureur|assurance|contrat d'assurance|mutuelle|offre|cloud|messagerie|antivirus|insurer|insurance)s?")
+_TAX = "une question fiscale ou comptable"
+_FINANCE = "une question financière ou immobilière"
 _OFF_TOPIC = {
+    # what the practice may deduct: never the corpus's, whatever it deducts (« l'hébergement HDS en charges
+    # déductibles ? »); who may see the records stays a question of secrecy
+    _TAX: r"\b(?:charges? deductibles?|deductib\w*|deduire (?:de|des) (?:mes |mon |ses )?(?:impots|revenus|benefices)|"
+          r"deduction fiscale|declaration 2035|ma 2035|"
+          r"tax-deductible|deduct\w*|tax return)\b",
     "une question médicale (traitement, posologie, diagnostic)":
         r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
         r"symptomes?|fievre|diagnostiquer|diagnostics?|prescri\w*|ordonnance|vaccin\w*|guerir|angines?|"
@@ -107,7 +114,7 @@ _OFF_TOPIC = {
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
         r"convention collective|periode d'essai|demission|rupture conventionnelle|paid leave|salary|wages?|"
         r"overtime|payslip|minimum wage)\b",
-    "une question financière ou immobilière":
+    _FINANCE:
         r"\b(?:pret immobilier|credit immobilier|emprunt|taux d'interet|placements?|bourse|actions en bourse|"
         r"assurance[- ]vie|scpi|livret a|crypto\w*|bitcoin|acheter (?:un|mon) (?:appartement|local|cabinet)|"
         r"mortgage|stock market)\b",
@@ -129,7 +136,8 @@ _OFF_TOPIC = {
 _CONTEXT_RESCUES = ("une question de cuisine", "une question de sport", "une question de voyage")
 # A medical word in a question about records and what is done with them, or who asks for them (« le diagnostic d'un
 # patient raconté à ma femme », « son assureur me demande son diagnostic », « consulter le dossier d'un patient
-# qu'il ne soigne pas ») is the field's, not a clinical question.
+# qu'il ne soigne pas ») is the field's, not a clinical question; so is a loan in one (« le médecin-conseil d'un
+# assureur me demande le dossier d'un patient pour son prêt immobilier »).
 _MEDICAL = "une question médicale (traitement, posologie, diagnostic)"
 _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|partag\w*|transm\w*|communiqu\w*|"
                       r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|prevenir|inform\w*|registres?|"
@@ -137,7 +145,7 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       r"assureurs?|employeurs?|patron|mutuelles?|police|gendarm\w*|avocats?|juges?|tiers|"
                       r"confreres?|infirmi\w*|kine\w*|pharmacien\w*|professionnels?|soignants?)\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
-_NEVER_RESCUED = ("une recommandation de produit",
+_NEVER_RESCUED = ("une recommandation de produit", _TAX,
                   "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")
 _OFF_TOPIC_RE = {label: re.compile(p) for label, p in _OFF_TOPIC.items()}
 # Placeholder text and keyboard mashing: most words without a vowel or with a long run of consonants.
@@ -198,7 +206,7 @@ def refusal_before_retrieval(question: str) -> str | None:
     domain = _in_domain(folded, question)
     label = _off_topic(folded) or ""
     rescued = (names_the_field(question) or (domain and label in _CONTEXT_RESCUES)
-               or (label == _MEDICAL and bool(_RECORDS.search(folded))))
+               or (label in (_MEDICAL, _FINANCE) and bool(_RECORDS.search(folded))))
     if label in _NEVER_RESCUED or (label and not rescued):
         return f"il s'agit d'{label}"
     if not domain and _gibberish(folded):

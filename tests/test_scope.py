@@ -181,6 +181,15 @@ def test_questions_naming_a_kind_of_provider_are_not_product_advice(question):
     assert refusal_before_retrieval(question) is None
 
 
+@pytest.mark.parametrize("question, refused", [
+    ("L'abonnement à mon logiciel et l'hébergement HDS, je peux les passer en charges déductibles ?", True),
+    ("Can I deduct my HDS hosting costs from my taxes?", True),
+    ("On peut en déduire que je dois notifier la CNIL ?", False),
+])
+def test_what_the_practice_may_deduct_is_refused_even_in_the_fields_words(question, refused):
+    assert (refusal_before_retrieval(question) == "il s'agit d'une question fiscale ou comptable") is refused
+
+
 def test_at_least_30_in_scope_dev_questions_are_checked():
     assert len(DEV_IN_SCOPE) >= 30
 
