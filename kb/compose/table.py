@@ -1,7 +1,8 @@
 """« Qui fait quoi » : a row for each actor the question concerns: at most ROW_MAX statements of the map on the
 topics of the réponse (and sanctions when asked), then what the actor risks, once: under each regime (CNIL fine
-and penalty) when sanctions are asked, else only the penalty for a duty said (an entry shown triggers it);
-sorted into obligations, responsibility, sanctions by their topic, none repeating the réponse."""
+and penalty) when sanctions are asked, else what it risks for a duty said (an entry shown triggers it) or, to
+« qui ? », what it risks at all; sorted into obligations, responsibility, sanctions by their topic, none repeating
+the réponse."""
 
 from __future__ import annotations
 
@@ -50,12 +51,13 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
         picked = [s for i, s in enumerate(on_topic[:ROW_MAX])
                   if s.score >= floor or (i == 0 and s.entry.topic not in penalties_said)]
         # what the actor risks, once per row; when sanctions are asked, under each regime (CNIL fine, penalty)
-        # unasked, only a penalty for a duty said (an entry shown triggers it): hosting without a certificate
+        # unasked, only a penalty for a duty said (an entry shown triggers it: hosting without a certificate), or
+        # what each one risks when the question asks who answers for it
         triggered = {f for s in entries if s.entry.id in shown or s in picked for f in s.entry.then}
         regimes = [(query.regime,)] if query.regime else [(t,) for t in SANCTION_TOPICS]  # « côté pénal »: that one
         for regime in regimes if query.asks_sanctions else [SANCTION_TOPICS]:
             risk = next((s for s in own if s.entry.topic in regime
-                         and (query.asks_sanctions or s.entry.id in triggered)), None)
+                         and (query.asks_sanctions or query.form == WHO or s.entry.id in triggered)), None)
             said = any(s.entry.topic in regime for s in picked)
             if risk is not None and not said and risk.score >= floor:
                 picked.append(risk)
