@@ -76,9 +76,8 @@ _FINANCE = "une question financière ou immobilière"
 _OFF_TOPIC = {
     # what the practice may deduct: never the corpus's, whatever it deducts (« l'hébergement HDS en charges
     # déductibles ? »); who may see the records stays a question of secrecy
-    _TAX: r"\b(?:charges? deductibles?|deductib\w*|deduire (?:de|des) (?:mes |mon |ses )?(?:impots|revenus|benefices)|"
-          r"deduction fiscale|declaration 2035|ma 2035|"
-          r"tax-deductible|deduct\w*|tax return)\b",
+    _TAX: r"\b(?:charges? deductibles?|deductib\w*|deduction fiscale|declaration 2035|ma 2035|tax-deductible|"
+          r"deduire (?:de|des) (?:mes |mon |ses )?(?:impots|revenus|benefices)|deduct\w*|tax return)\b",
     "une question médicale (traitement, posologie, diagnostic)":
         r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
         r"symptomes?|fievre|diagnostiquer|diagnostics?|prescri\w*|ordonnance|vaccin\w*|guerir|angines?|"

@@ -16,6 +16,10 @@ def _entry(entry_id: str, actor: str, then: tuple[str, ...] = ()) -> MapEntry:
     return MapEntry(entry_id, "violation", actor, "", f"Énoncé {entry_id}.", (), then=then)
 
 
+def _host_entry(entry_id: str, topic: str) -> MapEntry:
+    return MapEntry(entry_id, topic, "hebergeur", "", f"Énoncé {entry_id}.", ())
+
+
 def test_what_an_entry_triggers_follows_it_whoever_s_duty_it_is():
     host = _entry("hebergeur-previent-medecin", "hebergeur", then=("medecin-notifie-cnil",))
     entries = [ScoredEntry(host, 3.0), ScoredEntry(_entry("hebergeur-amende", "hebergeur"), 2.9),
@@ -68,12 +72,10 @@ def test_a_choice_gets_the_entry_it_asks_without_a_verdict():
 
 
 def test_the_next_sentences_stay_on_the_first_one_s_topic_when_they_match_about_as_well():
-    def entry(entry_id: str, topic: str) -> MapEntry:
-        return MapEntry(entry_id, topic, "hebergeur", "", f"Énoncé {entry_id}.", ())
-    entries = [ScoredEntry(entry("reversibilite", "conservation et restitution"), 3.0),
-               ScoredEntry(entry("acces-et-defaillance", "contrat d'hébergement"), 2.6),
-               ScoredEntry(entry("restitution", "conservation et restitution"), 2.5),
-               ScoredEntry(entry("amende", "sanctions CNIL"), 1.0)]
+    entries = [ScoredEntry(_host_entry("reversibilite", "conservation et restitution"), 3.0),
+               ScoredEntry(_host_entry("acces-et-defaillance", "contrat d'hébergement"), 2.6),
+               ScoredEntry(_host_entry("restitution", "conservation et restitution"), 2.5),
+               ScoredEntry(_host_entry("amende", "sanctions CNIL"), 1.0)]
     query = read_query("Que se passe-t-il si mon hébergeur perd sa certification ?", {}, frozenset())
     said = [e.id for e, _ in conclusion(query, entries, [])]
     assert said == ["reversibilite", "restitution", "acces-et-defaillance"]
@@ -82,12 +84,10 @@ def test_the_next_sentences_stay_on_the_first_one_s_topic_when_they_match_about_
 
 
 def test_a_penalty_nobody_asked_about_is_not_said_after_the_conclusion():
-    def entry(entry_id: str, topic: str) -> MapEntry:
-        return MapEntry(entry_id, topic, "hebergeur", "", f"Énoncé {entry_id}.", ())
-    entries = [ScoredEntry(entry("aucun-autre-usage", "hds"), 3.0),
-               ScoredEntry(entry("peine-sans-formalites", "sanctions-penales"), 2.9),
-               ScoredEntry(entry("amende-plafond", "sanctions-cnil"), 2.8),
-               ScoredEntry(entry("contrat-interdit-l-usage", "contrat-hebergement"), 2.0)]
+    entries = [ScoredEntry(_host_entry("aucun-autre-usage", "hds"), 3.0),
+               ScoredEntry(_host_entry("peine-sans-formalites", "sanctions-penales"), 2.9),
+               ScoredEntry(_host_entry("amende-plafond", "sanctions-cnil"), 2.8),
+               ScoredEntry(_host_entry("contrat-interdit-l-usage", "contrat-hebergement"), 2.0)]
 
     def said(question: str) -> list[str]:
         return [e.id for e, _ in conclusion(read_query(question, {}, frozenset()), entries, [])]

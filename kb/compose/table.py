@@ -54,7 +54,7 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
         # unasked, only a penalty for a duty said (an entry shown triggers it: hosting without a certificate), or
         # what each one risks when the question asks who answers for it
         triggered = {f for s in entries if s.entry.id in shown or s in picked for f in s.entry.then}
-        regimes = [(query.regime,)] if query.regime else [(t,) for t in SANCTION_TOPICS]  # « côté pénal »: that one
+        regimes = [(query.regime,)] if query.regime else [(t,) for t in SANCTION_TOPICS]  # « côté pénal »: one
         for regime in regimes if query.asks_sanctions else [SANCTION_TOPICS]:
             risk = next((s for s in own if s.entry.topic in regime
                          and (query.asks_sanctions or query.form == WHO or s.entry.id in triggered)), None)

@@ -75,8 +75,9 @@ def render_report(evaluation: Evaluation, settings: Settings, command: str, prev
         "pour elles-mêmes. Latence = `Answer.timings['total']`, modèles déjà chargés.",
         "- Métriques de la réponse lue (questions avec `key_points`, `forbidden`, `yes_no`, `not_in_corpus`) : un "
         "point clé est atteint quand une phrase de la réponse / « En bref », ou de la ligne de son acteur dans le "
-        "tableau, cite un passage de son `any_of` ; « réponse seule » : sans le tableau. Énoncés utiles : part des phrases montrées (réponse et "
-        "tableau) qui énoncent un point clé de la question, le reste étant du remplissage. Énoncés trompeurs : phrases "
+        "tableau, cite un passage de son `any_of` ; « réponse seule » : sans le tableau. Énoncés utiles : part des "
+        "phrases montrées (réponse et tableau) qui énoncent un point clé de la question, le reste étant du "
+        "remplissage. Énoncés trompeurs : phrases "
         "citant un passage `forbidden` dans la ligne visée, ou dans la réponse quand elles parlent de cet acteur ou "
         "de personne (nombre total). Acteurs couverts : une ligne du tableau ou une phrase de la réponse sur "
         "l'acteur. Oui/non : la première phrase le dit. Hors corpus : la réponse dit que le corpus ne répond pas (ou "
