@@ -5,6 +5,7 @@ read here and held against the bound a map proposition states (« plus de 10 000
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kb.folding import fold
 
@@ -33,10 +34,17 @@ def fits_bound(text: str, count: int | None) -> bool | None:
     """Whether `count` patients meet the bound `text` states (« à partir de 10 000 patients » : 15 000 does,
     3 000 does not; a question telling no count meets none: the bound is a case it does not state); None when
     the text states no bound."""
-    bound = _BOUND.search(fold(text))
+    bound = _bound(text)
     if bound is None:
         return None
     if count is None:
         return False
-    limit = _value(bound[3], bound[4])
-    return count >= limit if bound[1] else count < limit
+    at_least, limit = bound
+    return count >= limit if at_least else count < limit
+
+
+@lru_cache(maxsize=4096)
+def _bound(text: str) -> tuple[bool, int] | None:
+    """(at least?, limit) of the bound a map proposition states, read once: every question holds all of them."""
+    bound = _BOUND.search(fold(text))
+    return None if bound is None else (bool(bound[1]), _value(bound[3], bound[4]))
