@@ -176,6 +176,5 @@ def test_the_one_regime_a_question_names_puts_the_other_regime_s_sanctions_behin
     query = read_query(question, {}, frozenset())
     assert query.regime == regime
     scores = {s.entry.id: s.score for s in score_entries(query, ResponsibilityMap({}, (penal, fine)), [], {})}
-    other = {"sanctions-penales": fine.id, "sanctions-cnil": penal.id}.get(regime)
-    assert scores[penal.id] - scores[fine.id] == pytest.approx(
-        0 if regime is None else REGIME_MALUS if other == fine.id else -REGIME_MALUS)
+    lead = {None: 0.0, "sanctions-penales": REGIME_MALUS, "sanctions-cnil": -REGIME_MALUS}[regime]
+    assert scores[penal.id] - scores[fine.id] == pytest.approx(lead)  # the regime named leads by the malus
