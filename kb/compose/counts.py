@@ -21,10 +21,9 @@ def _value(number: str, unit: str | None) -> int:
     return value * 1000 if unit in ("k", "mille") or (unit == "000" and value < 1000) else value
 
 
-def patient_count(text: str) -> int | None:
-    """The number of patients a question tells (« environ 15 000 patients par an », « 1 800 patients »), or None;
-    a bound (« plus de 10 000 patients ») is not a count."""
-    folded = fold(text)
+def patient_count(folded: str) -> int | None:
+    """The number of patients a question (folded, as `Query.folded`) tells (« environ 15 000 patients par an »,
+    « 1 800 patients »), or None; a bound (« plus de 10 000 patients ») is not a count."""
     bounded = {m.start(3) for m in _BOUND.finditer(folded)}
     counts = [_value(m[1], m[2]) for m in _COUNT.finditer(folded) if m.start(1) not in bounded]
     return counts[0] if counts else None

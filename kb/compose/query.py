@@ -157,7 +157,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         asks_unknown=(_asks_unknown(folded, unknown + tuple(outside))
                       or bool(outside_subjects(_last_sentence(folded), corpus_words))),
         asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded),
-        choice=_offers_choice(question), patients=patient_count(question), regime=_regime(folded),
+        choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
     )
 
 

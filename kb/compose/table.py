@@ -42,6 +42,8 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
     topics = {s.entry.topic for s in entries if s.entry.id in shown}  # the réponse's topics: rows stay on them
     if query.asks_sanctions:
         topics |= set(SANCTION_TOPICS)
+    regimes = [(query.regime,)] if query.regime else [(t,) for t in SANCTION_TOPICS]  # « côté pénal »: that one
+    said_triggers = {f for s in entries if s.entry.id in shown for f in s.entry.then}
     for actor in actors:
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown]
         on_topic = [s for s in own if not topics or s.entry.topic in topics]
@@ -53,8 +55,7 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
         # what the actor risks, once per row; when sanctions are asked, under each regime (CNIL fine, penalty)
         # unasked, only a penalty for a duty said (an entry shown triggers it: hosting without a certificate), or
         # what each one risks when the question asks who answers for it
-        triggered = {f for s in entries if s.entry.id in shown or s in picked for f in s.entry.then}
-        regimes = [(query.regime,)] if query.regime else [(t,) for t in SANCTION_TOPICS]  # « côté pénal »: one
+        triggered = said_triggers | {f for s in picked for f in s.entry.then}
         for regime in regimes if query.asks_sanctions else [SANCTION_TOPICS]:
             risk = next((s for s in own if s.entry.topic in regime
                          and (query.asks_sanctions or query.form == WHO or s.entry.id in triggered)), None)
