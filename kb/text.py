@@ -53,6 +53,9 @@ _DOCTOR_WORDS = {
     "chiffrer": "chiffrement", "chiffrées": "chiffrement", "cloud": "hébergement",
     "intrusion": "violation", "attaque": "violation", "hacker": "violation", "vol": "violation",
     "cnil": "autorité contrôle",
+    # the buyer's verb for the doctor's sale (« une start-up veut racheter les données de ma patientèle »)
+    "acheter": "vendre", "racheter": "vendre", "achète": "vendre", "rachète": "vendre", "achat": "vente",
+    "rachat": "vente", "revendre": "vendre", "revend": "vendre",
 }
 
 

@@ -2,14 +2,14 @@
 claim to confirm that denies the closest proposition gets the opposite verdict, a twin of opposite polarity does not
 withhold it; a choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the
 first one's topic when they match about as well; a penalty nobody asked about is not said after the
-conclusion."""
+conclusion; a sentence resting only on passages already cited is not said."""
 
 from __future__ import annotations
 
 from kb.compose.conclusion import conclusion
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import read_query
-from kb.responsibilities import MapEntry, Proposition
+from kb.responsibilities import Basis, MapEntry, Proposition
 
 
 def _entry(entry_id: str, actor: str, then: tuple[str, ...] = ()) -> MapEntry:
@@ -131,3 +131,15 @@ def test_the_entry_asked_is_the_one_with_the_closest_proposition_unless_it_answe
 
     assert first(0.905, 0.93).startswith("Oui : l'hébergeur")  # a situation told alike does not decide
     assert first(0.905, 0.99).startswith("Cela dépend : le médecin")  # a much closer proposition does
+
+
+def test_a_sentence_resting_only_on_passages_already_cited_is_not_said_again():
+    def entry(entry_id: str, *chunks: str) -> MapEntry:
+        return MapEntry(entry_id, "hds", "medecin", "", f"Énoncé {entry_id}.",
+                        tuple(Basis(c, "x", 0, 1) for c in chunks))
+    entries = [ScoredEntry(entry("identifier-l-hebergeur", "csp-R1111-8-8#II", "fiche-csp-R1111-8-8#verif"), 3.0),
+               ScoredEntry(entry("verifie-le-certificat", "csp-R1111-8-8#II"), 2.9),
+               ScoredEntry(entry("contrat-d-hebergement", "csp-R1111-11#I", "csp-R1111-8-8#II"), 2.8)]
+    query = read_query("Que dois-je vérifier chez mon hébergeur ?", {}, frozenset())
+    said = [e.id for e, _ in conclusion(query, entries, [])]
+    assert said == ["identifier-l-hebergeur", "contrat-d-hebergement"]

@@ -1,5 +1,6 @@
-"""Lexical tokens and sentences: every spelling of an article gives one token, and abbreviations must not cut a
-quoted sentence (legal references and actors: test_legalrefs.py)."""
+"""Lexical tokens and sentences: every spelling of an article gives one token, a question gets the texts' terms for
+the words doctors use, and abbreviations must not cut a quoted sentence (legal references and actors:
+test_legalrefs.py)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,10 @@ def test_sentence_spans_are_trimmed_offsets_into_the_text():
     text = "  Première phrase.   Deuxième phrase !  "
     spans = sentence_spans(text)
     assert [text[s:e] for s, e in spans] == ["Première phrase.", "Deuxième phrase !"]
+
+
+def test_a_query_gets_the_texts_term_for_the_doctors_word_and_the_buyers_verb():
+    assert tokenize("violation")[0] in tokenize("une fuite chez mon hébergeur", query=True)
+    sale = tokenize("vendre les données", query=True)[0]
+    assert sale in tokenize("une start-up veut racheter les données de ma patientèle", query=True)
+    assert sale not in tokenize("une start-up veut racheter les données de ma patientèle")  # the passage side

@@ -47,7 +47,7 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     for scored in _reading_order(entries, out[0][0] if out else entries[0].entry):
         if len(out) >= MAX_SENTENCES:
             break
-        if any(scored.entry.id == e.id for e, _ in out):
+        if any(scored.entry.id == e.id for e, _ in out) or _cited_already(scored.entry, out):
             continue
         triggered = scored.follows and any(scored.entry.id in e.then for e, _ in out)
         if (scored.entry.topic in SANCTION_TOPICS and not query.asks_sanctions and out and not triggered
@@ -58,6 +58,12 @@ def conclusion(query: Query, entries: list[ScoredEntry],
             continue
         out.append((scored.entry, scored.entry.statement))
     return out
+
+
+def _cited_already(entry: MapEntry, said: list[tuple[MapEntry, str]]) -> bool:
+    """Another wording of passages the réponse already cites: it says nothing new."""
+    basis = {b.chunk_id for b in entry.basis}
+    return bool(basis) and basis <= {b.chunk_id for e, _ in said for b in e.basis}
 
 
 def _reading_order(entries: list[ScoredEntry], first: MapEntry) -> list[ScoredEntry]:
