@@ -133,7 +133,8 @@ _ROLE_WORDS = {
 }
 _QUESTION_WORDS = {
     # The doctor asks in the first person: « je », « moi », « me », « mes patients », « ma prescription ».
-    "medecin": r"\b(?:moi|je|j'|me|m'|my|mes patient(?:e)?s|mon patient|ma patiente|mes consultations|"
+    "medecin": r"\b(?:moi|je|j'|me|m'|my|mes patient(?:e)?s|mon patient|ma patiente|mes consultations|nous|"
+               r"nos patient(?:e)?s|notre cabinet|maison de sante|we|our|us|"
                r"ma prescription|mon cabinet|medecins?|praticiens?|docteur|cabinet|doctor|physician|"
                r"responsables? (?:du|de) traitement|controller)\b",
     "editeur": r"\b(?:editeurs?|logiciels?|saas|vendor|vendeur|software|publisher|supplier|programme|"

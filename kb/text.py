@@ -49,7 +49,7 @@ _ENGLISH = {
 _DOCTOR_WORDS = {
     "fuite": "violation", "fuites": "violation", "fuité": "violation", "piratage": "violation",
     "piraté": "violation", "cyberattaque": "violation", "rançongiciel": "violation", "hacké": "violation",
-    "prestataire": "sous-traitant", "presta": "sous-traitant", "amendes": "amende", "prévenir": "notifier",
+    "prestataire": "sous-traitant", "presta": "sous-traitant", "amendes": "amende", "prévenir": "notifier informer",
     "chiffrer": "chiffrement", "chiffrées": "chiffrement", "cloud": "hébergement",
     "intrusion": "violation", "attaque": "violation", "hacker": "violation", "vol": "violation",
     "cnil": "autorité contrôle",
