@@ -77,6 +77,9 @@ def test_several_references_come_out_leftmost_first():
         ("Le prestataire qui fait mes sauvegardes doit-il être certifié ?", {"hebergeur"}),
         ("As a doctor, am I liable if my software vendor is hacked?", {"medecin", "editeur"}),
         ("Quelle est la posologie du paracétamol ?", set()),
+        # the asker speaking for the practice is the doctor too
+        ("Côté analyse d'impact, c'est à nous ou à l'éditeur de s'en charger ?", {"medecin", "editeur"}),
+        ("Does our vendor have to tell us about a breach?", {"medecin", "editeur"}),
     ],
 )
 def test_actors_asked_in_a_doctors_words(question, expected):

@@ -47,6 +47,9 @@ def query(text: str):
     ("À partir de combien de patients la CNIL estime-t-elle une AIPD nécessaire ?", OTHER),
     ("Depuis quand l'hébergeur doit-il être certifié ?", OTHER),
     ("Auprès de qui le patient peut-il se plaindre ?", OTHER),
+    ("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ?", OTHER),
+    # a last sentence opening with « et » still asks what its interrogative word asks
+    ("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ? Et comment fixe-t-elle le montant ?", OTHER),
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
     assert query(text).form == form

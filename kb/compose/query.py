@@ -22,11 +22,12 @@ YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats ap
 # interrogative word; an English one opens with an auxiliary.
 _INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand(?! meme)|combien|ou |"
                             r"dans quel\w*|a qui|"
-                            r"de quoi|jusqu'ou|jusqu'(?:a|en) quand|"
+                            r"de quoi|jusqu'ou|jusqu'(?:a|en) (?:quand|combien)|"
                             r"(?:(?:a partir|au-dela|aupres|au bout|en dessous|au-dessus|en fonction) d[e']|de|en|"
                             r"pendant|sous|pour|a|par|avec|sur|depuis|selon|contre|chez|entre) ?"
                             r"(?:combien|quel\w*|qui|quand)|"
                             r"what|who|which|how|why|when|where)\b")
+_OPENING_CONJUNCTION = re.compile(r"^(?:et|mais|alors|puis|ensuite|and|but) ")  # « Et comment … ? » asks how
 _INVERTED = re.compile(r"\b(?:est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
 _ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|"
                          r"quand(?! meme)|combien|"
@@ -256,7 +257,7 @@ def _form(folded: str) -> str:
         return YES_NO  # « Peut-il A, ou est-ce toujours B qui paie ? » asks A; B is its contrary
     if _WHO.search(last):
         return WHO
-    if _INTERROGATIVE.match(last) or _INTERROGATIVE.match(clause) or alternative:
+    if _INTERROGATIVE.match(_OPENING_CONJUNCTION.sub("", last)) or _INTERROGATIVE.match(clause) or alternative:
         return OTHER
     if _INVERTED.search(last) or _ENGLISH_YES_NO.match(last):
         return YES_NO
