@@ -2,7 +2,8 @@
 claim to confirm that denies the closest proposition gets the opposite verdict, a twin of opposite polarity does not
 withhold it; a choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the
 first one's topic when they match about as well; a penalty nobody asked about is not said after the
-conclusion; a sentence resting only on passages already cited is not said."""
+conclusion; a sentence resting only on passages already cited is not said; of two close propositions with other
+verdicts, the one denying as the question does decides."""
 
 from __future__ import annotations
 
@@ -143,3 +144,22 @@ def test_a_sentence_resting_only_on_passages_already_cited_is_not_said_again():
     query = read_query("Que dois-je vérifier chez mon hébergeur ?", {}, frozenset())
     said = [e.id for e, _ in conclusion(query, entries, [])]
     assert said == ["identifier-l-hebergeur", "contrat-d-hebergement"]
+
+
+def test_of_two_close_propositions_with_other_verdicts_the_one_denying_as_the_question_does_decides():
+    entry = MapEntry("medecin-echange", "secret", "medecin", "",
+                     "Le médecin peut échanger avec les professionnels qui prennent en charge le patient.", (),
+                     answers=(Proposition("Puis-je envoyer au kiné les infos nécessaires aux soins ?", "oui"),
+                              Proposition("Puis-je envoyer le dossier au kiné sans demander l'accord du patient ?",
+                                          "depend")))
+    entries = [ScoredEntry(entry, 3.0)]
+
+    def verdict(question: str, oui: float, depend: float) -> str:
+        propositions = sorted([(entry, entry.answers[0], oui), (entry, entry.answers[1], depend)],
+                              key=lambda p: -p[2])
+        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+
+    asked_without = "Le kiné me demande mon compte rendu. Puis-je le lui envoyer sans demander à la patiente ?"
+    assert verdict(asked_without, 0.930, 0.928) == "Cela dépend"
+    assert verdict("Le kiné me demande mon compte rendu. Puis-je le lui envoyer ?", 0.928, 0.930) == "Oui"
+    assert verdict("Puis-je envoyer mon compte rendu au kiné ?", 0.90, 0.95) == "Cela dépend"  # not close: the best

@@ -39,7 +39,8 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     # stop it: « J'ai exporté un fichier Excel. Mon éditeur devait-il m'alerter ? »)
     asks_unknown = query.asks_unknown or query.price or query.statistic
     if asked is not None and query.form == YES_NO and not asks_unknown and not query.choice:
-        word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim)
+        word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim,
+                        query.proper)
         if word:
             out.append((asked, f"{VERDICT_WORDS[word]} : {_lower_first(asked.statement)}"))
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
@@ -85,19 +86,23 @@ def _reading_order(entries: list[ScoredEntry], first: MapEntry) -> list[ScoredEn
     return list(ordered.values())
 
 
-def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None) -> str | None:
-    """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first),
-    unless one with another verdict is about as close: a wrong « Oui » or « Non » misleads more than none (but not
-    its twin of opposite polarity, which says the same rule: « je peux conserver sans limite ? » non, « dois-je
-    supprimer un jour ? » oui). A claim to confirm (« sans m'en avoir parlé. Il avait le droit ? ») that denies
+def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, proper: str = "") -> str | None:
+    """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first).
+    When one with another verdict is about as close, the one that denies as the question proper does (`proper`:
+    « …sans lui demander ? » asks « sans son accord ? », not « les infos nécessaires ? »), if only one does; else
+    none: a wrong « Oui » or « Non » misleads more than none (a twin of opposite polarity is no rival: it says the
+    same rule, « je peux conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm (« sans m'en avoir parlé. Il avait le droit ? ») that denies
     what the proposition states (« peut-il changer de sous-traitant avec mon autorisation ? ») gets the opposite
     verdict."""
     if not asked:
         return None
     best, score = asked[0]
-    rival = next((s for p, s in asked if p.verdict != best.verdict and not _same_rule(p, best)), None)
-    if rival is not None and score - rival < VERDICT_MARGIN:
-        return None
+    rival = next(((p, s) for p, s in asked if p.verdict != best.verdict and not _same_rule(p, best)), None)
+    if rival is not None and score - rival[1] < VERDICT_MARGIN:
+        agree = [p for p in (best, rival[0]) if (negations(p.text) - negations(proper)) % 2 == 0]
+        if len(agree) != 1:
+            return None
+        best = agree[0]
     if claim is not None and best.verdict in _OPPOSITE and (negations(claim) - negations(best.text)) % 2:
         return _OPPOSITE[best.verdict]
     return best.verdict

@@ -130,6 +130,7 @@ class Query:
     asks_unknown: bool = False  # the question proper (its last sentence) is about something in `unknown`
     asks_figure: bool = False  # a duration, time limit, date or amount
     claim: str | None = None  # what a tag question (« …, c'est légal ? ») asks to confirm, folded
+    proper: str = ""  # the question proper (its last sentence that asks), folded
     choice: bool = False  # a yes/no form offering a choice (« elle est responsable ou sous-traitant ? »)
     unknown_references: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (a text named but not held, closest ids)
     patients: int | None = None  # how many patients the question tells (« environ 15 000 patients par an »)
@@ -157,7 +158,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
         asks_unknown=(_asks_unknown(folded, unknown + tuple(outside))
                       or bool(outside_subjects(_last_sentence(folded), corpus_words))),
-        asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded),
+        asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded), proper=_last_sentence(folded),
         choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
     )
 
