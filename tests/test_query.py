@@ -60,6 +60,9 @@ def test_names_the_corpus_never_mentions_are_found_even_opening_the_question():
     assert query("La norme ISO 27001 suffit-elle ?").unknown == ("ISO 27001",)
     assert query("Bonjour. Puis-je utiliser Dropbox ?").unknown == ("Dropbox",)  # « Bonjour », « Puis » are words
     assert query("Mon éditeur doit-il être certifié HDS ?").unknown == ()
+    # common nouns of the field, capitalised or not, name nothing
+    assert query("Je regarde les IRM de mes patients chez moi. Est-ce permis ?").unknown == ()
+    assert query("Four GPs share one EHR. Is it HDS?").unknown == ()
 
 
 def test_a_product_typed_in_lower_case_is_found_unless_the_corpus_names_it():

@@ -308,6 +308,11 @@ def _label(subject: str) -> str:
     return "subject: " + subject
 
 
+# Capitalised words that are common nouns of the field, not names (« les IRM », « our EHR vendor », « Four GPs »).
+_PLAIN_WORDS = frozenset({"irm", "mri", "scanner", "ecg", "gp", "gps", "ehr", "emr", "it", "pc", "dpo", "dpia", "one",
+                          "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+
+
 def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ...]:
     """Names and codes inside the question (Google Drive, ISO 27001, le DMP) that no corpus text contains:
     capitalised ones with a word the corpus never uses, known ones (_KNOWN_NAMES) the corpus never names."""
@@ -316,7 +321,7 @@ def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ..
         if " " not in m[1] and _SENTENCE_START.search(question[:m.start()]) and not _NAME_SHAPE.match(m[1]):
             continue  # one capitalised word opening a sentence is just a word (« Bonjour », « Puis-je »)
         name = _DETERMINER.sub("", m[1])
-        if any(w not in corpus_words for w in _with_pairs(_words(name))):
+        if any(w not in corpus_words for w in _with_pairs([w for w in _words(name) if w not in _PLAIN_WORDS])):
             found.append(name)
     folded = fold(question)
     for m in _KNOWN_NAMES.finditer(folded):
