@@ -59,6 +59,15 @@ _DOCTOR_WORDS = {
 }
 
 
+# Adverbs a question leans on that say nothing of its topic: « ce qu'il a exactement » is not about accuracy.
+_QUESTION_ADVERBS = frozenset({
+    "exactement", "vraiment", "directement", "simplement", "seulement", "forcément", "absolument", "totalement",
+    "complètement", "rapidement", "actuellement", "personnellement", "concrètement", "honnêtement", "franchement",
+    "normalement", "réellement", "finalement", "justement", "précisément", "carrément", "quand", "exactly",
+    "really", "directly", "actually", "honestly", "basically",
+})
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
     return Stemmer.Stemmer("french")
@@ -86,6 +95,8 @@ def tokenize(text: str, bare_articles_are_gdpr: bool = False, query: bool = Fals
             continue
         if raw in _ENGLISH:
             words.extend(_ENGLISH[raw].split())
+            continue
+        if query and raw in _QUESTION_ADVERBS:
             continue
         if query and raw in _DOCTOR_WORDS:  # keep the word, add the text's own term
             words.extend(_DOCTOR_WORDS[raw].split())

@@ -57,3 +57,9 @@ def test_a_query_gets_the_texts_term_for_the_doctors_word_and_the_buyers_verb():
     sale = tokenize("vendre les données", query=True)[0]
     assert sale in tokenize("une start-up veut racheter les données de ma patientèle", query=True)
     assert sale not in tokenize("une start-up veut racheter les données de ma patientèle")  # the passage side
+
+
+def test_a_questions_adverbs_say_nothing_of_its_topic():
+    accuracy = tokenize("données exactes")[-1]
+    assert accuracy not in tokenize("Son patron veut savoir ce qu'il a exactement.", query=True)
+    assert accuracy in tokenize("Son patron veut savoir ce qu'il a exactement.")  # the passage side keeps it
