@@ -1,6 +1,6 @@
 """« Qui fait quoi » from scored map entries: rows for the actors asked, on the réponse's topics, then what the
 actor risks (under each regime when sanctions are asked, else only for a duty said); nothing the réponse already
-said."""
+said; a provider the réponse makes a controller is not called a processor in its row."""
 
 from __future__ import annotations
 
@@ -85,3 +85,15 @@ def test_a_row_does_not_keep_a_weak_penalty_under_a_regime_the_reponse_already_g
                  {"heberge-sans-certificat", "editeur-heberge-sans-certificat"})
     assert "editeur" not in rows  # its penalty is in the réponse; a weaker one would be filler
     assert [s.entry.id for s in rows["hebergeur"]] == ["hebergeur-securite"]
+
+
+def test_a_provider_the_reponse_makes_a_controller_is_not_called_a_processor_in_its_row():
+    def role(entry_id: str, role_: str, score: float) -> ScoredEntry:
+        return ScoredEntry(MapEntry(entry_id, "roles", "editeur", role_, f"Énoncé {entry_id}.", ()), score)
+    entries = [role("reutilisation-responsable", "responsable du traitement", 3.0),
+               role("sous-traitant", "sous-traitant", 2.9), role("pseudonymisees", "responsable du traitement", 2.5)]
+    question = _q("Mon éditeur revend des études tirées de mes dossiers : qui est responsable ?")
+    row = [s.entry.id for s in table(question, entries, {"reutilisation-responsable"})["editeur"]]
+    assert row == ["pseudonymisees"]
+    row = [s.entry.id for s in table(question, entries, {"sous-traitant"})["editeur"]]  # a processor may reuse
+    assert row == ["reutilisation-responsable", "pseudonymisees"]

@@ -2,7 +2,7 @@
 topics of the réponse (and sanctions when asked), then what the actor risks, once: under each regime (CNIL fine
 and penalty) when sanctions are asked, else what it risks for a duty said (an entry shown triggers it) or, to
 « qui ? », what it risks at all; sorted into obligations, responsibility, sanctions by their topic, none repeating
-the réponse."""
+the réponse, none calling a processor the provider the réponse makes a controller."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from kb.compose.query import WHO, Query
 from kb.responsibilities import RESPONSIBILITY_TOPICS, SANCTION_TOPICS
 from kb.types import ACTORS
 
+ROLES, CONTROLLER, PROCESSOR = "roles", "responsable du traitement", "sous-traitant"  # the map's topic and roles
 ROW_MAX = 3  # statements per row on the réponse's topics, then what the actor risks (dev)
 ROW_FLOOR = 0.65  # a row's further statements score at least this share of the best entry's score (dev)
 
@@ -45,7 +46,11 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
     regimes = [(query.regime,)] if query.regime else [(t,) for t in SANCTION_TOPICS]  # « côté pénal »: that one
     said_triggers = {f for s in entries if s.entry.id in shown for f in s.entry.then}
     for actor in actors:
-        own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown]
+        # a provider the réponse makes a controller (a vendor reusing data) is not called a processor in its row
+        controller = any(s.entry.id in shown and s.entry.actor == actor and s.entry.topic == ROLES
+                         and s.entry.role == CONTROLLER for s in entries)
+        own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
+               and not (controller and s.entry.topic == ROLES and s.entry.role == PROCESSOR)]
         on_topic = [s for s in own if not topics or s.entry.topic in topics]
         # every row keeps its best, unless that is a penalty under a regime the réponse already gives this actor
         penalties_said = {s.entry.topic for s in entries if s.entry.id in shown and s.entry.actor == actor
