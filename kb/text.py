@@ -52,7 +52,7 @@ _DOCTOR_WORDS = {
     "prestataire": "sous-traitant", "presta": "sous-traitant", "amendes": "amende", "prévenir": "notifier informer",
     "chiffrer": "chiffrement", "chiffrées": "chiffrement", "cloud": "hébergement",
     "intrusion": "violation", "attaque": "violation", "hacker": "violation", "vol": "violation",
-    "cnil": "autorité contrôle",
+    "cnil": "autorité contrôle", "mutuelle": "assurance", "mutuel": "assurance", "assureur": "assurance",
     # the buyer's verb for the doctor's sale (« une start-up veut racheter les données de ma patientèle »)
     "acheter": "vendre", "racheter": "vendre", "achète": "vendre", "rachète": "vendre", "achat": "vente",
     "rachat": "vente", "revendre": "vendre", "revend": "vendre",
