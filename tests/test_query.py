@@ -1,5 +1,5 @@
 """The question read once (kb/compose/query.py): its form, what it names that the corpus never mentions, and the
-texts it names that the corpus does not hold. Pure functions: no index needed."""
+texts it names that the corpus does not hold, whether it speaks of associates. Pure functions: no index needed."""
 
 from __future__ import annotations
 
@@ -221,3 +221,9 @@ def test_a_bound_is_met_by_the_count_told_and_never_by_a_question_telling_none()
     assert fits_bound("moins de 10 000 patients par an", 3000) is True
     assert fits_bound("plus de 10 000 patients par an", None) is False
     assert fits_bound("un cabinet de groupe", 15000) is None
+
+
+def test_associates_or_a_group_practice_raise_joint_controllership():
+    assert query("On est quatre associés avec un seul logiciel : qui est responsable de traitement ?").joint
+    assert query("Four GPs in our group practice share one system. Are we joint controllers?").joint
+    assert not query("Mon éditeur est-il responsable du traitement de mes données ?").joint

@@ -178,3 +178,23 @@ def test_the_one_regime_a_question_names_puts_the_other_regime_s_sanctions_behin
     scores = {s.entry.id: s.score for s in score_entries(query, ResponsibilityMap({}, (penal, fine)), [], {})}
     lead = {None: 0.0, "sanctions-penales": REGIME_MALUS, "sanctions-cnil": -REGIME_MALUS}[regime]
     assert scores[penal.id] - scores[fine.id] == pytest.approx(lead)  # the regime named leads by the malus
+
+
+def test_joint_controllership_is_said_only_when_the_question_speaks_of_associates():
+    from kb.compose.entries import UNASKED_MALUS, score_entries
+    from kb.compose.query import read_query
+    from kb.responsibilities import MapEntry, ResponsibilityMap
+
+    from kb.responsibilities import Basis
+
+    joint = MapEntry("roles-medecin-conjoints", "roles", "medecin", "responsable conjoint",
+                     "Les associés qui décident ensemble sont responsables conjoints.",
+                     (Basis("rgpd-art-26#1", "responsables conjoints", 0, 1),))
+    alone = ResponsibilityMap({}, (joint,))
+
+    def score(question: str) -> float:
+        return score_entries(read_query(question, {}, frozenset()), alone, [], {})[0].score
+
+    providers = score("Mon éditeur et moi, sommes-nous responsables du traitement ?")
+    associates = score("Mes associés et moi, sommes-nous responsables du traitement ?")
+    assert associates - providers == pytest.approx(UNASKED_MALUS)

@@ -27,6 +27,7 @@ DENSE_WEIGHT = 8.0  # cosine of the question with the entry's statement, proposi
 DENSE_FLOOR = 0.80
 REGIME_MALUS = 0.3  # a sanction under the other regime than the one the question names (dev)
 UNASKED_MALUS = 0.5  # an entry said only when asked (a correction, a detail), unless the question asks that point
+JOINT_CONTROLLER = "responsable conjoint"  # a role said only when the question speaks of associates (Query.joint)
 ASKED_PROPOSITIONS = 1  # the entry of the best-matching proposition counts as asked (dev)
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
 THEN_GAP = 0.3  # an entry another one triggers (`then`) scores at least that one's score less this (dev)
@@ -125,7 +126,7 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                                    and entry.topic != query.regime)
                  - DECISION_MALUS * (_from_decision(entry) and not query.asks_sanctions
                                      and not any(r.startswith(_DECISIONS) for r in query.references)))
-        unasked = UNASKED_MALUS * (_only_when_asked(entry) and entry.id not in asked)
+        unasked = UNASKED_MALUS * (_only_when_asked(entry, query) and entry.id not in asked)
         # a detail left unsaid still tells the situation (a stolen laptop is a breach); a correction left unsaid
         # answers a misconception the question does not hold
         scored.append((entry, score - unasked, score if entry.detail else score - unasked))
@@ -164,9 +165,11 @@ def relevant(scored: list[ScoredEntry], named: set[str] | None = None) -> list[S
     return kept
 
 
-def _only_when_asked(entry: MapEntry) -> bool:
-    """A detail, or an entry that only denies a misconception (all its propositions are « non »)."""
-    return entry.detail or (bool(entry.answers) and all(p.verdict == "non" for p in entry.answers))
+def _only_when_asked(entry: MapEntry, query: Query) -> bool:
+    """A detail, an entry that only denies a misconception (all its propositions are « non »), or joint
+    controllership when the question speaks of no associates (it is not the doctor's tie to his providers)."""
+    return (entry.detail or (bool(entry.answers) and all(p.verdict == "non" for p in entry.answers))
+            or (entry.role == JOINT_CONTROLLER and not query.joint))
 
 
 def asked_entries(propositions: list[tuple[MapEntry, Proposition, float]]) -> frozenset[str]:

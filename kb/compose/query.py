@@ -66,6 +66,10 @@ _FIGURE = re.compile(r"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pe
                      r"depuis quand|a partir de quand|quel(?:le)?s? (?:est |sont )?(?:la |le |les )?(?:delais?|durees?|"
                      r"dates?|montants?|plafonds?)|how long|what (?:is the )?(?:deadline|time limit)|"
                      r"how many (?:days|hours|years))\b")
+# Several controllers deciding together: associates, a group practice (joint controllership is then in question).
+_JOINT = re.compile(r"\b(?:associ(?:e|es|ee|ees|ation)|conjoint\w*|ensemble|groupe|maison de sante|centre de sante|"
+                    r"co-?responsab\w*|partners?|jointly|joint|group practice|(?:\d+|deux|trois|quatre|cinq|six|sept|"
+                    r"huit|two|three|four|five) (?:medecins|praticiens|confreres|professionnels|gps|doctors))\b")
 # The two sanction regimes, as doctors name them.
 _PENAL = re.compile(r"\b(?:penal\w*|prison|emprisonnement|correctionnel\w*|barreaux|delits?|casier|criminal|"
                     r"226-\d+|l\.? ?1115-1)\b")
@@ -134,6 +138,7 @@ class Query:
     choice: bool = False  # a yes/no form offering a choice (« elle est responsable ou sous-traitant ? »)
     unknown_references: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (a text named but not held, closest ids)
     patients: int | None = None  # how many patients the question tells (« environ 15 000 patients par an »)
+    joint: bool = False  # the question speaks of several controllers deciding together (_JOINT)
     regime: str | None = None  # the one sanction regime named (« côté pénal », « la CNIL »), its map topic
 
 
@@ -160,6 +165,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
                       or bool(outside_subjects(_last_sentence(folded), corpus_words))),
         asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded), proper=_last_sentence(folded),
         choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
+        joint=bool(_JOINT.search(folded)),
     )
 
 
