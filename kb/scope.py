@@ -99,6 +99,9 @@ _OFF_TOPIC = {
         # « which host… » asks for a product; « under which the host… » does not
         r"(?<!under )(?<!in )(?<!by )(?<!with )(?<!to )(?<!of )(?<!from )(?<!for )(?<!on )"
         r"which (?:\w+ )?(?:software|vendor|host|provider|insurer)|best (?:software|host)|"
+        # « entre Doctolib et Maiia, lequel je devrais prendre ? », not « lequel doit notifier ? »
+        r"(?:lequel|laquelle|lesquels) (?:je |j'|on |nous )?(?:devrais |devrions |dois |faut-il )?"
+        r"(?:choisir|prendre|acheter|souscrire|conseill\w*|recommand\w*)|"
         r"should i (?:pick|choose|buy)|(?:can|could|would) you (?:recommend|suggest)|recommend (?:me )?(?:a|an|the)|"
         r"cheap\w* (?:\w+ )?(?:host\w*|provider|software|vendor))\b",
     "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)":

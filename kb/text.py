@@ -41,7 +41,8 @@ _ENGLISH = {
     "research": "recherche", "statistics": "statistiques", "access": "accès", "transfer": "transfert",
     "practice": "cabinet", "gp": "médecin", "dpia": "analyse impact", "sanctioned": "sanction",
     "sanctions": "sanction", "fines": "amende", "hosted": "hébergement",
-    "hosts": "hébergeur", "vendors": "éditeur", "insurance": "assurance",
+    "hosts": "hébergeur", "vendors": "éditeur", "insurance": "assurance", "report": "notifier",
+    "reported": "notifier", "reporting": "notifier", "notified": "notifier", "attack": "violation",
 }
 
 

@@ -169,6 +169,8 @@ def test_negations_are_counted_in_french_and_english():
 def test_a_price_is_said_to_be_outside_the_corpus():
     assert "aucun prix" in gap(query("Combien coûte une certification HDS ?"), answered=True)
     assert gap(query("Mon éditeur doit-il être certifié HDS ?"), answered=True) == ""
+    assert query("Combien un hébergeur facture-t-il en moyenne pour restituer les données ?").price
+    assert not query("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ?").price  # a fine, not a price
 
 
 def test_a_count_of_things_in_the_world_is_said_to_be_outside_the_corpus_but_a_threshold_is_not():

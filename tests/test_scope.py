@@ -155,6 +155,7 @@ PRODUCT_ADVICE = [
     "Quel hébergeur HDS est le moins cher ?",
     "Which EHR vendor should I pick?",
     "Can you recommend a cheap HDS hosting provider?",
+    "Entre Doctolib et Maiia, lequel je devrais prendre pour les rendez-vous du cabinet ?",
 ]
 
 
@@ -222,6 +223,7 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "L'assureur d'un patient me demande son diagnostic, puis-je le lui donner ?",
     "Puis-je faire autrement que ce que recommande le guide CNIL pour les cabinets médicaux ?",
     "Je pars à la retraite : que dois-je faire des dossiers de mes patients ?",  # leaving, not a pension
+    "Entre l'éditeur et l'hébergeur, lequel doit notifier la CNIL ?",  # « lequel » asks who, not what to buy
 ])
 def test_domain_questions_using_words_close_to_the_refused_ones_get_through(question):
     assert refusal_before_retrieval(question) is None
