@@ -197,6 +197,8 @@ def test_a_figure_asked_and_not_given_is_said():
     ("J'ai le droit de demander la religion ou le salaire de mes patients ?", False),  # two objects, one question
     ("Mes dossiers sont stockés où, et c'est écrit dans le contrat ?", False),  # « où » is not « ou »
     ("Je dois le déclarer à la CNIL ou pas ?", False),
+    ("Is the company that sells me my software a processor or a controller under the GDPR?", True),
+    ("Can the CNIL fine the vendor directly, or does the fine only land on us?", False),
 ])
 def test_a_choice_offered_without_an_inverted_verb_is_told_apart_from_a_yes_no_question(text, choice):
     assert query(text).choice is choice

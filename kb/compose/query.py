@@ -50,7 +50,8 @@ _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|hav
 # A choice offered without an inverted verb (« elle est responsable de traitement ou sous-traitant ? », « c'est moi
 # qui paie ou la boîte ? »), read unfolded (« où » is not « ou »): « Oui » would not answer it.
 _CHOICE = re.compile(r"\b(?:c'est|c'était|il est|elle est|ils sont|elles sont)\b[^?]*\bou\b(?! (?:pas|non)\b)|"
-                     r"\bou (?:il|elle|on|ils|elles|je|j'|moi|lui|eux|ça|c'est|à|au|aux|juste|seulement|plutôt)\b")
+                     r"\bou (?:il|elle|on|ils|elles|je|j'|moi|lui|eux|ça|c'est|à|au|aux|juste|seulement|plutôt)\b|"
+                     r"\b(?:an?|the) [\w-]+ or (?:an?|the) [\w-]+\b")  # « a processor or a controller? »
 _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[st]|devoirs?|fuite|violation|"
                         r"piratage|breach|who)\b")
