@@ -50,6 +50,10 @@ def query(text: str):
     ("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ?", OTHER),
     # a last sentence opening with « et » still asks what its interrogative word asks
     ("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ? Et comment fixe-t-elle le montant ?", OTHER),
+    # « qu'est-ce que » asks what; the clause asking what comes before the inverted verb
+    ("Qu'est-ce que je risque ?", OTHER),
+    ("Dans la décision SAN-2024-013, qu'est-ce que la CNIL a reproché à Cegedim, et pourquoi n'a-t-il pas été "
+     "traité comme sous-traitant ?", OTHER),
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
     assert query(text).form == form

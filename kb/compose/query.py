@@ -27,8 +27,11 @@ _INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quan
                             r"pendant|sous|pour|a|par|avec|sur|depuis|selon|contre|chez|entre) ?"
                             r"(?:combien|quel\w*|qui|quand)|"
                             r"what|who|which|how|why|when|where)\b")
+# Interrogative words that never open a relative clause (« qui », « que », « où » do: « mon hébergeur, qui est
+# certifié, doit-il… ? »).
+_ASKING_WHAT = re.compile(r"^(?:quel\w*|comment|pourquoi|combien|qu'est-ce|what|how|why|which)\b")
 _OPENING_CONJUNCTION = re.compile(r"^(?:et|mais|alors|puis|ensuite|and|but) ")  # « Et comment … ? » asks how
-_INVERTED = re.compile(r"\b(?:est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
+_INVERTED = re.compile(r"\b(?:(?<!qu')est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
 _ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|"
                          r"quand(?! meme)|combien|"
                          r"what|who|which|how|why|when|where)\b")
@@ -252,24 +255,36 @@ def _offers_choice(question: str) -> bool:
 def _form(folded: str) -> str:
     """The form of the question asked: read in its last sentence (« J'ai un serveur… Je dois le certifier ? »).
     An inverted verb makes it yes/no even when a clause asks more (« est-il obligé de me prévenir, et dans quel
-    délai ? », « faut-il … même quand … ? »), unless the sentence opens with an interrogative word or offers
-    alternatives; an inverted question then « ou » and its contrary (« peut-il être sanctionné, ou est-ce
-    toujours moi qui paie ? ») still asks yes or no. The question proper may follow a situation in the same
-    sentence (« Un rançongiciel a chiffré le serveur, que dois-je faire ? »): its last clause then opens with the
-    interrogative word."""
+    délai ? », « faut-il … même quand … ? »), unless a clause opening with an interrogative word comes first
+    (_asks_what_first) or the sentence offers alternatives; an inverted question then « ou » and its contrary
+    (« peut-il être sanctionné, ou est-ce toujours moi qui paie ? ») still asks yes or no."""
     last = _last_sentence(folded)
-    clause = _CLAUSES.split(last)[-1].strip()
     alternative = _ALTERNATIVE.search(last)
     first = last[:alternative.start()] if alternative else ""
     if alternative and not _INTERROGATIVE.match(first) and (_INVERTED.search(first) or _ENGLISH_YES_NO.match(first)):
         return YES_NO  # « Peut-il A, ou est-ce toujours B qui paie ? » asks A; B is its contrary
     if _WHO.search(last):
         return WHO
-    if _INTERROGATIVE.match(_OPENING_CONJUNCTION.sub("", last)) or _INTERROGATIVE.match(clause) or alternative:
+    clause = _CLAUSES.split(last)[-1].strip()  # « Un rançongiciel a chiffré le serveur, que dois-je faire ? »
+    if (_INTERROGATIVE.match(_OPENING_CONJUNCTION.sub("", last)) or _INTERROGATIVE.match(clause)
+            or _asks_what_first(last) or alternative):
         return OTHER
     if _INVERTED.search(last) or _ENGLISH_YES_NO.match(last):
         return YES_NO
     return OTHER if _ASKS_WHICH.search(last) or not last.endswith("?") else YES_NO
+
+
+def _asks_what_first(sentence: str) -> bool:
+    """A clause opening with an interrogative word (_ASKING_WHAT) comes before any inverted verb: « Dans cette
+    décision, qu'est-ce que la CNIL a reproché à Cegedim, et pourquoi n'a-t-il pas… ? » asks what; « est-il obligé
+    de me prévenir, et dans quel délai ? » asks yes or no first."""
+    for clause in _CLAUSES.split(sentence):
+        clause = _OPENING_CONJUNCTION.sub("", clause.strip())
+        if _ASKING_WHAT.match(clause):
+            return True
+        if _INVERTED.search(clause):
+            return False
+    return False
 
 
 def topic_scores(folded: str, tokens: frozenset[str], topics: dict[str, Topic]) -> dict[str, float]:
