@@ -1,9 +1,9 @@
 """The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty; a
 claim to confirm that denies the closest proposition gets the opposite verdict, a twin of opposite polarity does not
 withhold it; a choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the
-first one's topic when they match about as well; a penalty nobody asked about is not said after the
-conclusion; a sentence resting only on passages already cited is not said; of two close propositions with other
-verdicts, the one denying as the question does decides."""
+first one's topic when they match about as well; a penalty nobody asked about is not said, first or after; a
+sentence resting only on passages already cited is not said; of two close propositions with other verdicts, the one
+denying as the question does decides."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_the_next_sentences_stay_on_the_first_one_s_topic_when_they_match_about_
     assert [e.id for e, _ in conclusion(query, entries, [])][1] == "acces-et-defaillance"
 
 
-def test_a_penalty_nobody_asked_about_is_not_said_after_the_conclusion():
+def test_a_penalty_nobody_asked_about_is_not_said_after_the_conclusion_nor_first():
     entries = [ScoredEntry(_host_entry("aucun-autre-usage", "hds"), 3.0),
                ScoredEntry(_host_entry("peine-sans-formalites", "sanctions-penales"), 2.9),
                ScoredEntry(_host_entry("amende-plafond", "sanctions-cnil"), 2.8),
@@ -97,6 +97,9 @@ def test_a_penalty_nobody_asked_about_is_not_said_after_the_conclusion():
         "aucun-autre-usage", "contrat-interdit-l-usage"]
     assert said("Mon hébergeur fait des statistiques sur mes dossiers : que risque-t-il ?") == [
         "aucun-autre-usage", "peine-sans-formalites", "amende-plafond"]
+    first_a_penalty = [entries[1], entries[0], entries[3]]  # nor is it the first sentence
+    assert [e.id for e, _ in conclusion(read_query("C'est combien, un hébergeur HDS ?", {}, frozenset()),
+                                        first_a_penalty, [])] == ["aucun-autre-usage", "contrat-interdit-l-usage"]
 
 
 def test_a_twin_of_opposite_polarity_states_the_same_rule_and_does_not_withhold_the_verdict():

@@ -26,8 +26,7 @@ def conclusion(query: Query, entries: list[ScoredEntry],
     # (propositions are yes/no questions), a situation told alike weighing less than the point asked; for « qui »,
     # the best duty, not a sanction nobody asked about.
     if query.form == WHO:
-        asked = next((s.entry for s in entries
-                      if query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS), None)
+        asked = _best_answer(entries, query)
     else:
         among = {s.entry.id: s.score for s in [s for s in entries if not s.follows][:ASKED_AMONG]}
         closest: dict[str, tuple[float, MapEntry]] = {}  # its closest proposition first (propositions: best first)
@@ -45,7 +44,8 @@ def conclusion(query: Query, entries: list[ScoredEntry],
             out.append((asked, f"{VERDICT_WORDS[word]} : {_lower_first(asked.statement)}"))
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
         out.append((asked, asked.statement))
-    for scored in _reading_order(entries, out[0][0] if out else entries[0].entry):
+    first = out[0][0] if out else _best_answer(entries, query) or entries[0].entry
+    for scored in _reading_order(entries, first):
         if len(out) >= MAX_SENTENCES:
             break
         if any(scored.entry.id == e.id for e, _ in out) or _cited_already(scored.entry, out):
@@ -59,6 +59,11 @@ def conclusion(query: Query, entries: list[ScoredEntry],
             continue
         out.append((scored.entry, scored.entry.statement))
     return out
+
+
+def _best_answer(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
+    """The best entry, not a penalty nobody asked about (« c'est combien, un hébergeur HDS ? »)."""
+    return next((s.entry for s in entries if query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS), None)
 
 
 def _cited_already(entry: MapEntry, said: list[tuple[MapEntry, str]]) -> bool:
