@@ -114,6 +114,7 @@ def test_family_of_names_the_prefix_of_an_id_family(doc_id, family):
     ("Mon éditeur doit-il me prévenir d'une faille ?", False),
     ("Un médecin qui se fait épingler par la CNIL, ça va chercher dans les combien ?", True),
     ("Si j'ai été négligent, je peux finir derrière les barreaux ?", True),
+    ("Après une fuite due à ma négligence, un patient peut-il porter plainte contre moi au pénal ?", True),
     ("Mon hébergeur peut-il être poursuivi ?", True),
     ("Combien de temps dois-je garder les dossiers ?", False),
 ])
