@@ -191,7 +191,8 @@ def subject_actors(sentence: str, lead: str = "") -> tuple[str, ...]:
 
 _SANCTIONS_ASKED = re.compile(r"\b(?:risqu\w*|sanction\w*|amendes?|encour\w*|puni\w*|peines?|prison|condamn\w*|"
                               r"fines?|penalt\w*|inflig\w*|cnil a (?:inflige|condamne|sanctionne)|decisions?|"
-                              r"epingl\w*|barreaux|poursui\w*|correctionnel\w*|penal\w*|dans les combien|jusqu'a combien|"
+                              r"epingl\w*|barreaux|poursui\w*|correctionnel\w*|penal\w*|dans les combien|"
+                              r"jusqu'a combien|"
                               r"(?:me|lui|leur|nous|vous) couter)\b")
 
 

@@ -96,9 +96,9 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
     When one with another verdict is about as close, the one that denies as the question proper does (`proper`:
     « …sans lui demander ? » asks « sans son accord ? », not « les infos nécessaires ? »), if only one does; else
     none: a wrong « Oui » or « Non » misleads more than none (a twin of opposite polarity is no rival: it says the
-    same rule, « je peux conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm (« sans m'en avoir parlé. Il avait le droit ? ») that denies
-    what the proposition states (« peut-il changer de sous-traitant avec mon autorisation ? ») gets the opposite
-    verdict."""
+    same rule, « je peux conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm
+    (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il changer de
+    sous-traitant avec mon autorisation ? ») gets the opposite verdict."""
     if not asked:
         return None
     best, score = asked[0]
