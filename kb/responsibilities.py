@@ -21,6 +21,8 @@ VERDICTS = ("oui", "non", "depend")
 # Topic ids of topics.yaml that the answer treats apart: what one risks, and who answers for the damage or role.
 SANCTION_TOPICS = ("sanctions-cnil", "sanctions-penales")
 RESPONSIBILITY_TOPICS = ("reparation", "roles")
+ROLES_TOPIC = "roles"  # the topic that qualifies each actor, and the roles the answer tells apart
+CONTROLLER, PROCESSOR, JOINT_CONTROLLER = "responsable du traitement", "sous-traitant", "responsable conjoint"
 
 
 @dataclass(frozen=True)

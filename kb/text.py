@@ -62,10 +62,10 @@ _DOCTOR_WORDS = {
 
 # Adverbs a question leans on that say nothing of its topic: « ce qu'il a exactement » is not about accuracy.
 _QUESTION_ADVERBS = frozenset({
-    "exactement", "vraiment", "directement", "simplement", "seulement", "forcément", "absolument", "totalement",
-    "complètement", "rapidement", "actuellement", "personnellement", "concrètement", "honnêtement", "franchement",
-    "normalement", "réellement", "finalement", "justement", "précisément", "carrément", "quand", "exactly",
-    "really", "directly", "actually", "honestly", "basically",
+    "exactement", "vraiment", "directement", "simplement", "forcément", "absolument", "totalement", "complètement",
+    "rapidement", "actuellement", "personnellement", "concrètement", "honnêtement", "franchement", "normalement",
+    "réellement", "finalement", "justement", "précisément", "carrément", "exactly", "really", "directly",
+    "actually", "honestly", "basically",
 })
 
 

@@ -13,7 +13,8 @@ import numpy as np
 from kb.compose.counts import fits_bound
 from kb.compose.query import WHO, Query
 from kb.legalrefs import CE_PREFIX, CNIL_PREFIX
-from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, ResponsibilityMap, map_texts
+from kb.responsibilities import (JOINT_CONTROLLER, SANCTION_TOPICS, MapEntry, Proposition, ResponsibilityMap,
+                                 map_texts)
 from kb.text import tokenize
 from kb.types import Hit
 
@@ -27,7 +28,6 @@ DENSE_WEIGHT = 8.0  # cosine of the question with the entry's statement, proposi
 DENSE_FLOOR = 0.80
 REGIME_MALUS = 0.3  # a sanction under the other regime than the one the question names (dev)
 UNASKED_MALUS = 0.5  # an entry said only when asked (a correction, a detail), unless the question asks that point
-JOINT_CONTROLLER = "responsable conjoint"  # a role said only when the question speaks of associates (Query.joint)
 ASKED_PROPOSITIONS = 1  # the entry of the best-matching proposition counts as asked (dev)
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
 THEN_GAP = 0.3  # an entry another one triggers (`then`) scores at least that one's score less this (dev)

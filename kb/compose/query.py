@@ -151,6 +151,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     """`known_ids`: the documents the corpus holds or knows of (index and manifest); other named texts are
     reported, with the closest known ids."""
     folded = _folded(question)
+    proper = _last_sentence(folded)
     tokens = frozenset(tokenize(question, bare_articles_are_gdpr=True, query=True))
     found = find_references(question, bare_articles_are_gdpr=True)
     references = tuple(dict.fromkeys(r.doc_id for r in found))
@@ -166,8 +167,8 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         price=bool(_PRICE.search(folded)), statistic=bool(_STATISTIC.search(folded)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
         asks_unknown=(_asks_unknown(folded, unknown + tuple(outside))
-                      or bool(outside_subjects(_last_sentence(folded), corpus_words))),
-        asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded), proper=_last_sentence(folded),
+                      or bool(outside_subjects(proper, corpus_words))),
+        asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded), proper=proper,
         choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
         joint=bool(_JOINT.search(folded)),
     )

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import WHO, Query
-from kb.responsibilities import RESPONSIBILITY_TOPICS, SANCTION_TOPICS
+from kb.responsibilities import CONTROLLER, PROCESSOR, RESPONSIBILITY_TOPICS, ROLES_TOPIC, SANCTION_TOPICS
 from kb.types import ACTORS
 
-ROLES, CONTROLLER, PROCESSOR = "roles", "responsable du traitement", "sous-traitant"  # the map's topic and roles
 ROW_MAX = 3  # statements per row on the réponse's topics, then what the actor risks (dev)
 ROW_FLOOR = 0.65  # a row's further statements score at least this share of the best entry's score (dev)
 
@@ -47,10 +46,10 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
     said_triggers = {f for s in entries if s.entry.id in shown for f in s.entry.then}
     for actor in actors:
         # a provider the réponse makes a controller (a vendor reusing data) is not called a processor in its row
-        controller = any(s.entry.id in shown and s.entry.actor == actor and s.entry.topic == ROLES
+        controller = any(s.entry.id in shown and s.entry.actor == actor and s.entry.topic == ROLES_TOPIC
                          and s.entry.role == CONTROLLER for s in entries)
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
-               and not (controller and s.entry.topic == ROLES and s.entry.role == PROCESSOR)]
+               and not (controller and s.entry.topic == ROLES_TOPIC and s.entry.role == PROCESSOR)]
         on_topic = [s for s in own if not topics or s.entry.topic in topics]
         # every row keeps its best, unless that is a penalty under a regime the réponse already gives this actor
         penalties_said = {s.entry.topic for s in entries if s.entry.id in shown and s.entry.actor == actor
