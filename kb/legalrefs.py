@@ -97,6 +97,18 @@ def find_references(text: str, bare_articles_are_gdpr: bool = False) -> list[Ref
     return sorted(found, key=lambda r: r.start)
 
 
+# Decisions told by who they concern rather than by number: the firm sanctioned, the only court the corpus holds.
+_BY_PARTY = [(re.compile(r"\bdedalus\b", re.I), f"{CNIL_PREFIX}SAN-2022-009"),
+             (re.compile(r"\bcegedim\b", re.I), f"{CNIL_PREFIX}SAN-2024-013"),
+             (re.compile(r"\bconseil d['’ ]?\s?[ée]tat\b|\bcouncil of state\b", re.I), CE_449694_ID)]
+
+
+def decisions_by_party(text: str) -> tuple[str, ...]:
+    """The decisions a question recalls by party (« comme Dedalus », « le Conseil d'État »): a hint of what it is
+    about, not a text it asks to be answered from, as a number would be."""
+    return tuple(doc_id for pattern, doc_id in _BY_PARTY if pattern.search(text))
+
+
 def outside_texts(text: str) -> list[str]:
     """The texts named in `text` that are none of the corpus's families (« décret n° 2026-209 », « loi
     Informatique et Libertés »), as written: the answer says they are not in the corpus."""

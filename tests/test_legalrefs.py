@@ -120,3 +120,17 @@ def test_family_of_names_the_prefix_of_an_id_family(doc_id, family):
 ])
 def test_a_question_on_what_one_risks_or_what_was_inflicted_asks_sanctions(question, asked):
     assert asks_sanctions(question) is asked
+
+
+@pytest.mark.parametrize("question, recalled", [
+    ("Un éditeur peut-il être sanctionné, comme Dedalus ?", ("cnil-SAN-2022-009",)),
+    ("Ça me rappelle l'histoire Cegedim.", ("cnil-SAN-2024-013",)),
+    ("J'ai lu que le Conseil d'État avait dispensé un médecin de notifier.", ("ce-2022-07-22-449694",)),
+    ("Did the Council of State overturn the fine?", ("ce-2022-07-22-449694",)),
+    ("Mon éditeur a-t-il été sanctionné ?", ()),
+])
+def test_decisions_recalled_by_party_are_not_references_to_answer_from(question, recalled):
+    from kb.legalrefs import decisions_by_party
+
+    assert decisions_by_party(question) == recalled
+    assert not {r.doc_id for r in find_references(question)} & set(recalled)

@@ -198,3 +198,25 @@ def test_joint_controllership_is_said_only_when_the_question_speaks_of_associate
     providers = score("Mon éditeur et moi, sommes-nous responsables du traitement ?")
     associates = score("Mes associés et moi, sommes-nous responsables du traitement ?")
     assert associates - providers == pytest.approx(UNASKED_MALUS)
+
+
+def test_a_decision_recalled_by_its_party_leads_and_other_decisions_stories_fall_behind():
+    from kb.compose.entries import DECISION_MALUS, NAMED_WEIGHT, score_entries
+    from kb.compose.query import read_query
+    from kb.responsibilities import Basis, MapEntry, ResponsibilityMap
+
+    def story(decision: str) -> MapEntry:
+        return MapEntry(f"sanctions-cnil-editeur-{decision}", "sanctions-cnil", "editeur", "",
+                        "La CNIL a sanctionné l'éditeur.", (Basis(f"fiche-cnil-{decision}#en-bref", "sanctionné", 0, 1),))
+
+    dedalus, cegedim = story("SAN-2022-009"), story("SAN-2024-013")
+    stories = ResponsibilityMap({}, (dedalus, cegedim))
+
+    def scores(question: str) -> dict[str, float]:
+        query = read_query(question, {}, frozenset())
+        return {s.entry.id: s.score for s in score_entries(query, stories, [], {})}
+
+    recalled = scores("Un éditeur peut-il être sanctionné directement, comme Dedalus ?")
+    assert recalled[dedalus.id] - recalled[cegedim.id] == pytest.approx(NAMED_WEIGHT + DECISION_MALUS)
+    anonymous = scores("Un éditeur peut-il être sanctionné directement ?")
+    assert anonymous[dedalus.id] == pytest.approx(anonymous[cegedim.id])

@@ -32,7 +32,8 @@ ASKED_PROPOSITIONS = 1  # the entry of the best-matching proposition counts as a
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
 THEN_GAP = 0.3  # an entry another one triggers (`then`) scores at least that one's score less this (dev)
 _DECISIONS = (f"{CNIL_PREFIX}SAN-", CE_PREFIX)  # CNIL sanctions and Conseil d'État rulings
-_DECISION_FICHES = tuple(f"fiche-{prefix}" for prefix in _DECISIONS)
+FICHE_PREFIX = "fiche-"  # a fiche on one text is named after it: fiche-cnil-SAN-2022-009
+_DECISION_FICHES = tuple(f"{FICHE_PREFIX}{prefix}" for prefix in _DECISIONS)
 
 
 @dataclass(frozen=True)
@@ -115,17 +116,16 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
     for i, entry in enumerate(responsibilities.entries):
         words = sum(weights.get(t, 0.0) for t in query.tokens & entry_tokens(entry)) / asked_weight
         ranks = [chunk_rank[b.chunk_id] for b in entry.basis if b.chunk_id in chunk_rank]
-        docs = {b.chunk_id.split("#")[0] for b in entry.basis}
+        docs = {b.chunk_id.split("#")[0].removeprefix(FICHE_PREFIX) for b in entry.basis}  # a fiche is its text
         dense = max(0.0, float(similarity[i]) - DENSE_FLOOR) if similarity is not None else 0.0
         score = (dense_weight * dense + TOPIC_WEIGHT * query.topics.get(entry.topic, 0.0) / top_topic
                  + WORDS_WEIGHT * words
                  + (RETRIEVED_WEIGHT / (1 + min(ranks)) if ranks else 0.0)
-                 + NAMED_WEIGHT * bool(docs & set(query.references))
+                 + NAMED_WEIGHT * bool(docs & {*query.references, *query.recalled})
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
                  - REGIME_MALUS * (query.regime is not None and entry.topic in SANCTION_TOPICS
                                    and entry.topic != query.regime)
-                 - DECISION_MALUS * (_from_decision(entry) and not query.asks_sanctions
-                                     and not any(r.startswith(_DECISIONS) for r in query.references)))
+                 - DECISION_MALUS * (_from_decision(entry) and _decision_unasked(query, docs)))
         unasked = UNASKED_MALUS * (_only_when_asked(entry, query) and entry.id not in asked)
         # a detail left unsaid still tells the situation (a stolen laptop is a breach); a correction left unsaid
         # answers a misconception the question does not hold
@@ -174,6 +174,14 @@ def _only_when_asked(entry: MapEntry, query: Query) -> bool:
 
 def asked_entries(propositions: list[tuple[MapEntry, Proposition, float]]) -> frozenset[str]:
     return frozenset(e.id for e, _, _ in propositions[:ASKED_PROPOSITIONS])
+
+
+def _decision_unasked(query: Query, docs: set[str]) -> bool:
+    """A decision's story the question did not ask: it asks no sanction and names no decision, or it recalls
+    others (« comme Dedalus »)."""
+    if query.recalled:
+        return not docs & set(query.recalled)
+    return not query.asks_sanctions and not any(r.startswith(_DECISIONS) for r in query.references)
 
 
 def _from_decision(entry: MapEntry) -> bool:

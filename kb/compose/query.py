@@ -13,7 +13,7 @@ from functools import lru_cache
 from kb.compose.counts import patient_count
 from kb.folding import fold
 from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, GDPR_PREFIX, PENAL_PREFIX, actors_asked, asks_sanctions,
-                           family_of, find_references, outside_texts)
+                           decisions_by_party, family_of, find_references, outside_texts)
 from kb.responsibilities import Topic
 from kb.text import tokenize
 
@@ -144,6 +144,7 @@ class Query:
     patients: int | None = None  # how many patients the question tells (« environ 15 000 patients par an »)
     joint: bool = False  # the question speaks of several controllers deciding together (_JOINT)
     regime: str | None = None  # the one sanction regime named (« côté pénal », « la CNIL »), its map topic
+    recalled: tuple[str, ...] = ()  # decisions named by party (« comme Dedalus »), not by number
 
 
 def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str],
@@ -170,7 +171,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
                       or bool(outside_subjects(proper, corpus_words))),
         asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded), proper=proper,
         choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
-        joint=bool(_JOINT.search(folded)),
+        joint=bool(_JOINT.search(folded)), recalled=decisions_by_party(question),
     )
 
 
