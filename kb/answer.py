@@ -22,6 +22,7 @@ from kb.compose.gap import gap
 from kb.compose.notices import citation_notices, repealed_notices
 from kb.compose.query import YES_NO, Query, corpus_vocabulary, read_query
 from kb.compose.table import table_actors
+from kb.legalrefs import unmeant_texts
 from kb.compose.verify import check_citations
 from kb.config import Settings
 from kb.corpus import load_manifest
@@ -136,7 +137,7 @@ class Engine:
         named = {d for d, doc in self.store.documents.items()
                  if set(found.references) & {d, *doc.about}} if found.references else None
         entries = relevant(score_entries(query, self.map, found.hits, self.map_vectors.word_weights, similarity,
-                                         asked_entries(propositions)), named)
+                                         asked_entries(propositions)), named, unmeant_texts(query.references))
         citer = Citer(self.store, self.notes)
         if entries:
             draft = from_map(query, entries, propositions, self.store, citer)

@@ -109,6 +109,12 @@ def decisions_by_party(text: str) -> tuple[str, ...]:
     return tuple(doc_id for pattern, doc_id in _BY_PARTY if pattern.search(text))
 
 
+def unmeant_texts(references) -> frozenset[str]:
+    """The articles whose number the question names but which it does not mean: the current L1110-4-1 when it is
+    read as the repealed one."""
+    return frozenset(current for current, (former, _) in _REUSED.items() if former in references)
+
+
 def outside_texts(text: str) -> list[str]:
     """The texts named in `text` that are none of the corpus's families (« décret n° 2026-209 », « loi
     Informatique et Libertés »), as written: the answer says they are not in the corpus."""

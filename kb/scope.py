@@ -145,7 +145,10 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|prevenir|inform\w*|registres?|"
                       r"fichiers?|famil\w*|proches?|etudes?|recherches?|publi\w*|telesurveillance|"
                       r"assureurs?|employeurs?|patron|mutuelles?|police|gendarm\w*|avocats?|juges?|tiers|"
-                      r"confreres?|infirmi\w*|kine\w*|pharmacien\w*|professionnels?|soignants?)\b")
+                      r"confreres?|infirmi\w*|kine\w*|pharmacien\w*|professionnels?|soignants?|"
+                      # the same in English: « pass on a patient's details to the physiotherapist »
+                      r"records?|files?|reports?|details|data|shar\w*|pass(?:es|ed|ing)? on|disclos\w*|"
+                      r"transmit\w*|physio\w*|nurses?|employers?|insurers?)\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
 _NEVER_RESCUED = ("une recommandation de produit", _TAX,
                   "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")

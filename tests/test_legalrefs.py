@@ -134,3 +134,14 @@ def test_decisions_recalled_by_party_are_not_references_to_answer_from(question,
 
     assert decisions_by_party(question) == recalled
     assert not {r.doc_id for r in find_references(question)} & set(recalled)
+
+
+def test_the_current_l1110_4_1_is_unmeant_only_when_the_number_is_read_as_the_repealed_article():
+    from kb.legalrefs import unmeant_texts
+
+    def unmeant(question: str) -> frozenset[str]:
+        return unmeant_texts([r.doc_id for r in find_references(question)])
+
+    assert unmeant("L'article L1110-4-1 impose-t-il des référentiels de sécurité aux logiciels ?") == {
+        f"{CSP_PREFIX}L1110-4-1"}
+    assert unmeant("Que dit l'article L1110-4-1 sur la permanence des soins ?") == frozenset()

@@ -220,3 +220,20 @@ def test_a_decision_recalled_by_its_party_leads_and_other_decisions_stories_fall
     assert recalled[dedalus.id] - recalled[cegedim.id] == pytest.approx(NAMED_WEIGHT + DECISION_MALUS)
     anonymous = scores("Un éditeur peut-il être sanctionné directement ?")
     assert anonymous[dedalus.id] == pytest.approx(anonymous[cegedim.id])
+
+
+def test_a_named_text_leads_without_silencing_the_entry_that_answers_and_an_unmeant_number_is_left_out():
+    from kb.compose.entries import ScoredEntry, relevant
+    from kb.responsibilities import Basis, MapEntry
+
+    def scored(entry_id: str, chunk_id: str) -> ScoredEntry:
+        entry = MapEntry(entry_id, "hds", "medecin", "", "Énoncé.", (Basis(chunk_id, "x", 0, 1),))
+        return ScoredEntry(entry, 2.0, False)
+
+    certificate = scored("hds-hebergeur-certificat", "csp-L1111-8#II")
+    own_server = scored("hds-medecin-hebergement-au-cabinet", "csp-R1111-8-8#I")
+    on_call = scored("permanence-des-soins", "csp-L1110-4-1#al1")
+    named = {"csp-L1111-8"}
+    assert relevant([certificate, own_server], named) == [certificate, own_server]
+    assert relevant([own_server], named) == []  # L1111-8 is answered from its own text
+    assert relevant([certificate, on_call], named, frozenset({"csp-L1110-4-1"})) == [certificate]

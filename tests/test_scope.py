@@ -221,6 +221,7 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "J'ai le droit de demander la religion de mes patients sur ma fiche d'accueil ?",
     "Un médecin du sport me demande le dossier de mon patient, puis-je l'envoyer ?",
     "L'assureur d'un patient me demande son diagnostic, puis-je le lui donner ?",
+    "May I share my patient's records with the nurse who gives the injections I prescribed?",
     "Puis-je faire autrement que ce que recommande le guide CNIL pour les cabinets médicaux ?",
     "Je pars à la retraite : que dois-je faire des dossiers de mes patients ?",  # leaving, not a pension
     "Entre l'éditeur et l'hébergeur, lequel doit notifier la CNIL ?",  # « lequel » asks who, not what to buy

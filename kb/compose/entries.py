@@ -153,16 +153,21 @@ def _with_what_follows(scored: list[tuple[MapEntry, float, float]]) -> list[Scor
     return [ScoredEntry(entry, lifted[entry.id], lifted[entry.id] > score) for entry, score, _ in scored]
 
 
-def relevant(scored: list[ScoredEntry], named: set[str] | None = None) -> list[ScoredEntry]:
-    """Entries that answer: above MIN_SCORE and, when the question names texts, resting on one of them (`named`:
-    the named ids and what they stand for), or triggered by one that does (the current L1110-4-1 brings the repeal
-    of the former one). A named text the map does not use is answered from the text itself."""
-    kept = [s for s in scored if s.score >= MIN_SCORE]
-    if named:
-        on_named = [s for s in kept if named & {b.chunk_id.split("#")[0] for b in s.entry.basis}]
-        triggered = {follower for s in on_named for follower in s.entry.then}
-        kept = [s for s in kept if s in on_named or (s.follows and s.entry.id in triggered)]
+def relevant(scored: list[ScoredEntry], named: set[str] | None = None,
+             unmeant: frozenset[str] = frozenset()) -> list[ScoredEntry]:
+    """Entries that answer: above MIN_SCORE, none resting on a text the question names by a number it does not
+    mean (`unmeant`: the current L1110-4-1 when it asks about the repealed one). When the question names texts
+    (`named`: the ids and what they stand for) that no such entry rests on, none: a named text the map does not use
+    is answered from the text itself. Named texts lead by NAMED_WEIGHT, not by leaving the rest out: a doctor who
+    cites L1111-8 about his own server is answered by the entry on hosting at the practice."""
+    kept = [s for s in scored if s.score >= MIN_SCORE and not unmeant & _documents(s.entry)]
+    if named and not any(named & _documents(s.entry) for s in kept):
+        return []
     return kept
+
+
+def _documents(entry: MapEntry) -> set[str]:
+    return {b.chunk_id.split("#")[0] for b in entry.basis}
 
 
 def _only_when_asked(entry: MapEntry, query: Query) -> bool:
