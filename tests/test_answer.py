@@ -180,6 +180,12 @@ def test_a_stolen_laptop_gets_the_breach_duties_though_the_cnil_is_not_named(eng
     assert "rgpd-art-33#1" in cited and "rgpd-art-34#1" in cited  # the CNIL within 72 h, then the patients
 
 
+def test_records_exposed_online_are_read_as_a_breach_though_no_breach_is_named(engine):
+    query = engine.read("Un journaliste m'appelle : des radios de mes patients seraient visibles sur internet, à "
+                        "cause de ma box. J'ai débranché le serveur. Je fais quoi ?")
+    assert max(query.topics, key=query.topics.get) == "violation"  # not only the security the practice lacked
+
+
 def test_who_of_two_named_actors_gets_their_two_rows_only(engine):
     answer = engine.answer("Mon hébergeur a subi une intrusion. Qui doit prévenir la CNIL, lui ou moi ?")
     # who notifies the CNIL, in the first two sentences: the doctor (72 h), the host telling the doctor first
