@@ -57,6 +57,9 @@ _DOCTOR_WORDS = {
     # the buyer's verb for the doctor's sale (« une start-up veut racheter les données de ma patientèle »)
     "acheter": "vendre", "racheter": "vendre", "achète": "vendre", "rachète": "vendre", "achat": "vente",
     "rachat": "vente", "revendre": "vendre", "revend": "vendre",
+    # the GDPR says « responsables conjoints » (art. 26)
+    "co": "conjoint", "coresponsable": "responsable conjoint", "coresponsables": "responsables conjoints",
+    "coresponsabilité": "responsabilité conjointe",
 }
 
 

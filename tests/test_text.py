@@ -4,6 +4,8 @@ test_legalrefs.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from kb.text import sentence_spans, tokenize
 
 
@@ -63,3 +65,9 @@ def test_a_questions_adverbs_say_nothing_of_its_topic():
     accuracy = tokenize("données exactes")[-1]
     assert accuracy not in tokenize("Son patron veut savoir ce qu'il a exactement.", query=True)
     assert accuracy in tokenize("Son patron veut savoir ce qu'il a exactement.")  # the passage side keeps it
+
+
+@pytest.mark.parametrize("question", ["Mon hébergeur est-il co-responsable du traitement ?",
+                                      "Sommes-nous coresponsables du traitement ?"])
+def test_a_query_saying_co_responsable_gets_the_gdprs_joint_controllers(question):
+    assert tokenize("responsables conjoints")[1] in tokenize(question, query=True)
