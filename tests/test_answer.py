@@ -186,6 +186,11 @@ def test_records_exposed_online_are_read_as_a_breach_though_no_breach_is_named(e
     assert max(query.topics, key=query.topics.get) == "violation"  # not only the security the practice lacked
 
 
+def test_leaving_a_provider_reads_as_the_fate_of_the_data_at_the_end_of_the_contract(engine):
+    query = engine.read("Je quitte l'entreprise qui stocke mes dossiers : comment être sûr de tout récupérer ?")
+    assert max(query.topics, key=query.topics.get) == "conservation"
+
+
 def test_who_of_two_named_actors_gets_their_two_rows_only(engine):
     answer = engine.answer("Mon hébergeur a subi une intrusion. Qui doit prévenir la CNIL, lui ou moi ?")
     # who notifies the CNIL, in the first two sentences: the doctor (72 h), the host telling the doctor first
