@@ -40,6 +40,11 @@ def test_a_row_stays_on_the_reponses_topics_then_says_what_the_actor_risks():
     assert "amende" not in [s.entry.id for s in rows["medecin"]]  # a penalty for no duty said is not asked
 
 
+def test_what_the_reponse_would_say_next_keeps_its_place_in_its_row_on_another_topic():
+    rows = table(_q("Après une fuite, que dois-je faire ?"), ENTRIES, {"notifie-cnil"}, {"chiffre"})
+    assert [s.entry.id for s in rows["medecin"]][:2] == ["informe-patients", "chiffre"]  # by score, on any topic
+
+
 def test_a_risk_under_the_floor_is_left_out_and_every_row_keeps_its_best():
     rows = table(_q("Qui doit prévenir la CNIL ?"), ENTRIES, {"notifie-cnil"})
     assert [s.entry.id for s in rows["hebergeur"]] == ["previent-medecin"]

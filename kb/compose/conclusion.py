@@ -16,9 +16,9 @@ ASKED_MATCH_WEIGHT = 0.03  # how well the entry answers the question counts a li
 TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
 
 
-def conclusion(query: Query, entries: list[ScoredEntry],
-               propositions: list[tuple[MapEntry, Proposition, float]]) -> list[tuple[MapEntry, str]]:
-    """(entry, sentence) pairs, the conclusion first."""
+def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tuple[MapEntry, Proposition, float]],
+               limit: int = MAX_SENTENCES) -> list[tuple[MapEntry, str]]:
+    """(entry, sentence) pairs, the conclusion first; `limit` sentences at most."""
     if not entries:
         return []
     out: list[tuple[MapEntry, str]] = []
@@ -46,7 +46,7 @@ def conclusion(query: Query, entries: list[ScoredEntry],
         out.append((asked, asked.statement))
     first = out[0][0] if out else _best_answer(entries, query) or entries[0].entry
     for scored in _reading_order(entries, first):
-        if len(out) >= MAX_SENTENCES:
+        if len(out) >= limit:
             break
         if any(scored.entry.id == e.id for e, _ in out) or _cited_already(scored.entry, out):
             continue

@@ -4,7 +4,7 @@ every statement cites all the passages its entry rests on."""
 from __future__ import annotations
 
 from kb.compose.citations import Citer
-from kb.compose.conclusion import conclusion
+from kb.compose.conclusion import MAX_SENTENCES, conclusion
 from kb.compose.draft import Draft, DraftStatement
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import Query
@@ -19,9 +19,11 @@ def from_map(query: Query, entries: list[ScoredEntry], propositions: list[tuple[
         keys = [citer.use(store.chunk(b.chunk_id), b.start, b.end) for b in entry.basis]
         return DraftStatement(text, list(dict.fromkeys(keys)), entry.id, entry.actor)
 
-    said = conclusion(query, entries, propositions)
+    # the sentence the réponse has no room for goes to its actor's row, whatever its topic
+    said = conclusion(query, entries, propositions, limit=MAX_SENTENCES + 1)
+    said, unsaid = said[:MAX_SENTENCES], {e.id for e, _ in said[MAX_SENTENCES:]}
     draft = Draft(conclusion=[statement(entry, text) for entry, text in said])
-    for actor, picked in table(query, entries, {e.id for e, _ in said}).items():
+    for actor, picked in table(query, entries, {e.id for e, _ in said}, unsaid).items():
         for scored in picked:
             draft.add(actor, category(scored.entry.topic), statement(scored.entry, scored.entry.statement))
     return draft

@@ -1,5 +1,5 @@
 """« Qui fait quoi » : a row for each actor the question concerns: at most ROW_MAX statements of the map on the
-topics of the réponse (and sanctions when asked), then what the actor risks, once: under each regime (CNIL fine
+topics of the réponse (and sanctions when asked, and what the réponse would say next had it room), then what the actor risks, once: under each regime (CNIL fine
 and penalty) when sanctions are asked, else what it risks for a duty said (an entry shown triggers it) or, to
 « qui ? », what it risks at all; sorted into obligations, responsibility, sanctions by their topic, none repeating
 the réponse, none calling a processor the provider the réponse makes a controller."""
@@ -34,8 +34,10 @@ def category(topic: str) -> str:
     return "obligations"
 
 
-def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str, list[ScoredEntry]]:
-    """actor → the entries of its row, best first (entries already in the conclusion are left out)."""
+def table(query: Query, entries: list[ScoredEntry], shown: set[str],
+          next_said: set[str] = frozenset()) -> dict[str, list[ScoredEntry]]:
+    """actor → the entries of its row, best first (entries already in the conclusion are left out; `next_said`:
+    what the réponse would say next, kept on any topic)."""
     rows = {}
     actors = table_actors(query, entries)
     floor = ROW_FLOOR * entries[0].score if entries else 0.0
@@ -50,7 +52,7 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str]) -> dict[str
                          and s.entry.role == CONTROLLER for s in entries)
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
                and not (controller and s.entry.topic == ROLES_TOPIC and s.entry.role == PROCESSOR)]
-        on_topic = [s for s in own if not topics or s.entry.topic in topics]
+        on_topic = [s for s in own if not topics or s.entry.topic in topics or s.entry.id in next_said]
         # every row keeps its best, unless that is a penalty under a regime the réponse already gives this actor
         penalties_said = {s.entry.topic for s in entries if s.entry.id in shown and s.entry.actor == actor
                           and s.entry.topic in SANCTION_TOPICS}
