@@ -159,6 +159,8 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
     ("Le contrat ne dit pas où sont les données. C'est acceptable ?", "le contrat ne dit pas ou sont les donnees."),
     ("The contract gives 30 days to report a breach. Is that acceptable?",
      "the contract gives 30 days to report a breach."),
+    ("My vendor moved our data to another host. Can they do that without asking me?",
+     "my vendor moved our data to another host. without asking me"),
 ])
 def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text, claim):
     assert query(text).claim == claim

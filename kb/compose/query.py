@@ -44,7 +44,8 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
                   r"correct|acceptable|conforme|valable|suffisant|ok)"
                   r"\w*|(?:il|elle|ils|elles|on|j') ?(?:avait|a|avaient|ont|ai) le droit|"
                   r"is (?:that|it|this) (?:true|legal|allowed|right|acceptable|ok|okay|compliant|lawful|enough|"
-                  r"sufficient))")
+                  r"sufficient)|(?:can|could|may) (?:they|he|she|it|we|you) (?:do|have done) (?:that|this|it)|"
+                  r"(?:are|is|were|was) (?:they|he|she|it) allowed to do (?:that|this|it))")
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
