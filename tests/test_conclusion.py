@@ -3,7 +3,7 @@ claim to confirm that denies the closest proposition gets the opposite verdict, 
 withhold it; a choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the
 first one's topic when they match about as well; a penalty nobody asked about is not said, first or after; a
 sentence resting only on passages already cited is not said; of two close propositions with other verdicts, the one
-denying as the question does decides."""
+denying as the question does decides; one decision's story is the example, unless decisions are named."""
 
 from __future__ import annotations
 
@@ -166,3 +166,19 @@ def test_of_two_close_propositions_with_other_verdicts_the_one_denying_as_the_qu
     assert verdict(asked_without, 0.930, 0.928) == "Cela dépend"
     assert verdict("Le kiné me demande mon compte rendu. Puis-je le lui envoyer ?", 0.928, 0.930) == "Oui"
     assert verdict("Puis-je envoyer mon compte rendu au kiné ?", 0.90, 0.95) == "Cela dépend"  # not close: the best
+
+
+def test_one_decisions_story_tells_the_example_unless_the_question_names_a_decision():
+    def story(entry_id: str, decision: str) -> ScoredEntry:
+        basis = (Basis(f"fiche-cnil-{decision}#en-bref", "sanctionné", 0, 1),)
+        return ScoredEntry(MapEntry(entry_id, "sanctions-cnil", "editeur", "", f"Énoncé {entry_id}.", basis), 3.0)
+
+    rule = ScoredEntry(MapEntry("plafond", "sanctions-cnil", "editeur", "", "Énoncé plafond.",
+                                (Basis("rgpd-art-83#4", "amendes", 0, 1),)), 2.0)
+    entries = [story("dedalus", "SAN-2022-009"), story("cegedim", "SAN-2024-013"), rule]
+
+    def said(question: str) -> list[str]:
+        return [e.id for e, _ in conclusion(read_query(question, {}, frozenset()), entries, [])]
+
+    assert said("Que risque un éditeur devant la CNIL ?") == ["dedalus", "plafond"]
+    assert said("Que retenir de SAN-2022-009 et SAN-2024-013 ?") == ["dedalus", "cegedim", "plafond"]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kb.compose.entries import ScoredEntry
+from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision
 from kb.compose.query import WHO, YES_NO, Query, negations
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition
 
@@ -50,6 +50,9 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             break
         if any(scored.entry.id == e.id for e, _ in out) or _cited_already(scored.entry, out):
             continue
+        if (from_decision(scored.entry) and any(from_decision(e) for e, _ in out)
+                and not any(r.startswith(DECISION_PREFIXES) for r in query.references)):
+            continue  # one decision's story tells the example; a second repeats it
         triggered = scored.follows and any(scored.entry.id in e.then for e, _ in out)
         if (scored.entry.topic in SANCTION_TOPICS and not query.asks_sanctions and out and not triggered
                 and out[0][0].topic not in SANCTION_TOPICS):  # a penalty nobody asked about is not the answer

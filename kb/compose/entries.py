@@ -23,7 +23,7 @@ WORDS_WEIGHT = 1.0  # the share of the question's words (by rarity in the map) t
 RETRIEVED_WEIGHT = 0.2  # a basis passage among the hits, by rank
 NAMED_WEIGHT = 0.6  # a basis text the question names
 ACTOR_WEIGHT = 0.25  # the entry's actor is one the question names
-DECISION_MALUS = 0.6  # the story of a decision (_from_decision), unless sanctions or that decision are asked
+DECISION_MALUS = 0.6  # the story of a decision (from_decision), unless sanctions or that decision are asked
 DENSE_WEIGHT = 8.0  # cosine of the question with the entry's statement, propositions or questions, above DENSE_FLOOR
 DENSE_FLOOR = 0.80
 REGIME_MALUS = 0.3  # a sanction under the other regime than the one the question names (dev)
@@ -31,9 +31,9 @@ UNASKED_MALUS = 0.5  # an entry said only when asked (a correction, a detail), u
 ASKED_PROPOSITIONS = 1  # the entry of the best-matching proposition counts as asked (dev)
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
 THEN_GAP = 0.3  # an entry another one triggers (`then`) scores at least that one's score less this (dev)
-_DECISIONS = (f"{CNIL_PREFIX}SAN-", CE_PREFIX)  # CNIL sanctions and Conseil d'État rulings
+DECISION_PREFIXES = (f"{CNIL_PREFIX}SAN-", CE_PREFIX)  # CNIL sanctions and Conseil d'État rulings
 FICHE_PREFIX = "fiche-"  # a fiche on one text is named after it: fiche-cnil-SAN-2022-009
-_DECISION_FICHES = tuple(f"{FICHE_PREFIX}{prefix}" for prefix in _DECISIONS)
+_DECISION_FICHES = tuple(f"{FICHE_PREFIX}{prefix}" for prefix in DECISION_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
                  - REGIME_MALUS * (query.regime is not None and entry.topic in SANCTION_TOPICS
                                    and entry.topic != query.regime)
-                 - DECISION_MALUS * (_from_decision(entry) and _decision_unasked(query, docs)))
+                 - DECISION_MALUS * (from_decision(entry) and _decision_unasked(query, docs)))
         unasked = UNASKED_MALUS * (_only_when_asked(entry, query) and entry.id not in asked)
         # a detail left unsaid still tells the situation (a stolen laptop is a breach); a correction left unsaid
         # answers a misconception the question does not hold
@@ -186,12 +186,13 @@ def _decision_unasked(query: Query, docs: set[str]) -> bool:
     others (« comme Dedalus »)."""
     if query.recalled:
         return not docs & set(query.recalled)
-    return not query.asks_sanctions and not any(r.startswith(_DECISIONS) for r in query.references)
+    return not query.asks_sanctions and not any(r.startswith(DECISION_PREFIXES) for r in query.references)
 
 
-def _from_decision(entry: MapEntry) -> bool:
+def from_decision(entry: MapEntry) -> bool:
     """The story of a decision (only its fiche proves it), not a rule it holds (`case_law`)."""
-    return not entry.case_law and all(b.chunk_id.startswith(_DECISION_FICHES) for b in entry.basis)
+    return not entry.case_law and bool(entry.basis) and all(b.chunk_id.startswith(_DECISION_FICHES)
+                                                            for b in entry.basis)
 
 
 @lru_cache(maxsize=4096)
