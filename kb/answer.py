@@ -22,12 +22,12 @@ from kb.compose.gap import gap
 from kb.compose.notices import citation_notices, repealed_notices
 from kb.compose.query import YES_NO, Query, corpus_vocabulary, read_query
 from kb.compose.table import table_actors
-from kb.legalrefs import unmeant_texts
 from kb.compose.verify import check_citations
 from kb.config import Settings
 from kb.corpus import load_manifest
 from kb.errors import CorpusError, KbError
 from kb.index.store import Store
+from kb.legalrefs import unmeant_texts
 from kb.offtopic import OffTopic
 from kb.privacy import redact
 from kb.responsibilities import load_map, map_texts
