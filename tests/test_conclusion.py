@@ -3,7 +3,8 @@ claim to confirm that denies the closest proposition gets the opposite verdict, 
 withhold it; a choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the
 first one's topic when they match about as well; a penalty nobody asked about is not said, first or after; a
 sentence resting only on passages already cited is not said; of two close propositions with other verdicts, the one
-denying as the question does decides; one decision's story is the example, unless decisions are named."""
+denying as the question does decides, or if both do, the one in the question's words; one decision's story is the
+example, unless decisions are named."""
 
 from __future__ import annotations
 
@@ -115,7 +116,9 @@ def test_a_twin_of_opposite_polarity_states_the_same_rule_and_does_not_withhold_
         return conclusion(read_query(question, {}, frozenset()), [ScoredEntry(entry, 3.0)], propositions)[0][1]
 
     assert first([(entry, forever, 0.914), (entry, some_day, 0.906)]).startswith("Non : ")
-    # a rival that states another rule (same polarity, other verdict) still withholds it
+    # a rival that states another rule (same polarity, other verdict) withholds it unless the question proper is
+    # in the words of one of them (test_of_two_close_propositions_denying_alike_…)
+    question = "Je garde tout depuis 1995. Et sans limite ?"
     assert first([(entry, forever, 0.914), (entry, still_followed, 0.906)]) == entry.statement
 
 
@@ -166,6 +169,21 @@ def test_of_two_close_propositions_with_other_verdicts_the_one_denying_as_the_qu
     assert verdict(asked_without, 0.930, 0.928) == "Cela dépend"
     assert verdict("Le kiné me demande mon compte rendu. Puis-je le lui envoyer ?", 0.928, 0.930) == "Oui"
     assert verdict("Puis-je envoyer mon compte rendu au kiné ?", 0.90, 0.95) == "Cela dépend"  # not close: the best
+
+
+def test_of_two_close_propositions_denying_alike_the_one_in_the_question_s_own_words_decides():
+    entry = MapEntry("editeur-reutilisation", "roles", "editeur", "",
+                     "L'éditeur qui réutilise les données pour ses études devient responsable du traitement.", (),
+                     answers=(Proposition("L'éditeur qui fait ses propres études devient-il responsable ?", "oui"),
+                              Proposition("L'éditeur qui fait ses propres études reste-t-il sous-traitant ?", "non")))
+    entries = [ScoredEntry(entry, 3.0)]
+
+    def verdict(question: str) -> str:
+        propositions = [(entry, entry.answers[0], 0.945), (entry, entry.answers[1], 0.943)]
+        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+
+    assert verdict("Mon éditeur récupère mes données pour ses études. Il reste juste mon sous-traitant ?") == "Non"
+    assert verdict("Mon éditeur récupère mes données pour ses études. Il devient responsable ?") == "Oui"
 
 
 def test_one_decisions_story_tells_the_example_unless_the_question_names_a_decision():

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision
+from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision, proposition_tokens
 from kb.compose.query import WHO, YES_NO, Query, negations
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition
 
@@ -108,6 +108,9 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
     rival = next(((p, s) for p, s in asked if p.verdict != best.verdict and not _same_rule(p, best)), None)
     if rival is not None and score - rival[1] < VERDICT_MARGIN:
         agree = [p for p in (best, rival[0]) if (negations(p.text) - negations(proper)) % 2 == 0]
+        if len(agree) == 2:  # both deny alike: the one in the question proper's own words, if one is
+            shared = [len(proposition_tokens(p.text) & proposition_tokens(proper)) for p in agree]
+            agree = [agree[shared.index(max(shared))]] if shared[0] != shared[1] else agree
         if len(agree) != 1:
             return None
         best = agree[0]
