@@ -50,6 +50,7 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
                        r"\bsans\b|\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b")
+_ELIDED_NE = re.compile(r"\bn'")  # « n'a pas », not the « n't » of « can't »
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
 # A choice offered without an inverted verb (« elle est responsable de traitement ou sous-traitant ? », « c'est moi
 # qui paie ou la boîte ? »), read unfolded (« où » is not « ou »): « Oui » would not answer it.
@@ -216,7 +217,7 @@ def _claim(folded: str) -> str | None:
 def negations(text: str) -> int:
     """How many negations a text holds (« ne … pas », « sans », « aucun »…): their parity tells whether a claim
     denies what a proposition states."""
-    return len(_NEGATION.findall(_folded(text).replace("n'", "n' ")))
+    return len(_NEGATION.findall(_ELIDED_NE.sub("n' ", _folded(text))))
 
 
 def _folded(text: str) -> str:
