@@ -66,6 +66,7 @@ class MapEntry:
     detail: bool = False  # a detail said only when asked (who certifies the host), never offered unprompted
     then: tuple[str, ...] = ()  # ids of the entries a lawyer says next: the duties or penalties this one triggers
     case_law: bool = False  # a rule a decision holds (the Conseil d'État's exception), not the story of a decision
+    not_when: tuple[str, ...] = ()  # words of a question the entry never answers (a living patient's family: décès)
 
 
 @dataclass(frozen=True)
@@ -158,10 +159,13 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
     then = raw.get("then") or []
     if not isinstance(then, list) or not all(isinstance(i, str) for i in then):
         raise fail("« then » : une liste d'identifiants d'entrées est attendue")
+    not_when = raw.get("not_when") or []
+    if not isinstance(not_when, list) or not all(isinstance(w, str) and w.strip() for w in not_when):
+        raise fail("« not_when » : une liste de mots ou d'expressions est attendue")
     return MapEntry(str(name), raw["topic"], raw["actor"], str(raw.get("role", "")), statement, basis,
                     str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers),
                     _questions(raw.get("questions"), fail), bool(raw.get("detail", False)), tuple(then),
-                    bool(raw.get("case_law", False)))
+                    bool(raw.get("case_law", False)), tuple(w.strip() for w in not_when))
 
 
 def _questions(raw, fail) -> tuple[str, ...]:

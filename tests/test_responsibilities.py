@@ -81,6 +81,25 @@ def test_a_detail_flag_that_is_not_a_boolean_fails_naming_the_entry(tmp_path):
         _map(tmp_path, '["Qui notifie ?"]', "\n  detail: parfois")
 
 
+def test_an_entry_is_left_out_when_the_question_says_a_word_it_never_answers(tmp_path):
+    from kb.compose.entries import score_entries
+    from kb.compose.query import read_query
+
+    ruled = _map(tmp_path, '["Qui notifie ?"]', "\n  not_when: [décédé, \"est mort\"]")
+    assert ruled.entries[0].not_when == ("décédé", "est mort")
+
+    def ids(question: str) -> list[str]:
+        return [s.entry.id for s in score_entries(read_query(question, ruled.topics, frozenset()), ruled, [], {})]
+
+    assert ids("Qui notifie la CNIL ?") == ["violation-medecin-notifie"]
+    assert ids("Mon patient est DÉCÉDÉ : qui notifie la CNIL ?") == []
+
+
+def test_a_not_when_that_is_not_a_list_of_words_fails_naming_the_entry(tmp_path):
+    with pytest.raises(CorpusError, match="violation-medecin-notifie.*not_when"):
+        _map(tmp_path, '["Qui notifie ?"]', "\n  not_when: décès")
+
+
 def _breach_map(root, then: str):
     """A definition that triggers a duty (`then`): the question matches the first only."""
     return _load(root, f"""- id: violation-medecin-definition

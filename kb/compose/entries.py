@@ -12,6 +12,7 @@ import numpy as np
 
 from kb.compose.counts import fits_bound
 from kb.compose.query import WHO, Query
+from kb.folding import fold
 from kb.legalrefs import CE_PREFIX, CNIL_PREFIX
 from kb.responsibilities import (JOINT_CONTROLLER, SANCTION_TOPICS, MapEntry, Proposition, ResponsibilityMap,
                                  map_texts)
@@ -130,7 +131,8 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
         # a detail left unsaid still tells the situation (a stolen laptop is a breach); a correction left unsaid
         # answers a misconception the question does not hold
         scored.append((entry, score - unasked, score if entry.detail else score - unasked))
-    return sorted(_with_what_follows(scored), key=lambda s: -s.score)
+    return sorted((s for s in _with_what_follows(scored) if not _ruled_out(s.entry, query.folded)),
+                  key=lambda s: -s.score)
 
 
 def _with_what_follows(scored: list[tuple[MapEntry, float, float]]) -> list[ScoredEntry]:
@@ -168,6 +170,16 @@ def relevant(scored: list[ScoredEntry], named: set[str] | None = None,
 
 def _documents(entry: MapEntry) -> set[str]:
     return {b.chunk_id.split("#")[0] for b in entry.basis}
+
+
+def _ruled_out(entry: MapEntry, folded: str) -> bool:
+    """The question says a word the entry never answers (`not_when`): « décédé » for a living patient's family."""
+    return bool(entry.not_when) and bool(_not_when(entry.not_when).search(folded))
+
+
+@lru_cache(maxsize=256)
+def _not_when(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold(w)) for w in words) + r")(?!\w)")
 
 
 def _only_when_asked(entry: MapEntry, query: Query) -> bool:
