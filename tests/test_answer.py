@@ -186,6 +186,15 @@ def test_records_exposed_online_are_read_as_a_breach_though_no_breach_is_named(e
     assert max(query.topics, key=query.topics.get) == "violation"  # not only the security the practice lacked
 
 
+@pytest.mark.parametrize("question", [
+    "Ma secrétaire a envoyé le résultat d'une patiente à un autre patient. On fait quoi ?",
+    "Un ancien salarié utilise encore ses identifiants sur notre logiciel. Qui est en faute ?",
+])
+def test_a_wrong_recipient_or_a_former_employee_s_login_reads_as_a_breach(engine, question):
+    query = engine.read(question)
+    assert max(query.topics, key=query.topics.get) == "violation"
+
+
 def test_leaving_a_provider_reads_as_the_fate_of_the_data_at_the_end_of_the_contract(engine):
     query = engine.read("Je quitte l'entreprise qui stocke mes dossiers : comment être sûr de tout récupérer ?")
     assert max(query.topics, key=query.topics.get) == "conservation"
