@@ -4,7 +4,8 @@ withhold it; a choice gets no verdict; the entry asked weighs how well it answer
 first one's topic when they match about as well; a penalty nobody asked about is not said, first or after; a
 sentence resting only on passages already cited is not said; of two close propositions with other verdicts, the one
 denying as the question does decides, or if both do, the one in the question's words; one decision's story is the
-example, unless decisions are named."""
+example, unless decisions are named; to « qui ? » of several actors, each one asked is said early when it scores near
+the best."""
 
 from __future__ import annotations
 
@@ -200,3 +201,15 @@ def test_one_decisions_story_tells_the_example_unless_the_question_names_a_decis
 
     assert said("Que risque un éditeur devant la CNIL ?") == ["dedalus", "plafond"]
     assert said("Que retenir de SAN-2022-009 et SAN-2024-013 ?") == ["dedalus", "cegedim", "plafond"]
+
+
+def test_to_who_of_two_actors_the_other_one_s_best_entry_is_said_next_when_it_scores_near_the_best():
+    from kb.compose.conclusion import COVER_FLOOR
+
+    entries = [ScoredEntry(_entry("editeur-previent", "editeur"), 3.0),
+               ScoredEntry(_entry("editeur-aide", "editeur"), 2.9),
+               ScoredEntry(_entry("medecin-notifie", "medecin"), 3.0 * COVER_FLOOR + 0.01)]
+    query = read_query("Fuite chez mon éditeur : qui notifie la CNIL, lui ou moi ?", {}, frozenset())
+    assert [e.id for e, _ in conclusion(query, entries, [], limit=2)] == ["editeur-previent", "medecin-notifie"]
+    entries[2] = ScoredEntry(_entry("medecin-notifie", "medecin"), 3.0 * COVER_FLOOR - 0.01)
+    assert [e.id for e, _ in conclusion(query, entries, [], limit=2)] == ["editeur-previent", "editeur-aide"]

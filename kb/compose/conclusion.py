@@ -13,6 +13,7 @@ VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest o
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
 ASKED_MATCH_WEIGHT = 0.03  # how well the entry answers the question counts a little next to its proposition (dev)
+COVER_FLOOR = 0.8  # to « qui ? », another actor asked is said next if its best entry scores this share of the best
 TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
 
 
@@ -45,7 +46,10 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
         out.append((asked, asked.statement))
     first = out[0][0] if out else _best_answer(entries, query) or entries[0].entry
-    for scored in _reading_order(entries, first):
+    order = _reading_order(entries, first)
+    if len(query.actors) > 1 and (query.form == WHO or query.liability):
+        order = _each_actor_first(order, query.actors, first, COVER_FLOOR * entries[0].score)
+    for scored in order:
         if len(out) >= limit:
             break
         if any(scored.entry.id == e.id for e, _ in out) or _cited_already(scored.entry, out):
@@ -62,6 +66,19 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             continue
         out.append((scored.entry, scored.entry.statement))
     return out
+
+
+def _each_actor_first(order: list[ScoredEntry], actors: tuple[str, ...], first: MapEntry,
+                      floor: float) -> list[ScoredEntry]:
+    """« Lui ou moi ? » : the best entry of each actor asked that `first` does not speak for, if it scores above
+    `floor`, ahead of the rest, in reading order."""
+    leads, covered = [], {first.actor}
+    for scored in order:
+        if scored.entry.actor in actors and scored.entry.actor not in covered and scored.score >= floor:
+            leads.append(scored)
+            covered.add(scored.entry.actor)
+    head = [s for s in order if s.entry.id == first.id]
+    return head + leads + [s for s in order if s not in leads and s not in head]
 
 
 def _best_answer(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
