@@ -5,7 +5,7 @@ first one's topic when they match about as well; a penalty nobody asked about is
 sentence resting only on passages already cited is not said; of two close propositions with other verdicts, the one
 denying as the question does decides, or if both do, the one in the question's words; one decision's story is the
 example, unless decisions are named; to « qui ? » of several actors, each one asked is said early when it scores near
-the best."""
+the best; a vendor it makes a controller is not then called a processor."""
 
 from __future__ import annotations
 
@@ -213,3 +213,14 @@ def test_to_who_of_two_actors_the_other_one_s_best_entry_is_said_next_when_it_sc
     assert [e.id for e, _ in conclusion(query, entries, [], limit=2)] == ["editeur-previent", "medecin-notifie"]
     entries[2] = ScoredEntry(_entry("medecin-notifie", "medecin"), 3.0 * COVER_FLOOR - 0.01)
     assert [e.id for e, _ in conclusion(query, entries, [], limit=2)] == ["editeur-previent", "editeur-aide"]
+
+
+def test_a_vendor_the_reponse_makes_a_controller_is_not_then_called_a_processor():
+    def role(entry_id: str, role_name: str) -> MapEntry:
+        return MapEntry(entry_id, "roles", "editeur", role_name, f"Énoncé {entry_id}.", ())
+
+    entries = [ScoredEntry(role("editeur-reutilise", "responsable du traitement"), 3.0),
+               ScoredEntry(role("editeur-sous-traitant", "sous-traitant"), 2.9),
+               ScoredEntry(_entry("editeur-penal", "editeur"), 2.0)]
+    query = read_query("Mon éditeur réutilise mes données pour ses études : qui est responsable ?", {}, frozenset())
+    assert [e.id for e, _ in conclusion(query, entries, [])] == ["editeur-reutilise", "editeur-penal"]
