@@ -206,9 +206,15 @@ def test_a_figure_asked_and_not_given_is_said():
     ("Je dois le déclarer à la CNIL ou pas ?", False),
     ("Is the company that sells me my software a processor or a controller under the GDPR?", True),
     ("Can the CNIL fine the vendor directly, or does the fine only land on us?", False),
+    # a question then its contrary as a clause asks the first (_CONTRARY); « ou c'est à eux ? » offers actors
+    ("C'est à moi de vérifier son certificat, ou je peux faire confiance à l'éditeur ?", False),
+    ("L'éditeur doit me rendre les dossiers, ou il peut juste tout effacer ?", False),
+    ("C'est à moi de déclarer la fuite, ou c'est à eux ?", True),
 ])
 def test_a_choice_offered_without_an_inverted_verb_is_told_apart_from_a_yes_no_question(text, choice):
     assert query(text).choice is choice
+    if "ou il peut" in text or "ou je peux" in text:
+        assert query(text).form == YES_NO
 
 
 def test_an_english_determiner_opening_the_question_is_not_part_of_a_name():

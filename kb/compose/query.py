@@ -57,6 +57,11 @@ _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|hav
 _CHOICE = re.compile(r"\b(?:c'est|c'était|il est|elle est|ils sont|elles sont)\b[^?]*\bou\b(?! (?:pas|non)\b)|"
                      r"\bou (?:il|elle|on|ils|elles|je|j'|moi|lui|eux|ça|c'est|à|au|aux|juste|seulement|plutôt)\b|"
                      r"\b(?:an?|the) [\w-]+ or (?:an?|the) [\w-]+\b")  # « a processor or a controller? »
+# A yes/no question followed by its contrary as a clause of its own: the verdict answers the first one
+# (« La CNIL peut sanctionner un libéral, ou ça ne vise que les grosses entreprises ? »); « à moi ou à eux ? » and
+# « …, ou c'est à lui ? » still offer a choice of actors.
+_CONTRARY = re.compile(r",\s*ou (?:bien )?(?:il|elle|on|ils|elles|je|j'|ça|ca|c'est (?!à\b|a\b|moi\b|lui\b|eux\b|"
+                       r"elle\b|nous\b|vous\b|l'|le |la |les |au |aux ))")
 _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[st]|devoirs?|fuite|violation|"
                         r"piratage|breach|who)\b")
@@ -253,6 +258,8 @@ def _last_sentence(folded: str) -> str:
 def _offers_choice(question: str) -> bool:
     """The last clause, with no inverted verb, offers a choice: the answer names the option, with no verdict."""
     last = _last_sentence(question.lower().replace("\u2019", "'"))
+    if _CONTRARY.search(last):  # « c'est à moi de vérifier, ou je peux faire confiance ? » asks the first
+        return False
     return not _INVERTED.search(last) and bool(_CHOICE.search(_CLAUSES.split(last)[-1]))
 
 
@@ -265,7 +272,8 @@ def _form(folded: str) -> str:
     last = _last_sentence(folded)
     alternative = _ALTERNATIVE.search(last)
     first = last[:alternative.start()] if alternative else ""
-    if alternative and not _INTERROGATIVE.match(first) and (_INVERTED.search(first) or _ENGLISH_YES_NO.match(first)):
+    if alternative and not _INTERROGATIVE.match(first) and (_INVERTED.search(first) or _ENGLISH_YES_NO.match(first)
+                                                            or (_CONTRARY.search(last) and not _WHO.search(first))):
         return YES_NO  # « Peut-il A, ou est-ce toujours B qui paie ? » asks A; B is its contrary
     if _WHO.search(last):
         return WHO
