@@ -5,7 +5,7 @@ first one's topic when they match about as well; a penalty nobody asked about is
 sentence resting only on passages already cited is not said; of two close propositions with other verdicts, the one
 denying as the question does decides, or if both do, the one in the question's words; one decision's story is the
 example, unless decisions are named; to « qui ? » of several actors, each one asked is said early when it scores near
-the best; a vendor it makes a controller is not then called a processor."""
+the best; a vendor it makes a controller is not then called a processor; a topic the question clearly names opens it."""
 
 from __future__ import annotations
 
@@ -224,3 +224,20 @@ def test_a_vendor_the_reponse_makes_a_controller_is_not_then_called_a_processor(
                ScoredEntry(_entry("editeur-penal", "editeur"), 2.0)]
     query = read_query("Mon éditeur réutilise mes données pour ses études : qui est responsable ?", {}, frozenset())
     assert [e.id for e, _ in conclusion(query, entries, [])] == ["editeur-reutilise", "editeur-penal"]
+
+
+def test_a_topic_the_question_clearly_names_opens_the_reponse_when_its_best_entry_scores_near_the_best():
+    from dataclasses import replace
+
+    from kb.compose.conclusion import TOPIC_FIRST
+
+    sharing = MapEntry("partage-opposition", "secret", "medecin", "", "Énoncé partage.", ())
+    breach = _entry("violation-definition", "medecin")
+    entries = [ScoredEntry(sharing, 3.0), ScoredEntry(breach, 3.0 * TOPIC_FIRST + 0.01)]
+    query = read_query("J'ai envoyé un compte rendu à un autre patient. Que faire ?", {}, frozenset())
+    breach_named = replace(query, topics={"violation": 1.2, "secret": 0.3})
+    assert conclusion(breach_named, entries, [], limit=1)[0][0].id == "violation-definition"
+    assert conclusion(replace(query, topics={"violation": 1.2, "secret": 0.9}), entries, [],
+                      limit=1)[0][0].id == "partage-opposition"  # not twice any other topic
+    assert conclusion(replace(breach_named, asks_sanctions=True), entries, [],
+                      limit=1)[0][0].id == "partage-opposition"  # a penalty asked: the best answer

@@ -14,6 +14,7 @@ MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
 ASKED_MATCH_WEIGHT = 0.03  # how well the entry answers the question counts a little next to its proposition (dev)
 COVER_FLOOR = 0.8  # to « qui ? », another actor asked is said next if its best entry scores this share of the best
+TOPIC_FIRST = 0.8  # the clearly named topic's best entry opens the réponse if it scores this share of the best
 TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
 
 
@@ -45,7 +46,7 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             out.append((asked, f"{VERDICT_WORDS[word]} : {_lower_first(asked.statement)}"))
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
         out.append((asked, asked.statement))
-    first = out[0][0] if out else _best_answer(entries, query) or entries[0].entry
+    first = out[0][0] if out else _on_clear_topic(entries, query) or _best_answer(entries, query) or entries[0].entry
     order = _reading_order(entries, first)
     if len(query.actors) > 1 and (query.form == WHO or query.liability):
         order = _each_actor_first(order, query.actors, first, COVER_FLOOR * entries[0].score)
@@ -87,6 +88,17 @@ def _called_controller(entry: MapEntry, said: list[tuple[MapEntry, str]]) -> boo
     """A processor's role for an actor the réponse already calls a controller."""
     return (entry.topic == ROLES_TOPIC and entry.role == PROCESSOR
             and any(e.actor == entry.actor and e.topic == ROLES_TOPIC and e.role == CONTROLLER for e, _ in said))
+
+
+def _on_clear_topic(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
+    """The best entry on the topic the question's own words clearly name (twice any other, by keywords), if it
+    scores near the best and no penalty is asked: « une patiente a reçu le compte rendu d'un autre patient : que
+    faire ? » is a breach."""
+    ranked = sorted(query.topics.items(), key=lambda t: -t[1])
+    if query.asks_sanctions or not ranked or ranked[0][1] < 1.0 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    best = entries[0].score
+    return next((s.entry for s in entries if s.entry.topic == ranked[0][0] and s.score >= TOPIC_FIRST * best), None)
 
 
 def _best_answer(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
