@@ -95,7 +95,8 @@ def _on_clear_topic(entries: list[ScoredEntry], query: Query) -> MapEntry | None
     scores near the best and no penalty is asked: « une patiente a reçu le compte rendu d'un autre patient : que
     faire ? » is a breach."""
     ranked = sorted(query.topics.items(), key=lambda t: -t[1])
-    if query.asks_sanctions or not ranked or ranked[0][1] < 1.0 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+    clear = ranked and ranked[0][1] >= 1.0 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1])
+    if query.asks_sanctions or not clear:
         return None
     best = entries[0].score
     return next((s.entry for s in entries if s.entry.topic == ranked[0][0] and s.score >= TOPIC_FIRST * best), None)
