@@ -13,7 +13,7 @@ VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest o
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
 ASKED_MATCH_WEIGHT = 0.03  # how well the entry answers the question counts a little next to its proposition (dev)
-COVER_FLOOR = 0.8  # to « qui ? », another actor asked is said next if its best entry scores this share of the best
+COVER_FLOOR = 0.8  # to « qui ? », each actor asked is said early if its best entry scores this share of the best
 TOPIC_FIRST = 0.8  # the clearly named topic's best entry opens the réponse if it scores this share of the best
 TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
 
@@ -135,9 +135,10 @@ def _reading_order(entries: list[ScoredEntry], first: MapEntry) -> list[ScoredEn
 def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, proper: str = "") -> str | None:
     """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first).
     When one with another verdict is about as close, the one that denies as the question proper does (`proper`:
-    « …sans lui demander ? » asks « sans son accord ? », not « les infos nécessaires ? »), if only one does; else
-    none: a wrong « Oui » or « Non » misleads more than none (a twin of opposite polarity is no rival: it says the
-    same rule, « je peux conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm
+    « …sans lui demander ? » asks « sans son accord ? », not « les infos nécessaires ? »), if only one does; if
+    both do, the one sharing more words with it (« il reste juste mon sous-traitant ? »); else none: a wrong « Oui »
+    or « Non » misleads more than none (a twin of opposite polarity is no rival: it says the same rule, « je peux
+    conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm
     (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il changer de
     sous-traitant avec mon autorisation ? ») gets the opposite verdict."""
     if not asked:
