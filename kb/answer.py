@@ -67,13 +67,14 @@ class Engine:
                                             + [" ".join(t.keywords) for t in self.map.topics.values()], documents)
         self.known_ids = frozenset(self.store.documents) | frozenset(self.manifest) | frozenset(
             a for d in self.store.documents.values() for a in d.about)
+        self.fiches = {i: d.about for i, d in self.store.documents.items() if d.is_fiche and not d.is_transversal}
         self.retriever = HybridRetriever(self.store, self.settings,
                                          {i: e.replaced_by for i, e in self.manifest.items() if e.replaced_by})
         self.notes = nota_notes(self.store.chunks)
 
     def read(self, question: str) -> Query:
         """The question read once: its form, actors, texts named, topics, what the corpus never mentions."""
-        return read_query(question, self.map.topics, self.vocabulary, self.known_ids)
+        return read_query(question, self.map.topics, self.vocabulary, self.known_ids, self.fiches)
 
     def retrieve(self, question: str, k: int | None = None, query: Query | None = None) -> Retrieval:
         """Hybrid retrieval with, as a third list, the passages proving the map entries that best answer the
@@ -134,10 +135,8 @@ class Engine:
         vector = found.query_vector
         similarity = self.map_vectors.similarity(vector) if vector is not None else None
         propositions = rank_propositions(query, self.map, self.map_vectors, vector)
-        named = {d for d, doc in self.store.documents.items()
-                 if set(found.references) & {d, *doc.about}} if found.references else None
         entries = relevant(score_entries(query, self.map, found.hits, self.map_vectors.word_weights, similarity,
-                                         asked_entries(propositions)), named, unmeant_texts(query.references))
+                                         asked_entries(propositions)), query.named, unmeant_texts(query.references))
         citer = Citer(self.store, self.notes)
         if entries:
             draft = from_map(query, entries, propositions, self.store, citer)

@@ -244,3 +244,12 @@ def test_associates_or_a_group_practice_raise_joint_controllership():
     assert query("On est quatre associés avec un seul logiciel : qui est responsable de traitement ?").joint
     assert query("Four GPs in our group practice share one system. Are we joint controllers?").joint
     assert not query("Mon éditeur est-il responsable du traitement de mes données ?").joint
+
+
+def test_a_fiche_stands_for_the_text_it_summarises_not_for_the_number_it_is_named_after():
+    fiches = {"fiche-csp-L1110-4-1": ("csp-L1110-4-1-ancien", "csp-L1470-5", "csp-L1470-6")}
+    former = read_query("L'article L1110-4-1 impose-t-il des référentiels de sécurité ?", {}, frozenset(),
+                        fiches=fiches)
+    current = read_query("Que dit l'article L1110-4-1 sur la permanence des soins ?", {}, frozenset(), fiches=fiches)
+    assert "fiche-csp-L1110-4-1" in former.named
+    assert current.named == {"csp-L1110-4-1"}

@@ -231,8 +231,10 @@ def test_a_decision_recalled_by_its_party_leads_and_other_decisions_stories_fall
     dedalus, cegedim = story("SAN-2022-009"), story("SAN-2024-013")
     stories = ResponsibilityMap({}, (dedalus, cegedim))
 
+    fiches = {f"fiche-cnil-{d}": (f"cnil-{d}",) for d in ("SAN-2022-009", "SAN-2024-013")}  # what each summarises
+
     def scores(question: str) -> dict[str, float]:
-        query = read_query(question, {}, frozenset())
+        query = read_query(question, {}, frozenset(), fiches=fiches)
         return {s.entry.id: s.score for s in score_entries(query, stories, [], {})}
 
     recalled = scores("Un éditeur peut-il être sanctionné directement, comme Dedalus ?")

@@ -33,8 +33,7 @@ ASKED_PROPOSITIONS = 1  # the entry of the best-matching proposition counts as a
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
 THEN_GAP = 0.3  # an entry another one triggers (`then`) scores at least that one's score less this (dev)
 DECISION_PREFIXES = (f"{CNIL_PREFIX}SAN-", CE_PREFIX)  # CNIL sanctions and Conseil d'État rulings
-FICHE_PREFIX = "fiche-"  # a fiche on one text is named after it: fiche-cnil-SAN-2022-009
-_DECISION_FICHES = tuple(f"{FICHE_PREFIX}{prefix}" for prefix in DECISION_PREFIXES)
+_DECISION_FICHES = tuple(f"fiche-{prefix}" for prefix in DECISION_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -117,12 +116,12 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
     for i, entry in enumerate(responsibilities.entries):
         words = sum(weights.get(t, 0.0) for t in query.tokens & entry_tokens(entry)) / asked_weight
         ranks = [chunk_rank[b.chunk_id] for b in entry.basis if b.chunk_id in chunk_rank]
-        docs = {b.chunk_id.split("#")[0].removeprefix(FICHE_PREFIX) for b in entry.basis}  # a fiche is its text
+        docs = _documents(entry)
         dense = max(0.0, float(similarity[i]) - DENSE_FLOOR) if similarity is not None else 0.0
         score = (dense_weight * dense + TOPIC_WEIGHT * query.topics.get(entry.topic, 0.0) / top_topic
                  + WORDS_WEIGHT * words
                  + (RETRIEVED_WEIGHT / (1 + min(ranks)) if ranks else 0.0)
-                 + NAMED_WEIGHT * bool(docs & {*query.references, *query.recalled})
+                 + NAMED_WEIGHT * bool(docs & (query.named | query.recalled))
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
                  - REGIME_MALUS * (query.regime is not None and entry.topic in SANCTION_TOPICS
                                    and entry.topic != query.regime)
@@ -197,7 +196,7 @@ def _decision_unasked(query: Query, docs: set[str]) -> bool:
     """A decision's story the question did not ask: it asks no sanction and names no decision, or it recalls
     others (« comme Dedalus »)."""
     if query.recalled:
-        return not docs & set(query.recalled)
+        return not docs & query.recalled
     return not query.asks_sanctions and not any(r.startswith(DECISION_PREFIXES) for r in query.references)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from functools import lru_cache
 
 from kb.compose.counts import patient_count
@@ -151,13 +152,15 @@ class Query:
     patients: int | None = None  # how many patients the question tells (« environ 15 000 patients par an »)
     joint: bool = False  # the question speaks of several controllers deciding together (_JOINT)
     regime: str | None = None  # the one sanction regime named (« côté pénal », « la CNIL »), its map topic
-    recalled: tuple[str, ...] = ()  # decisions named by party (« comme Dedalus »), not by number
+    recalled: frozenset[str] = frozenset()  # decisions named by party (« comme Dedalus »), and their fiches
+    named: frozenset[str] = frozenset()  # the texts named (`references`) and the fiches that stand for them
 
 
 def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str],
-               known_ids: frozenset[str] = frozenset()) -> Query:
+               known_ids: frozenset[str] = frozenset(), fiches: Mapping[str, tuple[str, ...]] | None = None) -> Query:
     """`known_ids`: the documents the corpus holds or knows of (index and manifest); other named texts are
-    reported, with the closest known ids."""
+    reported, with the closest known ids. `fiches`: what each fiche that is not transversal stands for (its
+    `about`), so that a fiche counts as the text it summarises when the question names or recalls it."""
     folded = _folded(question)
     proper = _last_sentence(folded)
     tokens = frozenset(tokenize(question, bare_articles_are_gdpr=True, query=True))
@@ -178,8 +181,14 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
                       or bool(outside_subjects(proper, corpus_words))),
         asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded), proper=proper,
         choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
-        joint=bool(_JOINT.search(folded)), recalled=decisions_by_party(question),
+        joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
+        named=_standing_for(references, fiches),
     )
+
+
+def _standing_for(ids: tuple[str, ...], fiches: Mapping[str, tuple[str, ...]] | None) -> frozenset[str]:
+    """The `ids` and the fiches that summarise one of them."""
+    return frozenset(ids) | {fiche for fiche, about in (fiches or {}).items() if set(about) & set(ids)}
 
 
 def _regime(folded: str) -> str | None:
