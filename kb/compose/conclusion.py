@@ -80,8 +80,8 @@ def _each_actor_first(order: list[ScoredEntry], actors: tuple[str, ...], first: 
         if scored.entry.actor in actors and scored.entry.actor not in covered and scored.score >= floor:
             leads.append(scored)
             covered.add(scored.entry.actor)
-    head = [s for s in order if s.entry.id == first.id]
-    return head + leads + [s for s in order if s not in leads and s not in head]
+    ahead = {first.id} | {s.entry.id for s in leads}
+    return [s for s in order if s.entry.id == first.id] + leads + [s for s in order if s.entry.id not in ahead]
 
 
 def _called_controller(entry: MapEntry, said: list[tuple[MapEntry, str]]) -> bool:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kb.compose.counts import patient_count
@@ -173,11 +173,11 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     unknown = _unknown_names(question, corpus_words) + outside_subjects(folded, corpus_words)
     return Query(
         text=question, folded=folded, tokens=tokens, actors=actors_asked(question), references=references,
-        form=_form(folded), topics=topic_scores(folded, tokens, topics), asks_sanctions=asks_sanctions(question),
+        form=_form(proper), topics=topic_scores(folded, tokens, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(folded)), statistic=bool(_STATISTIC.search(folded)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
-        asks_unknown=(_asks_unknown(folded, unknown + tuple(outside))
+        asks_unknown=(_asks_unknown(proper, unknown + tuple(outside))
                       or bool(outside_subjects(proper, corpus_words))),
         asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded), proper=proper,
         choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
@@ -197,10 +197,9 @@ def _regime(folded: str) -> str | None:
     return "sanctions-penales" if penal and not cnil else "sanctions-cnil" if cnil and not penal else None
 
 
-def _asks_unknown(folded: str, unknown: tuple[str, ...]) -> bool:
-    """Whether the question proper is about a name the corpus never mentions: the name is in its last sentence,
-    or that sentence only points back at the situation told before (« J'utilise Dropbox. Est-ce autorisé ? »)."""
-    last = _last_sentence(folded)
+def _asks_unknown(last: str, unknown: tuple[str, ...]) -> bool:
+    """Whether the question proper (`last`) is about a name the corpus never mentions: the name is in it, or it
+    only points back at the situation told before (« J'utilise Dropbox. Est-ce autorisé ? »)."""
     return bool(unknown) and (any(fold(name) in last for name in unknown) or len(tokenize(last)) <= POINTS_BACK)
 
 
@@ -272,13 +271,13 @@ def _offers_choice(question: str) -> bool:
     return not _INVERTED.search(last) and bool(_CHOICE.search(_CLAUSES.split(last)[-1]))
 
 
-def _form(folded: str) -> str:
-    """The form of the question asked: read in its last sentence (« J'ai un serveur… Je dois le certifier ? »).
-    An inverted verb makes it yes/no even when a clause asks more (« est-il obligé de me prévenir, et dans quel
-    délai ? », « faut-il … même quand … ? »), unless a clause opening with an interrogative word comes first
-    (_asks_what_first) or the sentence offers alternatives; an inverted question then « ou » and its contrary
-    (« peut-il être sanctionné, ou est-ce toujours moi qui paie ? ») still asks yes or no."""
-    last = _last_sentence(folded)
+def _form(last: str) -> str:
+    """The form of the question asked, read in the question proper (`last`: « J'ai un serveur… Je dois le
+    certifier ? »). An inverted verb makes it yes/no even when a clause asks more (« est-il obligé de me prévenir,
+    et dans quel délai ? », « faut-il … même quand … ? »), unless a clause opening with an interrogative word comes
+    first (_asks_what_first) or the sentence offers alternatives; an inverted question then « ou » and its contrary
+    (« peut-il être sanctionné, ou est-ce toujours moi qui paie ? »), or any question then its contrary as a clause
+    (_CONTRARY: « c'est à moi de vérifier, ou je peux faire confiance ? »), still asks yes or no."""
     alternative = _ALTERNATIVE.search(last)
     first = last[:alternative.start()] if alternative else ""
     if alternative and not _INTERROGATIVE.match(first) and (_INVERTED.search(first) or _ENGLISH_YES_NO.match(first)
