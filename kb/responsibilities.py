@@ -5,6 +5,7 @@ the entry."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,13 @@ class MapEntry:
     then: tuple[str, ...] = ()  # ids of the entries a lawyer says next: the duties or penalties this one triggers
     case_law: bool = False  # a rule a decision holds (the Conseil d'État's exception), not the story of a decision
     not_when: tuple[str, ...] = ()  # words of a question the entry never answers (a living patient's family: décès)
+
+
+def called_controller_before(entry: MapEntry, said: Iterable[MapEntry]) -> bool:
+    """A processor's role for an actor already called a controller (a vendor reusing data): saying it next would
+    contradict what was just said."""
+    return (entry.topic == ROLES_TOPIC and entry.role == PROCESSOR
+            and any(e.actor == entry.actor and e.topic == ROLES_TOPIC and e.role == CONTROLLER for e in said))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision, proposition_tokens
 from kb.compose.query import WHO, YES_NO, Query, negations
-from kb.responsibilities import CONTROLLER, PROCESSOR, ROLES_TOPIC, SANCTION_TOPICS, MapEntry, Proposition
+from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, called_controller_before
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
 _OPPOSITE = {"oui": "non", "non": "oui"}
@@ -55,7 +55,7 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             break
         if any(scored.entry.id == e.id for e, _ in out) or _cited_already(scored.entry, out):
             continue
-        if _called_controller(scored.entry, out):
+        if called_controller_before(scored.entry, (e for e, _ in out)):
             continue  # the vendor the réponse makes a controller (reusing data) is not then called a processor
         if (from_decision(scored.entry) and any(from_decision(e) for e, _ in out)
                 and not any(r.startswith(DECISION_PREFIXES) for r in query.references)):
@@ -82,12 +82,6 @@ def _each_actor_first(order: list[ScoredEntry], actors: tuple[str, ...], first: 
             covered.add(scored.entry.actor)
     ahead = {first.id} | {s.entry.id for s in leads}
     return [s for s in order if s.entry.id == first.id] + leads + [s for s in order if s.entry.id not in ahead]
-
-
-def _called_controller(entry: MapEntry, said: list[tuple[MapEntry, str]]) -> bool:
-    """A processor's role for an actor the réponse already calls a controller."""
-    return (entry.topic == ROLES_TOPIC and entry.role == PROCESSOR
-            and any(e.actor == entry.actor and e.topic == ROLES_TOPIC and e.role == CONTROLLER for e, _ in said))
 
 
 def _on_clear_topic(entries: list[ScoredEntry], query: Query) -> MapEntry | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import WHO, Query
-from kb.responsibilities import CONTROLLER, PROCESSOR, RESPONSIBILITY_TOPICS, ROLES_TOPIC, SANCTION_TOPICS
+from kb.responsibilities import RESPONSIBILITY_TOPICS, SANCTION_TOPICS, called_controller_before
 from kb.types import ACTORS
 
 ROW_MAX = 3  # statements per row on the réponse's topics, then what the actor risks (dev)
@@ -42,21 +42,19 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str],
     rows = {}
     actors = table_actors(query, entries)
     floor = ROW_FLOOR * entries[0].score if entries else 0.0
-    topics = {s.entry.topic for s in entries if s.entry.id in shown}  # the réponse's topics: rows stay on them
+    said = [s.entry for s in entries if s.entry.id in shown]
+    topics = {e.topic for e in said}  # the réponse's topics: rows stay on them
     if query.asks_sanctions:
         topics |= set(SANCTION_TOPICS)
     regimes = [(query.regime,)] if query.regime else [(t,) for t in SANCTION_TOPICS]  # « côté pénal »: that one
-    said_triggers = {f for s in entries if s.entry.id in shown for f in s.entry.then}
+    said_triggers = {f for e in said for f in e.then}
     for actor in actors:
         # a provider the réponse makes a controller (a vendor reusing data) is not called a processor in its row
-        controller = any(s.entry.id in shown and s.entry.actor == actor and s.entry.topic == ROLES_TOPIC
-                         and s.entry.role == CONTROLLER for s in entries)
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
-               and not (controller and s.entry.topic == ROLES_TOPIC and s.entry.role == PROCESSOR)]
+               and not called_controller_before(s.entry, said)]
         on_topic = [s for s in own if not topics or s.entry.topic in topics or s.entry.id in next_said]
         # every row keeps its best, unless that is a penalty under a regime the réponse already gives this actor
-        penalties_said = {s.entry.topic for s in entries if s.entry.id in shown and s.entry.actor == actor
-                          and s.entry.topic in SANCTION_TOPICS}
+        penalties_said = {e.topic for e in said if e.actor == actor and e.topic in SANCTION_TOPICS}
         picked = [s for i, s in enumerate(on_topic[:ROW_MAX])
                   if s.score >= floor or (i == 0 and s.entry.topic not in penalties_said)]
         # what the actor risks, once per row; when sanctions are asked, under each regime (CNIL fine, penalty)
@@ -66,8 +64,8 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str],
         for regime in regimes if query.asks_sanctions else [SANCTION_TOPICS]:
             risk = next((s for s in own if s.entry.topic in regime
                          and (query.asks_sanctions or query.form == WHO or s.entry.id in triggered)), None)
-            said = any(s.entry.topic in regime for s in picked)
-            if risk is not None and not said and risk.score >= floor:
+            in_row = any(s.entry.topic in regime for s in picked)
+            if risk is not None and not in_row and risk.score >= floor:
                 picked.append(risk)
         if picked:
             rows[actor] = picked
