@@ -10,6 +10,7 @@ import re
 from kb.errors import KbError
 from kb.folding import fold
 from kb.legalrefs import find_references
+from kb.text import question_proper
 
 # Words of the corpus' field. Strong ones are about health data and its liability wherever they appear;
 # context words (logiciel, cabinet, serveur…) belong to the practice's everyday life too, so they put a
@@ -72,6 +73,7 @@ _INJECTION = re.compile(
 _PRODUCTS = (r"(?:logiciel|hebergeur|editeur|solution|outil|prestataire|fournisseur|marque|software|vendor|host|"
              r"assureur|assurance|contrat d'assurance|mutuelle|offre|cloud|messagerie|antivirus|insurer|insurance)s?")
 _TAX = "une question fiscale ou comptable"
+_LAW = "un autre domaine du droit"
 _FINANCE = "une question financière ou immobilière"
 _OFF_TOPIC = {
     # what the practice may deduct: never the corpus's, whatever it deducts (« l'hébergement HDS en charges
@@ -107,7 +109,7 @@ _OFF_TOPIC = {
     "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)":
         r"\b(?:tradui\w*|traduction|translate|poemes?|poem|chansons?|songs?|blagues?|jokes?|haikus?|"
         r"python|javascript|scraper|scraping)\b",
-    "un autre domaine du droit": r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|"
+    _LAW: r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|"
                                  r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
                                  r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"
                                  r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
@@ -149,6 +151,9 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       # the same in English: « pass on a patient's details to the physiotherapist »
                       r"records?|files?|reports?|details|data|shar\w*|pass(?:es|ed|ing)? on|disclos\w*|"
                       r"transmit\w*|physio\w*|nurses?|employers?|insurers?)\b")
+# Another branch of law around the patients' records is the field's: « en SCM, mon associé peut-il consulter les
+# dossiers de mes patients ? » is a question of secrecy, « comment créer une SCM ? » is not.
+_PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
 _NEVER_RESCUED = ("une recommandation de produit", _TAX,
                   "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")
@@ -211,7 +216,10 @@ def refusal_before_retrieval(question: str) -> str | None:
     domain = _in_domain(folded, question)
     label = _off_topic(folded) or ""
     rescued = (names_the_field(question) or (domain and label in _CONTEXT_RESCUES)
-               or (label in (_MEDICAL, _FINANCE) and bool(_RECORDS.search(folded))))
+               or (label in (_MEDICAL, _FINANCE) and bool(_RECORDS.search(folded)))
+               or (label == _LAW and bool(_RECORDS.search(folded) and _PATIENTS.search(folded))))
+    if label == _MEDICAL and _asks_care(question_proper(folded)):
+        rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care
     if label in _NEVER_RESCUED or (label and not rescued):
         return f"il s'agit d'{label}"
     if not domain and _gibberish(folded):
@@ -219,6 +227,11 @@ def refusal_before_retrieval(question: str) -> str | None:
     if not domain and (_SMALL_TALK.search(folded) or len(folded.split()) <= 3):
         return OUT_OF_FIELD
     return None
+
+
+def _asks_care(proper: str) -> bool:
+    """The question proper itself asks for care (a drug, a dose), whatever data the situation told before."""
+    return bool(_OFF_TOPIC_RE[_MEDICAL].search(proper)) and not (names_the_field(proper) or _RECORDS.search(proper))
 
 
 def _gibberish(folded: str) -> bool:

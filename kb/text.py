@@ -61,10 +61,11 @@ _DOCTOR_WORDS = {
     "co": "conjoint", "coresponsable": "responsable conjoint", "coresponsables": "responsables conjoints",
     "coresponsabilité": "responsabilité conjointe",
 }
+_DOCTOR_WORDS_FOLDED = {fold(word): terms for word, terms in _DOCTOR_WORDS.items()}  # typed without accents too
 
 
 # Adverbs a question leans on that say nothing of its topic: « ce qu'il a exactement » is not about accuracy.
-_QUESTION_ADVERBS = frozenset({
+_QUESTION_ADVERBS = frozenset(fold(word) for word in {
     "exactement", "vraiment", "directement", "simplement", "forcément", "absolument", "totalement", "complètement",
     "rapidement", "actuellement", "personnellement", "concrètement", "honnêtement", "franchement", "normalement",
     "réellement", "finalement", "justement", "précisément", "carrément", "exactly", "really", "directly",
@@ -100,10 +101,10 @@ def tokenize(text: str, bare_articles_are_gdpr: bool = False, query: bool = Fals
         if raw in _ENGLISH:
             words.extend(_ENGLISH[raw].split())
             continue
-        if query and raw in _QUESTION_ADVERBS:
+        if query and fold(raw) in _QUESTION_ADVERBS:
             continue
-        if query and raw in _DOCTOR_WORDS:  # keep the word, add the text's own term
-            words.extend(_DOCTOR_WORDS[raw].split())
+        if query and fold(raw) in _DOCTOR_WORDS_FOLDED:  # keep the word, add the text's own term
+            words.extend(_DOCTOR_WORDS_FOLDED[fold(raw)].split())
         if len(raw) < 2 or fold(raw) in stops:
             continue
         words.append(raw)
@@ -116,6 +117,17 @@ def tokenize(text: str, bare_articles_are_gdpr: bool = False, query: bool = Fals
 # or a numbering; not after common abbreviations (art., n°, M., L., p., cf.).
 _END = re.compile(r"(?<=[.!?])[»)\]]*\s+(?=[«(A-ZÀÂÉÈÊÎÔÙÛÇ0-9])")
 _ABBREV = re.compile(r"(?:\b(?:[Aa]rts?|[Aa]l|[Cc]f|p|pp|n|M|Mme|MM|etc|L|R|D|ex|Dr|St|chap|réf)\.|\b[A-Z]\.)$")
+
+
+SENTENCES = re.compile(r"[^.?!]+[.?!]*")  # a sentence and its closing marks
+
+
+def question_proper(folded: str) -> str:
+    """The question proper: the last sentence asking something (« …un médecin seul ? Je croyais que ça visait les
+    grosses structures. » asks the first), else the last sentence."""
+    head = folded.lstrip(" «\"")
+    sentences = [m.strip() for m in SENTENCES.findall(head) if m.strip()] or [head]
+    return ([s for s in sentences if s.endswith("?")] or sentences)[-1]
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -185,11 +185,14 @@ def test_a_count_of_things_in_the_world_is_said_to_be_outside_the_corpus_but_a_t
     assert query("How many breaches were notified to the CNIL last year?").statistic
     assert not query("À partir de combien de patients faut-il un DPO ?").statistic
     assert not query("Combien de temps ai-je pour notifier une violation ?").statistic
+    assert query("En moyenne, combien les tribunaux accordent-ils de dommages et intérêts à un patient ?").statistic
+    assert query("What is the average award for a leaked medical record?").statistic
 
 
 def test_a_figure_asked_and_not_given_is_said():
     asked = query("Combien de temps dois-je conserver les dossiers ?")
     assert asked.asks_figure and not query("Qui doit conserver les dossiers ?").asks_figure
+    assert query("Le référentiel CNIL impose quelle longueur minimale de mot de passe ?").asks_figure
     none = gap(asked, answered=True, said=["Le médecin ne conserve les données que pendant la durée nécessaire."])
     assert "ne donne pas de chiffre" in none
     assert gap(query("Dans quel délai dois-je notifier ?"), answered=True,

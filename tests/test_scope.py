@@ -191,6 +191,24 @@ def test_what_the_practice_may_deduct_is_refused_even_in_the_fields_words(questi
     assert (refusal_before_retrieval(question) == "il s'agit d'une question fiscale ou comptable") is refused
 
 
+@pytest.mark.parametrize("question, refused", [
+    ("On est 3 médecins en SCM, logiciel commun. Mon associé peut-il consulter les dossiers de mes patients ?", False),
+    ("Comment créer une SCM avec des confrères ?", True),
+    ("Comment répartir les charges entre associés d'une SCM ?", True),
+])
+def test_another_branch_of_law_around_the_patients_records_is_the_fields(question, refused):
+    assert (refusal_before_retrieval(question) == "il s'agit d'un autre domaine du droit") is refused
+
+
+@pytest.mark.parametrize("question, refused", [
+    ("Depuis la fuite de ses données, ma patiente ne dort plus. Je lui prescris quoi, et à quelle dose ?", True),
+    ("After the leak of her records my patient cannot sleep. Which antidepressant should I prescribe?", True),
+    ("Depuis la fuite, ma patiente ne dort plus. Dois-je noter son traitement dans le dossier partagé ?", False),
+])
+def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused):
+    assert (refusal_before_retrieval(question) is not None) is refused
+
+
 def test_at_least_30_in_scope_dev_questions_are_checked():
     assert len(DEV_IN_SCOPE) >= 30
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.text import sentence_spans, tokenize
+from kb.text import question_proper, sentence_spans, tokenize
 
 
 def test_spellings_of_one_article_give_the_same_token():
@@ -59,6 +59,18 @@ def test_a_query_gets_the_texts_term_for_the_doctors_word_and_the_buyers_verb():
     sale = tokenize("vendre les données", query=True)[0]
     assert sale in tokenize("une start-up veut racheter les données de ma patientèle", query=True)
     assert sale not in tokenize("une start-up veut racheter les données de ma patientèle")  # the passage side
+
+
+def test_the_doctors_words_are_read_when_typed_without_accents():
+    informed = tokenize("informer les patients")[0]
+    assert informed in tokenize("dois-je prevenir mes patients", query=True)
+    assert tokenize("violation")[0] in tokenize("mon serveur a ete pirate", query=True)
+    assert tokenize("données exactes")[-1] not in tokenize("ce qu'il a precisement", query=True)
+
+
+def test_the_question_proper_is_the_last_sentence_that_asks():
+    assert question_proper("depuis la fuite, elle ne dort plus. je lui prescris quoi ? merci.") == "je lui prescris quoi ?"
+    assert question_proper("« un serveur au cabinet. c'est permis") == "c'est permis"
 
 
 def test_a_questions_adverbs_say_nothing_of_its_topic():

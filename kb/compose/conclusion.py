@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision, proposition_tokens
+from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision
+from kb.text import tokenize
 from kb.compose.query import WHO, YES_NO, Query, negations
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, called_controller_before
 
@@ -142,7 +143,7 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
     if rival is not None and score - rival[1] < VERDICT_MARGIN:
         agree = [p for p in (best, rival[0]) if (negations(p.text) - negations(proper)) % 2 == 0]
         if len(agree) == 2:  # both deny alike: the one in the question proper's own words, if one is
-            shared = [len(proposition_tokens(p.text) & proposition_tokens(proper)) for p in agree]
+            shared = [len(_asked_words(p.text) & _asked_words(proper)) for p in agree]
             agree = [agree[shared.index(max(shared))]] if shared[0] != shared[1] else agree
         if len(agree) != 1:
             return None
@@ -150,6 +151,11 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
     if claim is not None and best.verdict in _OPPOSITE and (negations(claim) - negations(best.text)) % 2:
         return _OPPOSITE[best.verdict]
     return best.verdict
+
+
+def _asked_words(text: str) -> frozenset[str]:
+    """A question's words with the texts' own terms for the doctor's words (« prévenir » → « informer »)."""
+    return frozenset(tokenize(text, query=True))
 
 
 def _same_rule(a: Proposition, b: Proposition) -> bool:

@@ -16,7 +16,7 @@ from kb.folding import fold
 from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, GDPR_PREFIX, PENAL_PREFIX, actors_asked, asks_sanctions,
                            decisions_by_party, family_of, find_references, outside_texts)
 from kb.responsibilities import Topic
-from kb.text import tokenize
+from kb.text import SENTENCES, question_proper, tokenize
 
 YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats apart
 # A French yes/no question inverts its subject (« doit-il », « puis-je », « est-ce que ») and does not open with an
@@ -36,7 +36,6 @@ _INVERTED = re.compile(r"\b(?:(?<!qu')est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|e
 _ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|"
                          r"quand(?! meme)|combien|"
                          r"what|who|which|how|why|when|where)\b")
-_SENTENCES = re.compile(r"[^.?!]+[.?!]*")
 _CLAUSES = re.compile(r"[,;:]")
 POINTS_BACK = 2  # a last sentence of so few words asks about what came before it (« Est-ce autorisé ? »)
 _ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|pour|les deux)\b")
@@ -72,11 +71,14 @@ _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|c'est combien|"
 # A count of things in the world (« combien d'hébergeurs sont certifiés ? »): the corpus holds no statistics.
 _STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heures|minutes|semaines)\w+"
                         r"(?: \w+){0,5}? (?:sont|ont ete|ont|existe\w*|y a-t-il|y en a)\b|"
-                        r"\bhow many (?!days|hours|years|weeks|months)\w+(?: \w+){0,5}? (?:are|were|have|exist)\b")
-# A figure asked: a duration, a time limit, a date, an amount (the answer must state one, or say it has none).
+                        r"\bhow many (?!days|hours|years|weeks|months)\w+(?: \w+){0,5}? (?:are|were|have|exist)\b|"
+                        # an average over cases (« en moyenne, combien les tribunaux accordent-ils ? »)
+                        r"\ben moyenne\b|\b(?:montants?|sommes?) moyen\w*|\bon average\b|\baverage (?:amount|award|fine)")
+# A figure asked: a duration, a time limit, a date, an amount, a length (the answer must state one, or say it has none).
 _FIGURE = re.compile(r"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pendant combien|jusqu'(?:a|en) quand|"
                      r"depuis quand|a partir de quand|quel(?:le)?s? (?:est |sont )?(?:la |le |les )?(?:delais?|durees?|"
-                     r"dates?|montants?|plafonds?)|how long|what (?:is the )?(?:deadline|time limit)|"
+                     r"dates?|montants?|plafonds?|longueurs?|tailles?|nombres? (?:minimum |minimal )?de caracteres)|"
+                     r"combien de caracteres|how long|what (?:is the )?(?:deadline|time limit)|"
                      r"how many (?:days|hours|years))\b")
 # Several controllers deciding together: associates, a group practice (joint controllership is then in question).
 _JOINT = re.compile(r"\b(?:associ(?:e|es|ee|ees|ation)|conjoint\w*|ensemble|groupe|maison de sante|centre de sante|"
@@ -162,7 +164,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     reported, with the closest known ids. `fiches`: what each fiche that is not transversal stands for (its
     `about`), so that a fiche counts as the text it summarises when the question names or recalls it."""
     folded = _folded(question)
-    proper = _last_sentence(folded)
+    proper = question_proper(folded)
     tokens = frozenset(tokenize(question, bare_articles_are_gdpr=True, query=True))
     found = find_references(question, bare_articles_are_gdpr=True)
     references = tuple(dict.fromkeys(r.doc_id for r in found))
@@ -207,7 +209,7 @@ def _claim(folded: str) -> str | None:
     """What a tag question asks to confirm: the situation told before « C'est légal ? », « Il avait le droit ? »,
     or what follows « c'est vrai que »; or the asker's own conclusion (« Donc je n'ai rien à faire ? »). None for
     any other question."""
-    sentences = [m.strip() for m in _SENTENCES.findall(folded) if m.strip()]
+    sentences = [m.strip() for m in SENTENCES.findall(folded) if m.strip()]
     if not sentences:
         return None
     last = sentences[-1]
@@ -255,17 +257,9 @@ def _readable(doc_id: str) -> str:
     return doc_id
 
 
-def _last_sentence(folded: str) -> str:
-    """The question proper: the last sentence asking something (« …un médecin seul ? Je croyais que ça visait les
-    grosses structures. » asks the first), else the last sentence."""
-    head = folded.lstrip(" «\"")
-    sentences = [m.strip() for m in _SENTENCES.findall(head) if m.strip()] or [head]
-    return ([s for s in sentences if s.endswith("?")] or sentences)[-1]
-
-
 def _offers_choice(question: str) -> bool:
     """The last clause, with no inverted verb, offers a choice: the answer names the option, with no verdict."""
-    last = _last_sentence(question.lower().replace("\u2019", "'"))
+    last = question_proper(question.lower().replace("\u2019", "'"))
     if _CONTRARY.search(last):  # « c'est à moi de vérifier, ou je peux faire confiance ? » asks the first
         return False
     return not _INVERTED.search(last) and bool(_CHOICE.search(_CLAUSES.split(last)[-1]))
