@@ -43,6 +43,8 @@ _ENGLISH = {
     "sanctions": "sanction", "fines": "amende", "hosted": "hébergement",
     "hosts": "hébergeur", "vendors": "éditeur", "insurance": "assurance", "report": "notifier",
     "reported": "notifier", "reporting": "notifier", "notified": "notifier", "attack": "violation",
+    "auditing": "audit", "audited": "audit", "proof": "preuve", "evidence": "preuve", "compliance": "conformité",
+    "demonstrate": "démontrer",
 }
 
 

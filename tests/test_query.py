@@ -161,6 +161,8 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
      "the contract gives 30 days to report a breach."),
     ("My vendor moved our data to another host. Can they do that without asking me?",
      "my vendor moved our data to another host. without asking me"),
+    ("Il nous demande de ne rien déclarer à la CNIL. On peut faire comme il dit ?",
+     "il nous demande de ne rien declarer a la cnil."),
 ])
 def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text, claim):
     assert query(text).claim == claim
@@ -171,6 +173,9 @@ def test_negations_are_counted_in_french_and_english():
                                    "he did not tell me", "ne rien faire sans contrat",
                                    "le contrat ne dit nulle part où", "it can't be fined",
                                    "they don't have to")] == [1, 1, 0, 1, 2, 1, 1, 1]
+    # a purpose clause does not deny the claim
+    assert negations("ne rien déclarer « pour ne pas affoler les patients »") == 1
+    assert negations("do not tell them, so as not to alarm them") == 1
 
 
 def test_a_price_is_said_to_be_outside_the_corpus():

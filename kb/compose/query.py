@@ -45,12 +45,18 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
                   r"\w*|(?:il|elle|ils|elles|on|j') ?(?:avait|a|avaient|ont|ai) le droit|"
                   r"is (?:that|it|this) (?:true|legal|allowed|right|acceptable|ok|okay|compliant|lawful|enough|"
                   r"sufficient)|(?:can|could|may) (?:they|he|she|it|we|you) (?:do|have done) (?:that|this|it)|"
-                  r"(?:are|is|were|was) (?:they|he|she|it) allowed to do (?:that|this|it))")
+                  r"(?:are|is|were|was) (?:they|he|she|it) allowed to do (?:that|this|it)|"
+                  # « Il nous demande de ne rien déclarer. On peut faire comme il dit ? »
+                  r"(?:on|je|j'|nous) (?:peut|peux|pouvons|doit|dois|devons) (?:faire|agir) comme (?:il|elle|ils|elles) "
+                  r"(?:le )?(?:dit|demande|propose|veut))")
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
                        r"\bsans\b|\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b")
 _ELIDED_NE = re.compile(r"\bn'")  # « n'a pas », not the « n't » of « can't »
+# A negation in a purpose clause does not deny the claim (« de ne rien déclarer pour ne pas affoler les patients »).
+_PURPOSE_NEGATION = re.compile(r"\b(?:pour|afin de) (?:ne|n')\s+(?:\S+\s+){0,2}?(?:pas|plus|rien)\b|"
+                               r"\b(?:so as|in order) not\b")
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
 # A choice offered without an inverted verb (« elle est responsable de traitement ou sous-traitant ? », « c'est moi
 # qui paie ou la boîte ? »), read unfolded (« où » is not « ou »): « Oui » would not answer it.
@@ -232,7 +238,7 @@ def _claim(folded: str) -> str | None:
 def negations(text: str) -> int:
     """How many negations a text holds (« ne … pas », « sans », « aucun »…): their parity tells whether a claim
     denies what a proposition states."""
-    return len(_NEGATION.findall(_ELIDED_NE.sub("n' ", _folded(text))))
+    return len(_NEGATION.findall(_PURPOSE_NEGATION.sub(" ", _ELIDED_NE.sub("n' ", _folded(text)))))
 
 
 def _folded(text: str) -> str:
