@@ -80,6 +80,8 @@ def test_several_references_come_out_leftmost_first():
         # the asker speaking for the practice is the doctor too
         ("Côté analyse d'impact, c'est à nous ou à l'éditeur de s'en charger ?", {"medecin", "editeur"}),
         ("Does our vendor have to tell us about a breach?", {"medecin", "editeur"}),
+        ("Après le piratage du logiciel, on devrait prévenir 9 000 patients : comment ?", {"medecin", "editeur"}),
+        ("Peut-on sanctionner un éditeur ?", {"editeur"}),  # « peut-on » asks of anyone
     ],
 )
 def test_actors_asked_in_a_doctors_words(question, expected):
