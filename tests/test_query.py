@@ -54,6 +54,9 @@ def query(text: str):
     ("Qu'est-ce que je risque ?", OTHER),
     ("Dans la décision SAN-2024-013, qu'est-ce que la CNIL a reproché à Cegedim, et pourquoi n'a-t-il pas été "
      "traité comme sous-traitant ?", OTHER),
+    # « qui » opening a relative clause before an inverted verb does not ask who
+    ("Pour cette partie, qui est faite pour les patients, l'hébergement doit-il être certifié HDS ?", YES_NO),
+    ("Entre moi et l'éditeur, qui doit notifier la CNIL ?", WHO),
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
     assert query(text).form == form
@@ -163,6 +166,8 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
      "my vendor moved our data to another host. without asking me"),
     ("Il nous demande de ne rien déclarer à la CNIL. On peut faire comme il dit ?",
      "il nous demande de ne rien declarer a la cnil."),
+    ("Les référentiels n'ont aucune valeur officielle, dit-il. C'est comme ça que ça marche ?",
+     "les referentiels n'ont aucune valeur officielle, dit-il."),
 ])
 def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text, claim):
     assert query(text).claim == claim

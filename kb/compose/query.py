@@ -46,6 +46,7 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
                   r"is (?:that|it|this) (?:true|legal|allowed|right|acceptable|ok|okay|compliant|lawful|enough|"
                   r"sufficient)|(?:can|could|may) (?:they|he|she|it|we|you) (?:do|have done) (?:that|this|it)|"
                   r"(?:are|is|were|was) (?:they|he|she|it) allowed to do (?:that|this|it)|"
+                  r"(?:et )?(?:c'est|est-ce) (?:bien )?comme ca que (?:ca|cela) (?:marche|fonctionne|se passe)|"
                   # « Il nous demande de ne rien déclarer. On peut faire comme il dit ? »
                   r"(?:on|je|j'|nous) (?:peut|peux|pouvons|doit|dois|devons) (?:faire|agir) comme (?:il|elle|ils|elles) "
                   r"(?:le )?(?:dit|demande|propose|veut))")
@@ -283,7 +284,8 @@ def _form(last: str) -> str:
     if alternative and not _INTERROGATIVE.match(first) and (_INVERTED.search(first) or _ENGLISH_YES_NO.match(first)
                                                             or (_CONTRARY.search(last) and not _WHO.search(first))):
         return YES_NO  # « Peut-il A, ou est-ce toujours B qui paie ? » asks A; B is its contrary
-    if _WHO.search(last):
+    who = _WHO.search(last)
+    if who and not _relative(last, who):
         return WHO
     clause = _CLAUSES.split(last)[-1].strip()  # « Un rançongiciel a chiffré le serveur, que dois-je faire ? »
     if (_INTERROGATIVE.match(_OPENING_CONJUNCTION.sub("", last)) or _INTERROGATIVE.match(clause)
@@ -292,6 +294,14 @@ def _form(last: str) -> str:
     if _INVERTED.search(last) or _ENGLISH_YES_NO.match(last):
         return YES_NO
     return OTHER if _ASKS_WHICH.search(last) or not last.endswith("?") else YES_NO
+
+
+def _relative(sentence: str, who: re.Match) -> bool:
+    """« qui » inside the sentence, then a clause with an inverted verb: a relative clause (« Pour cette partie,
+    qui est faite pour les patients, l'hébergement doit-il être certifié ? »), not « qui ? »."""
+    rest = sentence[who.end():]
+    comma = _CLAUSES.search(rest)
+    return who.start() > 0 and comma is not None and bool(_INVERTED.search(rest[comma.end():]))
 
 
 def _asks_what_first(sentence: str) -> bool:
