@@ -275,3 +275,12 @@ def test_the_patients_a_group_practice_sees_settle_the_dpo_question(engine, coun
     answer = engine.answer(f"Nous sommes quatre médecins avec un logiciel partagé{told}. Faut-il désigner un DPO ?")
     assert answer.conclusion[0].text.startswith(verdict + " :")
     assert answer.conclusion[0].map_id == "aipd-medecin-exercice-de-groupe-aipd-et-dpo"
+
+
+@pytest.mark.parametrize("person, entry", [("Mon associé", "secret-medecin-definition-de-l-equipe-de-soins"),
+                                           ("Ma secrétaire", "securite-medecin-intervenants-sur-instruction")])
+def test_the_person_the_question_names_picks_the_proposition_about_that_person(engine, person, entry):
+    # « Ma secrétaire peut-elle consulter les dossiers ? » is the closest wording, but not about an associate
+    answer = engine.answer(f"On est trois médecins en SCM, chacun avec sa patientèle. {person} peut-il consulter "
+                           "les dossiers de mes patients ?", llm="")
+    assert answer.conclusion[0].map_id == entry

@@ -215,6 +215,18 @@ PROPOSITION_WORDS_WEIGHT = 0.1  # shared words (Jaccard) added to the cosine of 
 PERSON_MALUS = 0.03  # a proposition about « je » (the doctor) for a question whose subject is someone else
 COUNT_WEIGHT = 0.1  # a proposition bounding the patients (« plus de 10 000 ») that the count told meets, or not
 _FIRST_PERSON = re.compile(r"(?:^|\s)(?:je|j'|moi|me|m')\b|-je\b|-moi\b")
+OTHER_PERSON_MALUS = 0.03  # a proposition about another person than the one the question names (dev)
+# The people around a practice a question may be about: « mon associé peut-il consulter… » is not « ma secrétaire
+# peut-elle consulter… ». Matched on folded text, by stem.
+_PEOPLE = re.compile(r"\b(?:secretair|remplacant|associe|confrere|kine|infirmi|pharmacien|employeur|patron|"
+                     r"assureur|mutuelle|famille|proche|conjoint|epou|mari\b|femme\b|enfant|parent|technicien|"
+                     r"informaticien|stagiaire|interne\b|etudiant|avocat|police|gendarm|juge|ayants? droit|"
+                     r"medecin du travail|medecin-conseil|secretary|locum|nurse|employer|insurer|relative|"
+                     r"technician|spouse|wife|husband)")
+
+
+def _people(text: str) -> frozenset[str]:
+    return frozenset(m.group(0).strip() for m in _PEOPLE.finditer(fold(text)))
 
 
 def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors: MapVectors,
@@ -225,6 +237,7 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
         return []
     cosine = vectors.proposition_similarity(query_vector)
     asker_speaks = bool(_FIRST_PERSON.search(query.folded))
+    asked_people = _people(query.proper)
     scored = []
     for (entry, prop), cos in zip(pairs, cosine):
         words = proposition_tokens(prop.text)
@@ -232,6 +245,8 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
         other_person = not asker_speaks and bool(_FIRST_PERSON.search(prop.text.lower()))
         fits = fits_bound(prop.text, query.patients)
         count = 0 if fits is None else (1 if fits else -1)
+        people = _people(prop.text)
+        someone_else = bool(asked_people and people and not people & asked_people)
         scored.append((entry, prop, float(cos) + PROPOSITION_WORDS_WEIGHT * shared - PERSON_MALUS * other_person
-                       + COUNT_WEIGHT * count))
+                       + COUNT_WEIGHT * count - OTHER_PERSON_MALUS * someone_else))
     return sorted(scored, key=lambda x: -x[2])
