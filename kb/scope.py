@@ -154,6 +154,10 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
 # Another branch of law around the patients' records is the field's: « en SCM, mon associé peut-il consulter les
 # dossiers de mes patients ? » is a question of secrecy, « comment créer une SCM ? » is not.
 _PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
+# Care asked for: a drug, a dose, what to prescribe (« je lui prescris quoi, et à quelle dose ? »); not the
+# « délai de prescription » a patient has to sue in.
+_CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|mg|milligrammes?|medicaments?|antidepresseurs?|"
+                   r"anxiolytiques?|somniferes?|prescribe|dosage|medication|drugs?)\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
 _NEVER_RESCUED = ("une recommandation de produit", _TAX,
                   "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")
@@ -230,8 +234,9 @@ def refusal_before_retrieval(question: str) -> str | None:
 
 
 def _asks_care(proper: str) -> bool:
-    """The question proper itself asks for care (a drug, a dose), whatever data the situation told before."""
-    return bool(_OFF_TOPIC_RE[_MEDICAL].search(proper)) and not (names_the_field(proper) or _RECORDS.search(proper))
+    """The question proper itself asks for care (what to prescribe, which dose), whatever data the situation told
+    before; a diagnosis named in a question about records (« puis-je lui donner son diagnostic ? ») is not care."""
+    return bool(_CARE.search(proper)) and not (names_the_field(proper) or _RECORDS.search(proper))
 
 
 def _gibberish(folded: str) -> bool:

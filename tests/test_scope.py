@@ -204,6 +204,7 @@ def test_another_branch_of_law_around_the_patients_records_is_the_fields(questio
     ("Depuis la fuite de ses données, ma patiente ne dort plus. Je lui prescris quoi, et à quelle dose ?", True),
     ("After the leak of her records my patient cannot sleep. Which antidepressant should I prescribe?", True),
     ("Depuis la fuite, ma patiente ne dort plus. Dois-je noter son traitement dans le dossier partagé ?", False),
+    ("Après la fuite de son dossier, quel est le délai de prescription pour que mon patient m'attaque ?", False),
 ])
 def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused):
     assert (refusal_before_retrieval(question) is not None) is refused

@@ -49,6 +49,10 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
         out.append((asked, asked.statement))
     first = out[0][0] if out else _on_clear_topic(entries, query) or _best_answer(entries, query) or entries[0].entry
     order = _reading_order(entries, first)
+    best = _best_answer(entries, query)
+    if best is not None and best.id != first.id:  # the best match follows the verdict, whatever its topic
+        order = [s for s in order if s.entry.id == first.id] + [s for s in order if s.entry.id == best.id] + [
+            s for s in order if s.entry.id not in (first.id, best.id)]
     if len(query.actors) > 1 and (query.form == WHO or query.liability):
         order = _each_actor_first(order, query.actors, first, COVER_FLOOR * entries[0].score)
     for scored in order:
