@@ -8,6 +8,7 @@ import pytest
 from kb.compose.counts import fits_bound
 from kb.compose.gap import gap
 from kb.compose.query import OTHER, WHO, YES_NO, corpus_vocabulary, negations, read_query
+from kb.responsibilities import Topic
 
 WORDS = frozenset("le la les mon ma mes de du des un une est il elle doit certifie hds bonjour puis je iso".split())
 KNOWN = frozenset({"cnil-SAN-2020-015", "cnil-SAN-2020-014", "csp-L1110-4", "rgpd-art-33"})
@@ -266,3 +267,11 @@ def test_a_fiche_stands_for_the_text_it_summarises_not_for_the_number_it_is_name
     current = read_query("Que dit l'article L1110-4-1 sur la permanence des soins ?", {}, frozenset(), fiches=fiches)
     assert "fiche-csp-L1110-4-1" in former.named
     assert current.named == {"csp-L1110-4-1"}
+
+
+def test_the_roles_weigh_less_once_a_situation_is_told():
+    topics = {"roles": Topic("roles", "", "", ("responsable",))}  # keywords only: the same hit in both
+    bare = read_query("Qui est responsable du traitement ?", topics, WORDS, KNOWN).topics["roles"]
+    told = read_query("Un administrateur de notre hébergeur a ouvert des dossiers sans raison. Qui est responsable "
+                      "du traitement ?", topics, WORDS, KNOWN).topics["roles"]
+    assert 0 < told < bare

@@ -182,7 +182,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     unknown = _unknown_names(question, corpus_words) + outside_subjects(folded, corpus_words)
     return Query(
         text=question, folded=folded, tokens=tokens, actors=actors_asked(question), references=references,
-        form=_form(proper), topics=topic_scores(folded, tokens, topics), asks_sanctions=asks_sanctions(question),
+        form=_form(proper), topics=_story_first(topic_scores(folded, tokens, topics), folded), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(folded)), statistic=bool(_STATISTIC.search(folded)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
@@ -315,6 +315,16 @@ def _asks_what_first(sentence: str) -> bool:
         if _INVERTED.search(clause):
             return False
     return False
+
+
+ROLES_IN_A_STORY = 0.5  # « qui est responsable ? » after a story asks the duties of that story more than the roles
+
+
+def _story_first(scores: dict[str, float], folded: str) -> dict[str, float]:
+    """The roles topic weighs less once a situation is told: its duties are what the reader needs."""
+    if "roles" in scores and len([s for s in SENTENCES.findall(folded) if s.strip()]) > 1:
+        scores["roles"] *= ROLES_IN_A_STORY
+    return scores
 
 
 def topic_scores(folded: str, tokens: frozenset[str], topics: dict[str, Topic]) -> dict[str, float]:
