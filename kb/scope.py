@@ -108,12 +108,12 @@ _OFF_TOPIC = {
         r"cheap\w* (?:\w+ )?(?:host\w*|provider|software|vendor))\b",
     "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)":
         r"\b(?:tradui\w*|traduction|translate|poemes?|poem|chansons?|songs?|blagues?|jokes?|haikus?|"
-        r"python|javascript|scraper|scraping)\b",
+        r"python|javascript|scraper|scraping|redige[sz]?-(?:moi|nous)|ecri[st]-(?:moi|nous)|write me|draft me)\b",
     _LAW: r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|"
                                  r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
                                  r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"
                                  r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
-                                 r"scm|selarl|parts sociales)\b",
+                                 r"scm|selarl|parts sociales|creances?|mandataire judiciaire)\b",
     "une question de droit du travail":
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
         r"convention collective|periode d'essai|demission|rupture conventionnelle|paid leave|salary|wages?|"
@@ -146,13 +146,15 @@ _MEDICAL = "une question médicale (traitement, posologie, diagnostic)"
 _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|partag\w*|transm\w*|communiqu\w*|"
                       r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|prevenir|inform\w*|registres?|"
                       r"fichiers?|famil\w*|proches?|etudes?|recherches?|publi\w*|telesurveillance|"
+                      r"bases? (?:patients?|de donnees)|copies?|"
                       r"assureurs?|employeurs?|patron|mutuelles?|police|gendarm\w*|avocats?|juges?|tiers|"
                       r"confreres?|infirmi\w*|kine\w*|pharmacien\w*|professionnels?|soignants?|"
                       # the same in English: « pass on a patient's details to the physiotherapist »
                       r"records?|files?|reports?|details|data|shar\w*|pass(?:es|ed|ing)? on|disclos\w*|"
                       r"transmit\w*|physio\w*|nurses?|employers?|insurers?)\b")
-# Another branch of law around the patients' records is the field's: « en SCM, mon associé peut-il consulter les
-# dossiers de mes patients ? » is a question of secrecy, « comment créer une SCM ? » is not.
+# Another branch of law is the field's only around the patients' records: « en SCM, mon associé peut-il consulter
+# les dossiers de mes patients ? » is a question of secrecy; « comment créer une SCM ? » and « comment déclarer ma
+# créance contre mon éditeur en liquidation ? » are not.
 _PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
 # Care asked for: a drug, a dose, what to prescribe (« je lui prescris quoi, et à quelle dose ? »); not the
 # « délai de prescription » a patient has to sue in.
@@ -220,8 +222,9 @@ def refusal_before_retrieval(question: str) -> str | None:
     domain = _in_domain(folded, question)
     label = _off_topic(folded) or ""
     rescued = (names_the_field(question) or (domain and label in _CONTEXT_RESCUES)
-               or (label in (_MEDICAL, _FINANCE) and bool(_RECORDS.search(folded)))
-               or (label == _LAW and bool(_RECORDS.search(folded) and _PATIENTS.search(folded))))
+               or (label in (_MEDICAL, _FINANCE) and bool(_RECORDS.search(folded))))
+    if label == _LAW:  # the vendor named in a claim to file is no question of its duties: the patients' records are
+        rescued = bool(_RECORDS.search(folded) and _PATIENTS.search(folded))
     if label == _MEDICAL and _asks_care(question_proper(folded)):
         rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care
     if label in _NEVER_RESCUED or (label and not rescued):

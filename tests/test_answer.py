@@ -284,3 +284,11 @@ def test_the_person_the_question_names_picks_the_proposition_about_that_person(e
     answer = engine.answer(f"On est trois médecins en SCM, chacun avec sa patientèle. {person} peut-il consulter "
                            "les dossiers de mes patients ?", llm="")
     assert answer.conclusion[0].map_id == entry
+
+
+def test_an_incident_told_leads_the_answer_to_who_does_what_now(engine):
+    # the story names a certified backup provider, but what happened (a lost disk) is what « maintenant » asks about
+    answer = engine.answer("Le prestataire certifié HDS qui fait la sauvegarde externalisée de mon cabinet a perdu un "
+                           "disque de sauvegarde non chiffré contenant nos dossiers patients. Qui doit faire quoi "
+                           "maintenant ?", llm="")
+    assert engine.map.get(answer.conclusion[0].map_id).topic == "violation"

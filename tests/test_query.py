@@ -275,3 +275,11 @@ def test_the_roles_weigh_less_once_a_situation_is_told():
     told = read_query("Un administrateur de notre hébergeur a ouvert des dossiers sans raison. Qui est responsable "
                       "du traitement ?", topics, WORDS, KNOWN).topics["roles"]
     assert 0 < told < bare
+
+
+def test_an_incident_told_is_what_a_question_naming_no_topic_asks_about():
+    topics = {"violation": Topic("violation", "", "", ("perdu",)), "hds": Topic("hds", "", "", ("certifié hds",))}
+    story = "Notre prestataire a perdu un disque de sauvegarde."
+    assert read_query(f"{story} Qui doit faire quoi maintenant ?", topics, WORDS, KNOWN).incident
+    assert not read_query(f"{story} Doit-il être certifié HDS ?", topics, WORDS, KNOWN).incident  # asks its own
+    assert not read_query("Qui doit faire quoi maintenant ?", topics, WORDS, KNOWN).incident  # nothing told

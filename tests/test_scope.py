@@ -195,6 +195,7 @@ def test_what_the_practice_may_deduct_is_refused_even_in_the_fields_words(questi
     ("On est 3 médecins en SCM, logiciel commun. Mon associé peut-il consulter les dossiers de mes patients ?", False),
     ("Comment créer une SCM avec des confrères ?", True),
     ("Comment répartir les charges entre associés d'une SCM ?", True),
+    ("Mon éditeur de logiciel est en liquidation : comment déclarer ma créance au mandataire judiciaire ?", True),
 ])
 def test_another_branch_of_law_around_the_patients_records_is_the_fields(question, refused):
     assert (refusal_before_retrieval(question) == "il s'agit d'un autre domaine du droit") is refused
@@ -208,6 +209,16 @@ def test_another_branch_of_law_around_the_patients_records_is_the_fields(questio
 ])
 def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused):
     assert (refusal_before_retrieval(question) is not None) is refused
+
+
+def test_a_text_to_write_for_a_vendor_is_refused():
+    assert refusal_before_retrieval("Je suis commercial chez un éditeur de logiciel médical : rédige-moi un e-mail "
+                                    "de prospection pour les généralistes.") is not None
+
+
+def test_a_copy_of_the_patients_base_is_a_question_of_records_even_with_a_medical_word():
+    assert refusal_before_retrieval("Mon associé veut partir avec une copie de la base patients, y compris ceux qu'il "
+                                    "n'a jamais soignés. Qu'a-t-il le droit d'emporter ?") is None
 
 
 def test_at_least_30_in_scope_dev_questions_are_checked():

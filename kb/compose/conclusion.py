@@ -16,6 +16,7 @@ ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this m
 ASKED_MATCH_WEIGHT = 0.03  # how well the entry answers the question counts a little next to its proposition (dev)
 COVER_FLOOR = 0.8  # to « qui ? », each actor asked is said early if its best entry scores this share of the best
 TOPIC_FIRST = 0.8  # the clearly named topic's best entry opens the réponse if it scores this share of the best
+INCIDENT_FIRST = 0.6  # an incident told leads the réponse with its best entry if it scores this share of the best
 TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
 
 
@@ -28,8 +29,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     # The entry the question asks: for yes/no, among the best ones, the one with the proposition closest to it
     # (propositions are yes/no questions), a situation told alike weighing less than the point asked; for « qui »,
     # the best duty, not a sanction nobody asked about.
-    if query.form == WHO:
-        asked = _best_answer(entries, query)
+    if query.form == WHO:  # « qui doit faire quoi maintenant ? » after an incident: the incident's duty
+        asked = (query.incident and _on_clear_topic(entries, query)) or _best_answer(entries, query)
     else:
         among = {s.entry.id: s.score for s in [s for s in entries if not s.follows][:ASKED_AMONG]}
         closest: dict[str, tuple[float, MapEntry]] = {}  # its closest proposition first (propositions: best first)
@@ -95,10 +96,11 @@ def _on_clear_topic(entries: list[ScoredEntry], query: Query) -> MapEntry | None
     faire ? » is a breach."""
     ranked = sorted(query.topics.items(), key=lambda t: -t[1])
     clear = ranked and ranked[0][1] >= 1.0 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1])
-    if query.asks_sanctions or not clear:
+    if query.asks_sanctions or not (clear or query.incident):
         return None
+    topic, share = ("violation", INCIDENT_FIRST) if query.incident else (ranked[0][0], TOPIC_FIRST)
     best = entries[0].score
-    return next((s.entry for s in entries if s.entry.topic == ranked[0][0] and s.score >= TOPIC_FIRST * best), None)
+    return next((s.entry for s in entries if s.entry.topic == topic and s.score >= share * best), None)
 
 
 def _best_answer(entries: list[ScoredEntry], query: Query) -> MapEntry | None:

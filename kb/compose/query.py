@@ -160,6 +160,7 @@ class Query:
     unknown_references: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (a text named but not held, closest ids)
     patients: int | None = None  # how many patients the question tells (« environ 15 000 patients par an »)
     joint: bool = False  # the question speaks of several controllers deciding together (_JOINT)
+    incident: bool = False  # a story tells an incident and the question proper names no other topic (_incident)
     regime: str | None = None  # the one sanction regime named (« côté pénal », « la CNIL »), its map topic
     recalled: frozenset[str] = frozenset()  # decisions named by party (« comme Dedalus »), and their fiches
     named: frozenset[str] = frozenset()  # the texts named (`references`) and the fiches that stand for them
@@ -182,7 +183,8 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     unknown = _unknown_names(question, corpus_words) + outside_subjects(folded, corpus_words)
     return Query(
         text=question, folded=folded, tokens=tokens, actors=actors_asked(question), references=references,
-        form=_form(proper), topics=_story_first(topic_scores(folded, tokens, topics), folded), asks_sanctions=asks_sanctions(question),
+        form=_form(proper), topics=_story_first(topic_scores(folded, tokens, topics), folded),
+        incident=_incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(folded)), statistic=bool(_STATISTIC.search(folded)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
@@ -322,9 +324,25 @@ ROLES_IN_A_STORY = 0.5  # « qui est responsable ? » after a story asks the dut
 
 def _story_first(scores: dict[str, float], folded: str) -> dict[str, float]:
     """The roles topic weighs less once a situation is told: its duties are what the reader needs."""
-    if "roles" in scores and len([s for s in SENTENCES.findall(folded) if s.strip()]) > 1:
+    if "roles" in scores and _is_story(folded):
         scores["roles"] *= ROLES_IN_A_STORY
     return scores
+
+
+def _is_story(folded: str) -> bool:
+    return len([s for s in SENTENCES.findall(folded) if s.strip()]) > 1
+
+
+def _incident(folded: str, proper: str, topics: dict[str, Topic]) -> bool:
+    """A story tells an incident (a disk lost, a file sent to the wrong person) and the question proper names no
+    topic of its own (« Qui doit faire quoi maintenant ? »): what happened is what it asks about."""
+    incident = topics.get("violation")
+    return (incident is not None and _is_story(folded) and _names_topic(folded, incident)
+            and not any(_names_topic(proper, topic) for topic in topics.values()))
+
+
+def _names_topic(text: str, topic: Topic) -> bool:
+    return any(keyword.search(text) for _, keyword in _topic_terms(topic)[0])
 
 
 def topic_scores(folded: str, tokens: frozenset[str], topics: dict[str, Topic]) -> dict[str, float]:
