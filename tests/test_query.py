@@ -283,3 +283,12 @@ def test_an_incident_told_is_what_a_question_naming_no_topic_asks_about():
     assert read_query(f"{story} Qui doit faire quoi maintenant ?", topics, WORDS, KNOWN).incident
     assert not read_query(f"{story} Doit-il être certifié HDS ?", topics, WORDS, KNOWN).incident  # asks its own
     assert not read_query("Qui doit faire quoi maintenant ?", topics, WORDS, KNOWN).incident  # nothing told
+
+
+@pytest.mark.parametrize("text, actors", [
+    ("Ma secrétaire se connecterait au logiciel patients depuis chez elle. C quoi mes obligations ?", ("medecin",)),
+    ("Mon hébergeur a été piraté. Que dois-je faire ?", ("medecin",)),
+    ("Mon hébergeur a été piraté. Que dois-je faire, et que doit faire l'hébergeur ?", ("medecin", "hebergeur")),
+])
+def test_the_askers_own_duties_are_the_doctors_whatever_the_story_names(text, actors):
+    assert query(text).actors == actors

@@ -182,7 +182,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     unknown_refs += tuple((text, ()) for text in outside)
     unknown = _unknown_names(question, corpus_words) + outside_subjects(folded, corpus_words)
     return Query(
-        text=question, folded=folded, tokens=tokens, actors=actors_asked(question), references=references,
+        text=question, folded=folded, tokens=tokens, actors=_actors(question, proper), references=references,
         form=_form(proper), topics=_story_first(topic_scores(folded, tokens, topics), folded),
         incident=_incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
@@ -195,6 +195,19 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
         named=_standing_for(references, fiches),
     )
+
+
+# The asker's own duties asked (« c quoi mes obligations ? », « que dois-je faire ? »): the doctor's, whatever the
+# story names around them (a software, a box), unless the question proper names another actor too.
+_OWN_DUTIES = re.compile(r"\b(?:mes|nos) (?:obligations|devoirs|responsabilites)\b|\bque (?:dois-je|devons-nous) faire\b|"
+                         r"\bwhat (?:are my|are our|do i|do we) (?:obligations|have to do|need to do)\b")
+
+
+def _actors(question: str, proper: str) -> tuple[str, ...]:
+    actors = actors_asked(question)
+    if _OWN_DUTIES.search(proper) and set(actors_asked(proper)) <= {"medecin"}:
+        return ("medecin",)
+    return actors
 
 
 def _standing_for(ids: tuple[str, ...], fiches: Mapping[str, tuple[str, ...]] | None) -> frozenset[str]:
