@@ -58,6 +58,7 @@ def query(text: str):
     # « qui » opening a relative clause before an inverted verb does not ask who
     ("Pour cette partie, qui est faite pour les patients, l'hébergement doit-il être certifié HDS ?", YES_NO),
     ("Entre moi et l'éditeur, qui doit notifier la CNIL ?", WHO),
+    ("J'ai le droit d'exiger ça, ou c'est à l'éditeur de fixer ses règles ?", YES_NO),
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
     assert query(text).form == form
@@ -224,6 +225,9 @@ def test_a_figure_asked_and_not_given_is_said():
     ("C'est à moi de vérifier son certificat, ou je peux faire confiance à l'éditeur ?", False),
     ("L'éditeur doit me rendre les dossiers, ou il peut juste tout effacer ?", False),
     ("C'est à moi de déclarer la fuite, ou c'est à eux ?", True),
+    # « ou faut-il… » and what follows a permission asked first are contraries, not choices
+    ("Je peux le recueillir par un simple SMS, ou faut-il un document signé ?", False),
+    ("J'ai le droit d'exiger ça, ou c'est à l'éditeur de fixer ses règles ?", False),
 ])
 def test_a_choice_offered_without_an_inverted_verb_is_told_apart_from_a_yes_no_question(text, choice):
     assert query(text).choice is choice

@@ -67,8 +67,12 @@ _CHOICE = re.compile(r"\b(?:c'est|c'était|il est|elle est|ils sont|elles sont)\
 # A yes/no question followed by its contrary as a clause of its own: the verdict answers the first one
 # (« La CNIL peut sanctionner un libéral, ou ça ne vise que les grosses entreprises ? »); « à moi ou à eux ? » and
 # « …, ou c'est à lui ? » still offer a choice of actors.
-_CONTRARY = re.compile(r",\s*ou (?:bien )?(?:il|elle|on|ils|elles|je|j'|ça|ca|c'est (?!à\b|a\b|moi\b|lui\b|eux\b|"
-                       r"elle\b|nous\b|vous\b|l'|le |la |les |au |aux ))")
+_CONTRARY = re.compile(r",\s*ou (?:bien )?(?:il|elle|on|ils|elles|je|j'|ça|ca|faut-il\b|c'est (?!à\b|a\b|moi\b|"
+                       r"lui\b|eux\b|elle\b|nous\b|vous\b|l'|le |la |les |au |aux ))")
+# A permission asked first (« J'ai le droit d'exiger ça, ou c'est à l'éditeur de fixer ses règles ? »): what follows
+# the « ou » is its contrary, even naming an actor.
+_PERMISSION_FIRST = re.compile(r"^(?:j'ai le droit|ai-je le droit|je peux|puis-je|on peut|peut-on|avons-nous le droit|"
+                               r"nous pouvons|pouvons-nous)\b[^,]*,\s*ou\b")
 _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[st]|devoirs?|fuite|violation|"
                         r"piratage|breach|who)\b")
@@ -282,8 +286,8 @@ def _readable(doc_id: str) -> str:
 def _offers_choice(question: str) -> bool:
     """The last clause, with no inverted verb, offers a choice: the answer names the option, with no verdict."""
     last = question_proper(question.lower().replace("\u2019", "'"))
-    if _CONTRARY.search(last):  # « c'est à moi de vérifier, ou je peux faire confiance ? » asks the first
-        return False
+    if _CONTRARY.search(last) or _PERMISSION_FIRST.search(last):  # « c'est à moi de vérifier, ou je peux faire
+        return False  # confiance ? » asks the first
     return not _INVERTED.search(last) and bool(_CHOICE.search(_CLAUSES.split(last)[-1]))
 
 
@@ -297,6 +301,7 @@ def _form(last: str) -> str:
     alternative = _ALTERNATIVE.search(last)
     first = last[:alternative.start()] if alternative else ""
     if alternative and not _INTERROGATIVE.match(first) and (_INVERTED.search(first) or _ENGLISH_YES_NO.match(first)
+                                                            or _PERMISSION_FIRST.search(last)
                                                             or (_CONTRARY.search(last) and not _WHO.search(first))):
         return YES_NO  # « Peut-il A, ou est-ce toujours B qui paie ? » asks A; B is its contrary
     who = _WHO.search(last)
