@@ -279,6 +279,9 @@ def test_the_roles_weigh_less_once_a_situation_is_told():
     told = read_query("Un administrateur de notre hébergeur a ouvert des dossiers sans raison. Qui est responsable "
                       "du traitement ?", topics, WORDS, KNOWN).topics["roles"]
     assert 0 < told < bare
+    claimed = read_query("Mon éditeur dit qu'il n'est jamais responsable du traitement. C'est vrai ?", topics, WORDS,
+                         KNOWN).topics["roles"]
+    assert claimed == bare  # a claim to confirm is what is asked, not a story around it
 
 
 def test_an_incident_told_is_what_a_question_naming_no_topic_asks_about():

@@ -341,8 +341,9 @@ ROLES_IN_A_STORY = 0.5  # « qui est responsable ? » after a story asks the dut
 
 
 def _story_first(scores: dict[str, float], folded: str) -> dict[str, float]:
-    """The roles topic weighs less once a situation is told: its duties are what the reader needs."""
-    if "roles" in scores and _is_story(folded):
+    """The roles topic weighs less once a situation is told: its duties are what the reader needs. A claim to
+    confirm (« Il dit qu'il n'est que sous-traitant. C'est vrai ? ») is no story: it is what is asked."""
+    if "roles" in scores and _is_story(folded) and _claim(folded) is None:
         scores["roles"] *= ROLES_IN_A_STORY
     return scores
 
