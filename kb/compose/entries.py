@@ -225,6 +225,7 @@ _PEOPLE = re.compile(r"\b(?:secretair|remplacant|associe|confrere|kine|infirmi|p
                      r"technician|spouse|wife|husband)")
 
 
+@lru_cache(maxsize=8192)  # each proposition's, read for every question
 def _people(text: str) -> frozenset[str]:
     return frozenset(m.group(0).strip() for m in _PEOPLE.finditer(fold(text)))
 
