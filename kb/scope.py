@@ -110,10 +110,10 @@ _OFF_TOPIC = {
         r"\b(?:tradui\w*|traduction|translate|poemes?|poem|chansons?|songs?|blagues?|jokes?|haikus?|"
         r"python|javascript|scraper|scraping|redige[sz]?-(?:moi|nous)|ecri[st]-(?:moi|nous)|write me|draft me)\b",
     _LAW: r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|"
-                                 r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
-                                 r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"
-                                 r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
-                                 r"scm|selarl|parts sociales|creances?|mandataire judiciaire)\b",
+          r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
+          r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"
+          r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
+          r"scm|selarl|parts sociales|creances?|mandataire judiciaire)\b",
     "une question de droit du travail":
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
         r"convention collective|periode d'essai|demission|rupture conventionnelle|paid leave|salary|wages?|"
@@ -158,8 +158,8 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
 _PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
 # Care asked for: a drug, a dose, what to prescribe (« je lui prescris quoi, et à quelle dose ? »); not the
 # « délai de prescription » a patient has to sue in.
-_CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|mg|milligrammes?|medicaments?|antidepresseurs?|"
-                   r"anxiolytiques?|somniferes?|prescribe|dosage|medication|drugs?)\b")
+_CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|mg|milligrammes?|medicaments?|"
+                   r"antidepresseurs?|anxiolytiques?|somniferes?|prescribe|medication|drugs?)\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
 _NEVER_RESCUED = ("une recommandation de produit", _TAX,
                   "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")
@@ -223,7 +223,7 @@ def refusal_before_retrieval(question: str) -> str | None:
     label = _off_topic(folded) or ""
     rescued = (names_the_field(question) or (domain and label in _CONTEXT_RESCUES)
                or (label in (_MEDICAL, _FINANCE) and bool(_RECORDS.search(folded))))
-    if label == _LAW:  # the vendor named in a claim to file is no question of its duties: the patients' records are
+    if label == _LAW:  # only the patients' records make it the field's; a vendor named in a claim to file does not
         rescued = bool(_RECORDS.search(folded) and _PATIENTS.search(folded))
     if label == _MEDICAL and _asks_care(question_proper(folded)):
         rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care

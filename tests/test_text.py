@@ -69,7 +69,8 @@ def test_the_doctors_words_are_read_when_typed_without_accents():
 
 
 def test_the_question_proper_is_the_last_sentence_that_asks():
-    assert question_proper("depuis la fuite, elle ne dort plus. je lui prescris quoi ? merci.") == "je lui prescris quoi ?"
+    proper = question_proper("depuis la fuite, elle ne dort plus. je lui prescris quoi ? merci.")
+    assert proper == "je lui prescris quoi ?"
     assert question_proper("« un serveur au cabinet. c'est permis") == "c'est permis"
 
 

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision
-from kb.text import tokenize
 from kb.compose.query import WHO, YES_NO, Query, negations
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, called_controller_before
+from kb.text import tokenize
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
 _OPPOSITE = {"oui": "non", "non": "oui"}

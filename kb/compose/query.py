@@ -48,8 +48,8 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
                   r"(?:are|is|were|was) (?:they|he|she|it) allowed to do (?:that|this|it)|"
                   r"(?:et )?(?:c'est|est-ce) (?:bien )?comme ca que (?:ca|cela) (?:marche|fonctionne|se passe)|"
                   # « Il nous demande de ne rien déclarer. On peut faire comme il dit ? »
-                  r"(?:on|je|j'|nous) (?:peut|peux|pouvons|doit|dois|devons) (?:faire|agir) comme (?:il|elle|ils|elles) "
-                  r"(?:le )?(?:dit|demande|propose|veut))")
+                  r"(?:on|je|j'|nous) (?:peut|peux|pouvons|doit|dois|devons) (?:faire|agir) comme "
+                  r"(?:il|elle|ils|elles) (?:le )?(?:dit|demande|propose|veut))")
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
@@ -84,8 +84,9 @@ _STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heu
                         r"(?: \w+){0,5}? (?:sont|ont ete|ont|existe\w*|y a-t-il|y en a)\b|"
                         r"\bhow many (?!days|hours|years|weeks|months)\w+(?: \w+){0,5}? (?:are|were|have|exist)\b|"
                         # an average over cases (« en moyenne, combien les tribunaux accordent-ils ? »)
-                        r"\ben moyenne\b|\b(?:montants?|sommes?) moyen\w*|\bon average\b|\baverage (?:amount|award|fine)")
-# A figure asked: a duration, a time limit, a date, an amount, a length (the answer must state one, or say it has none).
+                        r"\ben moyenne\b|\b(?:montants?|sommes?) moyen\w*|\bon average\b|"
+                        r"\baverage (?:amount|award|fine)")
+# A figure asked: a duration, a time limit, a date, an amount, a length (the answer states one, or says it has none).
 _FIGURE = re.compile(r"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pendant combien|jusqu'(?:a|en) quand|"
                      r"depuis quand|a partir de quand|quel(?:le)?s? (?:est |sont )?(?:la |le |les )?(?:delais?|durees?|"
                      r"dates?|montants?|plafonds?|longueurs?|tailles?|nombres? (?:minimum |minimal )?de caracteres)|"
@@ -203,7 +204,8 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
 
 # The asker's own duties asked (« c quoi mes obligations ? », « que dois-je faire ? »): the doctor's, whatever the
 # story names around them (a software, a box), unless the question proper names another actor too.
-_OWN_DUTIES = re.compile(r"\b(?:mes|nos) (?:obligations|devoirs|responsabilites)\b|\bque (?:dois-je|devons-nous) faire\b|"
+_OWN_DUTIES = re.compile(r"\b(?:mes|nos) (?:obligations|devoirs|responsabilites)\b|"
+                         r"\bque (?:dois-je|devons-nous) faire\b|"
                          r"\bwhat (?:are my|are our|do i|do we) (?:obligations|have to do|need to do)\b")
 
 
