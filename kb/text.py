@@ -103,11 +103,12 @@ def tokenize(text: str, bare_articles_are_gdpr: bool = False, query: bool = Fals
         if raw in _ENGLISH:
             words.extend(_ENGLISH[raw].split())
             continue
-        if query and fold(raw) in _QUESTION_ADVERBS:
+        bare = fold(raw)
+        if query and bare in _QUESTION_ADVERBS:
             continue
-        if query and fold(raw) in _DOCTOR_WORDS_FOLDED:  # keep the word, add the text's own term
-            words.extend(_DOCTOR_WORDS_FOLDED[fold(raw)].split())
-        if len(raw) < 2 or fold(raw) in stops:
+        if query and bare in _DOCTOR_WORDS_FOLDED:  # keep the word, add the text's own term
+            words.extend(_DOCTOR_WORDS_FOLDED[bare].split())
+        if len(raw) < 2 or bare in stops:
             continue
         words.append(raw)
     plain = [w for w in words if not _REF_TOKEN.match(w)]

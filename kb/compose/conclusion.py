@@ -26,11 +26,12 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     if not entries:
         return []
     out: list[tuple[MapEntry, str]] = []
+    best = _best_answer(entries, query)
     # The entry the question asks: for yes/no, among the best ones, the one with the proposition closest to it
     # (propositions are yes/no questions), a situation told alike weighing less than the point asked; for « qui »,
     # the best duty, not a sanction nobody asked about.
     if query.form == WHO:  # « qui doit faire quoi maintenant ? » after an incident: the incident's duty
-        asked = (query.incident and _on_clear_topic(entries, query)) or _best_answer(entries, query)
+        asked = (query.incident and _on_clear_topic(entries, query)) or best
     else:
         among = {s.entry.id: s.score for s in [s for s in entries if not s.follows][:ASKED_AMONG]}
         closest: dict[str, tuple[float, MapEntry]] = {}  # its closest proposition first (propositions: best first)
@@ -48,12 +49,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             out.append((asked, f"{VERDICT_WORDS[word]} : {_lower_first(asked.statement)}"))
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
         out.append((asked, asked.statement))
-    first = out[0][0] if out else _on_clear_topic(entries, query) or _best_answer(entries, query) or entries[0].entry
-    order = _reading_order(entries, first)
-    best = _best_answer(entries, query)
-    if best is not None and best.id != first.id:  # the best match follows the verdict, whatever its topic
-        order = [s for s in order if s.entry.id == first.id] + [s for s in order if s.entry.id == best.id] + [
-            s for s in order if s.entry.id not in (first.id, best.id)]
+    first = out[0][0] if out else _on_clear_topic(entries, query) or best or entries[0].entry
+    order = _reading_order(entries, first, best)
     if len(query.actors) > 1 and (query.form == WHO or query.liability):
         order = _each_actor_first(order, query.actors, first, COVER_FLOOR * entries[0].score)
     for scored in order:
@@ -114,9 +111,9 @@ def _cited_already(entry: MapEntry, said: list[tuple[MapEntry, str]]) -> bool:
     return bool(basis) and basis <= {b.chunk_id for e, _ in said for b in e.basis}
 
 
-def _reading_order(entries: list[ScoredEntry], first: MapEntry) -> list[ScoredEntry]:
-    """The `first` entry, then best first, an entry on its topic a little ahead (TOPIC_STAY), and what an entry
-    triggers (`then`, scored through it) right after it."""
+def _reading_order(entries: list[ScoredEntry], first: MapEntry, best: MapEntry | None = None) -> list[ScoredEntry]:
+    """The `first` entry, then the `best` match whatever its topic, then best first, an entry on the first one's
+    topic a little ahead (TOPIC_STAY), and what an entry triggers (`then`, scored through it) right after it."""
     by_id = {s.entry.id: s for s in entries}
     ordered: dict[str, ScoredEntry] = {}
 
@@ -128,7 +125,8 @@ def _reading_order(entries: list[ScoredEntry], first: MapEntry) -> list[ScoredEn
             if follower in by_id and by_id[follower].follows:
                 place(by_id[follower])
     ranked = sorted(entries, key=lambda s: -(s.score + TOPIC_STAY * (s.entry.topic == first.topic)))
-    for scored in ([by_id[first.id]] if first.id in by_id else []) + ranked:
+    lead = [by_id[e.id] for e in (first, best) if e is not None and e.id in by_id]
+    for scored in lead + ranked:
         place(scored)
     return list(ordered.values())
 

@@ -186,16 +186,17 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     outside = outside_texts(question)  # a décret, a loi, another code: never a corpus document
     unknown_refs += tuple((text, ()) for text in outside)
     unknown = _unknown_names(question, corpus_words) + outside_subjects(folded, corpus_words)
+    claim, story = _claim(folded), _is_story(folded)
     return Query(
         text=question, folded=folded, tokens=tokens, actors=_actors(question, proper), references=references,
-        form=_form(proper), topics=_story_first(topic_scores(folded, tokens, topics), folded),
-        incident=_incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
+        form=_form(proper), topics=_story_first(topic_scores(folded, tokens, topics), story and claim is None),
+        incident=story and _incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(folded)), statistic=bool(_STATISTIC.search(folded)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
         asks_unknown=(_asks_unknown(proper, unknown + tuple(outside))
                       or bool(outside_subjects(proper, corpus_words))),
-        asks_figure=bool(_FIGURE.search(folded)), claim=_claim(folded), proper=proper,
+        asks_figure=bool(_FIGURE.search(folded)), claim=claim, proper=proper,
         choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
         joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
         named=_standing_for(references, fiches),
@@ -342,10 +343,10 @@ def _asks_what_first(sentence: str) -> bool:
 ROLES_IN_A_STORY = 0.5  # « qui est responsable ? » after a story asks the duties of that story more than the roles
 
 
-def _story_first(scores: dict[str, float], folded: str) -> dict[str, float]:
-    """The roles topic weighs less once a situation is told: its duties are what the reader needs. A claim to
+def _story_first(scores: dict[str, float], told: bool) -> dict[str, float]:
+    """The roles topic weighs less once a situation is `told`: its duties are what the reader needs. A claim to
     confirm (« Il dit qu'il n'est que sous-traitant. C'est vrai ? ») is no story: it is what is asked."""
-    if "roles" in scores and _is_story(folded) and _claim(folded) is None:
+    if "roles" in scores and told:
         scores["roles"] *= ROLES_IN_A_STORY
     return scores
 
@@ -355,10 +356,10 @@ def _is_story(folded: str) -> bool:
 
 
 def _incident(folded: str, proper: str, topics: dict[str, Topic]) -> bool:
-    """A story tells an incident (a disk lost, a file sent to the wrong person) and the question proper names no
+    """The story tells an incident (a disk lost, a file sent to the wrong person) and the question proper names no
     topic of its own (« Qui doit faire quoi maintenant ? »): what happened is what it asks about."""
     incident = topics.get("violation")
-    return (incident is not None and _is_story(folded) and _names_topic(folded, incident)
+    return (incident is not None and _names_topic(folded, incident)
             and not any(_names_topic(proper, topic) for topic in topics.values()))
 
 
