@@ -110,11 +110,11 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
     for rank, hit in enumerate(hits):
         chunk_rank.setdefault(hit.chunk.chunk_id, rank)
     top_topic = max(query.topics.values(), default=0.0) or 1.0
-    asked_weight = sum(weights.get(t, 0.0) for t in query.tokens) or 1.0
+    asked_weight = math.fsum(weights.get(t, 0.0) for t in query.tokens) or 1.0  # fsum: a set's order varies
     dense_weight = DENSE_WEIGHT if dense_weight is None else dense_weight
     scored = []
     for i, entry in enumerate(responsibilities.entries):
-        words = sum(weights.get(t, 0.0) for t in query.tokens & entry_tokens(entry)) / asked_weight
+        words = math.fsum(weights.get(t, 0.0) for t in query.tokens & entry_tokens(entry)) / asked_weight
         ranks = [chunk_rank[b.chunk_id] for b in entry.basis if b.chunk_id in chunk_rank]
         docs = _documents(entry)
         dense = max(0.0, float(similarity[i]) - DENSE_FLOOR) if similarity is not None else 0.0
