@@ -299,3 +299,19 @@ def test_an_incident_told_is_what_a_question_naming_no_topic_asks_about():
 ])
 def test_the_askers_own_duties_are_the_doctors_whatever_the_story_names(text, actors):
     assert query(text).actors == actors
+
+
+HDS_TOPIC = Topic(id="hds", label="hébergement HDS", description="certification", keywords=("hds", "certifié hds"))
+
+
+@pytest.mark.parametrize("text, pulled", [
+    # the asker works at a certified host: certification is met, not asked
+    ("Je travaille chez un hébergeur certifié HDS. Un patient nous demande son dossier. Que devons-nous faire ?", False),
+    # asked, or told as missing: it is the question
+    ("Je travaille chez un hébergeur certifié HDS. Faut-il renouveler la certification ?", True),
+    ("Mon prestataire n'est pas certifié HDS. Puis-je continuer ?", True),
+])
+def test_a_certification_the_story_says_is_met_does_not_pull_the_hds_entries(text, pulled):
+    q = read_query(text, {"hds": HDS_TOPIC}, WORDS, KNOWN)
+    assert ("hd" in q.tokens) == pulled
+    assert (q.topics["hds"] > 0) == pulled

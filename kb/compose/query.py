@@ -179,6 +179,10 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     folded = _folded(question)
     proper = question_proper(folded)
     tokens = frozenset(tokenize(question, bare_articles_are_gdpr=True, query=True))
+    if _certification_told(folded, proper):
+        folded_topics, tokens = _CERTIFIED.sub("hebergeur", folded), tokens - CERTIFIED_TOKENS
+    else:
+        folded_topics = folded
     found = find_references(question, bare_articles_are_gdpr=True)
     references = tuple(dict.fromkeys(r.doc_id for r in found))
     unknown_refs = tuple((question[r.start:r.end].strip(), tuple(_closest(r.doc_id, known_ids)))
@@ -189,7 +193,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     claim, story = _claim(folded), _is_story(folded)
     return Query(
         text=question, folded=folded, tokens=tokens, actors=_actors(question, proper), references=references,
-        form=_form(proper), topics=_story_first(topic_scores(folded, tokens, topics), story and claim is None),
+        form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
         incident=story and _incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(folded)), statistic=bool(_STATISTIC.search(folded)),
@@ -208,6 +212,20 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
 _OWN_DUTIES = re.compile(r"\b(?:mes|nos) (?:obligations|devoirs|responsabilites)\b|"
                          r"\bque (?:dois-je|devons-nous) faire\b|"
                          r"\bwhat (?:are my|are our|do i|do we) (?:obligations|have to do|need to do)\b")
+
+
+# A provider the story says is certified (« je travaille chez un hébergeur certifié HDS ») meets the certification:
+# unless the question proper asks about it, certification is not what is asked, and its words do not pull the HDS
+# entries. « pas certifié HDS » is not a premise met.
+_CERTIFIED = re.compile(r"(?<!pas )(?<!non )(?<!plus )(?<!jamais )\b(?:hebergeur |prestataire |)"
+                        r"(?:certifies?|certifiees?) hds\b|\bhebergeurs? hds\b")
+_ASKS_CERTIFICATION = re.compile(r"\b(?:hds|certifi\w*|certificat\w*|agre\w*)\b")
+CERTIFIED_TOKENS = frozenset(tokenize("certifié HDS"))
+
+
+def _certification_told(folded: str, proper: str) -> bool:
+    story = folded.replace(proper, " ") if proper else folded
+    return bool(_CERTIFIED.search(story)) and not _ASKS_CERTIFICATION.search(proper)
 
 
 def _actors(question: str, proper: str) -> tuple[str, ...]:
