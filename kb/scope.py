@@ -75,6 +75,7 @@ _PRODUCTS = (r"(?:logiciel|hebergeur|editeur|solution|outil|prestataire|fourniss
 _TAX = "une question fiscale ou comptable"
 _LAW = "un autre domaine du droit"
 _FINANCE = "une question financière ou immobilière"
+_LABOUR = "une question de droit du travail"
 _OFF_TOPIC = {
     # what the practice may deduct: never the corpus's, whatever it deducts (« l'hébergement HDS en charges
     # déductibles ? »); who may see the records stays a question of secrecy
@@ -114,7 +115,7 @@ _OFF_TOPIC = {
           r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"
           r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
           r"scm|selarl|parts sociales|creances?|mandataire judiciaire)\b",
-    "une question de droit du travail":
+    _LABOUR:
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
         r"convention collective|periode d'essai|demission|rupture conventionnelle|paid leave|salary|wages?|"
         r"overtime|payslip|minimum wage)\b",
@@ -156,9 +157,13 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
 # les dossiers de mes patients ? » is a question of secrecy; « comment créer une SCM ? » and « comment déclarer ma
 # créance contre mon éditeur en liquidation ? » are not.
 _PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
+# A dismissal asked in the question proper is labour law, whatever breach the story told; told before (« j'ai
+# licencié ma secrétaire, elle se connecte encore ») it is the story of an access.
+_DISMISSAL = re.compile(r"\b(?:licencier|faute grave|entretien prealable|indemnites? de licenciement|preavis)\b")
 # Care asked for: a drug, a dose, what to prescribe (« je lui prescris quoi, et à quelle dose ? »); not the
 # « délai de prescription » a patient has to sue in.
 _CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|mg|milligrammes?|medicaments?|"
+                   r"(?:lancer|commencer|debuter|instaurer) un traitement|diabetique|hypertendue?|"
                    r"antidepresseurs?|anxiolytiques?|somniferes?|prescribe|medication|drugs?)\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
 _NEVER_RESCUED = ("une recommandation de produit", _TAX,
@@ -225,8 +230,11 @@ def refusal_before_retrieval(question: str) -> str | None:
                or (label in (_MEDICAL, _FINANCE) and bool(_RECORDS.search(folded))))
     if label == _LAW:  # only the patients' records make it the field's; a vendor named in a claim to file does not
         rescued = bool(_RECORDS.search(folded) and _PATIENTS.search(folded))
-    if label == _MEDICAL and _asks_care(question_proper(folded)):
+    proper = question_proper(folded)
+    if label == _MEDICAL and _asks_care(proper):
         rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care
+    if _DISMISSAL.search(proper) and not _RECORDS.search(proper):
+        return f"il s'agit d'{_LABOUR}"  # « la CNIL est prévenue ; je veux la licencier : quel préavis ? »
     if label in _NEVER_RESCUED or (label and not rescued):
         return f"il s'agit d'{label}"
     if not domain and _gibberish(folded):

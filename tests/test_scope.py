@@ -206,8 +206,18 @@ def test_another_branch_of_law_around_the_patients_records_is_the_fields(questio
     ("After the leak of her records my patient cannot sleep. Which antidepressant should I prescribe?", True),
     ("Depuis la fuite, ma patiente ne dort plus. Dois-je noter son traitement dans le dossier partagé ?", False),
     ("Après la fuite de son dossier, quel est le délai de prescription pour que mon patient m'attaque ?", False),
+    ("En triant les dossiers exposés par la fuite, je vois deux glycémies à 1,3 g/L. Je dois lancer un traitement ?",
+     True),
 ])
 def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused):
+    assert (refusal_before_retrieval(question) is not None) is refused
+
+
+@pytest.mark.parametrize("question, refused", [
+    ("La CNIL est prévenue de l'erreur de ma secrétaire. Je veux la licencier : quel préavis, quelle indemnité ?", True),
+    ("J'ai licencié ma secrétaire et elle se connecte encore au logiciel. Que dois-je faire ?", False),
+])
+def test_labour_law_asked_after_a_breach_is_refused_but_not_a_dismissal_told_in_a_data_story(question, refused):
     assert (refusal_before_retrieval(question) is not None) is refused
 
 

@@ -17,6 +17,11 @@ from kb.errors import ConfigError, IndexMissingError
 from kb.types import Chunk
 
 SERVER_TIMEOUT = 8.0  # seconds a Chroma server may take to answer one request (chromadb sets no limit)
+# Chroma's default ef_search (100) misses a few of the 40 nearest passages, differently from one run to the next
+# (6 to 12 of 8,000 on 200 dev questions): the same question was answered differently across runs. 400 finds them
+# all at this corpus's size, for well under a millisecond more.
+SEARCH_EF = 400
+
 
 def _chroma_settings() -> ChromaSettings:
     """A fresh settings object per client: chromadb.HttpClient writes the server address into the one it is given,
@@ -61,7 +66,8 @@ class DenseIndex:
         if not create:
             self._check(expected)
         self.store = Chroma(client=client, collection_name=collection, embedding_function=embeddings,
-                            collection_metadata={"hnsw:space": "cosine"}, create_collection_if_not_exists=create)
+                            collection_configuration={"hnsw": {"space": "cosine", "ef_search": SEARCH_EF}},
+                            create_collection_if_not_exists=create)
 
     def _check(self, expected: int | None) -> None:
         try:

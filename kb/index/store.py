@@ -25,7 +25,7 @@ from kb.corpus import Corpus, fingerprint, load_corpus, verify_seal
 from kb.errors import CorpusError, IndexMissingError, KbError, SealError
 from kb.types import Chunk, Decision, Document
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the dense collection searched with SEARCH_EF (kb/index/dense.py)
 BUILDING = "BUILDING"  # marker of a build in progress: {"pid", "collection", "chroma_url"}; removed once switched
 INGEST_LOCK = "ingest.lock"  # one ingest at a time per data dir (flock, released when the process ends)
 LOCK_TIMEOUT = 1800.0  # seconds an ingest waits for another one before giving up
