@@ -430,7 +430,12 @@ def _label(subject: str) -> str:
 
 # Capitalised words that are common nouns of the field, not names (« les IRM », « our EHR vendor », « Four GPs »).
 _PLAIN_WORDS = frozenset({"irm", "mri", "scanner", "ecg", "gp", "gps", "ehr", "emr", "it", "pc", "dpo", "dpia", "one",
-                          "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+                          "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                          # a job, a disease, a month: words, not names of something the corpus should hold
+                          "dsi", "rssi", "ist", "mst", "vih", "hiv", "sida", "avc",
+                          "january", "february", "march", "april", "may", "june", "july", "august", "september",
+                          "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                          "saturday", "sunday"})
 
 
 def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ...]:
