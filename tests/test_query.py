@@ -73,7 +73,7 @@ def test_names_the_corpus_never_mentions_are_found_even_opening_the_question():
     assert query("Je regarde les IRM de mes patients chez moi. Est-ce permis ?").unknown == ()
     assert query("Four GPs share one EHR. Is it HDS?").unknown == ()
     # a month, a job, a disease are words too: the verdict is not withheld for them
-    assert query("In July 2022 the court ruled on it. Is it HDS?").unknown == ()
+    assert query("The court ruled on it in July 2022. Is it HDS?").unknown == ()
     assert query("Notre DSI dit que non. Il a raison ?").unknown == ()
     assert query("Il était venu pour une IST. Puis-je le dire ?").unknown == ()
 
