@@ -214,8 +214,10 @@ def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused
 
 
 @pytest.mark.parametrize("question, refused", [
-    ("La CNIL est prévenue de l'erreur de ma secrétaire. Je veux la licencier : quel préavis, quelle indemnité ?", True),
+    ("La CNIL est prévenue de l'erreur de ma secrétaire. Je veux la licencier : quelle procédure suivre ?", True),
     ("J'ai licencié ma secrétaire et elle se connecte encore au logiciel. Que dois-je faire ?", False),
+    ("Quel préavis pour résilier mon contrat avec l'éditeur ?", False),  # a contract's notice is the field's
+    ("L'éditeur a commis une faute grave : puis-je résilier le contrat ?", False),
 ])
 def test_labour_law_asked_after_a_breach_is_refused_but_not_a_dismissal_told_in_a_data_story(question, refused):
     assert (refusal_before_retrieval(question) is not None) is refused
