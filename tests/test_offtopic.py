@@ -31,7 +31,7 @@ def test_without_a_map_nothing_is_refused_by_example():
 
 
 @pytest.mark.parametrize("question", [
-    "Comment licencier ma secrétaire pour faute grave ?",
+    "Comment recruter un assistant médical pour mon cabinet ?",  # a dismissal is now caught by an expression
     "Quelle est la meilleure banque pour un médecin libéral ?",
     "Comment traiter une gastro-entérite chez un patient âgé ?",  # no word of the medical expressions
 ])
