@@ -234,7 +234,7 @@ def refusal_before_retrieval(question: str) -> str | None:
     if label == _MEDICAL and _asks_care(proper):
         rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care
     if _DISMISSAL.search(proper) and not _RECORDS.search(proper):
-        return f"il s'agit d'{_LABOUR}"  # « la CNIL est prévenue ; je veux la licencier : quel préavis ? »
+        return f"il s'agit d'{_LABOUR}"  # « la CNIL est prévenue ; je veux la licencier : quelle procédure ? »
     if label in _NEVER_RESCUED or (label and not rescued):
         return f"il s'agit d'{label}"
     if not domain and _gibberish(folded):

@@ -310,7 +310,8 @@ HDS_TOPIC = Topic(id="hds", label="hébergement HDS", description="certification
 
 @pytest.mark.parametrize("text, pulled", [
     # the asker works at a certified host: certification is met, not asked
-    ("Je travaille chez un hébergeur certifié HDS. Un patient nous demande son dossier. Que devons-nous faire ?", False),
+    ("Je travaille chez un hébergeur certifié HDS. Un patient nous demande son dossier. Que devons-nous faire ?",
+     False),
     # asked, or told as missing: it is the question
     ("Je travaille chez un hébergeur certifié HDS. Faut-il renouveler la certification ?", True),
     ("Mon prestataire n'est pas certifié HDS. Puis-je continuer ?", True),
