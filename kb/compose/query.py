@@ -180,7 +180,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     proper = question_proper(folded)
     tokens = frozenset(tokenize(question, bare_articles_are_gdpr=True, query=True))
     if _certification_told(folded, proper):
-        folded_topics, tokens = _CERTIFIED.sub("hebergeur", folded), tokens - CERTIFIED_TOKENS
+        folded_topics, tokens = _CERTIFIED.sub("hebergeur", folded), tokens - _CERTIFIED_TOKENS
     else:
         folded_topics = folded
     found = find_references(question, bare_articles_are_gdpr=True)
@@ -220,7 +220,7 @@ _OWN_DUTIES = re.compile(r"\b(?:mes|nos) (?:obligations|devoirs|responsabilites)
 _CERTIFIED = re.compile(r"(?<!pas )(?<!non )(?<!plus )(?<!jamais )\b(?:hebergeur |prestataire |)"
                         r"(?:certifies?|certifiees?) hds\b|\bhebergeurs? hds\b")
 _ASKS_CERTIFICATION = re.compile(r"\b(?:hds|certifi\w*|certificat\w*|agre\w*)\b")
-CERTIFIED_TOKENS = frozenset(tokenize("certifié HDS"))
+_CERTIFIED_TOKENS = frozenset(tokenize("certifié HDS"))
 
 
 def _certification_told(folded: str, proper: str) -> bool:
