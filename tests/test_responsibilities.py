@@ -1,4 +1,5 @@
-"""The who-does-what map as loaded: the questions users ask of an entry are checked like the rest of it."""
+"""The who-does-what map as loaded: the questions users ask of an entry are checked like the rest of it; the words
+a question shares with a proposition count by their rarity in the map."""
 
 from __future__ import annotations
 
@@ -258,3 +259,24 @@ def test_a_named_text_leads_without_silencing_the_entry_that_answers_and_an_unme
     assert relevant([certificate, own_server], named) == [certificate, own_server]
     assert relevant([own_server], named) == []  # L1111-8 is answered from its own text
     assert relevant([certificate, on_call], named, frozenset({"csp-L1110-4-1"})) == [certificate]
+
+
+def test_a_rare_word_the_question_shares_with_a_proposition_outweighs_common_ones():
+    # equally close in meaning; « seul » is rare in the map, « patients » and « cabinet » are everywhere: by plain
+    # word counts the second proposition would win (3 of 4 words shared against 2 of 4)
+    import numpy as np
+
+    from kb.compose.entries import MapVectors, rank_propositions
+    from kb.compose.query import read_query
+    from kb.responsibilities import MapEntry, Proposition, ResponsibilityMap
+
+    alone = Proposition("Seul, une AIPD ?", "non")
+    generic = Proposition("Une AIPD pour les patients du cabinet ?", "depend")
+    entry = MapEntry("aipd-medecin", "aipd", "medecin", "", "Énoncé.", (), answers=(alone, generic))
+    same = np.ones((2, 2), dtype=np.float32) / np.sqrt(2)
+    vectors = MapVectors(statements=same[:1], propositions=same, owners=np.array([0, 0]), questions=same[:0],
+                         question_owners=np.array([], dtype=int),
+                         word_weights={"seul": 3.0, "aipd": 0.2, "patient": 0.2, "cabinet": 0.2})
+    query = read_query("Seul au cabinet, dois-je faire une AIPD pour mes patients ?", {}, frozenset())
+    ranked = rank_propositions(query, ResponsibilityMap({}, (entry,)), vectors, same[0])
+    assert [p for _, p, _ in ranked] == [alone, generic]

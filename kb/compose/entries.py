@@ -211,7 +211,8 @@ def proposition_tokens(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
-PROPOSITION_WORDS_WEIGHT = 0.1  # shared words (Jaccard) added to the cosine of question and proposition
+# shared words (Jaccard, each word by its rarity in the map) added to the cosine of question and proposition (dev)
+PROPOSITION_WORDS_WEIGHT = 0.1
 PERSON_MALUS = 0.03  # a proposition about « je » (the doctor) for a question whose subject is someone else
 COUNT_WEIGHT = 0.1  # a proposition bounding the patients (« plus de 10 000 ») that the count told meets, or not
 _FIRST_PERSON = re.compile(r"(?:^|\s)(?:je|j'|moi|me|m')\b|-je\b|-moi\b")
@@ -223,6 +224,11 @@ _PEOPLE = re.compile(r"\b(?:secretair|remplacant|associe|confrere|kine|infirmi|p
                      r"informaticien|stagiaire|interne\b|etudiant|avocat|police|gendarm|juge|ayants? droit|"
                      r"medecin du travail|medecin-conseil|secretary|locum|nurse|employer|insurer|relative|"
                      r"technician|spouse|wife|husband)")
+
+
+def _weighted(tokens: frozenset[str], weights: dict[str, float], rarest: float) -> float:
+    """Words by their rarity in the map; a word the map never uses is as rare as the rarest."""
+    return math.fsum(weights.get(t, rarest) for t in tokens)
 
 
 @lru_cache(maxsize=8192)  # each proposition's, read for every question
@@ -239,10 +245,13 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
     cosine = vectors.proposition_similarity(query_vector)
     asker_speaks = bool(_FIRST_PERSON.search(query.folded))
     asked_people = _people(query.proper)
+    weights = vectors.word_weights
+    rarest = max(weights.values(), default=1.0)
     scored = []
     for (entry, prop), cos in zip(pairs, cosine):
         words = proposition_tokens(prop.text)
-        shared = len(words & query.tokens) / max(1, len(words | query.tokens))
+        shared = (_weighted(words & query.tokens, weights, rarest)
+                  / max(1e-9, _weighted(words | query.tokens, weights, rarest)))
         other_person = not asker_speaks and bool(_FIRST_PERSON.search(prop.text.lower()))
         fits = fits_bound(prop.text, query.patients)
         count = 0 if fits is None else (1 if fits else -1)
