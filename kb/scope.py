@@ -105,11 +105,13 @@ _OFF_TOPIC = {
         # « entre Doctolib et Maiia, lequel je devrais prendre ? », not « lequel doit notifier ? »
         r"(?:lequel|laquelle|lesquels) (?:je |j'|on |nous )?(?:devrais |devrions |dois |faut-il )?"
         r"(?:choisir|prendre|acheter|souscrire|conseill\w*|recommand\w*)|"
+        r"(?:lequel|laquelle|lesquels|lesquelles) (?:est|sont|serait|seraient)\b[^?]{0,40}\bmoins cher|"
         r"should i (?:pick|choose|buy)|(?:can|could|would) you (?:recommend|suggest)|recommend (?:me )?(?:a|an|the)|"
         r"cheap\w* (?:\w+ )?(?:host\w*|provider|software|vendor))\b",
     "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)":
         r"\b(?:tradui\w*|traduction|translate|poemes?|poem|chansons?|songs?|blagues?|jokes?|haikus?|"
-        r"python|javascript|scraper|scraping|redige[sz]?-(?:moi|nous)|ecri[st]-(?:moi|nous)|write me|draft me)\b",
+        r"python|javascript|scraper|scraping|redige[sz]?-(?:moi|nous)|ecri[st]-(?:moi|nous)|write me|draft me|"
+        r"(?:pouvez-vous|pourriez-vous|peux-tu|pourrais-tu|vous pouvez|tu peux) (?:me |nous )?(?:rediger|ecrire))\b",
     _LAW: r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|"
           r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
           r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"

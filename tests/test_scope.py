@@ -156,6 +156,7 @@ PRODUCT_ADVICE = [
     "Which EHR vendor should I pick?",
     "Can you recommend a cheap HDS hosting provider?",
     "Entre Doctolib et Maiia, lequel je devrais prendre pour les rendez-vous du cabinet ?",
+    "Pour la télémaintenance, entre TeamViewer et AnyDesk, lequel est le plus sûr et le moins cher ?",
 ]
 
 
@@ -169,6 +170,7 @@ def test_product_and_insurance_advice_is_refused(question):
     "Donne-moi le code Python pour chiffrer un fichier de données patients.",
     "Écris-moi un poème sur le RGPD.",
     "Raconte-moi une blague sur la CNIL.",
+    "Après la fuite chez l'éditeur, pouvez-vous me rédiger l'assignation pour faire annuler son contrat ?",
 ])
 def test_a_text_to_translate_or_write_is_refused_even_in_the_fields_words(question):
     assert refusal_before_retrieval(question).startswith("il s'agit d'une demande hors du rôle de l'assistant")
@@ -267,6 +269,8 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "Puis-je faire autrement que ce que recommande le guide CNIL pour les cabinets médicaux ?",
     "Je pars à la retraite : que dois-je faire des dossiers de mes patients ?",  # leaving, not a pension
     "Entre l'éditeur et l'hébergeur, lequel doit notifier la CNIL ?",  # « lequel » asks who, not what to buy
+    "Entre le chiffrement et la pseudonymisation, lequel est le plus sûr pour mes sauvegardes ?",  # no price
+    "Peux-tu m'expliquer ce que je dois dire à la CNIL ?",  # to explain, not to write
 ])
 def test_domain_questions_using_words_close_to_the_refused_ones_get_through(question):
     assert refusal_before_retrieval(question) is None
