@@ -165,6 +165,9 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
     # what the tag adds qualifies the claim; « acceptable », « Is that acceptable? » are tags too
     ("Mon éditeur change de prestataire cloud. Il a le droit de faire ça sans mon accord ?",
      "mon editeur change de prestataire cloud. de faire ca sans mon accord"),
+    # a tag that says the act itself: the story before it is not the claim
+    ("L'éditeur ne m'a rien dit. Il avait le droit d'écrire à mes patients sans passer par moi ?",
+     "d'ecrire a mes patients sans passer par moi"),
     ("Le contrat ne dit pas où sont les données. C'est acceptable ?", "le contrat ne dit pas ou sont les donnees."),
     ("The contract gives 30 days to report a breach. Is that acceptable?",
      "the contract gives 30 days to report a breach."),

@@ -50,6 +50,7 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
                   # « Il nous demande de ne rien déclarer. On peut faire comme il dit ? »
                   r"(?:on|je|j'|nous) (?:peut|peux|pouvons|doit|dois|devons) (?:faire|agir) comme "
                   r"(?:il|elle|ils|elles) (?:le )?(?:dit|demande|propose|veut))")
+_REFERS_BACK = re.compile(r"\b(?:ca|cela|ceci|le faire|l'avoir fait|lui|leur|that|this|it|him|her|them)\b")
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
@@ -271,8 +272,11 @@ def _claim(folded: str) -> str | None:
     rest = clause[tag.end():].strip()
     if rest.startswith(("que ", "qu'")):
         return rest
-    # what the tag itself adds qualifies the claim (« Il a le droit de faire ça sans mon accord ? »)
-    parts = sentences[-2:-1] + [last[:len(last) - len(clause)].strip(), rest.rstrip(" ?")]
+    # what the tag itself adds qualifies the claim (« Il a le droit de faire ça sans mon accord ? »); when it says
+    # the act itself (« Il avait le droit d'écrire à mes patients sans passer par moi ? »), the story is not the claim
+    rest = rest.rstrip(" ?")
+    story = sentences[-2:-1] if _REFERS_BACK.search(rest) or len(rest.split()) < 4 else []
+    parts = story + [last[:len(last) - len(clause)].strip(), rest]
     return " ".join(p for p in parts if p) or None
 
 
