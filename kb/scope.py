@@ -161,7 +161,8 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
 _PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
 # A dismissal asked in the question proper is labour law, whatever breach the story told; told before (« j'ai
 # licencié ma secrétaire, elle se connecte encore ») it is the story of an access.
-_DISMISSAL = re.compile(r"\b(?:licencier|entretien prealable|indemnites? de licenciement)\b")
+_DISMISSAL = re.compile(r"\b(?:licencier|entretien prealable|indemnites? de licenciement|activite partielle|"
+                        r"chomage (?:partiel|technique)|furlough)\b")
 # Care asked for: a drug, a dose, what to prescribe (« je lui prescris quoi, et à quelle dose ? »); not the
 # « délai de prescription » a patient has to sue in.
 _CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|mg|milligrammes?|medicaments?|"

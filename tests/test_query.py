@@ -308,12 +308,15 @@ def test_the_askers_own_duties_are_the_doctors_whatever_the_story_names(text, ac
     assert query(text).actors == actors
 
 
-HDS_TOPIC = Topic(id="hds", label="hébergement HDS", description="certification", keywords=("hds", "certifié hds"))
+HDS_TOPIC = Topic(id="hds", label="hébergement HDS", description="certification",
+                  keywords=("hds", "certifié hds", "hébergeur"))
 
 
 @pytest.mark.parametrize("text, pulled", [
     # the asker works at a certified host: certification is met, not asked
     ("Je travaille chez un hébergeur certifié HDS. Un patient nous demande son dossier. Que devons-nous faire ?",
+     False),
+    ("Ingénieur chez un hébergeur HDS : un export de dossiers est resté public une heure. On prévient le cabinet ?",
      False),
     # asked, or told as missing: it is the question
     ("Je travaille chez un hébergeur certifié HDS. Faut-il renouveler la certification ?", True),

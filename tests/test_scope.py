@@ -217,6 +217,8 @@ def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused
 
 @pytest.mark.parametrize("question, refused", [
     ("La CNIL est prévenue de l'erreur de ma secrétaire. Je veux la licencier : quelle procédure suivre ?", True),
+    ("Après le rançongiciel (CNIL notifiée), le cabinet a fermé quatre jours : comment mettre mes secrétaires en "
+     "activité partielle ?", True),
     ("J'ai licencié ma secrétaire et elle se connecte encore au logiciel. Que dois-je faire ?", False),
     ("Quel préavis pour résilier mon contrat avec l'éditeur ?", False),  # a contract's notice is the field's
     ("L'éditeur a commis une faute grave : puis-je résilier le contrat ?", False),

@@ -181,7 +181,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     proper = question_proper(folded)
     tokens = frozenset(tokenize(question, bare_articles_are_gdpr=True, query=True))
     if _certification_told(folded, proper):
-        folded_topics, tokens = _CERTIFIED.sub("hebergeur", folded), tokens - _CERTIFIED_TOKENS
+        folded_topics, tokens = _CERTIFIED.sub("prestataire", folded), tokens - _CERTIFIED_TOKENS
     else:
         folded_topics = folded
     found = find_references(question, bare_articles_are_gdpr=True)
@@ -216,8 +216,9 @@ _OWN_DUTIES = re.compile(r"\b(?:mes|nos) (?:obligations|devoirs|responsabilites)
 
 
 # A provider the story says is certified (« je travaille chez un hébergeur certifié HDS ») meets the certification:
-# unless the question proper asks about it, certification is not what is asked, and its words do not pull the HDS
-# entries. « pas certifié HDS » is not a premise met.
+# unless the question proper asks about it, certification is not what is asked, and its words, « hébergeur »
+# included, do not pull the HDS entries: it is read as a mere « prestataire ». « pas certifié HDS » is not a premise
+# met.
 _CERTIFIED = re.compile(r"(?<!pas )(?<!non )(?<!plus )(?<!jamais )\b(?:hebergeur |prestataire |)"
                         r"(?:certifies?|certifiees?) hds\b|\bhebergeurs? hds\b")
 _ASKS_CERTIFICATION = re.compile(r"\b(?:hds|certifi\w*|certificat\w*|agre\w*)\b")
