@@ -69,6 +69,8 @@ def test_names_the_corpus_never_mentions_are_found_even_opening_the_question():
     assert query("La norme ISO 27001 suffit-elle ?").unknown == ("ISO 27001",)
     assert query("Bonjour. Puis-je utiliser Dropbox ?").unknown == ("Dropbox",)  # « Bonjour », « Puis » are words
     assert query("Mon éditeur doit-il être certifié HDS ?").unknown == ()
+    # a country says where data go, which the texts answer in general (UE, EEE, pays tiers)
+    assert query("Since Poland is close, may the support team in Poland see the data?").unknown == ()
     # common nouns of the field, capitalised or not, name nothing
     assert query("Je regarde les IRM de mes patients chez moi. Est-ce permis ?").unknown == ()
     assert query("Four GPs share one EHR. Is it HDS?").unknown == ()
@@ -318,6 +320,8 @@ HDS_TOPIC = Topic(id="hds", label="hébergement HDS", description="certification
      False),
     ("Ingénieur chez un hébergeur HDS : un export de dossiers est resté public une heure. On prévient le cabinet ?",
      False),
+    ("We're a vendor; our databases run on our HDS-certified host's servers. Who do we ask before outsourcing "
+     "support?", False),
     # asked, or told as missing: it is the question
     ("Je travaille chez un hébergeur certifié HDS. Faut-il renouveler la certification ?", True),
     ("Mon prestataire n'est pas certifié HDS. Puis-je continuer ?", True),

@@ -220,7 +220,8 @@ _OWN_DUTIES = re.compile(r"\b(?:mes|nos) (?:obligations|devoirs|responsabilites)
 # included, do not pull the HDS entries: it is read as a mere « prestataire ». « pas certifié HDS » is not a premise
 # met.
 _CERTIFIED = re.compile(r"(?<!pas )(?<!non )(?<!plus )(?<!jamais )\b(?:hebergeur |prestataire |)"
-                        r"(?:certifies?|certifiees?) hds\b|\bhebergeurs? hds\b")
+                        r"(?:certifies?|certifiees?) hds\b|\bhebergeurs? hds\b|"
+                        r"(?<!not )(?<!non-)\bhds[- ]certified(?: (?:cloud )?(?:host|hosting provider|provider)'?s?)?\b")
 _ASKS_CERTIFICATION = re.compile(r"\b(?:hds|certifi\w*|certificat\w*|agre\w*)\b")
 _CERTIFIED_TOKENS = frozenset(tokenize("certifié HDS"))
 
@@ -440,7 +441,15 @@ _PLAIN_WORDS = frozenset({"irm", "mri", "scanner", "ecg", "gp", "gps", "ehr", "e
                           "dsi", "rssi", "ist", "mst", "vih", "hiv", "sida", "avc", "nda",
                           "january", "february", "march", "april", "may", "june", "july", "august", "september",
                           "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-                          "saturday", "sunday"})
+                          "saturday", "sunday",
+                          # a country: where data go, which the texts answer in general (UE, EEE, pays tiers)
+                          "allemagne", "germany", "belgique", "belgium", "espagne", "spain", "italie", "italy",
+                          "pologne", "poland", "portugal", "irlande", "ireland", "luxembourg", "pays-bas",
+                          "netherlands", "roumanie", "romania", "bulgarie", "bulgaria", "suisse", "switzerland",
+                          "royaume-uni", "uk", "angleterre", "england", "maroc", "morocco", "tunisie", "tunisia",
+                          "inde", "india", "chine", "china", "canada", "israel", "usa", "us",
+                          # an English word opening a sentence before a name (« Since Poland is in the EU… »)
+                          "since", "because", "although", "if", "when", "as"})
 
 
 def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ...]:
