@@ -197,7 +197,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
         incident=story and _incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
-        price=bool(_PRICE.search(folded)), statistic=bool(_STATISTIC.search(folded)),
+        price=bool(_PRICE.search(proper)), statistic=bool(_STATISTIC.search(folded)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
         asks_unknown=(_asks_unknown(proper, unknown + tuple(outside))
                       or bool(outside_subjects(proper, corpus_words))),
