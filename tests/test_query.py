@@ -27,6 +27,7 @@ def query(text: str):
     ("Faut-il noter les incidents même quand on ne les déclare pas ?", YES_NO),
     ("Quelles clauses l'article 28 impose-t-il dans le contrat ?", OTHER),
     ("Can my vendor reuse my patients' data?", YES_NO),
+    ("Before signing with a vendor: does my contract have to say what happens to my records?", YES_NO),
     ("Qui doit prévenir la CNIL après une fuite ?", WHO),
     ("Que risque un prestataire qui héberge sans certificat ?", OTHER),
     ("Dans quel délai dois-je notifier une violation ?", OTHER),
@@ -208,6 +209,9 @@ def test_a_count_of_things_in_the_world_is_said_to_be_outside_the_corpus_but_a_t
     assert query("How many breaches were notified to the CNIL last year?").statistic
     assert not query("À partir de combien de patients faut-il un DPO ?").statistic
     assert not query("Combien de temps ai-je pour notifier une violation ?").statistic
+    # a count told in the story, or of the asker's own patients, is no statistic of the world
+    assert not query("Je ne sais pas combien de mes patients sont touchés. Dois-je notifier la CNIL ?").statistic
+    assert not query("Combien d'hébergeurs sont certifiés, je ne sais pas. Mon éditeur doit-il l'être ?").statistic
     assert query("En moyenne, combien les tribunaux accordent-ils de dommages et intérêts à un patient ?").statistic
     assert query("What is the average award for a leaked medical record?").statistic
 

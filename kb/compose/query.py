@@ -81,7 +81,7 @@ _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[s
 _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|c'est combien|"
                     r"combien (?:\w+ ){0,6}(?:par mois|factur\w*)|prix|tarifs?|cout d[eu]|how much)\b")
 # A count of things in the world (« combien d'hébergeurs sont certifiés ? »): the corpus holds no statistics.
-_STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heures|minutes|semaines)\w+"
+_STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heures|minutes|semaines|mes |nos )\w+"
                         r"(?: \w+){0,5}? (?:sont|ont ete|ont|existe\w*|y a-t-il|y en a)\b|"
                         r"\bhow many (?!days|hours|years|weeks|months)\w+(?: \w+){0,5}? (?:are|were|have|exist)\b|"
                         # an average over cases (« en moyenne, combien les tribunaux accordent-ils ? »)
@@ -197,7 +197,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
         incident=story and _incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
-        price=bool(_PRICE.search(proper)), statistic=bool(_STATISTIC.search(folded)),
+        price=bool(_PRICE.search(proper)), statistic=bool(_STATISTIC.search(proper)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
         asks_unknown=(_asks_unknown(proper, unknown + tuple(outside))
                       or bool(outside_subjects(proper, corpus_words))),
@@ -338,8 +338,8 @@ def _form(last: str) -> str:
     if (_INTERROGATIVE.match(_OPENING_CONJUNCTION.sub("", last)) or _INTERROGATIVE.match(clause)
             or _asks_what_first(last) or alternative):
         return OTHER
-    if _INVERTED.search(last) or _ENGLISH_YES_NO.match(last):
-        return YES_NO
+    if _INVERTED.search(last) or _ENGLISH_YES_NO.match(last) or _ENGLISH_YES_NO.match(clause):
+        return YES_NO  # « Before signing: does my contract have to say… ? »
     return OTHER if _ASKS_WHICH.search(last) or not last.endswith("?") else YES_NO
 
 
