@@ -104,7 +104,8 @@ _OFF_TOPIC = {
         r"which (?:\w+ )?(?:software|vendor|host|provider|insurer)|best (?:software|host)|"
         # « entre Doctolib et Maiia, lequel je devrais prendre ? », not « lequel doit notifier ? »
         r"(?:lequel|laquelle|lesquels) (?:je |j'|on |nous )?(?:devrais |devrions |dois |faut-il )?"
-        r"(?:choisir|prendre|acheter|souscrire|conseill\w*|recommand\w*)|"
+        r"(?:choisir|choisis|prendre|prends|acheter|achete|souscrire|conseill\w*|recommand\w*)|"
+        r"(?:fais|faites)-(?:moi|nous) (?:ton|votre|un) classement|"
         r"(?:lequel|laquelle|lesquels|lesquelles) (?:est|sont|serait|seraient)\b[^?]{0,40}\bmoins cher|"
         r"should i (?:pick|choose|buy)|(?:can|could|would) you (?:recommend|suggest)|recommend (?:me )?(?:a|an|the)|"
         r"cheap\w* (?:\w+ )?(?:host\w*|provider|software|vendor))\b",
@@ -163,6 +164,9 @@ _PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
 # licencié ma secrétaire, elle se connecte encore ») it is the story of an access.
 _DISMISSAL = re.compile(r"\b(?:licencier|entretien prealable|indemnites? de licenciement|activite partielle|"
                         r"chomage (?:partiel|technique)|furlough)\b")
+# Defamation asked in the question proper is another branch of law, whatever breach the story told (« le patient
+# m'insulte sur Facebook depuis l'erreur d'envoi : comment porter plainte pour diffamation ? »).
+_DEFAMATION = re.compile(r"\b(?:diffamation|diffamatoires?|injures? publiques?|defamation|libel)\b")
 # Care asked for: a drug, a dose, what to prescribe (« je lui prescris quoi, et à quelle dose ? »); not the
 # « délai de prescription » a patient has to sue in.
 _CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|mg|milligrammes?|medicaments?|"
@@ -238,6 +242,8 @@ def refusal_before_retrieval(question: str) -> str | None:
         rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care
     if _DISMISSAL.search(proper) and not _RECORDS.search(proper):
         return f"il s'agit d'{_LABOUR}"  # « la CNIL est prévenue ; je veux la licencier : quelle procédure ? »
+    if _DEFAMATION.search(proper) and not _RECORDS.search(proper):
+        return f"il s'agit d'{_LAW}"
     if label in _NEVER_RESCUED or (label and not rescued):
         return f"il s'agit d'{label}"
     if not domain and _gibberish(folded):

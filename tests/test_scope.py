@@ -157,6 +157,7 @@ PRODUCT_ADVICE = [
     "Can you recommend a cheap HDS hosting provider?",
     "Entre Doctolib et Maiia, lequel je devrais prendre pour les rendez-vous du cabinet ?",
     "Pour la télémaintenance, entre TeamViewer et AnyDesk, lequel est le plus sûr et le moins cher ?",
+    "Pour remplacer WhatsApp au cabinet, entre Siilo, Olvid et Signal, laquelle je prends ? Fais-moi ton classement.",
 ]
 
 
@@ -219,11 +220,14 @@ def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused
     ("La CNIL est prévenue de l'erreur de ma secrétaire. Je veux la licencier : quelle procédure suivre ?", True),
     ("Après le rançongiciel (CNIL notifiée), le cabinet a fermé quatre jours : comment mettre mes secrétaires en "
      "activité partielle ?", True),
+    ("Depuis l'erreur d'envoi (déclarée à la CNIL), le patient m'insulte sur Facebook. Comment porter plainte pour "
+     "diffamation ?", True),
+    ("Un patient dit que j'ai diffusé son dossier : sa plainte pour diffamation concerne-t-elle mes dossiers ?", False),
     ("J'ai licencié ma secrétaire et elle se connecte encore au logiciel. Que dois-je faire ?", False),
     ("Quel préavis pour résilier mon contrat avec l'éditeur ?", False),  # a contract's notice is the field's
     ("L'éditeur a commis une faute grave : puis-je résilier le contrat ?", False),
 ])
-def test_labour_law_asked_after_a_breach_is_refused_but_not_a_dismissal_told_in_a_data_story(question, refused):
+def test_labour_law_or_defamation_asked_after_a_breach_is_refused_but_not_when_told_in_a_data_story(question, refused):
     assert (refusal_before_retrieval(question) is not None) is refused
 
 
