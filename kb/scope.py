@@ -160,8 +160,8 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
 # les dossiers de mes patients ? » is a question of secrecy; « comment créer une SCM ? » and « comment déclarer ma
 # créance contre mon éditeur en liquidation ? » are not.
 _PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
-# A dismissal asked in the question proper is labour law, whatever breach the story told; told before (« j'ai
-# licencié ma secrétaire, elle se connecte encore ») it is the story of an access.
+# A dismissal or a furlough asked in the question proper is labour law, whatever breach the story told; told before
+# (« j'ai licencié ma secrétaire, elle se connecte encore ») it is the story of an access.
 _DISMISSAL = re.compile(r"\b(?:licencier|entretien prealable|indemnites? de licenciement|activite partielle|"
                         r"chomage (?:partiel|technique)|furlough)\b")
 # Defamation asked in the question proper is another branch of law, whatever breach the story told (« le patient
