@@ -160,13 +160,15 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
 # les dossiers de mes patients ? » is a question of secrecy; « comment créer une SCM ? » and « comment déclarer ma
 # créance contre mon éditeur en liquidation ? » are not.
 _PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
-# A dismissal or a furlough asked in the question proper is labour law, whatever breach the story told; told before
-# (« j'ai licencié ma secrétaire, elle se connecte encore ») it is the story of an access.
-_DISMISSAL = re.compile(r"\b(?:licencier|entretien prealable|indemnites? de licenciement|activite partielle|"
-                        r"chomage (?:partiel|technique)|furlough)\b")
-# Defamation asked in the question proper is another branch of law, whatever breach the story told (« le patient
-# m'insulte sur Facebook depuis l'erreur d'envoi : comment porter plainte pour diffamation ? »).
-_DEFAMATION = re.compile(r"\b(?:diffamation|diffamatoires?|injures? publiques?|defamation|libel)\b")
+# Another branch of law asked in the question proper, whatever breach the story told: a dismissal or a furlough
+# (labour law), a complaint for defamation (« le patient m'insulte sur Facebook depuis l'erreur d'envoi : comment
+# porter plainte pour diffamation ? »). Told before (« j'ai licencié ma secrétaire, elle se connecte encore »), a
+# dismissal is the story of an access.
+_ASKED_ELSEWHERE = (
+    (re.compile(r"\b(?:licencier|entretien prealable|indemnites? de licenciement|activite partielle|"
+                r"chomage (?:partiel|technique)|furlough)\b"), _LABOUR),
+    (re.compile(r"\b(?:diffamation|diffamatoires?|injures? publiques?|defamation|libel)\b"), _LAW),
+)
 # Care asked for: a drug, a dose, what to prescribe (« je lui prescris quoi, et à quelle dose ? »); not the
 # « délai de prescription » a patient has to sue in.
 _CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|mg|milligrammes?|medicaments?|"
@@ -240,10 +242,9 @@ def refusal_before_retrieval(question: str) -> str | None:
     proper = question_proper(folded)
     if label == _MEDICAL and _asks_care(proper):
         rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care
-    if _DISMISSAL.search(proper) and not _RECORDS.search(proper):
-        return f"il s'agit d'{_LABOUR}"  # « la CNIL est prévenue ; je veux la licencier : quelle procédure ? »
-    if _DEFAMATION.search(proper) and not _RECORDS.search(proper):
-        return f"il s'agit d'{_LAW}"
+    for asked, branch in _ASKED_ELSEWHERE:  # « la CNIL est prévenue ; je veux la licencier : quelle procédure ? »
+        if asked.search(proper) and not _RECORDS.search(proper):
+            return f"il s'agit d'{branch}"
     if label in _NEVER_RESCUED or (label and not rescued):
         return f"il s'agit d'{label}"
     if not domain and _gibberish(folded):

@@ -247,11 +247,12 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
     asked_people = _people(query.proper)
     weights = vectors.word_weights
     rarest = max(weights.values(), default=1.0)
+    asked = _weighted(query.tokens, weights, rarest)
     scored = []
     for (entry, prop), cos in zip(pairs, cosine):
         words = proposition_tokens(prop.text)
-        shared = (_weighted(words & query.tokens, weights, rarest)
-                  / max(1e-9, _weighted(words | query.tokens, weights, rarest)))
+        common = _weighted(words & query.tokens, weights, rarest)
+        shared = common / max(1e-9, _weighted(words, weights, rarest) + asked - common)  # weighted Jaccard
         other_person = not asker_speaks and bool(_FIRST_PERSON.search(prop.text.lower()))
         fits = fits_bound(prop.text, query.patients)
         count = 0 if fits is None else (1 if fits else -1)
