@@ -21,7 +21,8 @@ _STRONG = re.compile(
     r"secur\w*|secret(?! des affaires)|confidential\w*|certifi(?:e|ee|es|ees|cations?|er)|"
     r"certificats? (?:hds|de conformite)|"
     r"notif\w*|chiffr\w*|encrypt\w*|pirat\w*|cyber\w*|"
-    r"ransomware|rancongiciel|dossiers? (?:medica|patient)\w*|aipd|dpo|delegue|consentement|equipe de soins|"
+    r"ransomware|rancongiciel|dossiers? (?:medica|patient)\w*|(?:patients?|medical|health) records?|aipd|dpo|"
+    r"delegue|consentement|equipe de soins|"
     r"referentiel|deliberation|code penal|sante publique|pseudonym\w*|anonym\w*|dmp|"
     r"(?:informations?|infos?) (?:medicales?|de sante)|religion|opinions? politiques?|orientation sexuelle|"
     r"origines? (?:ethniques?|raciales?))\b"
@@ -29,7 +30,7 @@ _STRONG = re.compile(
 _CONTEXT = re.compile(
     r"\b(?:logiciels?|software|contrats?|contract|sanction\w*|amendes?|fine[ds]?|sauvegardes?|backup|serveurs?|"
     r"cloud|prestataires?|informaticien|acces|conservation|archivage|transfert|cabinet|messagerie|dossiers?|"
-    r"applis?|applications?)\b"
+    r"applis?|applications?|plateformes?|platforms?|teleconsultations?|records?|exposed)\b"
 )
 # Instructions to the assistant rather than questions to the corpus. Matched on folded text. « ignorer les
 # instructions » is refused only when addressed to the assistant (imperative at the start of a clause, or
@@ -149,7 +150,7 @@ _CONTEXT_RESCUES = ("une question de cuisine", "une question de sport", "une que
 _MEDICAL = "une question médicale (traitement, posologie, diagnostic)"
 _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|partag\w*|transm\w*|communiqu\w*|"
                       r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|prevenir|inform\w*|registres?|"
-                      r"fichiers?|famil\w*|proches?|etudes?|recherches?|publi\w*|telesurveillance|"
+                      r"fichiers?|famil\w*|proches?|personne de confiance|etudes?|recherches?|publi\w*|telesurveillance|"
                       r"bases? (?:patients?|de donnees)|copies?|"
                       r"assureurs?|employeurs?|patron|mutuelles?|police|gendarm\w*|avocats?|juges?|tiers|"
                       r"confreres?|infirmi\w*|kine\w*|pharmacien\w*|professionnels?|soignants?|"

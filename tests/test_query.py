@@ -102,6 +102,10 @@ def test_a_name_asked_about_is_told_from_a_name_in_the_situation():
     assert query("J'utilise Dropbox pour mes sauvegardes. Est-ce autorisé ?").asks_unknown  # points back
     situation = query("J'ai exporté le fichier vers Dropbox pour une association. Mon éditeur devait-il m'alerter ?")
     assert situation.unknown == ("Dropbox",) and not situation.asks_unknown
+    # a short last question points back at the sentence just before it, not at a name told earlier
+    earlier = query("Le frère a publié des extraits du dossier sur Facebook. Le patient me réclame des dommages et "
+                    "intérêts. Dois-je l'indemniser ?")
+    assert earlier.unknown == ("Facebook",) and not earlier.asks_unknown
 
 
 def test_a_text_the_corpus_does_not_hold_is_named_with_the_closest_one():
@@ -193,6 +197,9 @@ def test_negations_are_counted_in_french_and_english():
     # a purpose clause does not deny the claim
     assert negations("ne rien déclarer « pour ne pas affoler les patients »") == 1
     assert negations("do not tell them, so as not to alarm them") == 1
+    # acting alone denies acting on instructions; working alone at the practice does not
+    assert negations("il avait le droit de décider ça tout seul") == 1
+    assert negations("je suis tout seul au cabinet") == 0
 
 
 def test_a_price_is_said_to_be_outside_the_corpus():
@@ -305,6 +312,8 @@ def test_an_incident_told_is_what_a_question_naming_no_topic_asks_about():
     assert read_query(f"{story} Qui doit faire quoi maintenant ?", topics, WORDS, KNOWN).incident
     assert not read_query(f"{story} Doit-il être certifié HDS ?", topics, WORDS, KNOWN).incident  # asks its own
     assert not read_query("Qui doit faire quoi maintenant ?", topics, WORDS, KNOWN).incident  # nothing told
+    roles = {**topics, "roles": Topic("roles", "", "", ("qui est responsable",))}
+    assert read_query(f"{story} Qui est responsable de quoi ?", roles, WORDS, KNOWN).incident  # who answers for it
 
 
 @pytest.mark.parametrize("text, actors", [

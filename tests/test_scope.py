@@ -16,7 +16,7 @@ import yaml
 
 from kb.config import ROOT
 from kb.errors import KbError
-from kb.scope import MAX_QUESTION_CHARS, check_question, refusal_before_retrieval
+from kb.scope import MAX_QUESTION_CHARS, check_question, is_in_domain, refusal_before_retrieval
 
 KB = str(Path(sys.executable).parent / "kb")
 
@@ -234,6 +234,16 @@ def test_labour_law_or_defamation_asked_after_a_breach_is_refused_but_not_when_t
 def test_a_text_to_write_for_a_vendor_is_refused():
     assert refusal_before_retrieval("Je suis commercial chez un éditeur de logiciel médical : rédige-moi un e-mail "
                                     "de prospection pour les généralistes.") is not None
+
+
+def test_what_to_tell_a_trusted_person_is_a_question_of_secrecy_even_with_a_disease_named():
+    assert refusal_before_retrieval("Patiente, cancer du pancréas, pronostic sombre. Elle ne veut pas que son mari "
+                                    "sache. Il est sa personne de confiance : je peux lui expliquer où on en est ?") is None
+
+
+def test_patient_records_said_in_english_are_the_field_s_words():
+    assert is_in_domain("Recordings from our video consultations were exposed online by the platform's provider.")
+    assert is_in_domain("Are our patient records safe with them?")
 
 
 def test_a_copy_of_the_patients_base_is_a_question_of_records_even_with_a_medical_word():

@@ -54,7 +54,10 @@ _REFERS_BACK = re.compile(r"\b(?:ca|cela|ceci|le faire|l'avoir fait|lui|leur|tha
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
-                       r"\bsans\b|\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b")
+                       r"\bsans\b|\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b|"
+                       # acting alone denies acting on instructions (« il avait le droit de décider ça tout seul ? »);
+                       # « tout seul au cabinet » is who practises
+                       r"\btout(?:e|es)? seule?s?\b(?! (?:au|en|dans|a) )|\bunilateralement\b")
 _ELIDED_NE = re.compile(r"\bn'")  # « n'a pas », not the « n't » of « can't »
 # A negation in a purpose clause does not deny the claim (« de ne rien déclarer pour ne pas affoler les patients »).
 _PURPOSE_NEGATION = re.compile(r"\b(?:pour|afin de) (?:ne|n')\s+(?:\S+\s+){0,2}?(?:pas|plus|rien)\b|"
@@ -199,7 +202,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(proper)), statistic=bool(_STATISTIC.search(proper)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
-        asks_unknown=(_asks_unknown(proper, unknown + tuple(outside))
+        asks_unknown=(_asks_unknown(proper, unknown + tuple(outside), _sentence_before(folded, proper))
                       or bool(outside_subjects(proper, corpus_words))),
         asks_figure=bool(_FIGURE.search(folded)), claim=claim, proper=proper,
         choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
@@ -249,10 +252,21 @@ def _regime(folded: str) -> str | None:
     return "sanctions-penales" if penal and not cnil else "sanctions-cnil" if cnil and not penal else None
 
 
-def _asks_unknown(last: str, unknown: tuple[str, ...]) -> bool:
+def _asks_unknown(last: str, unknown: tuple[str, ...], before: str) -> bool:
     """Whether the question proper (`last`) is about a name the corpus never mentions: the name is in it, or it
-    only points back at the situation told before (« J'utilise Dropbox. Est-ce autorisé ? »)."""
-    return bool(unknown) and (any(fold(name) in last for name in unknown) or len(tokenize(last)) <= POINTS_BACK)
+    only points back at the sentence told just `before` it, which holds the name (« J'utilise Dropbox. Est-ce
+    autorisé ? »; not « …publié sur Facebook. Le patient me réclame des dommages et intérêts. Dois-je
+    l'indemniser ? »)."""
+    names = [fold(name) for name in unknown]
+    return any(name in last for name in names) or (
+        len(tokenize(last)) <= POINTS_BACK and any(name in before for name in names))
+
+
+def _sentence_before(folded: str, proper: str) -> str:
+    """The sentence just before the question proper, or the whole text when none is found."""
+    sentences = [m.strip() for m in SENTENCES.findall(folded) if m.strip()]
+    at = sentences.index(proper) if proper in sentences else -1
+    return sentences[at - 1] if at > 0 else folded
 
 
 def _claim(folded: str) -> str | None:
@@ -384,7 +398,7 @@ def _incident(folded: str, proper: str, topics: dict[str, Topic]) -> bool:
     topic of its own (« Qui doit faire quoi maintenant ? »): what happened is what it asks about."""
     incident = topics.get("violation")
     return (incident is not None and _names_topic(folded, incident)
-            and not any(_names_topic(proper, topic) for topic in topics.values()))
+            and not any(_names_topic(proper, topic) for topic in topics.values() if topic.id != "roles"))
 
 
 def _names_topic(text: str, topic: Topic) -> bool:
