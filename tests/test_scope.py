@@ -237,8 +237,9 @@ def test_a_text_to_write_for_a_vendor_is_refused():
 
 
 def test_what_to_tell_a_trusted_person_is_a_question_of_secrecy_even_with_a_disease_named():
-    assert refusal_before_retrieval("Patiente, cancer du pancréas, pronostic sombre. Elle ne veut pas que son mari "
-                                    "sache. Il est sa personne de confiance : je peux lui expliquer où on en est ?") is None
+    question = ("Patiente, cancer du pancréas, pronostic sombre. Elle ne veut pas que son mari sache. Il est sa "
+                "personne de confiance : je peux lui expliquer où on en est ?")
+    assert refusal_before_retrieval(question) is None
 
 
 def test_patient_records_said_in_english_are_the_field_s_words():
