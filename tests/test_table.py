@@ -1,6 +1,7 @@
-"""« Qui fait quoi » from scored map entries: rows for the actors asked, on the réponse's topics, then what the
-actor risks (under each regime when sanctions are asked, else only for a duty said); nothing the réponse already
-said; a provider the réponse makes a controller is not called a processor in its row."""
+"""« Qui fait quoi » from scored map entries: rows for the actors asked, on the réponse's topics (or nearly as
+good as the best), then what the actor risks (under each regime when sanctions are asked, else only for a duty
+said); nothing the réponse already said; a provider the réponse makes a controller is not called a processor in its
+row."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def _scored(entry_id: str, topic: str, actor: str, score: float, then: tuple[str
 ENTRIES = [
     _scored("notifie-cnil", "violation", "medecin", 3.0, then=("amende",)),  # in the réponse
     _scored("informe-patients", "violation", "medecin", 2.8),
-    _scored("chiffre", "securite", "medecin", 2.7),  # another topic: not in the row
+    _scored("chiffre", "securite", "medecin", 2.6),  # another topic, not nearly as good as the best: not in the row
     _scored("documente", "violation", "medecin", 2.5),
     _scored("amende", "sanctions-cnil", "medecin", 2.0),
     _scored("contenu-notification", "violation", "medecin", 2.1),
@@ -43,6 +44,12 @@ def test_a_row_stays_on_the_reponses_topics_then_says_what_the_actor_risks():
 def test_what_the_reponse_would_say_next_keeps_its_place_in_its_row_on_another_topic():
     rows = table(_q("Après une fuite, que dois-je faire ?"), ENTRIES, {"notifie-cnil"}, {"chiffre"})
     assert [s.entry.id for s in rows["medecin"]][:2] == ["informe-patients", "chiffre"]  # by score, on any topic
+
+
+def test_an_entry_nearly_as_good_as_the_best_joins_its_row_whatever_its_topic():
+    close = ENTRIES[:2] + [_scored("chiffre", "securite", "medecin", 0.9 * 3.0)] + ENTRIES[3:]
+    rows = table(_q("Après une fuite, que dois-je faire ?"), close, {"notifie-cnil"})
+    assert [s.entry.id for s in rows["medecin"]][:2] == ["informe-patients", "chiffre"]
 
 
 def test_a_risk_under_the_floor_is_left_out_and_every_row_keeps_its_best():

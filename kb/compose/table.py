@@ -1,5 +1,6 @@
 """« Qui fait quoi » : a row for each actor the question concerns: at most ROW_MAX statements of the map on the
-topics of the réponse (and sanctions when asked, and what the réponse would say next had it room), then what the
+topics of the réponse (and sanctions when asked, what the réponse would say next had it room, and an entry nearly
+as good as the best, whatever its topic), then what the
 actor risks, once: under each regime (CNIL fine and penalty) when sanctions are asked, else what it risks for a
 duty said (an entry shown triggers it) or, to « qui ? », what it risks at all; sorted into obligations,
 responsibility, sanctions by their topic, none repeating the réponse, none calling a processor the provider the
@@ -13,6 +14,7 @@ from kb.responsibilities import RESPONSIBILITY_TOPICS, SANCTION_TOPICS, called_c
 from kb.types import ACTORS
 
 ROW_MAX = 3  # statements per row on the réponse's topics, then what the actor risks (dev)
+OFF_TOPIC_SHARE = 0.9  # an entry off the réponse's topics joins its row if it scores this share of the best (dev)
 ROW_FLOOR = 0.65  # a row's further statements score at least this share of the best entry's score (dev)
 
 
@@ -52,7 +54,8 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str],
         # a provider the réponse makes a controller (a vendor reusing data) is not called a processor in its row
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
                and not called_controller_before(s.entry, said)]
-        on_topic = [s for s in own if not topics or s.entry.topic in topics or s.entry.id in next_said]
+        on_topic = [s for s in own if not topics or s.entry.topic in topics or s.entry.id in next_said
+                    or s.score >= OFF_TOPIC_SHARE * entries[0].score]
         # every row keeps its best, unless that is a penalty under a regime the réponse already gives this actor
         penalties_said = {e.topic for e in said if e.actor == actor and e.topic in SANCTION_TOPICS}
         picked = [s for i, s in enumerate(on_topic[:ROW_MAX])
