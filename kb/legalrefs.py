@@ -158,9 +158,11 @@ _QUESTION_WORDS = {
                r"on (?:doit|devrait|devra|a du|aurait du|est (?:oblige|tenu)\w*|risque)|"
                r"responsables? (?:du|de) traitement|controller)\b",
     "editeur": r"\b(?:editeurs?|logiciels?|saas|vendor|vendeur|software|publisher|supplier|programme|"
-               r"sous-traitants?|processor|fournisseurs?|informaticien|editor)\b",
+               r"sous-traitants?|processor|fournisseurs?|informaticien|editor|"
+               r"cegedim|dedalus)\b",  # the vendors the CNIL sanctioned
     "hebergeur": r"\b(?:hebergeurs?|hebergement|heberge(?:r|nt)?|hds|cloud|host(?:s|ing|ed)?|serveurs?|servers?|"
-                 r"datacenter|sauvegardes?|backup|infogereur)\b",
+                 r"datacenter|sauvegardes?|backup|infogereur|"
+                 r"(?:prestataire|societe|boite) qui (?:stocke|conserve|garde))\b",
 }
 _ROLE_RE = {a: re.compile(rf"\b(?:{p})\b") for a, p in _ROLE_WORDS.items()}
 _QUESTION_RE = {a: re.compile(p) for a, p in _QUESTION_WORDS.items()}

@@ -82,6 +82,8 @@ def test_several_references_come_out_leftmost_first():
         ("Does our vendor have to tell us about a breach?", {"medecin", "editeur"}),
         ("Après le piratage du logiciel, on devrait prévenir 9 000 patients : comment ?", {"medecin", "editeur"}),
         ("Peut-on sanctionner un éditeur ?", {"editeur"}),  # « peut-on » asks of anyone
+        ("Pourquoi la CNIL a-t-elle sanctionné Cegedim Santé ?", {"editeur"}),  # a vendor the CNIL sanctioned
+        ("Que doit prévoir le contrat du prestataire qui stocke les dossiers ?", {"hebergeur"}),  # storing is hosting
     ],
 )
 def test_actors_asked_in_a_doctors_words(question, expected):
