@@ -1,11 +1,12 @@
-"""The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty; a
-claim to confirm that denies the closest proposition gets the opposite verdict, a twin of opposite polarity does not
-withhold it; a choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the
-first one's topic when they match about as well; a penalty nobody asked about is not said, first or after; a
-sentence resting only on passages already cited is not said; of two close propositions with other verdicts, the one
-denying as the question does decides, or if both do, the one in the question's words; one decision's story is the
-example, unless decisions are named; to « qui ? » of several actors, each one asked is said early when it scores near
-the best; a vendor it makes a controller is not then called a processor; a topic the question clearly names opens it."""
+"""The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty or
+its own match ranks it lower; a claim to confirm that denies the closest proposition gets the opposite verdict, a
+twin of opposite polarity does not withhold it; a choice gets no verdict; the entry asked weighs how well it answers;
+the next sentences stay on the first one's topic when they match about as well; a penalty nobody asked about is not
+said, first or after; a sentence resting only on passages already cited is not said; of two close propositions with
+other verdicts, the one denying as the question does decides, or if both do, the one in the question's words; one
+decision's story is the example, unless decisions are named; to « qui ? » of several actors, each one asked is said
+early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
+question clearly names opens it."""
 
 from __future__ import annotations
 
@@ -32,6 +33,16 @@ def test_what_an_entry_triggers_follows_it_whoever_s_duty_it_is():
     assert query.actors == ("hebergeur",)
     said = [e.id for e, _ in conclusion(query, entries, [])]
     assert said == ["hebergeur-previent-medecin", "medecin-notifie-cnil", "hebergeur-amende"]
+
+
+def test_what_an_entry_triggers_follows_it_when_its_own_match_ranks_it_lower():
+    host = _entry("hebergeur-previent-medecin", "hebergeur", then=("medecin-notifie-cnil",))
+    entries = [ScoredEntry(host, 3.0), ScoredEntry(_entry("hebergeur-amende", "hebergeur"), 2.9),
+               ScoredEntry(_entry("hebergeur-audit", "hebergeur"), 2.8),
+               ScoredEntry(_entry("medecin-notifie-cnil", "medecin"), 2.0)]  # its own match, not its trigger's
+    query = read_query("Notre hébergeur a été piraté : qui doit faire quoi ?", {}, frozenset())
+    said = [e.id for e, _ in conclusion(query, entries, [])]
+    assert said[:2] == ["hebergeur-previent-medecin", "medecin-notifie-cnil"]
 
 
 def test_another_actor_s_duty_is_said_only_after_the_entry_that_triggers_it():

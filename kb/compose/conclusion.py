@@ -113,7 +113,8 @@ def _cited_already(entry: MapEntry, said: list[tuple[MapEntry, str]]) -> bool:
 
 def _reading_order(entries: list[ScoredEntry], first: MapEntry, best: MapEntry | None = None) -> list[ScoredEntry]:
     """The `first` entry, then the `best` match whatever its topic, then best first, an entry on the first one's
-    topic a little ahead (TOPIC_STAY), and what an entry triggers (`then`, scored through it) right after it."""
+    topic a little ahead (TOPIC_STAY), and what an entry triggers (`then`) right after it, unless it ranks above it
+    on its own: the host warns the doctor, who notifies the CNIL, however little the story speaks of the CNIL."""
     by_id = {s.entry.id: s for s in entries}
     ordered: dict[str, ScoredEntry] = {}
 
@@ -122,7 +123,7 @@ def _reading_order(entries: list[ScoredEntry], first: MapEntry, best: MapEntry |
             return
         ordered[scored.entry.id] = scored
         for follower in scored.entry.then:
-            if follower in by_id and by_id[follower].follows:
+            if follower in by_id and (by_id[follower].follows or by_id[follower].score < scored.score):
                 place(by_id[follower])
     ranked = sorted(entries, key=lambda s: -(s.score + TOPIC_STAY * (s.entry.topic == first.topic)))
     lead = [by_id[e.id] for e in (first, best) if e is not None and e.id in by_id]
