@@ -22,6 +22,9 @@ VERDICTS = ("oui", "non", "depend")
 # Topic ids of topics.yaml that the answer treats apart: what one risks, and who answers for the damage or role.
 SANCTION_TOPICS = ("sanctions-cnil", "sanctions-penales")
 RESPONSIBILITY_TOPICS = ("reparation", "roles")
+# Topics with a penalty of their own, under neither regime above: the pénalité financière of L1470-6 for a software
+# not conforming to the référentiels is set by the minister, not the CNIL nor a court
+OWN_PENALTY_TOPICS = ("referentiels",)
 ROLES_TOPIC = "roles"  # the topic that qualifies each actor, and the roles the answer tells apart
 CONTROLLER, PROCESSOR, JOINT_CONTROLLER = "responsable du traitement", "sous-traitant", "responsable conjoint"
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from kb.config import ROOT
 from kb.compose.counts import fits_bound
 from kb.compose.gap import gap
 from kb.compose.query import OTHER, WHO, YES_NO, corpus_vocabulary, negations, read_query
-from kb.responsibilities import Topic
+from kb.responsibilities import TOPICS_FILE, Topic, _topics, map_dir
 
 WORDS = frozenset("le la les mon ma mes de du des un une est il elle doit certifie hds bonjour puis je iso".split())
 KNOWN = frozenset({"cnil-SAN-2020-015", "cnil-SAN-2020-014", "csp-L1110-4", "rgpd-art-33"})
@@ -345,3 +346,10 @@ def test_a_certification_the_story_says_is_met_does_not_pull_the_hds_entries(tex
     q = read_query(text, {"hds": HDS_TOPIC}, WORDS, KNOWN)
     assert ("hd" in q.tokens) == pulled
     assert (q.topics["hds"] > 0) == pulled
+
+
+def test_a_child_s_age_in_years_does_not_name_the_digital_health_agency():
+    shipped = {t.id: t for t in _topics(map_dir(ROOT / "corpus") / TOPICS_FILE)}
+    age = read_query("Mon fils de 14 ans joue sur le PC du cabinet : qu'est-ce que je risque ?", shipped, WORDS, KNOWN)
+    agency = read_query("Que dit l'ANS des référentiels ?", shipped, WORDS, KNOWN)
+    assert age.topics["referentiels"] < 0.25 <= agency.topics["referentiels"]  # no keyword hit: the words only

@@ -1,7 +1,7 @@
 """« Qui fait quoi » from scored map entries: rows for the actors asked, on the réponse's topics (or nearly as
 good as the best), then what the actor risks (under each regime when sanctions are asked, else only for a duty
-said); nothing the réponse already said; a provider the réponse makes a controller is not called a processor in its
-row."""
+said; none after a réponse opening on a penalty of its own regime); nothing the réponse already said; a provider the
+réponse makes a controller is not called a processor in its row."""
 
 from __future__ import annotations
 
@@ -32,28 +32,41 @@ def _q(text: str):
 
 
 def test_a_row_stays_on_the_reponses_topics_then_says_what_the_actor_risks():
-    rows = table(_q("Après une fuite, que dois-je faire ?"), ENTRIES, {"notifie-cnil"})
+    rows = table(_q("Après une fuite, que dois-je faire ?"), ENTRIES, ["notifie-cnil"])
     ids = [s.entry.id for s in rows["medecin"]]
     assert ids == ["informe-patients", "documente", "contenu-notification"][:ROW_MAX] + ["amende"]
     assert "chiffre" not in ids and "notifie-cnil" not in ids
     untriggered = [_scored("notifie-cnil", "violation", "medecin", 3.0)] + ENTRIES[1:]
-    rows = table(_q("Après une fuite, que dois-je faire ?"), untriggered, {"notifie-cnil"})
+    rows = table(_q("Après une fuite, que dois-je faire ?"), untriggered, ["notifie-cnil"])
     assert "amende" not in [s.entry.id for s in rows["medecin"]]  # a penalty for no duty said is not asked
 
 
 def test_what_the_reponse_would_say_next_keeps_its_place_in_its_row_on_another_topic():
-    rows = table(_q("Après une fuite, que dois-je faire ?"), ENTRIES, {"notifie-cnil"}, {"chiffre"})
+    rows = table(_q("Après une fuite, que dois-je faire ?"), ENTRIES, ["notifie-cnil"], {"chiffre"})
     assert [s.entry.id for s in rows["medecin"]][:2] == ["informe-patients", "chiffre"]  # by score, on any topic
 
 
 def test_an_entry_nearly_as_good_as_the_best_joins_its_row_whatever_its_topic():
     close = ENTRIES[:2] + [_scored("chiffre", "securite", "medecin", 0.9 * 3.0)] + ENTRIES[3:]
-    rows = table(_q("Après une fuite, que dois-je faire ?"), close, {"notifie-cnil"})
+    rows = table(_q("Après une fuite, que dois-je faire ?"), close, ["notifie-cnil"])
     assert [s.entry.id for s in rows["medecin"]][:2] == ["informe-patients", "chiffre"]
 
 
+def test_a_reponse_opening_on_a_penalty_of_its_own_regime_gets_no_cnil_fine_in_the_row():
+    entries = [_scored("penalite-referentiels", "referentiels", "editeur", 3.0),
+               _scored("conformite-referentiels", "referentiels", "editeur", 2.9),
+               _scored("amende-cnil", "sanctions-cnil", "editeur", 2.8)]
+    query = _q("Que risque un éditeur qui ne respecte pas les référentiels ?")
+    assert query.asks_sanctions
+    rows = table(query, entries, ["penalite-referentiels"])
+    assert [s.entry.id for s in rows["editeur"]] == ["conformite-referentiels"]
+    security = [_scored("mesures-securite", "securite", "editeur", 3.0)] + entries[1:]
+    rows = table(query, security, ["mesures-securite"])  # another topic first: the CNIL fine may follow
+    assert "amende-cnil" in [s.entry.id for s in rows["editeur"]]
+
+
 def test_a_risk_under_the_floor_is_left_out_and_every_row_keeps_its_best():
-    rows = table(_q("Qui doit prévenir la CNIL ?"), ENTRIES, {"notifie-cnil"})
+    rows = table(_q("Qui doit prévenir la CNIL ?"), ENTRIES, ["notifie-cnil"])
     assert [s.entry.id for s in rows["hebergeur"]] == ["previent-medecin"]
 
 

@@ -23,7 +23,7 @@ def from_map(query: Query, entries: list[ScoredEntry], propositions: list[tuple[
     said = conclusion(query, entries, propositions, limit=MAX_SENTENCES + 1)
     said, unsaid = said[:MAX_SENTENCES], {e.id for e, _ in said[MAX_SENTENCES:]}
     draft = Draft(conclusion=[statement(entry, text) for entry, text in said])
-    for actor, picked in table(query, entries, {e.id for e, _ in said}, unsaid).items():
+    for actor, picked in table(query, entries, [e.id for e, _ in said], unsaid).items():
         for scored in picked:
             draft.add(actor, category(scored.entry.topic), statement(scored.entry, scored.entry.statement))
     return draft

@@ -8,9 +8,11 @@ réponse makes a controller."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import WHO, Query
-from kb.responsibilities import RESPONSIBILITY_TOPICS, SANCTION_TOPICS, called_controller_before
+from kb.responsibilities import OWN_PENALTY_TOPICS, RESPONSIBILITY_TOPICS, SANCTION_TOPICS, called_controller_before
 from kb.types import ACTORS
 
 ROW_MAX = 3  # statements per row on the réponse's topics, then what the actor risks (dev)
@@ -37,18 +39,23 @@ def category(topic: str) -> str:
     return "obligations"
 
 
-def table(query: Query, entries: list[ScoredEntry], shown: set[str],
+def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
           next_said: set[str] = frozenset()) -> dict[str, list[ScoredEntry]]:
-    """actor → the entries of its row, best first (entries already in the conclusion are left out; `next_said`:
-    what the réponse would say next, kept on any topic)."""
+    """actor → the entries of its row, best first (entries already in the conclusion, `shown` in its order, are
+    left out; `next_said`: what the réponse would say next, kept on any topic)."""
     rows = {}
     actors = table_actors(query, entries)
     floor = ROW_FLOOR * entries[0].score if entries else 0.0
-    said = [s.entry for s in entries if s.entry.id in shown]
+    by_id = {s.entry.id: s.entry for s in entries}
+    said = [by_id[i] for i in shown if i in by_id]
     topics = {e.topic for e in said}  # the réponse's topics: rows stay on them
-    if query.asks_sanctions:
+    # a réponse opening on a penalty of its own regime (L1470-6) is not followed by a CNIL fine or a penalty
+    own_regime = not query.regime and bool(said) and said[0].topic in OWN_PENALTY_TOPICS
+    if query.asks_sanctions and not own_regime:
         topics |= set(SANCTION_TOPICS)
     regimes = [(query.regime,)] if query.regime else [(t,) for t in SANCTION_TOPICS]  # « côté pénal »: that one
+    if own_regime:
+        regimes = []
     said_triggers = {f for e in said for f in e.then}
     for actor in actors:
         # a provider the réponse makes a controller (a vendor reusing data) is not called a processor in its row
@@ -56,6 +63,8 @@ def table(query: Query, entries: list[ScoredEntry], shown: set[str],
                and not called_controller_before(s.entry, said)]
         on_topic = [s for s in own if not topics or s.entry.topic in topics or s.entry.id in next_said
                     or s.score >= OFF_TOPIC_SHARE * entries[0].score]
+        if own_regime:
+            on_topic = [s for s in on_topic if s.entry.topic not in SANCTION_TOPICS]
         # every row keeps its best, unless that is a penalty under a regime the réponse already gives this actor
         penalties_said = {e.topic for e in said if e.actor == actor and e.topic in SANCTION_TOPICS}
         picked = [s for i, s in enumerate(on_topic[:ROW_MAX])
