@@ -22,6 +22,7 @@ _STRONG = re.compile(
     r"certificats? (?:hds|de conformite)|"
     r"notif\w*|chiffr\w*|encrypt\w*|pirat\w*|cyber\w*|"
     r"ransomware|rancongiciel|dossiers? (?:medica|patient)\w*|(?:patients?|medical|health) records?|aipd|dpo|"
+    r"(?:liste|fichier|coordonnees|noms) (?:de |des )?(?:mes |nos |ses )?patient(?:e|s|es)?|"
     r"delegue|consentement|equipe de soins|"
     r"referentiel|deliberation|code penal|sante publique|pseudonym\w*|anonym\w*|dmp|"
     r"(?:informations?|infos?) (?:medicales?|de sante)|religion|opinions? politiques?|orientation sexuelle|"
@@ -80,7 +81,7 @@ _LABOUR = "une question de droit du travail"
 _OFF_TOPIC = {
     # what the practice may deduct: never the corpus's, whatever it deducts (« l'hébergement HDS en charges
     # déductibles ? »); who may see the records stays a question of secrecy
-    _TAX: r"\b(?:charges? deductibles?|deductib\w*|deduction fiscale|declaration 2035|ma 2035|tax-deductible|"
+    _TAX: r"\b(?:charges? deductibles?|deductib\w*|deduction fiscale|declaration 2035|ma 2035|tax-deductible|tva|"
           r"deduire (?:de|des) (?:mes |mon |ses )?(?:impots|revenus|benefices)|deduct\w*|tax return)\b",
     "une question médicale (traitement, posologie, diagnostic)":
         r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
@@ -157,7 +158,7 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       r"confreres?|infirmi\w*|kine\w*|pharmacien\w*|professionnels?|soignants?|"
                       # the same in English: « pass on a patient's details to the physiotherapist »
                       r"records?|files?|reports?|details|data|shar\w*|pass(?:es|ed|ing)? on|disclos\w*|"
-                      r"transmit\w*|physio\w*|nurses?|employers?|insurers?)\b")
+                      r"transmit\w*|physio\w*|nurses?|employers?|insurers?|tell)\b")
 # Another branch of law is the field's only around the patients' records: « en SCM, mon associé peut-il consulter
 # les dossiers de mes patients ? » is a question of secrecy; « comment créer une SCM ? » and « comment déclarer ma
 # créance contre mon éditeur en liquidation ? » are not.

@@ -242,6 +242,19 @@ def test_what_to_tell_a_trusted_person_is_a_question_of_secrecy_even_with_a_dise
     assert refusal_before_retrieval(question) is None
 
 
+@pytest.mark.parametrize("question, refused", [
+    # the town hall asking for a list of patients is a question of secrecy, whatever the heatwave
+    ("Pour le plan canicule, la mairie me demande la liste de mes patients âgés qui vivent seuls. Que faire ?", False),
+    # what to tell a deceased patient's partner about the treatment prescribed is secrecy, not care
+    ("My patient died. Her partner asks whether the treatment I prescribed played a part: what may I tell him?",
+     False),
+    # VAT on the host's bill is tax, whatever host bills it
+    ("Mon hébergeur HDS me facture la TVA : puis-je la récupérer, et comment la déclarer ?", True),
+])
+def test_patients_data_asked_for_is_the_field_s_and_vat_is_not(question, refused):
+    assert (refusal_before_retrieval(question) is not None) is refused
+
+
 def test_patient_records_said_in_english_are_the_field_s_words():
     assert is_in_domain("Recordings from our video consultations were exposed online by the platform's provider.")
     assert is_in_domain("Are our patient records safe with them?")
