@@ -232,6 +232,13 @@ def test_a_figure_asked_and_not_given_is_said():
     assert "ne donne pas de chiffre" in none
     assert gap(query("Dans quel délai dois-je notifier ?"), answered=True,
                said=["Le médecin notifie la violation dans les 72 heures."]) == ""
+    # a figure of another kind does not answer: an amount is not a password's length nor an availability rate
+    penalty = ["L'éditeur encourt une pénalité jusqu'à 1 % de son chiffre d'affaires, plafonnée à un million d'euros."]
+    length = query("Quelle longueur minimale doit avoir un mot de passe ?")
+    assert length.asks_figure == "longueur" and "ne donne pas de chiffre" in gap(length, answered=True, said=penalty)
+    rate = query("Quel taux de disponibilité minimum un hébergeur HDS doit-il garantir ?")
+    assert rate.asks_figure == "taux"
+    assert "ne donne pas de chiffre" in gap(rate, answered=True, said=["Il encourt 45 000 euros d'amende."])
 
 
 @pytest.mark.parametrize("text, choice", [

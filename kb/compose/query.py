@@ -90,12 +90,19 @@ _STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heu
                         # an average over cases (« en moyenne, combien les tribunaux accordent-ils ? »)
                         r"\ben moyenne\b|\b(?:montants?|sommes?) moyen\w*|\bon average\b|"
                         r"\baverage (?:amount|award|fine)")
-# A figure asked: a duration, a time limit, a date, an amount, a length (the answer states one, or says it has none).
-_FIGURE = re.compile(r"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pendant combien|jusqu'(?:a|en) quand|"
-                     r"depuis quand|a partir de quand|quel(?:le)?s? (?:est |sont )?(?:la |le |les )?(?:delais?|durees?|"
-                     r"dates?|montants?|plafonds?|longueurs?|tailles?|nombres? (?:minimum |minimal )?de caracteres)|"
-                     r"combien de caracteres|how long|what (?:is the )?(?:deadline|time limit)|"
-                     r"how many (?:days|hours|years))\b")
+# A figure asked, by kind: a duration or time limit, a date, an amount, a length (the answer states one of that kind,
+# or says it has none: « 1 % du chiffre d'affaires » does not give a password's length).
+_WHICH = r"quel(?:le)?s? (?:est |sont )?(?:la |le |les )?"
+FIGURES = {
+    "duree": re.compile(rf"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pendant combien|"
+                        rf"jusqu'(?:a|en) quand|depuis quand|a partir de quand|{_WHICH}(?:delais?|durees?)|how long|"
+                        r"what (?:is the )?(?:deadline|time limit)|how many (?:days|hours|years))\b"),
+    "date": re.compile(rf"\b{_WHICH}dates?\b"),
+    "montant": re.compile(rf"\b{_WHICH}(?:montants?|plafonds?)\b"),
+    "taux": re.compile(rf"\b{_WHICH}(?:taux|pourcentages?)\b"),
+    "longueur": re.compile(rf"\b(?:{_WHICH}(?:longueurs?|tailles?|nombres? (?:minimum |minimal )?de caracteres)|"
+                           r"combien de caracteres)\b"),
+}
 # Several controllers deciding together: associates, a group practice (joint controllership is then in question).
 _JOINT = re.compile(r"\b(?:associ(?:e|es|ee|ees|ation)|conjoint\w*|ensemble|groupe|maison de sante|centre de sante|"
                     r"co-?responsab\w*|partners?|jointly|joint|group practice|(?:\d+|deux|trois|quatre|cinq|six|sept|"
@@ -162,7 +169,7 @@ class Query:
     price: bool = False
     statistic: bool = False  # a count of things in the world (_STATISTIC)
     asks_unknown: bool = False  # the question proper (its last sentence) is about something in `unknown`
-    asks_figure: bool = False  # a duration, time limit, date or amount
+    asks_figure: str = ""  # the kind of figure asked (FIGURES): a duration, a date, an amount, a length
     claim: str | None = None  # what a tag question (« …, c'est légal ? ») asks to confirm, folded
     proper: str = ""  # the question proper (its last sentence that asks), folded
     choice: bool = False  # a yes/no form offering a choice (« elle est responsable ou sous-traitant ? »)
@@ -204,7 +211,8 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
         asks_unknown=(_asks_unknown(proper, unknown + tuple(outside), _sentence_before(folded, proper))
                       or bool(outside_subjects(proper, corpus_words))),
-        asks_figure=bool(_FIGURE.search(folded)), claim=claim, proper=proper,
+        asks_figure=next((kind for kind, asked in FIGURES.items() if asked.search(folded)), ""), claim=claim,
+        proper=proper,
         choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
         joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
         named=_standing_for(references, fiches),
