@@ -185,6 +185,9 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
      "il nous demande de ne rien declarer a la cnil."),
     ("Les référentiels n'ont aucune valeur officielle, dit-il. C'est comme ça que ça marche ?",
      "les referentiels n'ont aucune valeur officielle, dit-il."),
+    # asked about someone else, the act is not the sentence where the asker tells how he learnt of it
+    ("L'infirmière a appelé la fille du patient. Elle ne m'en avait pas parlé, je l'ai appris après. Elle avait le "
+     "droit ?", "l'infirmiere a appele la fille du patient."),
 ])
 def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text, claim):
     assert query(text).claim == claim

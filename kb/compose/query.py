@@ -50,6 +50,8 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
                   # « Il nous demande de ne rien déclarer. On peut faire comme il dit ? »
                   r"(?:on|je|j'|nous) (?:peut|peux|pouvons|doit|dois|devons) (?:faire|agir) comme "
                   r"(?:il|elle|ils|elles) (?:le )?(?:dit|demande|propose|veut))")
+_THIRD_PERSON_TAG = re.compile(r"\b(?:il|elle|ils|elles)\b")
+_ASKER_SPEAKS = re.compile(r"(?:^|[\s,;:])(?:je|j'|m'|me|moi)\b|-je\b")
 _REFERS_BACK = re.compile(r"\b(?:ca|cela|ceci|le faire|l'avoir fait|lui|leur|that|this|it|him|her|them)\b")
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
@@ -299,9 +301,20 @@ def _claim(folded: str) -> str | None:
     # what the tag itself adds qualifies the claim (« Il a le droit de faire ça sans mon accord ? »); when it says
     # the act itself (« Il avait le droit d'écrire à mes patients sans passer par moi ? »), the story is not the claim
     rest = rest.rstrip(" ?")
-    story = sentences[-2:-1] if _REFERS_BACK.search(rest) or len(rest.split()) < 4 else []
+    story = _act_told(sentences[:-1], tag.group(0)) if _REFERS_BACK.search(rest) or len(rest.split()) < 4 else []
     parts = story + [last[:len(last) - len(clause)].strip(), rest]
     return " ".join(p for p in parts if p) or None
+
+
+def _act_told(before: list[str], tag: str) -> list[str]:
+    """The sentence that tells the act a tag asks about: the last one before it, unless the tag asks about someone
+    else (« elle avait le droit ? ») and that sentence is the asker's own (« Elle ne m'en avait pas parlé, je l'ai
+    appris après. »): then the one before."""
+    if not before:
+        return []
+    if _THIRD_PERSON_TAG.search(tag) and len(before) > 1 and _ASKER_SPEAKS.search(before[-1]):
+        return before[-2:-1]
+    return before[-1:]
 
 
 def negations(text: str) -> int:
