@@ -35,9 +35,10 @@ def gap(query: Query, answered: bool, said: Sequence[str] = ()) -> str:
         parts.append("Le corpus ne donne aucun prix ni tarif : ce qui suit est ce que les textes disent du sujet.")
     elif query.statistic:
         parts.append("Le corpus ne donne aucune statistique : ce qui suit est ce que les textes disent du sujet.")
-    elif query.asks_figure and answered and said and not any(_FIGURE_SAID[query.asks_figure].search(s) for s in said):
-        parts.append("Le corpus ne donne pas de chiffre (durée, délai, date ou montant) sur ce point : ce qui suit "
-                     "est ce que les textes en disent.")
+    elif query.asks_figure and answered and said and not any(_FIGURE_SAID[query.asks_figure].search(s)
+                                                             for s in said):
+        parts.append("Le corpus ne donne pas de chiffre (durée, délai, date, montant, taux ou longueur) sur ce point : "
+                     "ce qui suit est ce que les textes en disent.")
     elif not answered:
         parts.append("Le corpus ne répond pas précisément à cette question : voici les passages qui s'en approchent "
                      "le plus, à lire avec prudence.")

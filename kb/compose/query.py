@@ -92,8 +92,8 @@ _STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heu
                         # an average over cases (« en moyenne, combien les tribunaux accordent-ils ? »)
                         r"\ben moyenne\b|\b(?:montants?|sommes?) moyen\w*|\bon average\b|"
                         r"\baverage (?:amount|award|fine)")
-# A figure asked, by kind: a duration or time limit, a date, an amount, a length (the answer states one of that kind,
-# or says it has none: « 1 % du chiffre d'affaires » does not give a password's length).
+# A figure asked, by kind: a duration or time limit, a date, an amount, a rate, a length (the answer states one of
+# that kind, or says it has none: « 1 % du chiffre d'affaires » does not give a password's length).
 _WHICH = r"quel(?:le)?s? (?:est |sont )?(?:la |le |les )?"
 FIGURES = {
     "duree": re.compile(rf"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pendant combien|"
@@ -171,7 +171,7 @@ class Query:
     price: bool = False
     statistic: bool = False  # a count of things in the world (_STATISTIC)
     asks_unknown: bool = False  # the question proper (its last sentence) is about something in `unknown`
-    asks_figure: str = ""  # the kind of figure asked (FIGURES): a duration, a date, an amount, a length
+    asks_figure: str = ""  # the kind of figure asked (FIGURES): a duration, a date, an amount, a rate, a length
     claim: str | None = None  # what a tag question (« …, c'est légal ? ») asks to confirm, folded
     proper: str = ""  # the question proper (its last sentence that asks), folded
     choice: bool = False  # a yes/no form offering a choice (« elle est responsable ou sous-traitant ? »)
@@ -416,7 +416,8 @@ def _is_story(folded: str) -> bool:
 
 def _incident(folded: str, proper: str, topics: dict[str, Topic]) -> bool:
     """The story tells an incident (a disk lost, a file sent to the wrong person) and the question proper names no
-    topic of its own (« Qui doit faire quoi maintenant ? »): what happened is what it asks about."""
+    topic of its own (« Qui doit faire quoi maintenant ? », « Qui est responsable de quoi ? »: roles are who answers
+    for it): what happened is what it asks about."""
     incident = topics.get("violation")
     return (incident is not None and _names_topic(folded, incident)
             and not any(_names_topic(proper, topic) for topic in topics.values() if topic.id != "roles"))

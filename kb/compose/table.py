@@ -1,8 +1,8 @@
 """« Qui fait quoi » : a row for each actor the question concerns: at most ROW_MAX statements of the map on the
 topics of the réponse (and sanctions when asked, what the réponse would say next had it room, and an entry nearly
-as good as the best, whatever its topic), then what the
-actor risks, once: under each regime (CNIL fine and penalty) when sanctions are asked, else what it risks for a
-duty said (an entry shown triggers it) or, to « qui ? », what it risks at all; sorted into obligations,
+as good as the best, whatever its topic), then what the actor risks, once: under each regime (CNIL fine and penalty)
+when sanctions are asked, else what it risks for a duty said (an entry shown triggers it) or, to « qui ? », what it
+risks at all, and neither after a réponse on a topic with a penalty of its own (L1470-6); sorted into obligations,
 responsibility, sanctions by their topic, none repeating the réponse, none calling a processor the provider the
 réponse makes a controller."""
 
