@@ -93,7 +93,10 @@ def format_amount(d: Decision, none: str = "—") -> str:
 
 
 def decision_line(d: Decision) -> str:
-    return f"{d.date} — {d.authority}, {d.reference} — {d.sanctioned} — {format_amount(d, 'sans amende')}. {d.held}"
+    """One decision: a sanction with its amount (« sans amende » when the CNIL fined nothing); a court's ruling,
+    which fines nobody, with what it held only."""
+    amount = format_amount(d, "sans amende") if d.authority.startswith("CNIL") else format_amount(d, "")
+    return f"{d.date} — {d.authority}, {d.reference} — {d.sanctioned}{f' — {amount}' if amount else ''}. {d.held}"
 
 
 # --------------------------------------------------------------------------------------------- the walk

@@ -148,3 +148,16 @@ def test_a_heading_spelled_out_again_would_be_seen(tmp_path):
     edge.write_text('"""Empreinte du corpus : a docstring may say it."""\nx = f"Empreinte du corpus : {y}"\n',
                     encoding="utf-8")
     assert string_literals(edge) == ["Empreinte du corpus : "]
+
+
+def test_a_court_ruling_is_not_said_to_be_without_a_fine_a_cnil_decision_without_one_is():
+    from kb.render import decision_line
+
+    ruling = Decision("Conseil d'État", "n° 449694", "2022-07-22", "un médecin", "medecin", None, (),
+                      "Le Conseil d'État a confirmé le manquement à la sécurité.", "fiche-ce-2022-07-22-449694", GOOD)
+    assert "amende" not in decision_line(ruling)
+    assert decision_line(ruling).endswith("un médecin. Le Conseil d'État a confirmé le manquement à la sécurité.")
+    warning = dataclasses.replace(ruling, authority="CNIL, formation restreinte", reference="SAN-0000-000")
+    assert "sans amende" in decision_line(warning)
+    fined = dataclasses.replace(warning, amount_eur=3000)
+    assert "3\u202f000 €" in decision_line(fined)
