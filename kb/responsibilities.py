@@ -71,6 +71,7 @@ class MapEntry:
     then: tuple[str, ...] = ()  # ids of the entries a lawyer says next: the duties or penalties this one triggers
     case_law: bool = False  # a rule a decision holds (the Conseil d'État's exception), not the story of a decision
     not_when: tuple[str, ...] = ()  # words of a question the entry never answers (a living patient's family: décès)
+    only_when: tuple[str, ...] = ()  # words one of which a question must say for the entry to answer it (heirs: décès)
 
 
 def called_controller_before(entry: MapEntry, said: Iterable[MapEntry]) -> bool:
@@ -170,13 +171,16 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
     then = raw.get("then") or []
     if not isinstance(then, list) or not all(isinstance(i, str) for i in then):
         raise fail("« then » : une liste d'identifiants d'entrées est attendue")
-    not_when = raw.get("not_when") or []
-    if not isinstance(not_when, list) or not all(isinstance(w, str) and w.strip() for w in not_when):
-        raise fail("« not_when » : une liste de mots ou d'expressions est attendue")
+    words = {}
+    for key in ("not_when", "only_when"):
+        words[key] = raw.get(key) or []
+        if not isinstance(words[key], list) or not all(isinstance(w, str) and w.strip() for w in words[key]):
+            raise fail(f"« {key} » : une liste de mots ou d'expressions est attendue")
     return MapEntry(str(name), raw["topic"], raw["actor"], str(raw.get("role", "")), statement, basis,
                     str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers),
                     _questions(raw.get("questions"), fail), bool(raw.get("detail", False)), tuple(then),
-                    bool(raw.get("case_law", False)), tuple(w.strip() for w in not_when))
+                    bool(raw.get("case_law", False)), tuple(w.strip() for w in words["not_when"]),
+                    tuple(w.strip() for w in words["only_when"]))
 
 
 def _questions(raw, fail) -> tuple[str, ...]:

@@ -96,6 +96,22 @@ def test_an_entry_is_left_out_when_the_question_says_a_word_it_never_answers(tmp
     assert ids("Mon patient est DÉCÉDÉ : qui notifie la CNIL ?") == []
 
 
+def test_an_entry_that_needs_a_word_is_left_out_when_the_question_does_not_say_it(tmp_path):
+    from kb.compose.entries import score_entries
+    from kb.compose.query import read_query
+
+    needing = _map(tmp_path, '["Qui notifie ?"]', "\n  only_when: [décédé, \"ayants droit\"]")
+    assert needing.entries[0].only_when == ("décédé", "ayants droit")
+
+    def ids(question: str) -> list[str]:
+        return [s.entry.id for s in score_entries(read_query(question, needing.topics, frozenset()), needing, [], {})]
+
+    assert ids("Qui notifie la CNIL ?") == []
+    assert ids("Mon patient est décédé : qui notifie la CNIL ?") == ["violation-medecin-notifie"]
+    with pytest.raises(CorpusError, match="violation-medecin-notifie.*only_when"):
+        _map(tmp_path / "malformed", '["Qui notifie ?"]', "\n  only_when: décès")
+
+
 def test_a_not_when_that_is_not_a_list_of_words_fails_naming_the_entry(tmp_path):
     with pytest.raises(CorpusError, match="violation-medecin-notifie.*not_when"):
         _map(tmp_path, '["Qui notifie ?"]', "\n  not_when: décès")

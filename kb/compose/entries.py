@@ -172,8 +172,10 @@ def _documents(entry: MapEntry) -> set[str]:
 
 
 def _ruled_out(entry: MapEntry, folded: str) -> bool:
-    """The question says a word the entry never answers (`not_when`): « décédé » for a living patient's family."""
-    return bool(entry.not_when) and bool(_not_when(entry.not_when).search(folded))
+    """The question says a word the entry never answers (`not_when`): « décédé » for a living patient's family; or
+    none of the words it needs (`only_when`): what heirs may be told, to a question on a living patient."""
+    return ((bool(entry.not_when) and bool(_not_when(entry.not_when).search(folded)))
+            or (bool(entry.only_when) and not _not_when(entry.only_when).search(folded)))
 
 
 @lru_cache(maxsize=256)
