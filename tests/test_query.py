@@ -242,6 +242,10 @@ def test_a_figure_asked_and_not_given_is_said():
     rate = query("Quel taux de disponibilité minimum un hébergeur HDS doit-il garantir ?")
     assert rate.asks_figure == "taux"
     assert "ne donne pas de chiffre" in gap(rate, answered=True, said=["Il encourt 45 000 euros d'amende."])
+    # every kind of figure the question may ask has its own way of being said
+    from kb.compose.gap import _FIGURE_SAID
+    from kb.compose.query import FIGURES
+    assert set(FIGURES) == set(_FIGURE_SAID)
 
 
 @pytest.mark.parametrize("text, choice", [

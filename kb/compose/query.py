@@ -203,7 +203,8 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     outside = outside_texts(question)  # a décret, a loi, another code: never a corpus document
     unknown_refs += tuple((text, ()) for text in outside)
     unknown = _unknown_names(question, corpus_words) + outside_subjects(folded, corpus_words)
-    claim, story = _claim(folded), _is_story(folded)
+    sentences = [m.strip() for m in SENTENCES.findall(folded) if m.strip()]  # read once for what follows
+    claim, story = _claim(sentences), len(sentences) > 1
     return Query(
         text=question, folded=folded, tokens=tokens, actors=_actors(question, proper), references=references,
         form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
@@ -211,7 +212,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(proper)), statistic=bool(_STATISTIC.search(proper)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
-        asks_unknown=(_asks_unknown(proper, unknown + tuple(outside), _sentence_before(folded, proper))
+        asks_unknown=(_asks_unknown(proper, unknown + tuple(outside), _sentence_before(sentences, proper, folded))
                       or bool(outside_subjects(proper, corpus_words))),
         asks_figure=next((kind for kind, asked in FIGURES.items() if asked.search(folded)), ""), claim=claim,
         proper=proper,
@@ -272,18 +273,16 @@ def _asks_unknown(last: str, unknown: tuple[str, ...], before: str) -> bool:
         len(tokenize(last)) <= POINTS_BACK and any(name in before for name in names))
 
 
-def _sentence_before(folded: str, proper: str) -> str:
-    """The sentence just before the question proper, or the whole text when none is found."""
-    sentences = [m.strip() for m in SENTENCES.findall(folded) if m.strip()]
+def _sentence_before(sentences: list[str], proper: str, folded: str) -> str:
+    """The sentence just before the question proper, or the whole text (`folded`) when none is found."""
     at = sentences.index(proper) if proper in sentences else -1
     return sentences[at - 1] if at > 0 else folded
 
 
-def _claim(folded: str) -> str | None:
+def _claim(sentences: list[str]) -> str | None:
     """What a tag question asks to confirm: the situation told before « C'est légal ? », « Il avait le droit ? »,
     or what follows « c'est vrai que »; or the asker's own conclusion (« Donc je n'ai rien à faire ? »). None for
-    any other question."""
-    sentences = [m.strip() for m in SENTENCES.findall(folded) if m.strip()]
+    any other question. `sentences`: the question's, folded."""
     if not sentences:
         return None
     last = sentences[-1]
@@ -408,10 +407,6 @@ def _story_first(scores: dict[str, float], told: bool) -> dict[str, float]:
     if "roles" in scores and told:
         scores["roles"] *= ROLES_IN_A_STORY
     return scores
-
-
-def _is_story(folded: str) -> bool:
-    return len([s for s in SENTENCES.findall(folded) if s.strip()]) > 1
 
 
 def _incident(folded: str, proper: str, topics: dict[str, Topic]) -> bool:
