@@ -5,6 +5,7 @@ the entry."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,9 @@ TOPICS_FILE = "topics.yaml"
 STATEMENT_MAX_WORDS = 35
 QUESTION_MAX_WORDS = 30
 VERDICTS = ("oui", "non", "depend")
+# An entry's own opening for a verdict states the condition the law puts on it: « Oui, sauf si… », « Oui, si… »
+OPENING = re.compile(r"^(?:Oui|Non), (?:sauf|si|à condition|seulement|lorsque|quand)\b")
+OPENING_MAX_WORDS = 20
 # Topic ids of topics.yaml that the answer treats apart: what one risks, and who answers for the damage or role.
 SANCTION_TOPICS = ("sanctions-cnil", "sanctions-penales")
 RESPONSIBILITY_TOPICS = ("reparation", "roles")
@@ -72,6 +76,12 @@ class MapEntry:
     case_law: bool = False  # a rule a decision holds (the Conseil d'État's exception), not the story of a decision
     not_when: tuple[str, ...] = ()  # words of a question the entry never answers (a living patient's family: décès)
     only_when: tuple[str, ...] = ()  # words one of which a question must say for the entry to answer it (heirs: décès)
+    # (verdict, words) : how the réponse opens on that verdict when the law makes it conditional, « Oui, sauf si la
+    # violation n'est pas susceptible d'engendrer un risque », instead of a bare « Oui » or « Cela dépend »
+    openings: tuple[tuple[str, str], ...] = ()
+
+    def opening(self, verdict: str) -> str | None:
+        return next((words for v, words in self.openings if v == verdict), None)
 
 
 def called_controller_before(entry: MapEntry, said: Iterable[MapEntry]) -> bool:
@@ -180,7 +190,26 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
                     str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers),
                     _questions(raw.get("questions"), fail), bool(raw.get("detail", False)), tuple(then),
                     bool(raw.get("case_law", False)), tuple(w.strip() for w in words["not_when"]),
-                    tuple(w.strip() for w in words["only_when"]))
+                    tuple(w.strip() for w in words["only_when"]), _openings(raw.get("openings"), fail))
+
+
+def _openings(raw, fail) -> tuple[tuple[str, str], ...]:
+    """Each verdict's opening: it answers « oui » or « non » (a « depend » one either) and states its condition."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not set(raw) <= set(VERDICTS):
+        raise fail(f"« openings » : un verdict ({', '.join(VERDICTS)}) et ses premiers mots sont attendus")
+    out = []
+    for verdict, words in raw.items():
+        words = str(words or "").strip()
+        said = words[:3].lower()
+        if (not OPENING.match(words) or len(words.split()) > OPENING_MAX_WORDS
+                or verdict != "depend" and said != verdict):
+            raise fail(f"« openings » : « {words[:60]} » doit commencer par « Oui, » ou « Non, » (celui du verdict "
+                       f"{verdict}) suivi de sa condition (sauf, si, à condition…), en {OPENING_MAX_WORDS} mots "
+                       f"au plus")
+        out.append((verdict, words))
+    return tuple(out)
 
 
 def _questions(raw, fail) -> tuple[str, ...]:

@@ -1,8 +1,8 @@
 """The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty or
 its own match ranks it lower; a claim to confirm that denies the closest proposition gets the opposite verdict, a
-twin of opposite polarity does not withhold it; a choice gets no verdict; the entry asked weighs how well it answers;
-the next sentences stay on the first one's topic when they match about as well; a penalty nobody asked about is not
-said, first or after; a sentence resting only on passages already cited is not said; of two close propositions with
+twin of opposite polarity does not withhold it; a verdict the law makes conditional opens with its condition
+(« Oui, sauf si… »); a choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on
+the first one's topic when they match about as well; a penalty nobody asked about is not said, first or after; a sentence resting only on passages already cited is not said; of two close propositions with
 other verdicts, the one denying as the question does decides, or if both do, the one in the question's words; one
 decision's story is the example, unless decisions are named; to « qui ? » of several actors, each one asked is said
 early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
@@ -69,6 +69,21 @@ def test_a_claim_to_confirm_that_denies_the_closest_proposition_gets_the_opposit
     assert verdict("Mon éditeur a changé de prestataire cloud sans m'en avoir parlé. Il avait le droit ?") == "Non"
     assert verdict("Mon éditeur a changé de prestataire cloud après mon accord écrit. Il avait le droit ?") == "Oui"
     assert verdict("Mon éditeur peut-il changer de prestataire sans mon accord ?") == "Oui"  # not a claim: as before
+
+
+def test_a_verdict_the_law_makes_conditional_opens_with_its_condition():
+    notify = MapEntry("medecin-notifie-cnil", "violation", "medecin", "",
+                      "Le médecin notifie à la CNIL toute violation susceptible d'engendrer un risque.", (),
+                      answers=(Proposition("Dois-je déclarer une fuite de données à la CNIL ?", "oui"),),
+                      openings=(("oui", "Oui, sauf si la violation n'est pas susceptible d'engendrer un risque"),))
+    bare = MapEntry("medecin-documente", "violation", "medecin", "", "Le médecin documente toute violation.", (),
+                    answers=(Proposition("Dois-je documenter une fuite de données ?", "oui"),))
+    query = read_query("Dois-je déclarer une fuite de données à la CNIL ?", {}, frozenset({"cnil"}))
+    said = conclusion(query, [ScoredEntry(notify, 3.0)], [(notify, notify.answers[0], 0.95)])
+    assert said[0][1] == ("Oui, sauf si la violation n'est pas susceptible d'engendrer un risque : le médecin notifie"
+                          " à la CNIL toute violation susceptible d'engendrer un risque.")
+    said = conclusion(query, [ScoredEntry(bare, 3.0)], [(bare, bare.answers[0], 0.95)])
+    assert said[0][1] == "Oui : le médecin documente toute violation."  # no condition of its own: a bare « Oui »
 
 
 def test_a_choice_gets_the_entry_it_asks_without_a_verdict():

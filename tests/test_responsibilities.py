@@ -112,6 +112,23 @@ def test_an_entry_that_needs_a_word_is_left_out_when_the_question_does_not_say_i
         _map(tmp_path / "malformed", '["Qui notifie ?"]', "\n  only_when: décès")
 
 
+def test_an_opening_states_its_verdict_and_the_condition_the_law_puts_on_it(tmp_path):
+    loaded = _map(tmp_path, '["Qui notifie ?"]', '\n  openings: {oui: "Oui, sauf si la violation est sans risque"}')
+    assert loaded.entries[0].opening("oui") == "Oui, sauf si la violation est sans risque"
+    assert loaded.entries[0].opening("depend") is None
+
+
+@pytest.mark.parametrize("openings", [
+    '{oui: "Oui, bien sûr"}',  # no condition
+    '{oui: "Non, sauf si la violation est sans risque"}',  # not the verdict it opens
+    '{peut-etre: "Oui, si la violation est grave"}',  # no such verdict
+    '"Oui, si la violation est grave"',  # not per verdict
+])
+def test_an_opening_without_its_verdict_or_condition_fails_naming_the_entry(tmp_path, openings):
+    with pytest.raises(CorpusError, match="violation-medecin-notifie.*openings"):
+        _map(tmp_path, '["Qui notifie ?"]', f"\n  openings: {openings}")
+
+
 def test_a_not_when_that_is_not_a_list_of_words_fails_naming_the_entry(tmp_path):
     with pytest.raises(CorpusError, match="violation-medecin-notifie.*not_when"):
         _map(tmp_path, '["Qui notifie ?"]', "\n  not_when: décès")

@@ -46,7 +46,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
         word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim,
                         query.proper)
         if word:
-            out.append((asked, f"{VERDICT_WORDS[word]} : {_lower_first(asked.statement)}"))
+            opening = asked.opening(word) or VERDICT_WORDS[word]
+            out.append((asked, f"{opening} : {_lower_first(asked.statement)}"))
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
         out.append((asked, asked.statement))
     first = out[0][0] if out else _on_clear_topic(entries, query) or best or entries[0].entry
