@@ -90,7 +90,7 @@ _OFF_TOPIC = {
         r"hydroxychloroquine|soign(?:er|e|es|ent|ez|ons)|grains? de beaute|tousse\w*|toux|douleurs?|"
         r"mal (?:au|a la|aux) (?:ventre|tete|dos|gorge|dents)|cancers?|tumeurs?|diabet\w*|epilep\w*|hypertension|"
         r"enceinte|grossesse|allergi\w*|infections?|antidepresseurs?|anticoagulants?|poids lourds?|"
-        r"reprendre le volant|plongee)\b",
+        r"reprendre le volant|plongee|cephalees?|vomissements?|nausees?|vertiges?|irm en urgence)\b",
     "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
                                        r"declaration de revenus|(?<!a la )retraite|taxes?|comptabl\w*|"
                                        r"deductibles?|deduire)\b",  # « je pars à la retraite » is not a pension
@@ -231,8 +231,15 @@ def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
+# What the asker says is not about the field does not bring the question into it: « Rien à voir avec les données,
+# mais tant que je vous tiens : … je l'envoie faire une IRM ? »
+_DISCLAIMER = re.compile(r"\b(?:rien [aà] voir avec|sans (?:aucun )?rapport avec|nothing to do with|unrelated to)"
+                         r"[^,:;.!?]*", re.IGNORECASE)
+
+
 def refusal_before_retrieval(question: str) -> str | None:
     """The reason to refuse without searching, or None when the question may be in scope."""
+    question = _DISCLAIMER.sub(" ", question)
     folded = fold(question)
     if _INJECTION.search(folded):
         return "la question demande d'ignorer les règles de l'assistant"

@@ -142,6 +142,16 @@ def test_off_topic_questions_are_refused(question):
     assert refusal_before_retrieval(question)
 
 
+def test_what_the_asker_says_is_not_about_the_field_does_not_bring_a_clinical_question_into_it():
+    clinical = ("une patiente a des céphalées depuis trois semaines, avec des vomissements le matin. Je l'envoie "
+                "faire une IRM en urgence ou j'attends ?")
+    assert refusal_before_retrieval("Rien à voir avec les données, mais tant que je vous tiens : " + clinical)
+    assert refusal_before_retrieval("Nothing to do with GDPR, but: " + clinical)
+    # a disclaimer about one actor leaves the rest of a data question in the field
+    assert refusal_before_retrieval("Mon hébergeur a été piraté, rien à voir avec mon éditeur : qui prévient "
+                                    "la CNIL ?") is None
+
+
 # --- domain questions get through ------------------------------------------------------------------------
 
 PRODUCT_ADVICE = [
