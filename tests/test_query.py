@@ -295,6 +295,12 @@ def test_a_bound_is_met_by_the_count_told_and_never_by_a_question_telling_none()
     assert fits_bound("un cabinet de groupe", 15000) is None
 
 
+def test_the_patients_a_breach_touched_are_not_the_practice_s_size():
+    assert query("Notre cabinet de groupe suit 12 000 patients par an : faut-il un DPO ?").patients == 12000
+    assert query("On va écrire aux 600 patients concernés par la fuite : dans quel délai ?").patients is None
+    assert query("The leak exposed the 500 patients affected: must we write to each?").patients is None
+
+
 def test_associates_or_a_group_practice_raise_joint_controllership():
     assert query("On est quatre associés avec un seul logiciel : qui est responsable de traitement ?").joint
     assert query("Four GPs in our group practice share one system. Are we joint controllers?").joint
