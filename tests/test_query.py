@@ -61,6 +61,10 @@ def query(text: str):
     ("Pour cette partie, qui est faite pour les patients, l'hébergement doit-il être certifié HDS ?", YES_NO),
     ("Entre moi et l'éditeur, qui doit notifier la CNIL ?", WHO),
     ("J'ai le droit d'exiger ça, ou c'est à l'éditeur de fixer ses règles ?", YES_NO),
+    # « qui ? » asked last or after the verb asks who, a relative « qui » does not
+    ("Ma secrétaire a perdu une clé USB avec des ordonnances dessus. Je dois prévenir qui ?", WHO),
+    ("C'est à qui de prévenir la CNIL ?", WHO),
+    ("Le prestataire qui héberge mes données doit-il être certifié ?", YES_NO),
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
     assert query(text).form == form
@@ -293,6 +297,14 @@ def test_a_bound_is_met_by_the_count_told_and_never_by_a_question_telling_none()
     assert fits_bound("moins de 10 000 patients par an", 3000) is True
     assert fits_bound("plus de 10 000 patients par an", None) is False
     assert fits_bound("un cabinet de groupe", 15000) is None
+
+
+def test_a_short_question_pointing_back_at_a_subject_the_corpus_lacks_asks_it():
+    assert query("Un patient me demande de supprimer tout son dossier. Je suis obligé ?").asks_unknown
+    assert query("Je suis obligé de supprimer tout son dossier ?").asks_unknown
+    # told before a question of its own, the subject is only the story
+    assert not read_query("Un patient m'a demandé de supprimer tout son dossier. Dois-je notifier la CNIL de la "
+                          "fuite de ses données ?", {}, WORDS | {"cnil"}, KNOWN).asks_unknown
 
 
 def test_the_patients_a_breach_touched_are_not_the_practice_s_size():

@@ -79,7 +79,9 @@ _CONTRARY = re.compile(r",\s*ou (?:bien )?(?:il|elle|on|ils|elles|je|j'|ça|ca|f
 # the « ou » is its contrary, even naming an actor.
 _PERMISSION_FIRST = re.compile(r"^(?:j'ai le droit|ai-je le droit|je peux|puis-je|on peut|peut-on|avons-nous le droit|"
                                r"nous pouvons|pouvons-nous)\b[^,]*,\s*ou\b")
-_WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b")
+# « qui ? » asked last or after the verb (« Je dois prévenir qui ? », « C'est à qui de… ? ») asks who as well
+_WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b|"
+                  r"\bqui\s*\?|\bc'est a qui\b|\b(?:previen\w*|prevenir|informer|dire|signaler|avertir|contacter) qui\b")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[st]|devoirs?|fuite|violation|"
                         r"piratage|breach|who)\b")
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
@@ -212,8 +214,8 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(proper)), statistic=bool(_STATISTIC.search(proper)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
-        asks_unknown=(_asks_unknown(proper, unknown + tuple(outside), _sentence_before(sentences, proper, folded))
-                      or bool(outside_subjects(proper, corpus_words))),
+        asks_unknown=_asks_unknown(proper, unknown + tuple(outside), _sentence_before(sentences, proper, folded),
+                                   corpus_words),
         asks_figure=next((kind for kind, asked in FIGURES.items() if asked.search(folded)), ""), claim=claim,
         proper=proper,
         choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
@@ -263,14 +265,15 @@ def _regime(folded: str) -> str | None:
     return "sanctions-penales" if penal and not cnil else "sanctions-cnil" if cnil and not penal else None
 
 
-def _asks_unknown(last: str, unknown: tuple[str, ...], before: str) -> bool:
-    """Whether the question proper (`last`) is about a name the corpus never mentions: the name is in it, or it
-    only points back at the sentence told just `before` it, which holds the name (« J'utilise Dropbox. Est-ce
-    autorisé ? »; not « …publié sur Facebook. Le patient me réclame des dommages et intérêts. Dois-je
-    l'indemniser ? »)."""
+def _asks_unknown(last: str, unknown: tuple[str, ...], before: str, corpus_words: frozenset[str]) -> bool:
+    """Whether the question proper (`last`) is about a name or a subject (_SUBJECTS) the corpus never mentions: it
+    is in it, or it only points back at the sentence told just `before` it, which holds it (« J'utilise Dropbox.
+    Est-ce autorisé ? », « Un patient me demande de supprimer tout son dossier. Je suis obligé ? »; not « …publié
+    sur Facebook. Le patient me réclame des dommages et intérêts. Dois-je l'indemniser ? »)."""
     names = [fold(name) for name in unknown]
-    return any(name in last for name in names) or (
-        len(tokenize(last)) <= POINTS_BACK and any(name in before for name in names))
+    points_back = len(tokenize(last)) <= POINTS_BACK
+    return (any(name in last for name in names) or bool(outside_subjects(last, corpus_words))
+            or points_back and (any(name in before for name in names) or bool(outside_subjects(before, corpus_words))))
 
 
 def _sentence_before(sentences: list[str], proper: str, folded: str) -> str:
