@@ -1,12 +1,13 @@
 """The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty or
 its own match ranks it lower; a claim to confirm that denies the closest proposition gets the opposite verdict, a
-twin of opposite polarity does not withhold it; a verdict the law makes conditional opens with its condition
-(« Oui, sauf si… »); a choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on
-the first one's topic when they match about as well; a penalty nobody asked about is not said, first or after; a sentence resting only on passages already cited is not said; of two close propositions with
-other verdicts, the one denying as the question does decides, or if both do, the one in the question's words; one
-decision's story is the example, unless decisions are named; to « qui ? » of several actors, each one asked is said
-early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
-question clearly names opens it."""
+twin of opposite polarity does not withhold it; a question asking the very act the proposition says done « sans »
+gets the opposite verdict; a verdict the law makes conditional opens with its condition (« Oui, sauf si… »); a
+choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the first one's topic
+when they match about as well; a penalty nobody asked about is not said, first or after; a sentence resting only on
+passages already cited is not said; of two close propositions with other verdicts, the one denying as the question
+does decides, or if both do, the one in the question's words; one decision's story is the example, unless decisions
+are named; to « qui ? » of several actors, each one asked is said early when it scores near the best; a vendor it
+makes a controller is not then called a processor; a topic the question clearly names opens it."""
 
 from __future__ import annotations
 
@@ -84,6 +85,21 @@ def test_a_verdict_the_law_makes_conditional_opens_with_its_condition():
                           " à la CNIL toute violation susceptible d'engendrer un risque.")
     said = conclusion(query, [ScoredEntry(bare, 3.0)], [(bare, bare.answers[0], 0.95)])
     assert said[0][1] == "Oui : le médecin documente toute violation."  # no condition of its own: a bare « Oui »
+
+
+def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_opposite_verdict():
+    entry = MapEntry("editeur-autre-sous-traitant", "sous-traitance", "editeur", "",
+                     "L'éditeur ne recrute un autre sous-traitant qu'avec l'autorisation écrite du médecin.", (),
+                     answers=(Proposition("Mon éditeur peut-il changer d'hébergeur sans me prévenir ni me demander "
+                                          "mon accord ?", "non"),))
+    entries, propositions = [ScoredEntry(entry, 3.0)], [(entry, entry.answers[0], 0.95)]
+
+    def verdict(question: str) -> str:
+        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+
+    assert verdict("Est-ce que mon éditeur doit me prévenir s'il change d'hébergeur ?") == "Oui"
+    assert verdict("Mon éditeur peut-il changer d'hébergeur sans m'en informer ?") == "Non"  # the same act asked
+    assert verdict("Mon éditeur peut-il changer d'hébergeur en cours de contrat ?") == "Non"  # not the act « sans »
 
 
 def test_a_choice_gets_the_entry_it_asks_without_a_verdict():

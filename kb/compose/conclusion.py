@@ -3,12 +3,20 @@
 
 from __future__ import annotations
 
+import re
+
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision
 from kb.compose.query import WHO, YES_NO, Query, negations
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, called_controller_before
+from kb.folding import fold
 from kb.text import tokenize
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
+# an act done « sans », its object pronouns skipped, and one more act « ni » adds (« sans me prévenir ni me demander »)
+_PRONOUNS = r"(?:(?:me|m'|te|t'|le|la|l'|les|lui|leur|nous|vous|en|y|se|s')\s*)*"
+_MUST_OR_MAY = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|oblige\w*|peu[tx]|peuvent|puis|pouvons|pouvez|"
+                          r"droit|must|should|have to|has to|need|may|can)\b")
+_WITHOUT = re.compile(rf"\bsans {_PRONOUNS}(\w+)|\bni {_PRONOUNS}(\w+)")
 _OPPOSITE = {"oui": "non", "non": "oui"}
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
@@ -141,7 +149,8 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
     or « Non » misleads more than none (a twin of opposite polarity is no rival: it says the same rule, « je peux
     conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm
     (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il changer de
-    sous-traitant avec mon autorisation ? ») gets the opposite verdict."""
+    sous-traitant avec mon autorisation ? ») gets the opposite verdict, and so does a question asking the very act
+    the proposition says done « sans » (_asks_the_converse)."""
     if not asked:
         return None
     best, score = asked[0]
@@ -156,7 +165,25 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
         best = agree[0]
     if claim is not None and best.verdict in _OPPOSITE and (negations(claim) - negations(best.text)) % 2:
         return _OPPOSITE[best.verdict]
+    if claim is None and best.verdict in _OPPOSITE and _asks_the_converse(best.text, proper):
+        return _OPPOSITE[best.verdict]
     return best.verdict
+
+
+def _asks_the_converse(proposition: str, proper: str) -> bool:
+    """The question proper asks, without negation, the very act the proposition asks done « sans » (« peut-il
+    changer d'hébergeur sans me prévenir ? » non; « doit-il me prévenir s'il change d'hébergeur ? » oui)."""
+    if not proper or negations(proper) % 2 or not _MUST_OR_MAY.search(proper):
+        return False
+    asked = _asked_words(proper)
+    return any(word in asked for word in _done_without(proposition))
+
+
+def _done_without(proposition: str) -> frozenset[str]:
+    """The words of the acts a proposition says done « sans » (« sans me prévenir ni me demander » : prévenir,
+    demander), as _asked_words reads them."""
+    acts = [done or added for done, added in _WITHOUT.findall(fold(proposition).replace("\u2019", "'"))]
+    return frozenset(w for act in acts for w in tokenize(act, query=True))
 
 
 def _asked_words(text: str) -> frozenset[str]:
