@@ -269,6 +269,9 @@ def test_a_figure_asked_and_not_given_is_said():
     # « ou faut-il… » and what follows a permission asked first are contraries, not choices
     ("Je peux le recueillir par un simple SMS, ou faut-il un document signé ?", False),
     ("J'ai le droit d'exiger ça, ou c'est à l'éditeur de fixer ses règles ?", False),
+    # whom to warn, one or the other
+    ("Un pirate demande une rançon. On doit prévenir la police ou la CNIL ?", True),
+    ("On doit prévenir les patients ou pas ?", False),
 ])
 def test_a_choice_offered_without_an_inverted_verb_is_told_apart_from_a_yes_no_question(text, choice):
     assert query(text).choice is choice
