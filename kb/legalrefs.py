@@ -215,7 +215,10 @@ _SANCTIONS_ASKED = re.compile(r"\b(?:risqu\w*|sanction\w*|amendes?|encour\w*|pun
                               r"fines?|penalt\w*|inflig\w*|cnil a (?:inflige|condamne|sanctionne)|decisions?|"
                               r"epingl\w*|barreaux|poursui\w*|correctionnel\w*|penal\w*|dans les combien|"
                               r"jusqu'a combien|"
-                              r"(?:me|lui|leur|nous|vous) couter)\b")
+                              r"(?:me|lui|leur|nous|vous) couter|"
+                              # « qu'est-ce qui peut m'arriver ? », « what could happen to us? »
+                              r"(?:peut|peuvent|va|vont|pourrait) (?:m'|t'|lui |nous |vous |leur )arriver|"
+                              r"happen to (?:me|us|him|her|them))\b")
 
 
 def asks_sanctions(text: str) -> bool:

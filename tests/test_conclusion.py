@@ -3,11 +3,12 @@ its own match ranks it lower; a claim to confirm that denies the closest proposi
 twin of opposite polarity does not withhold it; a question asking the very act the proposition says done « sans »
 gets the opposite verdict; a verdict the law makes conditional opens with its condition (« Oui, sauf si… »); a
 choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the first one's topic
-when they match about as well; a penalty nobody asked about is not said, first or after; a sentence resting only on
-passages already cited is not said; of two close propositions with other verdicts, the one denying as the question
-does decides, or if both do, the one in the question's words; one decision's story is the example, unless decisions
-are named; to « qui ? » of several actors, each one asked is said early when it scores near the best; a vendor it
-makes a controller is not then called a processor; a topic the question clearly names opens it."""
+when they match about as well; a penalty nobody asked about is not said, first or after, and one asked (« que
+risque-t-il ? ») opens it; a sentence resting only on passages already cited is not said; of two close propositions
+with other verdicts, the one denying as the question does decides, or if both do, the one in the question's words;
+one decision's story is the example, unless decisions are named; to « qui ? » of several actors, each one asked is
+said early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
+question clearly names opens it."""
 
 from __future__ import annotations
 
@@ -128,7 +129,7 @@ def test_the_next_sentences_stay_on_the_first_one_s_topic_when_they_match_about_
     assert [e.id for e, _ in conclusion(query, entries, [])][1] == "acces-et-defaillance"
 
 
-def test_a_penalty_nobody_asked_about_is_not_said_after_the_conclusion_nor_first():
+def test_a_penalty_is_said_first_when_asked_and_never_when_nobody_asked_about_it():
     entries = [ScoredEntry(_host_entry("aucun-autre-usage", "hds"), 3.0),
                ScoredEntry(_host_entry("peine-sans-formalites", "sanctions-penales"), 2.9),
                ScoredEntry(_host_entry("amende-plafond", "sanctions-cnil"), 2.8),
@@ -139,8 +140,11 @@ def test_a_penalty_nobody_asked_about_is_not_said_after_the_conclusion_nor_first
 
     assert said("Mon hébergeur veut faire des statistiques sur mes dossiers. Il a le droit ?") == [
         "aucun-autre-usage", "contrat-interdit-l-usage"]
+    # what one risks, asked, opens with the penalty that scores near the best
     assert said("Mon hébergeur fait des statistiques sur mes dossiers : que risque-t-il ?") == [
-        "aucun-autre-usage", "peine-sans-formalites", "amende-plafond"]
+        "peine-sans-formalites", "aucun-autre-usage", "amende-plafond"]
+    assert said("Mon hébergeur fait des statistiques sur mes dossiers, ce qu'il risque m'importe peu. A-t-il le "
+                "droit d'en faire ?")[0] == "aucun-autre-usage"  # a risk told, not asked
     first_a_penalty = [entries[1], entries[0], entries[3]]  # nor is it the first sentence
     assert [e.id for e, _ in conclusion(read_query("C'est combien, un hébergeur HDS ?", {}, frozenset()),
                                         first_a_penalty, [])] == ["aucun-autre-usage", "contrat-interdit-l-usage"]

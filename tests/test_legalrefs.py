@@ -121,6 +121,9 @@ def test_family_of_names_the_prefix_of_an_id_family(doc_id, family):
     ("Après une fuite due à ma négligence, un patient peut-il porter plainte contre moi au pénal ?", True),
     ("Mon hébergeur peut-il être poursuivi ?", True),
     ("Combien de temps dois-je garder les dossiers ?", False),
+    ("Un patient a porté plainte à la CNIL contre moi. Qu'est-ce qui peut m'arriver ?", True),
+    ("A patient complained to the CNIL: what could happen to us?", True),
+    ("Que va-t-il arriver à mes données si l'éditeur ferme ?", False),
 ])
 def test_a_question_on_what_one_risks_or_what_was_inflicted_asks_sanctions(question, asked):
     assert asks_sanctions(question) is asked

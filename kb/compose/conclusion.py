@@ -7,6 +7,7 @@ import re
 
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision
 from kb.compose.query import WHO, YES_NO, Query, negations
+from kb.legalrefs import asks_sanctions
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, called_controller_before
 from kb.folding import fold
 from kb.text import tokenize
@@ -58,7 +59,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             out.append((asked, f"{opening} : {_lower_first(asked.statement)}"))
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
         out.append((asked, asked.statement))
-    first = out[0][0] if out else _on_clear_topic(entries, query) or best or entries[0].entry
+    first = (out[0][0] if out else
+             _on_clear_topic(entries, query) or _risk_asked(entries, query) or best or entries[0].entry)
     order = _reading_order(entries, first, best)
     if len(query.actors) > 1 and (query.form == WHO or query.liability):
         order = _each_actor_first(order, query.actors, first, COVER_FLOOR * entries[0].score)
@@ -107,6 +109,14 @@ def _on_clear_topic(entries: list[ScoredEntry], query: Query) -> MapEntry | None
     topic, share = ("violation", INCIDENT_FIRST) if query.incident else (ranked[0][0], TOPIC_FIRST)
     best = entries[0].score
     return next((s.entry for s in entries if s.entry.topic == topic and s.score >= share * best), None)
+
+
+def _risk_asked(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
+    """To « je risque quoi ? », the best penalty, if it scores near the best: what one risks is the answer."""
+    if not asks_sanctions(query.proper):
+        return None
+    best = entries[0].score
+    return next((s.entry for s in entries if s.entry.topic in SANCTION_TOPICS and s.score >= TOPIC_FIRST * best), None)
 
 
 def _best_answer(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
