@@ -103,6 +103,18 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
     assert verdict("Mon éditeur peut-il changer d'hébergeur en cours de contrat ?") == "Non"  # not the act « sans »
 
 
+def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():
+    entry = MapEntry("medecin-securite", "securite", "medecin", "",
+                     "Le médecin met en œuvre une sécurité adaptée au risque.", (),
+                     answers=(Proposition("Mes mots de passe sont-ils assez sûrs ?", "oui"),))
+    said = conclusion(read_query("Mon logiciel exige un mot de passe de 6 caractères. C'est suffisant ?", {},
+                                 frozenset()), [ScoredEntry(entry, 3.0)], [(entry, entry.answers[0], 0.95)])
+    assert said == [(entry, entry.statement)]  # the rule, not « Oui »
+    said = conclusion(read_query("Mon logiciel exige un mot de passe compliqué. C'est suffisant ?", {},
+                                 frozenset()), [ScoredEntry(entry, 3.0)], [(entry, entry.answers[0], 0.95)])
+    assert said[0][1].startswith("Oui :")
+
+
 def test_a_choice_gets_the_entry_it_asks_without_a_verdict():
     entry = MapEntry("editeur-sous-traitant", "qualification des rôles", "editeur", "",
                      "L'éditeur qui traite les données pour le compte du médecin est un sous-traitant.", (),

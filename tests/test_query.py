@@ -247,9 +247,19 @@ def test_a_figure_asked_and_not_given_is_said():
     assert rate.asks_figure == "taux"
     assert "ne donne pas de chiffre" in gap(rate, answered=True, said=["Il encourt 45 000 euros d'amende."])
     # every kind of figure the question may ask has its own way of being said
-    from kb.compose.gap import _FIGURE_SAID
-    from kb.compose.query import FIGURES
-    assert set(FIGURES) == set(_FIGURE_SAID)
+    from kb.compose.query import FIGURES, FIGURES_SAID
+    assert set(FIGURES) == set(FIGURES_SAID)
+
+
+def test_a_figure_told_then_judged_is_a_figure_asked():
+    judged = query("Mon logiciel m'oblige à utiliser un mot de passe de 6 caractères. C'est suffisant ?")
+    assert judged.figure_judged == "longueur" and not judged.asks_figure
+    assert "ne donne pas de chiffre" in gap(judged, answered=True, said=["Le médecin sécurise les accès."])
+    late = query("Mon hébergeur me préviendra sous 30 jours en cas de fuite, c'est acceptable ?")
+    assert late.figure_judged == "duree"
+    # « non conforme » in the story judges nothing; a figure asked is not judged
+    assert not query("Un éditeur non conforme à l'article 28 risque-t-il 10 millions d'euros ?").figure_judged
+    assert not query("Combien de temps dois-je conserver les dossiers ?").figure_judged
 
 
 @pytest.mark.parametrize("text, choice", [

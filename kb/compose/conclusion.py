@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision
-from kb.compose.query import WHO, YES_NO, Query, negations
+from kb.compose.query import FIGURES_SAID, WHO, YES_NO, Query, negations
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, called_controller_before
 from kb.folding import fold
@@ -51,7 +51,10 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     # a yes/no on something the corpus never names gets no verdict (a name in the situation told first does not
     # stop it: « J'ai exporté un fichier Excel. Mon éditeur devait-il m'alerter ? »)
     asks_unknown = query.asks_unknown or query.price or query.statistic
-    if asked is not None and query.form == YES_NO and not asks_unknown and not query.choice:
+    # nor does a figure to judge that the entry states none of (« 6 caractères, c'est suffisant ? »)
+    unjudged = bool(query.figure_judged) and asked is not None and not FIGURES_SAID[query.figure_judged].search(
+        asked.statement)
+    if asked is not None and query.form == YES_NO and not asks_unknown and not query.choice and not unjudged:
         word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim,
                         query.proper)
         if word:

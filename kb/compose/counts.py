@@ -11,7 +11,8 @@ from kb.folding import fold
 
 _NUMBER = r"(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+)(?:\s*(k|000|mille))?"
 # the patients a breach touched are not the practice's size: « on va écrire aux 600 patients concernés »
-_TOUCHED = r"(?!\s+(?:concern|touch|affect|impact|vise(?:e|s|es)?\b|victimes?|dont les (?:donnees|dossiers))|\s+affected)"
+_TOUCHED = (r"(?!\s+(?:concern|touch|affect|impact|vise(?:e|s|es)?\b|victimes?|dont les (?:donnees|dossiers))"
+            r"|\s+affected)")
 _COUNT = re.compile(_NUMBER + r"\s+patient(?:e)?s?\b" + _TOUCHED)
 _AT_LEAST = r"plus de|au-dela de|a partir de|des|au moins|over|more than|at least|above"
 _BELOW = r"moins de|en dessous de|sous|under|fewer than|less than|below"

@@ -4,21 +4,9 @@ that the réponse does not give, or no matching rule."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from kb.compose.query import Query
-
-
-_NUMBER = r"(?:\d[\d  ,.]*|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|vingt|trente|cent|mille)"
-# What states a figure of each kind asked (Query.asks_figure)
-_FIGURE_SAID = {
-    "duree": re.compile(rf"\b{_NUMBER}\s*(?:heures?|jours?|semaines?|mois|ans|ann[ée]es)\b", re.I),
-    "date": re.compile(r"\b(?:1[89]|20)\d\d\b"),
-    "montant": re.compile(rf"\b{_NUMBER}\s*(?:millions?|euros?|€|%)", re.I),
-    "taux": re.compile(r"\d\s*%"),
-    "longueur": re.compile(rf"\b{_NUMBER}\s*(?:caract[èe]res|signes)\b", re.I),
-}
+from kb.compose.query import FIGURES_SAID, Query
 
 
 def gap(query: Query, answered: bool, said: Sequence[str] = ()) -> str:
@@ -35,8 +23,8 @@ def gap(query: Query, answered: bool, said: Sequence[str] = ()) -> str:
         parts.append("Le corpus ne donne aucun prix ni tarif : ce qui suit est ce que les textes disent du sujet.")
     elif query.statistic:
         parts.append("Le corpus ne donne aucune statistique : ce qui suit est ce que les textes disent du sujet.")
-    elif query.asks_figure and answered and said and not any(_FIGURE_SAID[query.asks_figure].search(s)
-                                                             for s in said):
+    elif (kind := query.asks_figure or query.figure_judged) and answered and said and not any(
+            FIGURES_SAID[kind].search(s) for s in said):
         parts.append("Le corpus ne donne pas de chiffre (durée, délai, date, montant, taux ou longueur) sur ce point : "
                      "ce qui suit est ce que les textes en disent.")
     elif not answered:

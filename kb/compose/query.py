@@ -84,7 +84,8 @@ _PERMISSION_FIRST = re.compile(r"^(?:j'ai le droit|ai-je le droit|je peux|puis-j
                                r"nous pouvons|pouvons-nous)\b[^,]*,\s*ou\b")
 # « qui ? » asked last or after the verb (« Je dois prévenir qui ? », « C'est à qui de… ? ») asks who as well
 _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|informe|repond|supporte)\b|\bwho\b|"
-                  r"\bqui\s*\?|\bc'est a qui\b|\b(?:previen\w*|prevenir|informer|dire|signaler|avertir|contacter) qui\b")
+                  r"\bqui\s*\?|\bc'est a qui\b|"
+                  r"\b(?:previen\w*|prevenir|informer|dire|signaler|avertir|contacter) qui\b")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[st]|devoirs?|fuite|violation|"
                         r"piratage|breach|who)\b")
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
@@ -100,6 +101,18 @@ _STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heu
 # A figure asked, by kind: a duration or time limit, a date, an amount, a rate, a length (the answer states one of
 # that kind, or says it has none: « 1 % du chiffre d'affaires » does not give a password's length).
 _WHICH = r"quel(?:le)?s? (?:est |sont )?(?:la |le |les )?"
+_NUMBER = r"(?:\d[\d  ,.]*|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|vingt|trente|cent|mille)"
+# What states a figure of each kind: in the réponse, the figure asked for; in the question, the figure it asks to judge
+FIGURES_SAID = {
+    "duree": re.compile(rf"\b{_NUMBER}\s*(?:heures?|jours?|semaines?|mois|ans|ann[ée]es)\b", re.I),
+    "date": re.compile(r"\b(?:1[89]|20)\d\d\b"),
+    "montant": re.compile(rf"\b{_NUMBER}\s*(?:millions?|euros?|€|%)", re.I),
+    "taux": re.compile(r"\d\s*%"),
+    "longueur": re.compile(rf"\b{_NUMBER}\s*(?:caract[èe]res|signes)\b", re.I),
+}
+# A figure told, then judged (« un mot de passe de 6 caractères. C'est suffisant ? »): the kind of figure is asked
+_JUDGED = re.compile(r"\b(?:suffisant\w*|assez|trop (?:court|long|bas|haut|peu)\w*|conformes?|acceptables?|"
+                     r"raisonnables?|enough|sufficient|too (?:short|long|low))\b(?:\s+\S+){0,3}\s*\?\s*$")
 FIGURES = {
     "duree": re.compile(rf"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pendant combien|"
                         rf"jusqu'(?:a|en) quand|depuis quand|a partir de quand|{_WHICH}(?:delais?|durees?)|how long|"
@@ -177,6 +190,7 @@ class Query:
     statistic: bool = False  # a count of things in the world (_STATISTIC)
     asks_unknown: bool = False  # the question proper (its last sentence) is about something in `unknown`
     asks_figure: str = ""  # the kind of figure asked (FIGURES): a duration, a date, an amount, a rate, a length
+    figure_judged: str = ""  # the kind of figure told and asked to judge (« 6 caractères, c'est suffisant ? »)
     claim: str | None = None  # what a tag question (« …, c'est légal ? ») asks to confirm, folded
     proper: str = ""  # the question proper (its last sentence that asks), folded
     choice: bool = False  # a yes/no form offering a choice (« elle est responsable ou sous-traitant ? »)
@@ -219,7 +233,8 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
         asks_unknown=_asks_unknown(proper, unknown + tuple(outside), _sentence_before(sentences, proper, folded),
                                    corpus_words),
-        asks_figure=next((kind for kind, asked in FIGURES.items() if asked.search(folded)), ""), claim=claim,
+        asks_figure=next((kind for kind, asked in FIGURES.items() if asked.search(folded)), ""),
+        figure_judged=_figure_judged(folded, proper), claim=claim,
         proper=proper,
         choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
         joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
@@ -266,6 +281,14 @@ def _regime(folded: str) -> str | None:
     """The sanction regime the question names, when it names only one: the criminal courts or the CNIL."""
     penal, cnil = bool(_PENAL.search(folded)), bool(_CNIL.search(folded))
     return "sanctions-penales" if penal and not cnil else "sanctions-cnil" if cnil and not penal else None
+
+
+def _figure_judged(folded: str, proper: str) -> str:
+    """The kind of figure the question tells and asks to judge (« un délai de 30 jours, c'est acceptable ? »), or
+    ""."""
+    if not _JUDGED.search(proper):
+        return ""
+    return next((kind for kind, said in FIGURES_SAID.items() if said.search(folded)), "")
 
 
 def _asks_unknown(last: str, unknown: tuple[str, ...], before: str, corpus_words: frozenset[str]) -> bool:
