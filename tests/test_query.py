@@ -201,7 +201,8 @@ def test_negations_are_counted_in_french_and_english():
     assert [negations(t) for t in ("il n'a pas le droit", "sans mon accord", "il peut le faire",
                                    "he did not tell me", "ne rien faire sans contrat",
                                    "le contrat ne dit nulle part où", "it can't be fined",
-                                   "they don't have to")] == [1, 1, 0, 1, 2, 1, 1, 1]
+                                   "they don't have to", "is there nothing left for me to do?",
+                                   "nobody told us")] == [1, 1, 0, 1, 2, 1, 1, 1, 1, 1]
     # a purpose clause does not deny the claim
     assert negations("ne rien déclarer « pour ne pas affoler les patients »") == 1
     assert negations("do not tell them, so as not to alarm them") == 1

@@ -56,7 +56,7 @@ _REFERS_BACK = re.compile(r"\b(?:ca|cela|ceci|le faire|l'avoir fait|lui|leur|tha
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
-                       r"\bsans\b|\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b|"
+                       r"\bsans\b|\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b|\bnothing\b|\bnobody\b|\bno one\b|"
                        # acting alone denies acting on instructions (« il avait le droit de décider ça tout seul ? »);
                        # « tout seul au cabinet » is who practises
                        r"\btout(?:e|es)? seule?s?\b(?! (?:au|en|dans|a) )|\bunilateralement\b")
