@@ -101,6 +101,14 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
     assert verdict("Est-ce que mon éditeur doit me prévenir s'il change d'hébergeur ?") == "Oui"
     assert verdict("Mon éditeur peut-il changer d'hébergeur sans m'en informer ?") == "Non"  # the same act asked
     assert verdict("Mon éditeur peut-il changer d'hébergeur en cours de contrat ?") == "Non"  # not the act « sans »
+    # the other way round: the question asks done « sans » what the proposition asks
+    own = MapEntry("medecin-serveur-au-cabinet", "hds", "medecin", "",
+                   "Le médecin qui héberge lui-même les données de ses patients n'a pas à être certifié HDS.", (),
+                   answers=(Proposition("Mes dossiers sont sur un serveur au cabinet, sans cloud : ai-je besoin "
+                                        "d'une certification ?", "non"),))
+    entries, propositions = [ScoredEntry(own, 3.0)], [(own, own.answers[0], 0.95)]
+    assert verdict("Puis-je garder mes dossiers sur un serveur au cabinet sans certification ?") == "Oui"
+    assert verdict("Mon serveur est au cabinet, sans cloud. Dois-je le faire certifier ?") == "Non"
 
 
 def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():

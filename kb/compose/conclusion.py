@@ -185,11 +185,15 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
 
 def _asks_the_converse(proposition: str, proper: str) -> bool:
     """The question proper asks, without negation, the very act the proposition asks done « sans » (« peut-il
-    changer d'hébergeur sans me prévenir ? » non; « doit-il me prévenir s'il change d'hébergeur ? » oui)."""
-    if not proper or negations(proper) % 2 or not _MUST_OR_MAY.search(proper):
+    changer d'hébergeur sans me prévenir ? » non; « doit-il me prévenir s'il change d'hébergeur ? » oui), or asks done
+    « sans » an act the proposition asks (« ai-je besoin d'une certification ? » non; « puis-je héberger au cabinet
+    sans certification ? » oui)."""
+    if not proper or not _MUST_OR_MAY.search(proper):
         return False
-    asked = _asked_words(proper)
-    return any(word in asked for word in _done_without(proposition))
+    without, asked_without = _done_without(proposition), _done_without(proper)
+    asks_it = negations(proper) % 2 == 0 and bool((without - asked_without) & _asked_words(proper))
+    asks_without = bool((asked_without - without) & _asked_words(proposition))
+    return asks_it != asks_without
 
 
 def _done_without(proposition: str) -> frozenset[str]:
