@@ -218,7 +218,9 @@ _SANCTIONS_ASKED = re.compile(r"\b(?:risqu\w*|sanction\w*|amendes?|encour\w*|pun
                               r"(?:me|lui|leur|nous|vous) couter|"
                               # « qu'est-ce qui peut m'arriver ? », « what could happen to us? »
                               r"(?:peut|peuvent|va|vont|pourrait) (?:m'|t'|lui |nous |vous |leur )arriver|"
-                              r"happen to (?:me|us|him|her|them))\b")
+                              r"happen to (?:me|us|him|her|them)|"
+                              # what a court or the CNIL held, asked (« qu'a décidé le Conseil d'État ? »)
+                              r"qu'(?:a|ont) (?:decide|juge|tranche|retenu))\b")
 
 
 def asks_sanctions(text: str) -> bool:

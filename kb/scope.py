@@ -150,7 +150,8 @@ _CONTEXT_RESCUES = ("une question de cuisine", "une question de sport", "une que
 # assureur me demande le dossier d'un patient pour son prêt immobilier »).
 _MEDICAL = "une question médicale (traitement, posologie, diagnostic)"
 _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|partag\w*|transm\w*|communiqu\w*|"
-                      r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|prevenir|inform\w*|registres?|"
+                      r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|dise|prevenir|"
+                      r"inform\w*|registres?|"
                       r"fichiers?|famil\w*|proches?|personne de confiance|etudes?|recherches?|publi\w*|"
                       r"telesurveillance|"
                       r"bases? (?:patients?|de donnees)|copies?|"

@@ -272,6 +272,7 @@ def test_a_figure_told_then_judged_is_a_figure_asked():
     ("Mes dossiers sont stockés où, et c'est écrit dans le contrat ?", False),  # « où » is not « ou »
     ("Je dois le déclarer à la CNIL ou pas ?", False),
     ("Is the company that sells me my software a processor or a controller under the GDPR?", True),
+    ("Is my software vendor a data processor or a controller?", True),
     ("Can the CNIL fine the vendor directly, or does the fine only land on us?", False),
     # a question then its contrary as a clause asks the first (_CONTRARY); « ou c'est à eux ? » offers actors
     ("C'est à moi de vérifier son certificat, ou je peux faire confiance à l'éditeur ?", False),

@@ -142,6 +142,11 @@ def test_off_topic_questions_are_refused(question):
     assert refusal_before_retrieval(question)
 
 
+def test_a_relative_named_does_not_bring_a_clinical_question_into_the_field():
+    assert refusal_before_retrieval("Mon mari a un cancer, quel traitement ?")
+    assert refusal_before_retrieval("Je dois parler à mon patient de son diabète, comment le soigner ?")
+
+
 def test_what_the_asker_says_is_not_about_the_field_does_not_bring_a_clinical_question_into_it():
     clinical = ("une patiente a des céphalées depuis trois semaines, avec des vomissements le matin. Je l'envoie "
                 "faire une IRM en urgence ou j'attends ?")
@@ -302,6 +307,7 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "Si je raconte le diagnostic d'un patient à ma femme, je risque quoi ?",
     "Que risque un médecin qui consulte le dossier d'un patient qu'il ne soigne pas ?",
     "Un cancer a été diagnostiqué chez un patient : puis-je prévenir sa famille ?",
+    "Ma patiente veut que je ne dise rien à son mari de son cancer. Il insiste. Je peux lui parler ?",
     "J'ai le droit de demander la religion de mes patients sur ma fiche d'accueil ?",
     "Un médecin du sport me demande le dossier de mon patient, puis-je l'envoyer ?",
     "L'assureur d'un patient me demande son diagnostic, puis-je le lui donner ?",

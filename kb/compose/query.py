@@ -69,7 +69,7 @@ _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|hav
 # qui paie ou la boîte ? »), read unfolded (« où » is not « ou »): « Oui » would not answer it.
 _CHOICE = re.compile(r"\b(?:c'est|c'était|il est|elle est|ils sont|elles sont)\b[^?]*\bou\b(?! (?:pas|non)\b)|"
                      r"\bou (?:il|elle|on|ils|elles|je|j'|moi|lui|eux|ça|c'est|à|au|aux|juste|seulement|plutôt)\b|"
-                     r"\b(?:an?|the) [\w-]+ or (?:an?|the) [\w-]+\b|"  # « a processor or a controller? »
+                     r"\b(?:an?|the) (?:[\w-]+ )?[\w-]+ or (?:an?|the) [\w-]+\b|"  # « a processor or a controller? »
                      # whom to warn (« on doit prévenir la police ou la CNIL ? »)
                      r"\b(?:pr[ée]venir|avertir|notifier|signaler|d[ée]clarer|informer|appeler|contacter)\b[^?,]* "
                      r"ou (?:la|le|les|l'|mes|nos|ses|son|sa)\b")
