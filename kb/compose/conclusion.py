@@ -7,9 +7,9 @@ import re
 
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision
 from kb.compose.query import FIGURES_SAID, WHO, YES_NO, Query, negations
+from kb.folding import fold
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, called_controller_before
-from kb.folding import fold
 from kb.text import tokenize
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
