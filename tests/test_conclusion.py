@@ -109,6 +109,12 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
     entries, propositions = [ScoredEntry(own, 3.0)], [(own, own.answers[0], 0.95)]
     assert verdict("Puis-je garder mes dossiers sur un serveur au cabinet sans certification ?") == "Oui"
     assert verdict("Mon serveur est au cabinet, sans cloud. Dois-je le faire certifier ?") == "Non"
+    # « trop tard pour » notifying asks the contrary of having to notify
+    notify = MapEntry("medecin-notifie-cnil", "violation", "medecin", "",
+                      "Le médecin notifie à la CNIL toute violation, si possible dans les 72 heures.", (),
+                      answers=(Proposition("Dois-je notifier une fuite de données ?", "oui"),))
+    entries, propositions = [ScoredEntry(notify, 3.0)], [(notify, notify.answers[0], 0.95)]
+    assert verdict("J'ai découvert la fuite il y a cinq jours. Est-il trop tard pour la notifier ?") == "Non"
 
 
 def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():

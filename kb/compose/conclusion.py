@@ -13,11 +13,12 @@ from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, called_c
 from kb.text import tokenize
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
-# an act done « sans », its object pronouns skipped, and one more act « ni » adds (« sans me prévenir ni me demander »)
+# an act done « sans » (or that it is « trop tard pour » doing), its object pronouns skipped, and one more act « ni »
+# adds (« sans me prévenir ni me demander »)
 _PRONOUNS = r"(?:(?:me|m'|te|t'|le|la|l'|les|lui|leur|nous|vous|en|y|se|s')\s*)*"
 _MUST_OR_MAY = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|oblige\w*|peu[tx]|peuvent|puis|pouvons|pouvez|"
-                          r"droit|must|should|have to|has to|need|may|can)\b")
-_WITHOUT = re.compile(rf"\bsans {_PRONOUNS}(\w+)|\bni {_PRONOUNS}(\w+)")
+                          r"droit|trop tard|must|should|have to|has to|need|may|can)\b")
+_WITHOUT = re.compile(rf"\b(?:sans|trop tard pour) {_PRONOUNS}(\w+)|\bni {_PRONOUNS}(\w+)")
 _OPPOSITE = {"oui": "non", "non": "oui"}
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
@@ -187,7 +188,8 @@ def _asks_the_converse(proposition: str, proper: str) -> bool:
     """The question proper asks, without negation, the very act the proposition asks done « sans » (« peut-il
     changer d'hébergeur sans me prévenir ? » non; « doit-il me prévenir s'il change d'hébergeur ? » oui), or asks done
     « sans » an act the proposition asks (« ai-je besoin d'une certification ? » non; « puis-je héberger au cabinet
-    sans certification ? » oui)."""
+    sans certification ? » oui), or « trop tard pour » doing it (« dois-je notifier ? » oui; « est-il trop tard pour
+    notifier ? » non)."""
     if not proper or not _MUST_OR_MAY.search(proper):
         return False
     without, asked_without = _done_without(proposition), _done_without(proper)
