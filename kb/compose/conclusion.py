@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision
-from kb.compose.query import FIGURES_SAID, WHO, YES_NO, Query, negations
-from kb.folding import fold
+from kb.compose.query import FIGURES_SAID, WHO, YES_NO, Query, folded_form, negations
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, called_controller_before
 from kb.text import tokenize
@@ -201,7 +200,7 @@ def _asks_the_converse(proposition: str, proper: str) -> bool:
 def _done_without(proposition: str) -> frozenset[str]:
     """The words of the acts a proposition says done « sans » (« sans me prévenir ni me demander » : prévenir,
     demander), as _asked_words reads them."""
-    acts = [done or added for done, added in _WITHOUT.findall(fold(proposition).replace("\u2019", "'"))]
+    acts = [done or added for done, added in _WITHOUT.findall(folded_form(proposition))]
     return frozenset(w for act in acts for w in tokenize(act, query=True))
 
 

@@ -208,7 +208,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     """`known_ids`: the documents the corpus holds or knows of (index and manifest); other named texts are
     reported, with the closest known ids. `fiches`: what each fiche that is not transversal stands for (its
     `about`), so that a fiche counts as the text it summarises when the question names or recalls it."""
-    folded = _folded(question)
+    folded = folded_form(question)
     proper = question_proper(folded)
     tokens = frozenset(tokenize(question, bare_articles_are_gdpr=True, query=True))
     if _certification_told(folded, proper):
@@ -348,10 +348,10 @@ def _act_told(before: list[str], tag: str) -> list[str]:
 def negations(text: str) -> int:
     """How many negations a text holds (« ne … pas », « sans », « aucun »…): their parity tells whether a claim
     denies what a proposition states."""
-    return len(_NEGATION.findall(_PURPOSE_NEGATION.sub(" ", _ELIDED_NE.sub("n' ", _folded(text)))))
+    return len(_NEGATION.findall(_PURPOSE_NEGATION.sub(" ", _ELIDED_NE.sub("n' ", folded_form(text)))))
 
 
-def _folded(text: str) -> str:
+def folded_form(text: str) -> str:
     """Folded, with the typographic apostrophe as the plain one the patterns use."""
     return fold(text).replace("\u2019", "'")
 
@@ -480,7 +480,7 @@ def corpus_vocabulary(texts, documents=()) -> frozenset[str]:
         words.update(_with_pairs(sequence))
         words.update(" ".join(_words(name)) for name in _KNOWN_NAMES.findall(" ".join(sequence)))
     for text in documents:
-        words.update(_label(subject) for subject in outside_subjects(_folded(text)))
+        words.update(_label(subject) for subject in outside_subjects(folded_form(text)))
     return frozenset(words)
 
 
