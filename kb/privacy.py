@@ -75,8 +75,10 @@ _BIRTH_BEFORE = re.compile(rf"{_BIRTH_CUE}[^.?!\n]{{0,25}}$", re.I)
 
 _UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸ"
 _LOWER = "a-zàâäçéèêëîïôöùûüÿœæ"
-# Capitalised words that follow « patient » or « M. » in a legal question without being a name.
-_NOT_NAME = r"(?:RGPD|GDPR|HDS|CNIL|CSP|DMP|ARS|ANS|CPS|INS|UE|SAN|LCEN|Article|Art|Code|Règlement)(?![\w'’-])"
+# Capitalised words that follow « patient » or « M. » in a legal question without being a name, English « I »
+# included.
+_NOT_NAME = (r"(?:RGPD|GDPR|HDS|CNIL|CSP|DMP|ARS|ANS|CPS|INS|UE|SAN|LCEN|Article|Art|Code|Règlement|"
+             r"I(?:['’](?:m|ve|d|ll))?)(?![\w'’-])")  # « a patient I have never seen »
 # A name word: capitalised, letters only (so « L1111-8 » is not one), inner hyphen or apostrophe allowed.
 _WORD = rf"(?!{_NOT_NAME})[{_UPPER}](?:[{_UPPER}{_LOWER}]|['’-](?=[{_UPPER}{_LOWER}]))*(?![\w'’-])"
 _INITIAL = rf"[{_UPPER}]\.(?=\s+[{_UPPER}])"

@@ -21,7 +21,7 @@ STATEMENT_MAX_WORDS = 35
 QUESTION_MAX_WORDS = 30
 VERDICTS = ("oui", "non", "depend")
 # An entry's own opening for a verdict states the condition the law puts on it: « Oui, sauf si… », « Oui, si… »
-OPENING = re.compile(r"^(?:Oui|Non), (?:sauf|si|à condition|seulement|lorsque|quand)\b")
+OPENING = re.compile(r"^(?:Oui|Non), (?:pas )?(?:sauf|si|à condition|seulement|lorsque|quand|hors)\b")
 OPENING_MAX_WORDS = 20
 # Topic ids of topics.yaml that the answer treats apart: what one risks, and who answers for the damage or role.
 SANCTION_TOPICS = ("sanctions-cnil", "sanctions-penales")
@@ -60,6 +60,15 @@ class Proposition:
 
 
 @dataclass(frozen=True)
+class Failure:
+    """A condition of the entry a story can break (the patient refused, the asker is no heir): the words that tell
+    it, and the « Non, … » that says which one failed."""
+
+    words: tuple[str, ...]
+    opening: str
+
+
+@dataclass(frozen=True)
 class MapEntry:
     id: str
     topic: str
@@ -79,6 +88,7 @@ class MapEntry:
     # (verdict, words) : how the réponse opens on that verdict when the law makes it conditional, « Oui, sauf si la
     # violation n'est pas susceptible d'engendrer un risque », instead of a bare « Oui » or « Cela dépend »
     openings: tuple[tuple[str, str], ...] = ()
+    fails_when: tuple[Failure, ...] = ()  # stories in which the entry's permission or duty does not hold
 
     def opening(self, verdict: str) -> str | None:
         return next((words for v, words in self.openings if v == verdict), None)
@@ -190,7 +200,8 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
                     str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers),
                     _questions(raw.get("questions"), fail), bool(raw.get("detail", False)), tuple(then),
                     bool(raw.get("case_law", False)), tuple(w.strip() for w in words["not_when"]),
-                    tuple(w.strip() for w in words["only_when"]), _openings(raw.get("openings"), fail))
+                    tuple(w.strip() for w in words["only_when"]), _openings(raw.get("openings"), fail),
+                    _failures(raw.get("fails_when"), fail))
 
 
 def _openings(raw, fail) -> tuple[tuple[str, str], ...]:
@@ -209,6 +220,23 @@ def _openings(raw, fail) -> tuple[tuple[str, str], ...]:
                        f"{verdict}) suivi de sa condition (sauf, si, à condition…), en {OPENING_MAX_WORDS} mots "
                        f"au plus")
         out.append((verdict, words))
+    return tuple(out)
+
+
+def _failures(raw, fail) -> tuple[Failure, ...]:
+    """Each broken condition: the words that tell it, and its « Non, … » opening."""
+    if raw is None:
+        return ()
+    out = []
+    for item in raw if isinstance(raw, list) else [None]:
+        words = item.get("words") if isinstance(item, dict) else None
+        opening = str(item.get("opening") or "").strip() if isinstance(item, dict) else ""
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise fail("« fails_when » : une liste de {words: [mots ou expressions], opening: « Non, … »} est attendue")
+        if not OPENING.match(opening) or not opening.startswith("Non") or len(opening.split()) > OPENING_MAX_WORDS:
+            raise fail(f"« fails_when » : « {opening[:60]} » doit commencer par « Non, » suivi de la condition qui "
+                       f"manque (pas si, sauf, hors…), en {OPENING_MAX_WORDS} mots au plus")
+        out.append(Failure(tuple(w.strip() for w in words), opening))
     return tuple(out)
 
 

@@ -90,7 +90,8 @@ _OFF_TOPIC = {
         r"hydroxychloroquine|soign(?:er|e|es|ent|ez|ons)|grains? de beaute|tousse\w*|toux|douleurs?|"
         r"mal (?:au|a la|aux) (?:ventre|tete|dos|gorge|dents)|cancers?|tumeurs?|diabet\w*|epilep\w*|hypertension|"
         r"enceinte|grossesse|allergi\w*|infections?|antidepresseurs?|anticoagulants?|poids lourds?|"
-        r"reprendre le volant|plongee|cephalees?|vomissements?|nausees?|vertiges?|irm en urgence)\b",
+        r"reprendre le volant|plongee|cephalees?|vomissements?|nausees?|vertiges?|irm en urgence|erythemes?|"
+        r"tiques?|plaques? rouges?|rougeurs?|eruptions? cutanees?|maladie de lyme|eczema|psoriasis)\b",
     "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
                                        r"declaration de revenus|(?<!a la )retraite|taxes?|comptabl\w*|"
                                        r"deductibles?|deduire)\b",  # « je pars à la retraite » is not a pension
@@ -115,7 +116,7 @@ _OFF_TOPIC = {
         r"\b(?:tradui\w*|traduction|translate|poemes?|poem|chansons?|songs?|blagues?|jokes?|haikus?|"
         r"python|javascript|scraper|scraping|redige[sz]?-(?:moi|nous)|ecri[st]-(?:moi|nous)|write me|draft me|"
         r"(?:pouvez-vous|pourriez-vous|peux-tu|pourrais-tu|vous pouvez|tu peux) (?:me |nous )?(?:rediger|ecrire))\b",
-    _LAW: r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|"
+    _LAW: r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|non-concurrence|"
           r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
           r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"
           r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
@@ -248,9 +249,12 @@ def refusal_before_retrieval(question: str) -> str | None:
     label = _off_topic(folded) or ""
     rescued = (names_the_field(question) or (domain and label in _CONTEXT_RESCUES)
                or (label in (_MEDICAL, _FINANCE) and bool(_RECORDS.search(folded))))
-    if label == _LAW:  # only the patients' records make it the field's; a vendor named in a claim to file does not
-        rescued = bool(_RECORDS.search(folded) and _PATIENTS.search(folded))
     proper = question_proper(folded)
+    if label == _LAW:  # only the patients' records make it the field's; a vendor named in a claim to file does not,
+        # unless the other law is only told before a question proper on the field (« « secret des affaires », dit
+        # l'hébergeur : que doit-il nous dire ? »)
+        rescued = bool(_RECORDS.search(folded) and _PATIENTS.search(folded)) or (
+            names_the_field(question) and not _OFF_TOPIC_RE[_LAW].search(proper))
     if label == _MEDICAL and _asks_care(proper):
         rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care
     for asked, branch in _ASKED_ELSEWHERE:  # « la CNIL est prévenue ; je veux la licencier : quelle procédure ? »

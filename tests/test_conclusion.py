@@ -8,14 +8,14 @@ risque-t-il ? ») opens it; a sentence resting only on passages already cited is
 with other verdicts, the one denying as the question does decides, or if both do, the one in the question's words;
 one decision's story is the example, unless decisions are named; to « qui ? » of several actors, each one asked is
 said early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
-question clearly names opens it."""
+question clearly names opens it; a story that breaks the entry's condition (the patient refused) gets « Non »."""
 
 from __future__ import annotations
 
 from kb.compose.conclusion import conclusion
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import read_query
-from kb.responsibilities import Basis, MapEntry, Proposition
+from kb.responsibilities import Basis, Failure, MapEntry, Proposition
 
 
 def _entry(entry_id: str, actor: str, then: tuple[str, ...] = ()) -> MapEntry:
@@ -115,6 +115,31 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
                       answers=(Proposition("Dois-je notifier une fuite de données ?", "oui"),))
     entries, propositions = [ScoredEntry(notify, 3.0)], [(notify, notify.answers[0], 0.95)]
     assert verdict("J'ai découvert la fuite il y a cinq jours. Est-il trop tard pour la notifier ?") == "Non"
+
+
+def test_a_story_breaking_the_entry_s_condition_gets_non_with_the_condition_it_breaks():
+    heirs = MapEntry("medecin-ayants-droit", "secret", "medecin", "",
+                     "Après un décès, le médecin peut informer les ayants droit des causes de la mort.", (),
+                     answers=(Proposition("Puis-je dire aux héritiers de quoi mon patient est mort ?", "oui"),),
+                     fails_when=(Failure(("ne voulait pas", "objected"),
+                                         "Non, pas si le patient s'y était opposé de son vivant"),
+                                 Failure(("pas héritière",), "Non, seulement aux ayants droit")))
+    entries, propositions = [ScoredEntry(heirs, 3.0)], [(heirs, heirs.answers[0], 0.95)]
+
+    def opening(question: str) -> str:
+        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+
+    assert opening("Ma mère est décédée. Elle ne voulait pas que sa famille sache. Puis-je savoir de quoi elle est "
+                   "morte ?") == "Non, pas si le patient s'y était opposé de son vivant"
+    assert opening("Sa nièce, pas héritière, demande la cause du décès. Puis-je la lui dire ?") == (
+        "Non, seulement aux ayants droit")
+    # told under a negation, the condition holds
+    assert opening("My patient died. He had objected to any disclosure. Can I tell his son what he died of?") == (
+        "Non, pas si le patient s'y était opposé de son vivant")
+    assert opening("My patient died. He never objected to anything. Can I tell his son what he died of?") == "Oui"
+    assert opening("Mon patient est décédé. Puis-je dire à son fils de quoi il est mort ?") == "Oui"
+    # asking whether one may refuse asks the exception itself, not the act it stops
+    assert opening("Elle ne voulait pas que sa famille sache. Pouvait-elle refuser ?") == "Oui"
 
 
 def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():

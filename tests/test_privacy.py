@@ -91,6 +91,15 @@ def test_patient_names_after_civility_or_patient_word_are_redacted(text, expecte
     assert result.kinds == ("nom de patient",)
 
 
+@pytest.mark.parametrize("text", [
+    "a discharge summary of a patient I have never seen",
+    "the patient I'm treating asked for his file",
+    "the patient I saw yesterday",
+])
+def test_words_after_patient_that_are_not_names_are_kept(text):
+    assert redact(text) == Redaction(text, ())
+
+
 def test_everything_in_one_question_is_redacted_and_listed_once_in_order():
     question = ("Mon patient Paul Durand (NIR 1 85 05 78 006 084 36, né le 12/03/1985, paul.durand@gmail.com, "
                 "06 12 34 56 78) a vu son dossier fuiter : dois-je notifier selon l'art. 33 du RGPD ?")

@@ -129,6 +129,25 @@ def test_an_opening_without_its_verdict_or_condition_fails_naming_the_entry(tmp_
         _map(tmp_path, '["Qui notifie ?"]', f"\n  openings: {openings}")
 
 
+def test_a_broken_condition_opens_with_non_and_says_which_condition(tmp_path):
+    loaded = _map(tmp_path, '["Qui notifie ?"]', "\n  fails_when:\n    - {words: [aucune donnée], "
+                  'opening: "Non, pas si la violation est sans risque"}')
+    assert [(f.words, f.opening) for f in loaded.entries[0].fails_when] == [
+        (("aucune donnée",), "Non, pas si la violation est sans risque")]
+
+
+@pytest.mark.parametrize("fails_when", [
+    '[{words: [aucune donnée], opening: "Oui, sauf si la violation est sans risque"}]',  # not « Non »
+    '[{words: [aucune donnée], opening: "Non, bien sûr"}]',  # no condition
+    '[{words: [], opening: "Non, pas si la violation est sans risque"}]',  # no words
+    '[{words: aucune donnée, opening: "Non, pas si la violation est sans risque"}]',  # words not a list
+    '{words: [aucune donnée], opening: "Non, pas si la violation est sans risque"}',  # not a list
+])
+def test_a_broken_condition_without_words_or_its_non_fails_naming_the_entry(tmp_path, fails_when):
+    with pytest.raises(CorpusError, match="violation-medecin-notifie.*fails_when"):
+        _map(tmp_path, '["Qui notifie ?"]', f"\n  fails_when: {fails_when}")
+
+
 def test_a_not_when_that_is_not_a_list_of_words_fails_naming_the_entry(tmp_path):
     with pytest.raises(CorpusError, match="violation-medecin-notifie.*not_when"):
         _map(tmp_path, '["Qui notifie ?"]', "\n  not_when: décès")

@@ -214,6 +214,12 @@ def test_what_the_practice_may_deduct_is_refused_even_in_the_fields_words(questi
     ("Comment créer une SCM avec des confrères ?", True),
     ("Comment répartir les charges entre associés d'une SCM ?", True),
     ("Mon éditeur de logiciel est en liquidation : comment déclarer ma créance au mandataire judiciaire ?", True),
+    ("Mon ancien associé s'installe en face malgré notre clause de non-concurrence : comment la faire appliquer ?",
+     True),
+    ("Le secret des affaires protège-t-il le contrat de mon associé ?", True),
+    # the other law is only the provider's excuse, told before a question on what it owes the practice
+    ("Notre hébergeur HDS refuse de nous dire à quels prestataires il fait appel : « secret des affaires ». "
+     "Qu'est-ce qu'il est tenu de nous dire ?", False),
 ])
 def test_another_branch_of_law_around_the_patients_records_is_the_fields(question, refused):
     assert (refusal_before_retrieval(question) == "il s'agit d'un autre domaine du droit") is refused
@@ -226,6 +232,8 @@ def test_another_branch_of_law_around_the_patients_records_is_the_fields(questio
     ("Après la fuite de son dossier, quel est le délai de prescription pour que mon patient m'attaque ?", False),
     ("En triant les dossiers exposés par la fuite, je vois deux glycémies à 1,3 g/L. Je dois lancer un traitement ?",
      True),
+    ("Petite parenthèse : une patiente a une plaque rouge qui s'étend depuis une piqûre de tique. Érythème migrant "
+     "ou réaction locale ?", True),
 ])
 def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused):
     assert (refusal_before_retrieval(question) is not None) is refused

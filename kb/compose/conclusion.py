@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision
+from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision, words_pattern
 from kb.compose.query import FIGURES_SAID, WHO, YES_NO, Query, folded_form, negations
 from kb.legalrefs import asks_sanctions
-from kb.responsibilities import SANCTION_TOPICS, MapEntry, Proposition, called_controller_before
+from kb.responsibilities import SANCTION_TOPICS, Failure, MapEntry, Proposition, called_controller_before
 from kb.text import tokenize
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
@@ -19,6 +19,10 @@ _MUST_OR_MAY = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|oblige\w*|peu
                           r"droit|trop tard|must|should|have to|has to|need|may|can)\b")
 _WITHOUT = re.compile(rf"\b(?:sans|trop tard pour) {_PRONOUNS}(\w+)|\bni {_PRONOUNS}(\w+)")
 _OPPOSITE = {"oui": "non", "non": "oui"}
+# a story's words told under a negation just before them (« il ne s'y était jamais opposé ») tell nothing broken
+_NEGATED_BEFORE = re.compile(r"\b(?:ne|n'|pas|jamais|aucune?|sans|non|sauf|not|no|never)\W+(?:\w+\W+){0,2}$")
+# a question on whether one may refuse asks the exception itself, not the act it stops (« elle peut refuser ? »)
+_ASKS_TO_REFUSE = re.compile(r"\b(?:refuser|s'(?:y )?opposer|object|refuse)\b")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
@@ -57,7 +61,10 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     if asked is not None and query.form == YES_NO and not asks_unknown and not query.choice and not unjudged:
         word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim,
                         query.proper)
-        if word:
+        failure = _failure_told(asked, query) if word != "non" else None
+        if failure is not None:  # the story breaks the condition the permission or duty rests on
+            out.append((asked, f"{failure.opening} : {_lower_first(asked.statement)}"))
+        elif word:
             opening = asked.opening(word) or VERDICT_WORDS[word]
             out.append((asked, f"{opening} : {_lower_first(asked.statement)}"))
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
@@ -86,6 +93,18 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             continue
         out.append((scored.entry, scored.entry.statement))
     return out
+
+
+def _failure_told(entry: MapEntry, query: Query) -> Failure | None:
+    """The entry's condition the story says is broken (« elle m'a demandé de ne rien en dire », « sa nièce, pas
+    héritière »), told without a negation before it; none when the question asks whether one may refuse."""
+    if not entry.fails_when or _ASKS_TO_REFUSE.search(query.proper):
+        return None
+    for failure in entry.fails_when:
+        for told in words_pattern(failure.words).finditer(query.folded):
+            if not _NEGATED_BEFORE.search(query.folded[max(0, told.start() - 40):told.start()]):
+                return failure
+    return None
 
 
 def _each_actor_first(order: list[ScoredEntry], actors: tuple[str, ...], first: MapEntry,

@@ -174,12 +174,13 @@ def _documents(entry: MapEntry) -> set[str]:
 def _ruled_out(entry: MapEntry, folded: str) -> bool:
     """The question says a word the entry never answers (`not_when`): « décédé » for a living patient's family; or
     none of the words it needs (`only_when`): what heirs may be told, to a question on a living patient."""
-    return ((bool(entry.not_when) and bool(_any_of(entry.not_when).search(folded)))
-            or (bool(entry.only_when) and not _any_of(entry.only_when).search(folded)))
+    return ((bool(entry.not_when) and bool(words_pattern(entry.not_when).search(folded)))
+            or (bool(entry.only_when) and not words_pattern(entry.only_when).search(folded)))
 
 
 @lru_cache(maxsize=256)
-def _any_of(words: tuple[str, ...]) -> re.Pattern:
+def words_pattern(words: tuple[str, ...]) -> re.Pattern:
+    """Any of `words` (words or phrases), folded, as whole words of a folded question."""
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold(w)) for w in words) + r")(?!\w)")
 
 
