@@ -206,6 +206,10 @@ def test_negations_are_counted_in_french_and_english():
     # a purpose clause does not deny the claim
     assert negations("ne rien déclarer « pour ne pas affoler les patients »") == 1
     assert negations("do not tell them, so as not to alarm them") == 1
+    # nor does an idiom asking whether it is fine
+    assert negations("peut-on la faire après coup sans problème ?") == 0
+    assert negations("can we sign it without any issue?") == 0
+    assert negations("peut-on la faire sans consultant ?") == 1
     # acting alone denies acting on instructions; working alone at the practice does not
     assert negations("il avait le droit de décider ça tout seul") == 1
     assert negations("je suis tout seul au cabinet") == 0
