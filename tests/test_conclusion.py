@@ -142,6 +142,22 @@ def test_a_story_breaking_the_entry_s_condition_gets_non_with_the_condition_it_b
     assert opening("Elle ne voulait pas que sa famille sache. Pouvait-elle refuser ?") == "Oui"
 
 
+def test_a_question_asking_the_act_that_undoes_the_proposition_s_gets_the_opposite_verdict():
+    entry = MapEntry("hebergeur-fin-de-contrat", "conservation", "hebergeur", "",
+                     "En fin de prestation, l'hébergeur supprime les données ou les renvoie au médecin.", (),
+                     answers=(Proposition("Une fois le contrat terminé, mon hébergeur peut-il garder une copie de "
+                                          "mes données ?", "non"),))
+    entries, propositions = [ScoredEntry(entry, 3.0)], [(entry, entry.answers[0], 0.95)]
+
+    def verdict(question: str) -> str:
+        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+
+    assert verdict("Mon contrat se termine : l'hébergeur doit me rendre les données et effacer ses copies ?") == "Oui"
+    assert verdict("Mon contrat se termine : l'hébergeur peut-il conserver mes données ?") == "Non"  # the same act
+    # both acts asked: no contrary to read
+    assert verdict("Mon contrat se termine : l'hébergeur peut-il garder mes données ou doit-il les effacer ?") == "Non"
+
+
 def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():
     entry = MapEntry("medecin-securite", "securite", "medecin", "",
                      "Le médecin met en œuvre une sécurité adaptée au risque.", (),

@@ -19,6 +19,12 @@ _MUST_OR_MAY = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|oblige\w*|peu
                           r"droit|trop tard|must|should|have to|has to|need|may|can)\b")
 _WITHOUT = re.compile(rf"\b(?:sans|trop tard pour) {_PRONOUNS}(\w+)|\bni {_PRONOUNS}(\w+)")
 _OPPOSITE = {"oui": "non", "non": "oui"}
+# acts that undo each other: keeping the data, and giving it back or erasing it (« peut-il garder une copie ? » non;
+# « doit-il me rendre les données et effacer ses copies ? » oui)
+_OPPOSITE_ACTS = (re.compile(r"\b(?:gard(?:e|er|es|ent|era|erait)|conserv(?:e|er|es|ent|era|erait)|keeps?|"
+                             r"retain)\b"),
+                  re.compile(r"\b(?:rend(?:re|e|ra)?|restitu\w*|effac\w*|supprim\w*|detrui\w*|return|delete|"
+                             r"erase|destroy)\b"))
 # a story's words told under a negation just before them (« il ne s'y était jamais opposé ») tell nothing broken
 _NEGATED_BEFORE = re.compile(r"\b(?:ne|n'|pas|jamais|aucune?|sans|non|sauf|not|no|never)\W+(?:\w+\W+){0,2}$")
 # a question on whether one may refuse asks the exception itself, not the act it stops (« elle peut refuser ? »)
@@ -197,7 +203,8 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
         best = agree[0]
     if claim is not None and best.verdict in _OPPOSITE and (negations(claim) - negations(best.text)) % 2:
         return _OPPOSITE[best.verdict]
-    if claim is None and best.verdict in _OPPOSITE and _asks_the_converse(best.text, proper):
+    if claim is None and best.verdict in _OPPOSITE and (_asks_the_converse(best.text, proper)
+                                                        or _asks_the_undoing(best.text, proper)):
         return _OPPOSITE[best.verdict]
     return best.verdict
 
@@ -214,6 +221,17 @@ def _asks_the_converse(proposition: str, proper: str) -> bool:
     asks_it = negations(proper) % 2 == 0 and bool((without - asked_without) & _asked_words(proper))
     asks_without = bool((asked_without - without) & _asked_words(proposition))
     return asks_it != asks_without
+
+
+def _asks_the_undoing(proposition: str, proper: str) -> bool:
+    """The question proper asks only the act that undoes the proposition's only act (_OPPOSITE_ACTS), both alike
+    denied or not: « doit-il effacer ses copies ? » asks the contrary of « peut-il garder une copie ? »."""
+    said, asked = folded_form(proposition), proper
+    for acts, undoing in (_OPPOSITE_ACTS, _OPPOSITE_ACTS[::-1]):
+        if (acts.search(said) and not undoing.search(said) and undoing.search(asked) and not acts.search(asked)
+                and (negations(said) - negations(asked)) % 2 == 0):
+            return True
+    return False
 
 
 def _done_without(proposition: str) -> frozenset[str]:
