@@ -108,6 +108,7 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
                                         "d'une certification ?", "non"),))
     entries, propositions = [ScoredEntry(own, 3.0)], [(own, own.answers[0], 0.95)]
     assert verdict("Puis-je garder mes dossiers sur un serveur au cabinet sans certification ?") == "Oui"
+    assert verdict("J'ai un serveur au cabinet. Je peux le garder comme ça sans être certifié ?") == "Oui"
     assert verdict("Mon serveur est au cabinet, sans cloud. Dois-je le faire certifier ?") == "Non"
     # « trop tard pour » notifying asks the contrary of having to notify
     notify = MapEntry("medecin-notifie-cnil", "violation", "medecin", "",

@@ -17,7 +17,7 @@ VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
 _PRONOUNS = r"(?:(?:me|m'|te|t'|le|la|l'|les|lui|leur|nous|vous|en|y|se|s')\s*)*"
 _MUST_OR_MAY = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|oblige\w*|peu[tx]|peuvent|puis|pouvons|pouvez|"
                           r"droit|trop tard|must|should|have to|has to|need|may|can)\b")
-_WITHOUT = re.compile(rf"\b(?:sans|trop tard pour) {_PRONOUNS}(\w+)|\bni {_PRONOUNS}(\w+)")
+_WITHOUT = re.compile(rf"\b(?:sans|trop tard pour) {_PRONOUNS}(?:(?:etre|avoir) )?(\w+)|\bni {_PRONOUNS}(\w+)")
 _OPPOSITE = {"oui": "non", "non": "oui"}
 # acts that undo each other: keeping the data, and giving it back or erasing it (« peut-il garder une copie ? » non;
 # « doit-il me rendre les données et effacer ses copies ? » oui)
@@ -242,8 +242,9 @@ def _done_without(proposition: str) -> frozenset[str]:
 
 
 def _asked_words(text: str) -> frozenset[str]:
-    """A question's words with the texts' own terms for the doctor's words (« prévenir » → « informer »)."""
-    return frozenset(tokenize(text, query=True))
+    """A question's words with the texts' own terms for the doctor's words (« prévenir » → « informer »), folded
+    first: the question proper is, and « certifié » must stem as « certifie » does."""
+    return frozenset(tokenize(folded_form(text), query=True))
 
 
 def _same_rule(a: Proposition, b: Proposition) -> bool:
