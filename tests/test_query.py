@@ -224,6 +224,21 @@ def test_a_price_is_said_to_be_outside_the_corpus():
     assert not query("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ?").price  # a fine, not a price
 
 
+def test_a_fact_of_today_s_world_is_said_to_be_outside_the_corpus_but_the_rule_on_it_is_not():
+    for asked in ("Quels organismes certificateurs HDS sont accrédités aujourd'hui ?",
+                  "Mes dossiers sont hébergés chez quel hébergeur, et dans quel datacenter ?",
+                  "Le téléservice de la CNIL est-il ouvert le week-end ?"):
+        assert query(asked).world, asked
+    assert "ni liste, ni adresse, ni horaire à jour" in gap(query("Mes dossiers sont chez quel hébergeur ?"),
+                                                             answered=True)
+    for asked in ("Qui accrédite les organismes certificateurs HDS ?",  # the rule, which the corpus holds
+                  # the places told, not asked: the contract must say them
+                  "Le contrat ne dit pas dans quels datacenters seront nos données. C'est acceptable ?"):
+        assert not query(asked).world and gap(query(asked), answered=True) == "", asked
+    # how long, asked with an elided « d' »
+    assert query("Pour combien d'années le COFRAC accorde-t-il son accréditation ?").asks_figure == "duree"
+
+
 def test_a_count_of_things_in_the_world_is_said_to_be_outside_the_corpus_but_a_threshold_is_not():
     assert "aucune statistique" in gap(query("Combien d'hébergeurs sont certifiés aujourd'hui ?"), answered=True)
     assert query("How many breaches were notified to the CNIL last year?").statistic

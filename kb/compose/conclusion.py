@@ -60,7 +60,7 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
         asked = max(closest.values(), key=lambda c: c[0])[1] if closest else None
     # a yes/no on something the corpus never names gets no verdict (a name in the situation told first does not
     # stop it: « J'ai exporté un fichier Excel. Mon éditeur devait-il m'alerter ? »)
-    asks_unknown = query.asks_unknown or query.price or query.statistic
+    asks_unknown = query.asks_unknown or query.price or query.statistic or query.world
     # nor does a figure to judge that the entry states none of (« 6 caractères, c'est suffisant ? »)
     unjudged = bool(query.figure_judged) and asked is not None and not FIGURES_SAID[query.figure_judged].search(
         asked.statement)

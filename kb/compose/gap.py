@@ -1,6 +1,7 @@
 """What the question asks that the corpus does not cover, said plainly before what the corpus does say: a text
-it does not hold (with the closest ids it does), a name it never mentions, a price, a count, a figure asked for
-that the réponse does not give, or no matching rule."""
+it does not hold (with the closest ids it does), a name it never mentions, a price, a count, a fact of today's
+world (who is accredited now, a hotline), a figure asked for that the réponse does not give, or no matching
+rule."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ def gap(query: Query, answered: bool, said: Sequence[str] = ()) -> str:
         parts.append("Le corpus ne donne aucun prix ni tarif : ce qui suit est ce que les textes disent du sujet.")
     elif query.statistic:
         parts.append("Le corpus ne donne aucune statistique : ce qui suit est ce que les textes disent du sujet.")
+    elif query.world:
+        parts.append("Le corpus ne nomme aucun organisme ni prestataire en activité et ne tient ni liste, ni adresse, "
+                     "ni horaire à jour : ce qui suit est ce que les textes disent du sujet.")
     elif (kind := query.asks_figure or query.figure_judged) and answered and said and not any(
             FIGURES_SAID[kind].search(s) for s in said):
         parts.append("Le corpus ne donne pas de chiffre (durée, délai, date, montant, taux ou longueur) sur ce point : "

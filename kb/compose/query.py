@@ -102,6 +102,15 @@ _STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heu
                         # an average over cases (« en moyenne, combien les tribunaux accordent-ils ? »)
                         r"\ben moyenne\b|\b(?:montants?|sommes?) moyen\w*|\bon average\b|"
                         r"\baverage (?:amount|award|fine)")
+# Today's world, which no text holds: the bodies or providers at work now, an up-to-date list, a data centre, a
+# service's hours or hotline (« quels organismes sont accrédités aujourd'hui ? », « dans quel datacenter ? »).
+_WORLD = re.compile(r"\b(?:quel(?:le)?s?|lesquel(?:le)?s|which) (?:sont )?(?:les )?(?:organismes?|certificateurs?|"
+                    r"hebergeurs?|prestataires?|societes?|entreprises?|editeurs?|bodies|providers?|companies)\b"
+                    r"[^?]{0,80}\b(?:aujourd'hui|actuellement|a jour|en ce moment|currently|today)\b|"
+                    r"\bla liste (?:a jour|actuelle|complete)\b|\bup-to-date list\b|"
+                    r"\bchez quel (?:hebergeur|prestataire)\b|\bdans quels? (?:datacenters?|centres? de donnees)\b|"
+                    r"\bwhich data ?cent(?:er|re)s?\b|\bouvert\w* (?:le|la|les) (?:week-end|samedi|dimanche|nuit)\b|"
+                    r"\bnumero d'astreinte\b|\bhoraires? d'ouverture\b|\bhotline\b|\bopening hours\b")
 # A figure asked, by kind: a duration or time limit, a date, an amount, a rate, a length (the answer states one of
 # that kind, or says it has none: « 1 % du chiffre d'affaires » does not give a password's length).
 _WHICH = r"quel(?:le)?s? (?:est |sont )?(?:la |le |les )?"
@@ -118,8 +127,9 @@ FIGURES_SAID = {
 _JUDGED = re.compile(r"\b(?:suffisant\w*|assez|trop (?:court|long|bas|haut|peu)\w*|conformes?|acceptables?|"
                      r"raisonnables?|enough|sufficient|too (?:short|long|low))\b(?:\s+\S+){0,3}\s*\?\s*$")
 FIGURES = {
-    "duree": re.compile(rf"\b(?:combien de (?:temps|jours|mois|ans|annees|heures)|pendant combien|"
-                        rf"jusqu'(?:a|en) quand|depuis quand|a partir de quand|{_WHICH}(?:delais?|durees?)|how long|"
+    "duree": re.compile(rf"\b(?:combien (?:de (?:temps|jours|mois|ans|annees|heures)|d'(?:annees|heures))|"
+                        rf"pendant combien|jusqu'(?:a|en) quand|depuis quand|a partir de quand|"
+                        rf"{_WHICH}(?:delais?|durees?)|how long|"
                         r"what (?:is the )?(?:deadline|time limit)|how many (?:days|hours|years))\b"),
     "date": re.compile(rf"\b{_WHICH}dates?\b"),
     "montant": re.compile(rf"\b{_WHICH}(?:montants?|plafonds?)\b"),
@@ -192,6 +202,7 @@ class Query:
     unknown: tuple[str, ...] = ()  # what the question names that the corpus never mentions
     price: bool = False
     statistic: bool = False  # a count of things in the world (_STATISTIC)
+    world: bool = False  # a fact of today's world the texts cannot hold (_WORLD): who is accredited now, a hotline
     asks_unknown: bool = False  # the question proper (its last sentence) is about something in `unknown`
     asks_figure: str = ""  # the kind of figure asked (FIGURES): a duration, a date, an amount, a rate, a length
     figure_judged: str = ""  # the kind of figure told and asked to judge (« 6 caractères, c'est suffisant ? »)
@@ -234,6 +245,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         incident=story and _incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), unknown=unknown,
         price=bool(_PRICE.search(proper)), statistic=bool(_STATISTIC.search(proper)),
+        world=bool(_WORLD.search(proper)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
         asks_unknown=_asks_unknown(proper, unknown + tuple(outside), _sentence_before(sentences, proper, folded),
                                    corpus_words),
