@@ -62,10 +62,11 @@ class Proposition:
 @dataclass(frozen=True)
 class Failure:
     """A condition of the entry a story can break (the patient refused, the asker is no heir): the words that tell
-    it, and the « Non, … » that says which one failed."""
+    it, and the « Non, … » that says which one failed; none for an exemption that no longer holds (the data were not
+    encrypted): the entry then settles nothing."""
 
     words: tuple[str, ...]
-    opening: str
+    opening: str = ""
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def _openings(raw, fail) -> tuple[tuple[str, str], ...]:
 
 
 def _failures(raw, fail) -> tuple[Failure, ...]:
-    """Each broken condition: the words that tell it, and its « Non, … » opening."""
+    """Each broken condition: the words that tell it, and its « Non, … » opening if it has one."""
     if raw is None:
         return ()
     out = []
@@ -232,8 +233,10 @@ def _failures(raw, fail) -> tuple[Failure, ...]:
         words = item.get("words") if isinstance(item, dict) else None
         opening = str(item.get("opening") or "").strip() if isinstance(item, dict) else ""
         if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
-            raise fail("« fails_when » : une liste de {words: [mots ou expressions], opening: « Non, … »} est attendue")
-        if not OPENING.match(opening) or not opening.startswith("Non") or len(opening.split()) > OPENING_MAX_WORDS:
+            raise fail("« fails_when » : une liste de {words: [mots ou expressions], opening: « Non, … »} est "
+                       "attendue (opening facultatif pour une dispense)")
+        if opening and (not OPENING.match(opening) or not opening.startswith("Non")
+                        or len(opening.split()) > OPENING_MAX_WORDS):
             raise fail(f"« fails_when » : « {opening[:60]} » doit commencer par « Non, » suivi de la condition qui "
                        f"manque (pas si, sauf, hors…), en {OPENING_MAX_WORDS} mots au plus")
         out.append(Failure(tuple(w.strip() for w in words), opening))

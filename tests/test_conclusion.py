@@ -143,6 +143,28 @@ def test_a_story_breaking_the_entry_s_condition_gets_non_with_the_condition_it_b
     assert opening("Elle ne voulait pas que sa famille sache. Pouvait-elle refuser ?") == "Oui"
 
 
+def test_an_exemption_the_story_says_lapsed_neither_settles_the_question_nor_leads_the_reponse():
+    exempt = MapEntry("medecin-dispense", "violation", "medecin", "",
+                      "Le médecin est dispensé d'informer les patients si les données étaient chiffrées.", (),
+                      answers=(Proposition("Mon portable volé était chiffré : dois-je prévenir les patients ?",
+                                           "non"),),
+                      fails_when=(Failure(("pas chiffré", "pas chiffrée")),))
+    inform = MapEntry("medecin-informe", "violation", "medecin", "",
+                      "Le médecin informe les patients d'une violation à risque élevé.", (),
+                      answers=(Proposition("Dois-je prévenir mes patients d'une fuite ?", "depend"),))
+    entries = [ScoredEntry(exempt, 3.0), ScoredEntry(inform, 2.9)]
+    propositions = [(exempt, exempt.answers[0], 0.95), (inform, inform.answers[0], 0.94)]
+
+    def said(question: str) -> list[str]:
+        return [text for _, text in conclusion(read_query(question, {}, frozenset()), entries, propositions)]
+
+    assert said("Mon portable volé était chiffré. Dois-je prévenir mes patients ?")[0].startswith("Non :")
+    # not encrypted: the exemption settles nothing; the duty it lifts answers
+    assert said("Mon portable volé n'était pas chiffré. Dois-je prévenir mes patients ?")[0] == (
+        "Cela dépend : le médecin informe les patients d'une violation à risque élevé.")
+    assert said("Mon portable volé n'était pas chiffré. Que dois-je faire ?")[0] == inform.statement
+
+
 def test_a_question_asking_the_act_that_undoes_the_proposition_s_gets_the_opposite_verdict():
     entry = MapEntry("hebergeur-fin-de-contrat", "conservation", "hebergeur", "",
                      "En fin de prestation, l'hébergeur supprime les données ou les renvoie au médecin.", (),

@@ -134,6 +134,9 @@ def test_a_broken_condition_opens_with_non_and_says_which_condition(tmp_path):
                   'opening: "Non, pas si la violation est sans risque"}')
     assert [(f.words, f.opening) for f in loaded.entries[0].fails_when] == [
         (("aucune donnée",), "Non, pas si la violation est sans risque")]
+    # an exemption that lapses (the data were not encrypted) says no verdict: no opening
+    loaded = _map(tmp_path / "exemption", '["Qui notifie ?"]', "\n  fails_when:\n    - {words: [pas chiffrée]}")
+    assert [(f.words, f.opening) for f in loaded.entries[0].fails_when] == [(("pas chiffrée",), "")]
 
 
 @pytest.mark.parametrize("fails_when", [

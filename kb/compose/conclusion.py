@@ -25,8 +25,11 @@ _OPPOSITE_ACTS = (re.compile(r"\b(?:gard(?:e|er|es|ent|era|erait)|conserv(?:e|er
                              r"retain)\b"),
                   re.compile(r"\b(?:rend(?:re|e|ra)?|restitu\w*|effac\w*|supprim\w*|detrui\w*|return|delete|"
                              r"erase|destroy)\b"))
-# a story's words told under a negation just before them (« il ne s'y était jamais opposé ») tell nothing broken
-_NEGATED_BEFORE = re.compile(r"\b(?:ne|n'|pas|jamais|aucune?|sans|non|sauf|not|no|never)\W+(?:\w+\W+){0,2}$")
+# a story's words told under a negation just before them (« il ne s'y était jamais opposé ») tell nothing broken,
+# unless they are themselves a negation (« la clé n'était pas chiffrée »)
+_NEGATION_WORD = r"\b(?:ne|n'|pas|jamais|aucune?|sans|non|sauf|not|no|never)"
+_NEGATED_BEFORE = re.compile(rf"{_NEGATION_WORD}\W+(?:\w+\W+){{0,2}}$")
+_NEGATES = re.compile(_NEGATION_WORD)
 # a question on whether one may refuse asks the exception itself, not the act it stops (« elle peut refuser ? »)
 _ASKS_TO_REFUSE = re.compile(r"\b(?:refuser|s'(?:y )?opposer|object|refuse)\b")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
@@ -45,14 +48,19 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     if not entries:
         return []
     out: list[tuple[MapEntry, str]] = []
-    best = _best_answer(entries, query)
+    # an entry whose condition the story breaks (« la clé n'était pas chiffrée » for the encrypted-data exemption)
+    # does not lead the réponse
+    leads = [s for s in entries if _failure_told(s.entry, query) is None] or entries
+    best = _best_answer(leads, query)
     # The entry the question asks: for yes/no, among the best ones, the one with the proposition closest to it
     # (propositions are yes/no questions), a situation told alike weighing less than the point asked; for « qui »,
     # the best duty, not a sanction nobody asked about.
     if query.form == WHO:  # « qui doit faire quoi maintenant ? » after an incident: the incident's duty
         asked = (query.incident and _on_clear_topic(entries, query)) or best
     else:
-        among = {s.entry.id: s.score for s in [s for s in entries if not s.follows][:ASKED_AMONG]}
+        exempt = {s.entry.id for s in entries if (f := _failure_told(s.entry, query)) is not None and not f.opening}
+        among = {s.entry.id: s.score for s in [s for s in entries if not s.follows
+                                               and s.entry.id not in exempt][:ASKED_AMONG]}  # no lapsed exemption
         closest: dict[str, tuple[float, MapEntry]] = {}  # its closest proposition first (propositions: best first)
         for entry, _, score in propositions:
             if entry.id in among and entry.id not in closest:
@@ -67,16 +75,17 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     if asked is not None and query.form == YES_NO and not asks_unknown and not query.choice and not unjudged:
         word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim,
                         query.proper)
-        failure = _failure_told(asked, query) if word != "non" else None
-        if failure is not None:  # the story breaks the condition the permission or duty rests on
-            out.append((asked, f"{failure.opening} : {_lower_first(asked.statement)}"))
+        failure = _failure_told(asked, query)
+        if failure is not None and (word != "non" or not failure.opening):  # the story breaks the rule's condition
+            if failure.opening:  # an exemption that no longer holds settles nothing
+                out.append((asked, f"{failure.opening} : {_lower_first(asked.statement)}"))
         elif word:
             opening = asked.opening(word) or VERDICT_WORDS[word]
             out.append((asked, f"{opening} : {_lower_first(asked.statement)}"))
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
         out.append((asked, asked.statement))
     first = (out[0][0] if out else
-             _on_clear_topic(entries, query) or _risk_asked(entries, query) or best or entries[0].entry)
+             _on_clear_topic(leads, query) or _risk_asked(leads, query) or best or leads[0].entry)
     order = _reading_order(entries, first, best)
     if len(query.actors) > 1 and (query.form == WHO or query.liability):
         order = _each_actor_first(order, query.actors, first, COVER_FLOOR * entries[0].score)
@@ -108,7 +117,8 @@ def _failure_told(entry: MapEntry, query: Query) -> Failure | None:
         return None
     for failure in entry.fails_when:
         for told in words_pattern(failure.words).finditer(query.folded):
-            if not _NEGATED_BEFORE.search(query.folded[max(0, told.start() - 40):told.start()]):
+            if _NEGATES.match(told[0]) or not _NEGATED_BEFORE.search(query.folded[max(0, told.start() - 40):
+                                                                                 told.start()]):
                 return failure
     return None
 
