@@ -124,7 +124,7 @@ _OFF_TOPIC = {
     _LABOUR:
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
         r"convention collective|periode d'essai|demission|rupture conventionnelle|paid leave|salary|wages?|"
-        r"overtime|payslip|minimum wage)\b",
+        r"overtime|payslip|minimum wage|contrat de travail|employment contract)\b",
     _FINANCE:
         r"\b(?:pret immobilier|credit immobilier|emprunt|taux d'interet|placements?|bourse|actions en bourse|"
         r"assurance[- ]vie|scpi|livret a|crypto\w*|bitcoin|acheter (?:un|mon) (?:appartement|local|cabinet)|"
@@ -171,7 +171,8 @@ _PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
 # dismissal is the story of an access.
 _ASKED_ELSEWHERE = (
     (re.compile(r"\b(?:licencier|entretien prealable|indemnites? de licenciement|activite partielle|"
-                r"chomage (?:partiel|technique)|furlough)\b"), _LABOUR),
+                r"chomage (?:partiel|technique)|furlough|(?:indemnites?|allocations?) de teletravail|"
+                r"(?:avenant a son|son) contrat de travail|remote work allowance)\b"), _LABOUR),
     (re.compile(r"\b(?:diffamation|diffamatoires?|injures? publiques?|defamation|libel)\b"), _LAW),
 )
 # Care asked for: a drug, a dose, what to prescribe (« je lui prescris quoi, et à quelle dose ? »); not the

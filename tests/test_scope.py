@@ -241,6 +241,10 @@ def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused
 
 @pytest.mark.parametrize("question, refused", [
     ("La CNIL est prévenue de l'erreur de ma secrétaire. Je veux la licencier : quelle procédure suivre ?", True),
+    ("Le logiciel est sécurisé pour que ma secrétaire travaille de chez elle. Pour son télétravail, dois-je lui "
+     "verser une indemnité de télétravail ?", True),
+    ("Ma secrétaire en télétravail peut-elle se connecter au logiciel patients depuis chez elle ?", False),
+    ("Dois-je ajouter un avenant au contrat de mon éditeur pour les clauses de l'article 28 ?", False),
     ("Après le rançongiciel (CNIL notifiée), le cabinet a fermé quatre jours : comment mettre mes secrétaires en "
      "activité partielle ?", True),
     ("Depuis l'erreur d'envoi (déclarée à la CNIL), le patient m'insulte sur Facebook. Comment porter plainte pour "
