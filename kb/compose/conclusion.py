@@ -50,7 +50,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     out: list[tuple[MapEntry, str]] = []
     # an entry whose condition the story breaks (« la clé n'était pas chiffrée » for the encrypted-data exemption)
     # does not lead the réponse
-    leads = [s for s in entries if _failure_told(s.entry, query) is None] or entries
+    broken = {s.entry.id: _failure_told(s.entry, query) for s in entries}
+    leads = [s for s in entries if broken[s.entry.id] is None] or entries
     best = _best_answer(leads, query)
     # The entry the question asks: for yes/no, among the best ones, the one with the proposition closest to it
     # (propositions are yes/no questions), a situation told alike weighing less than the point asked; for « qui »,
@@ -58,9 +59,9 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     if query.form == WHO:  # « qui doit faire quoi maintenant ? » after an incident: the incident's duty
         asked = (query.incident and _on_clear_topic(entries, query)) or best
     else:
-        exempt = {s.entry.id for s in entries if (f := _failure_told(s.entry, query)) is not None and not f.opening}
+        lapsed = {i for i, failure in broken.items() if failure is not None and not failure.opening}  # exemptions
         among = {s.entry.id: s.score for s in [s for s in entries if not s.follows
-                                               and s.entry.id not in exempt][:ASKED_AMONG]}  # no lapsed exemption
+                                               and s.entry.id not in lapsed][:ASKED_AMONG]}
         closest: dict[str, tuple[float, MapEntry]] = {}  # its closest proposition first (propositions: best first)
         for entry, _, score in propositions:
             if entry.id in among and entry.id not in closest:
@@ -75,7 +76,7 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     if asked is not None and query.form == YES_NO and not asks_unknown and not query.choice and not unjudged:
         word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim,
                         query.proper)
-        failure = _failure_told(asked, query)
+        failure = broken.get(asked.id)
         if failure is not None and (word != "non" or not failure.opening):  # the story breaks the rule's condition
             if failure.opening:  # an exemption that no longer holds settles nothing
                 out.append((asked, f"{failure.opening} : {_lower_first(asked.statement)}"))
