@@ -26,6 +26,11 @@ def _host_entry(entry_id: str, topic: str) -> MapEntry:
     return MapEntry(entry_id, topic, "hebergeur", "", f"Énoncé {entry_id}.", ())
 
 
+def _opening(question: str, entries: list[ScoredEntry], propositions: list) -> str:
+    """The réponse's first words, up to its colon: the verdict and the condition it states."""
+    return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+
+
 def test_what_an_entry_triggers_follows_it_whoever_s_duty_it_is():
     host = _entry("hebergeur-previent-medecin", "hebergeur", then=("medecin-notifie-cnil",))
     entries = [ScoredEntry(host, 3.0), ScoredEntry(_entry("hebergeur-amende", "hebergeur"), 2.9),
@@ -66,7 +71,7 @@ def test_a_claim_to_confirm_that_denies_the_closest_proposition_gets_the_opposit
     propositions = [(entry, entry.answers[0], 0.95)]
 
     def verdict(question: str) -> str:
-        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+        return _opening(question, entries, propositions)
 
     assert verdict("Mon éditeur a changé de prestataire cloud sans m'en avoir parlé. Il avait le droit ?") == "Non"
     assert verdict("Mon éditeur a changé de prestataire cloud après mon accord écrit. Il avait le droit ?") == "Oui"
@@ -96,7 +101,7 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
     entries, propositions = [ScoredEntry(entry, 3.0)], [(entry, entry.answers[0], 0.95)]
 
     def verdict(question: str) -> str:
-        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+        return _opening(question, entries, propositions)
 
     assert verdict("Est-ce que mon éditeur doit me prévenir s'il change d'hébergeur ?") == "Oui"
     assert verdict("Mon éditeur peut-il changer d'hébergeur sans m'en informer ?") == "Non"  # the same act asked
@@ -128,7 +133,7 @@ def test_a_story_breaking_the_entry_s_condition_gets_non_with_the_condition_it_b
     entries, propositions = [ScoredEntry(heirs, 3.0)], [(heirs, heirs.answers[0], 0.95)]
 
     def opening(question: str) -> str:
-        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+        return _opening(question, entries, propositions)
 
     assert opening("Ma mère est décédée. Elle ne voulait pas que sa famille sache. Puis-je savoir de quoi elle est "
                    "morte ?") == "Non, pas si le patient s'y était opposé de son vivant"
@@ -173,7 +178,7 @@ def test_a_question_asking_the_act_that_undoes_the_proposition_s_gets_the_opposi
     entries, propositions = [ScoredEntry(entry, 3.0)], [(entry, entry.answers[0], 0.95)]
 
     def verdict(question: str) -> str:
-        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+        return _opening(question, entries, propositions)
 
     assert verdict("Mon contrat se termine : l'hébergeur doit me rendre les données et effacer ses copies ?") == "Oui"
     assert verdict("Mon contrat se termine : l'hébergeur peut-il conserver mes données ?") == "Non"  # the same act
@@ -300,7 +305,7 @@ def test_of_two_close_propositions_with_other_verdicts_the_one_denying_as_the_qu
     def verdict(question: str, oui: float, depend: float) -> str:
         propositions = sorted([(entry, entry.answers[0], oui), (entry, entry.answers[1], depend)],
                               key=lambda p: -p[2])
-        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+        return _opening(question, entries, propositions)
 
     asked_without = "Le kiné me demande mon compte rendu. Puis-je le lui envoyer sans demander à la patiente ?"
     assert verdict(asked_without, 0.930, 0.928) == "Cela dépend"
@@ -317,7 +322,7 @@ def test_of_two_close_propositions_denying_alike_the_one_in_the_question_s_own_w
 
     def verdict(question: str) -> str:
         propositions = [(entry, entry.answers[0], 0.945), (entry, entry.answers[1], 0.943)]
-        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
+        return _opening(question, entries, propositions)
 
     assert verdict("Mon éditeur récupère mes données pour ses études. Il reste juste mon sous-traitant ?") == "Non"
     assert verdict("Mon éditeur récupère mes données pour ses études. Il devient responsable ?") == "Oui"
