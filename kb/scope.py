@@ -184,6 +184,10 @@ _CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|m
 _NEVER_RESCUED = ("une recommandation de produit", _TAX,
                   "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")
 _OFF_TOPIC_RE = {label: re.compile(p) for label, p in _OFF_TOPIC.items()}
+# What the asker says is not about the field does not bring the question into it: « Rien à voir avec les données,
+# mais tant que je vous tiens : … je l'envoie faire une IRM ? »
+_DISCLAIMER = re.compile(r"\b(?:rien [aà] voir avec|sans (?:aucun )?rapport avec|nothing to do with|unrelated to)"
+                         r"[^,:;.!?]*", re.IGNORECASE)
 # Placeholder text and keyboard mashing: most words without a vowel or with a long run of consonants.
 _LOREM = re.compile(r"\blorem ipsum\b|\bdolor sit amet\b|\bconsectetur\b")
 _MASH = re.compile(r"[bcdfghjklmnpqrstvwxz]{4,}|^[^aeiouy]+$|(\w)\1{3,}|qwert|azert|asdf|qsdf|zxcv|wxcv|hjkl|uiop")
@@ -232,12 +236,6 @@ def check_question(question: str | bytes) -> str:
 
 def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", " ")
-
-
-# What the asker says is not about the field does not bring the question into it: « Rien à voir avec les données,
-# mais tant que je vous tiens : … je l'envoie faire une IRM ? »
-_DISCLAIMER = re.compile(r"\b(?:rien [aà] voir avec|sans (?:aucun )?rapport avec|nothing to do with|unrelated to)"
-                         r"[^,:;.!?]*", re.IGNORECASE)
 
 
 def refusal_before_retrieval(question: str) -> str | None:

@@ -63,11 +63,11 @@ _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|a
 _ELIDED_NE = re.compile(r"\bn'")  # « n'a pas », not the « n't » of « can't »
 # A negation in a purpose clause does not deny the claim (« de ne rien déclarer pour ne pas affoler les patients »),
 _NOT_A_DENIAL = re.compile(r"\b(?:pour|afin de) (?:ne|n')\s+(?:\S+\s+){0,2}?(?:pas|plus|rien)\b|"
-                               r"\b(?:so as|in order) not\b|"
-                               # nor does an idiom that only asks whether it is fine (« la faire après coup sans
-                               # problème ? »)
-                               r"\bsans (?:aucun )?(?:probleme|souci|difficulte)s?\b|"
-                               r"\bwithout (?:any )?(?:problem|issue)s?\b")
+                           r"\b(?:so as|in order) not\b|"
+                           # nor does an idiom that only asks whether it is fine (« la faire après coup sans
+                           # problème ? »)
+                           r"\bsans (?:aucun )?(?:probleme|souci|difficulte)s?\b|"
+                           r"\bwithout (?:any )?(?:problem|issue)s?\b")
 _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
 # A choice offered without an inverted verb (« elle est responsable de traitement ou sous-traitant ? », « c'est moi
 # qui paie ou la boîte ? »), read unfolded (« où » is not « ou »): « Oui » would not answer it.
