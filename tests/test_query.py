@@ -381,6 +381,10 @@ def test_an_incident_told_is_what_a_question_naming_no_topic_asks_about():
     assert not read_query("Qui doit faire quoi maintenant ?", topics, WORDS, KNOWN).incident  # nothing told
     roles = {**topics, "roles": Topic("roles", "", "", ("qui est responsable",))}
     assert read_query(f"{story} Qui est responsable de quoi ?", roles, WORDS, KNOWN).incident  # who answers for it
+    hosting = {**roles, "hds": Topic("hds", "", "", ("certifié hds", "hébergeur"))}
+    between = f"{story} Entre l'éditeur, l'hébergeur et moi, qui est fautif ?"
+    assert read_query(between, hosting, WORDS, KNOWN).incident  # the actors named are no topic asked
+    assert not read_query(f"{story} Qui doit réparer le préjudice des patients ?", roles, WORDS, KNOWN).incident
 
 
 @pytest.mark.parametrize("text, actors", [

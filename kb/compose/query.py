@@ -454,13 +454,19 @@ def _story_first(scores: dict[str, float], told: bool) -> dict[str, float]:
     return scores
 
 
+# the damage a patient claims is what a story of a leak asks about, however its question proper is worded
+_DAMAGES = re.compile(r"\b(?:dommages?|prejudices?|reparation|indemnis\w*|dedommag\w*|damages?|compensation)\b")
+_ACTOR_NAMED = re.compile(r"\b(?:editeur|hebergeur|vendor|host)s?\b(?! (?:hds|certifie))")
+
+
 def _incident(folded: str, proper: str, topics: dict[str, Topic]) -> bool:
     """The story tells an incident (a disk lost, a file sent to the wrong person) and the question proper names no
     topic of its own (« Qui doit faire quoi maintenant ? », « Qui est responsable de quoi ? »: roles are who answers
     for it): what happened is what it asks about."""
     incident = topics.get("violation")
-    return (incident is not None and _names_topic(folded, incident)
-            and not any(_names_topic(proper, topic) for topic in topics.values() if topic.id != "roles"))
+    asked = _ACTOR_NAMED.sub(" ", proper)  # « entre l'éditeur, l'hébergeur et moi, qui est fautif ? » names no topic
+    return (incident is not None and _names_topic(folded, incident) and not _DAMAGES.search(folded)
+            and not any(_names_topic(asked, topic) for topic in topics.values() if topic.id != "roles"))
 
 
 def _names_topic(text: str, topic: Topic) -> bool:
