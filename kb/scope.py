@@ -120,7 +120,7 @@ _OFF_TOPIC = {
           r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
           r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"
           r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
-          r"scm|selarl|parts sociales|creances?|mandataire judiciaire)\b",
+          r"scm|selarl|parts sociales|creances?|mandataire judiciaire|syndic|copropriete|plaque professionnelle)\b",
     _LABOUR:
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
         r"convention collective|periode d'essai|demission|rupture conventionnelle|paid leave|salary|wages?|"

@@ -217,6 +217,7 @@ def test_what_the_practice_may_deduct_is_refused_even_in_the_fields_words(questi
     ("Mon ancien associé s'installe en face malgré notre clause de non-concurrence : comment la faire appliquer ?",
      True),
     ("Le secret des affaires protège-t-il le contrat de mon associé ?", True),
+    ("Le syndic refuse ma deuxième plaque professionnelle dans la copropriété : quels sont mes recours ?", True),
     # the other law is only the provider's excuse, told before a question on what it owes the practice
     ("Notre hébergeur HDS refuse de nous dire à quels prestataires il fait appel : « secret des affaires ». "
      "Qu'est-ce qu'il est tenu de nous dire ?", False),

@@ -98,6 +98,9 @@ _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|c'est combien|"
 # A count of things in the world (« combien d'hébergeurs sont certifiés ? »): the corpus holds no statistics.
 _STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heures|minutes|semaines|mes |nos )\w+"
                         r"(?: \w+){0,5}? (?:sont|ont ete|ont|existe\w*|y a-t-il|y en a)\b|"
+                        # what a body counted (« combien de notifications la CNIL a-t-elle reçues en 2024 »)
+                        r"\bcombien (?:de |d')\w+\b[^?]{0,80}?\b(?:a|ont)-t-(?:il|elle|ils|elles) (?:\w+ ){0,2}?"
+                        r"(?:recu|enregistr|prononc|inflig|notifi|sanctionn|condamn|publi)\w*|"
                         r"\bhow many (?!days|hours|years|weeks|months)\w+(?: \w+){0,5}? (?:are|were|have|exist)\b|"
                         # an average over cases (« en moyenne, combien les tribunaux accordent-ils ? »)
                         r"\ben moyenne\b|\b(?:montants?|sommes?) moyen\w*|\bon average\b|"
