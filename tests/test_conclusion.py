@@ -8,7 +8,8 @@ risque-t-il ? ») opens it; a sentence resting only on passages already cited is
 with other verdicts, the one denying as the question does decides, or if both do, the one in the question's words;
 one decision's story is the example, unless decisions are named; to « qui ? » of several actors, each one asked is
 said early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
-question clearly names opens it; a story that breaks the entry's condition (the patient refused) gets « Non »."""
+question clearly names opens it; a story that breaks the entry's condition (the patient refused) gets « Non »; asked
+whether one may refuse what someone else may not do, « Oui »."""
 
 from __future__ import annotations
 
@@ -184,6 +185,24 @@ def test_a_question_asking_the_act_that_undoes_the_proposition_s_gets_the_opposi
     assert verdict("Mon contrat se termine : l'hébergeur peut-il conserver mes données ?") == "Non"  # the same act
     # both acts asked: no contrary to read
     assert verdict("Mon contrat se termine : l'hébergeur peut-il garder mes données ou doit-il les effacer ?") == "Non"
+
+
+def test_asked_whether_one_may_refuse_what_someone_else_may_not_do_the_answer_is_yes():
+    entry = MapEntry("editeur-hebergeur-certifie", "hds", "editeur", "",
+                     "L'éditeur fait héberger les données chez un hébergeur certifié HDS.", (),
+                     answers=(Proposition("Un éditeur peut-il faire héberger mes données chez un hébergeur non "
+                                          "certifié ?", "non"),))
+    entries, propositions = [ScoredEntry(entry, 3.0)], [(entry, entry.answers[0], 0.95)]
+    moved = "L'éditeur annonce que mes dossiers partiront chez un cloud non certifié."
+    assert _opening(f"{moved} Je peux refuser ?", entries, propositions) == "Oui"
+    assert _opening(f"{moved} Il en a le droit ?", entries, propositions) == "Non"
+    # a duty of the asker's is not someone else's act to refuse
+    duty = MapEntry("medecin-personnel", "securite", "medecin", "",
+                    "Le médecin veille à ce que sa secrétaire ne traite les données que sur ses instructions.", (),
+                    answers=(Proposition("Dois-je m'assurer que ma secrétaire ne traite les données que sur mes "
+                                         "instructions ?", "oui"),))
+    assert _opening("Un commercial me demande d'exporter la liste des patients. Je peux refuser ?",
+                    [ScoredEntry(duty, 3.0)], [(duty, duty.answers[0], 0.95)]) == "Oui"
 
 
 def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():

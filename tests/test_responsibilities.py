@@ -335,3 +335,27 @@ def test_a_rare_word_the_question_shares_with_a_proposition_outweighs_common_one
     query = read_query("Seul au cabinet, dois-je faire une AIPD pour mes patients ?", {}, frozenset())
     ranked = rank_propositions(query, ResponsibilityMap({}, (entry,)), vectors, same[0])
     assert [p for _, p, _ in ranked] == [alone, generic]
+
+
+def test_the_asker_s_own_refusal_is_not_the_patient_s_right_to_object():
+    import numpy as np
+
+    from kb.compose.entries import MapVectors, rank_propositions
+    from kb.compose.query import read_query
+    from kb.responsibilities import MapEntry, Proposition, ResponsibilityMap
+
+    patient = Proposition("Un patient peut-il refuser que son dossier change d'hébergeur ?", "depend")
+    provider = Proposition("Un éditeur peut-il changer d'hébergeur pour un cloud non certifié ?", "non")
+    entry = MapEntry("hds", "hds", "editeur", "", "Énoncé.", (), answers=(patient, provider))
+    same = np.ones((2, 2), dtype=np.float32) / np.sqrt(2)
+    vectors = MapVectors(statements=same[:1], propositions=same, owners=np.array([0, 0]), questions=same[:0],
+                         question_owners=np.array([], dtype=int), word_weights={})
+
+    def first(question: str) -> Proposition:
+        ranked = rank_propositions(read_query(question, {}, frozenset()), ResponsibilityMap({}, (entry,)),
+                                   vectors, same[0])
+        return ranked[0][1]
+
+    told = "Mon éditeur va déplacer mes dossiers patients vers un cloud non certifié."
+    assert first(f"{told} Je peux refuser ?") == provider
+    assert first(f"{told} Un patient peut-il refuser ?") == patient

@@ -32,6 +32,10 @@ _NEGATED_BEFORE = re.compile(rf"{_NEGATION_WORD}\W+(?:\w+\W+){{0,2}}$")
 _NEGATES = re.compile(_NEGATION_WORD)
 # a question on whether one may refuse asks the exception itself, not the act it stops (« elle peut refuser ? »)
 _ASKS_TO_REFUSE = re.compile(r"\b(?:refuser|s'(?:y )?opposer|object|refuse)\b")
+# a proposition asking whether someone else may act (« un éditeur peut-il faire héberger… ? »), which the asker may
+# then refuse
+_OTHERS_MAY = re.compile(r"\b(?:peut|peuvent|peut-il|peut-elle|peuvent-ils|(?:a|ont)(?:-t-il|-t-elle)? le droit|"
+                         r"can|may|is allowed|are allowed)\b")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
@@ -75,7 +79,7 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
         asked.statement)
     if asked is not None and query.form == YES_NO and not asks_unknown and not query.choice and not unjudged:
         word = _verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim,
-                        query.proper)
+                        query.proper, query.asker_refuses)
         failure = broken.get(asked.id)
         if failure is not None and (word != "non" or not failure.opening):  # the story breaks the rule's condition
             if failure.opening:  # an exemption that no longer holds settles nothing
@@ -190,7 +194,8 @@ def _reading_order(entries: list[ScoredEntry], first: MapEntry, best: MapEntry |
     return list(ordered.values())
 
 
-def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, proper: str = "") -> str | None:
+def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, proper: str = "",
+             refusing: bool = False) -> str | None:
     """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first).
     When one with another verdict is about as close, the one that denies as the question proper does (`proper`:
     « …sans lui demander ? » asks « sans son accord ? », not « les infos nécessaires ? »), if only one does; if
@@ -199,7 +204,8 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
     conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm
     (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il changer de
     sous-traitant avec mon autorisation ? ») gets the opposite verdict, and so does a question asking the very act
-    the proposition says done « sans » (_asks_the_converse)."""
+    the proposition says done « sans » (_asks_the_converse). Asked whether one may refuse (`refusing`) what a
+    proposition asks to do or allow, the answer is its contrary: a transfer to an uncertified host may be refused."""
     if not asked:
         return None
     best, score = asked[0]
@@ -213,6 +219,9 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
             return None
         best = agree[0]
     if claim is not None and best.verdict in _OPPOSITE and (negations(claim) - negations(best.text)) % 2:
+        return _OPPOSITE[best.verdict]
+    if (refusing and best.verdict in _OPPOSITE and _OTHERS_MAY.search(folded_form(best.text))
+            and not _ASKS_TO_REFUSE.search(folded_form(best.text))):
         return _OPPOSITE[best.verdict]
     if claim is None and best.verdict in _OPPOSITE and (_asks_the_converse(best.text, proper)
                                                         or _asks_the_undoing(best.text, proper)):

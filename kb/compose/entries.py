@@ -229,6 +229,11 @@ _PEOPLE = re.compile(r"\b(?:secretair|remplacant|associe|confrere|kine|infirmi|p
                      r"technician|spouse|wife|husband)")
 
 
+# the patient refusing (« un patient peut-il refuser que… ? »): not the asker's own refusal (Query.asker_refuses)
+_PATIENT_REFUSES = re.compile(r"\bpatiente?s?\b\s+(?:\w+\s+){0,2}(?:peu\w*|peut-il|peut-elle|refus\w*|s'oppos\w*|"
+                              r"ne veut pas|can|may|refuse\w*|object\w*)")
+
+
 def _weighted(tokens: frozenset[str], weights: dict[str, float], rarest: float) -> float:
     """Words by their rarity in the map; a word the map never uses is as rare as the rarest."""
     return math.fsum(weights.get(t, rarest) for t in tokens)
@@ -260,7 +265,8 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
         fits = fits_bound(prop.text, query.patients)
         count = 0 if fits is None else (1 if fits else -1)
         people = _people(prop.text)
-        someone_else = bool(asked_people and people and not people & asked_people)
+        someone_else = (bool(asked_people and people and not people & asked_people)
+                        or (query.asker_refuses and bool(_PATIENT_REFUSES.search(fold(prop.text)))))
         scored.append((entry, prop, float(cos) + PROPOSITION_WORDS_WEIGHT * shared - PERSON_MALUS * other_person
                        + COUNT_WEIGHT * count - OTHER_PERSON_MALUS * someone_else))
     return sorted(scored, key=lambda x: -x[2])

@@ -212,6 +212,7 @@ class Query:
     claim: str | None = None  # what a tag question (« …, c'est légal ? ») asks to confirm, folded
     proper: str = ""  # the question proper (its last sentence that asks), folded
     choice: bool = False  # a yes/no form offering a choice (« elle est responsable ou sous-traitant ? »)
+    asker_refuses: bool = False  # the asker asks whether they may refuse (« je peux refuser ? »), not the patient
     unknown_references: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (a text named but not held, closest ids)
     patients: int | None = None  # how many patients the question tells (« environ 15 000 patients par an »)
     joint: bool = False  # the question speaks of several controllers deciding together (_JOINT)
@@ -255,7 +256,8 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         asks_figure=next((kind for kind, asked in FIGURES.items() if asked.search(folded)), ""),
         figure_judged=_figure_judged(folded, proper), claim=claim,
         proper=proper,
-        choice=_offers_choice(question), patients=patient_count(folded), regime=_regime(folded),
+        choice=_offers_choice(question), asker_refuses=bool(_ASKER_REFUSES.search(proper)),
+        patients=patient_count(folded), regime=_regime(folded),
         joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
         named=_standing_for(references, fiches),
     )
@@ -459,6 +461,8 @@ def _story_first(scores: dict[str, float], told: bool) -> dict[str, float]:
 
 # the damage a patient claims is what a story of a leak asks about, however its question proper is worded
 _DAMAGES = re.compile(r"\b(?:dommages?|prejudices?|reparation|indemnis\w*|dedommag\w*|damages?|compensation)\b")
+_ASKER_REFUSES = re.compile(r"(?:\b(?:je|j'|on|nous)\s+(?:\w+\s+){0,2}|-je\s+|\b(?:can|may|could) (?:i|we)\s+)"
+                            r"(?:refuser|(?:m'|nous |s')opposer|refuse|object)\b")
 _ACTOR_NAMED = re.compile(r"\b(?:editeur|hebergeur|vendor|host)s?\b(?! (?:hds|certifie))")
 
 
