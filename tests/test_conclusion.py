@@ -9,7 +9,8 @@ with other verdicts, the one denying as the question does decides, or if both do
 one decision's story is the example, unless decisions are named; to « qui ? » of several actors, each one asked is
 said early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
 question clearly names opens it; a story that breaks the entry's condition (the patient refused) gets « Non »; asked
-whether one may refuse what someone else may not do, « Oui »."""
+whether one may refuse what someone else may not do, « Oui »; asked whether one is exempt from a duty, its
+contrary."""
 
 from __future__ import annotations
 
@@ -203,6 +204,19 @@ def test_asked_whether_one_may_refuse_what_someone_else_may_not_do_the_answer_is
                                          "instructions ?", "oui"),))
     assert _opening("Un commercial me demande d'exporter la liste des patients. Je peux refuser ?",
                     [ScoredEntry(duty, 3.0)], [(duty, duty.answers[0], 0.95)]) == "Oui"
+
+
+def test_asked_whether_one_is_exempt_from_a_duty_the_answer_is_its_contrary():
+    entry = MapEntry("medecin-notifie", "violation", "medecin", "", "Le médecin notifie la violation.", (),
+                     answers=(Proposition("J'ai eu une fuite, c'est à moi de la notifier ?", "oui"),
+                              Proposition("Mon hébergeur l'a notifiée : je n'ai donc plus rien à faire ?", "non")))
+    clause = "Le contrat dit que l'éditeur notifiera lui-même la violation."
+    duty, denial = [(entry, entry.answers[0], 0.95)], [(entry, entry.answers[1], 0.95)]
+    asked = [ScoredEntry(entry, 3.0)]
+    assert _opening(f"{clause} Je suis dispensé de la notifier ?", asked, duty) == "Non"
+    assert _opening(f"{clause} Je dois la notifier ?", asked, duty) == "Oui"
+    # a proposition already denying the duty asks the exemption itself
+    assert _opening(f"{clause} Ça me dispense de la notifier ?", asked, denial) == "Non"
 
 
 def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():

@@ -36,6 +36,8 @@ _ASKS_TO_REFUSE = re.compile(r"\b(?:refuser|s'(?:y )?opposer|object|refuse)\b")
 # then refuse
 _OTHERS_MAY = re.compile(r"\b(?:peut|peuvent|peut-il|peut-elle|peuvent-ils|(?:a|ont)(?:-t-il|-t-elle)? le droit|"
                          r"can|may|is allowed|are allowed)\b")
+# being exempt from a duty (« suis-je dispensé de notifier ? ») asks its contrary
+_EXEMPT = re.compile(r"\b(?:dispens\w*|exempt\w*|decharg\w*|exoner\w*|liberee?s? de|relieved?|off the hook)\b")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
@@ -224,7 +226,8 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
             and not _ASKS_TO_REFUSE.search(folded_form(best.text))):
         return _OPPOSITE[best.verdict]
     if claim is None and best.verdict in _OPPOSITE and (_asks_the_converse(best.text, proper)
-                                                        or _asks_the_undoing(best.text, proper)):
+                                                        or _asks_the_undoing(best.text, proper)
+                                                        or _asks_the_exemption(best.text, proper)):
         return _OPPOSITE[best.verdict]
     return best.verdict
 
@@ -252,6 +255,14 @@ def _asks_the_undoing(proposition: str, proper: str) -> bool:
                 and (negations(said) - negations(asked)) % 2 == 0):
             return True
     return False
+
+
+def _asks_the_exemption(proposition: str, proper: str) -> bool:
+    """The question proper asks whether one is exempt from what a proposition denying nothing asks: « suis-je
+    dispensé de notifier la CNIL ? » asks the contrary of « dois-je notifier la CNIL ? », not of « je n'ai donc plus
+    rien à faire ? »."""
+    said = folded_form(proposition)
+    return bool(_EXEMPT.search(proper)) and not _EXEMPT.search(said) and not negations(said)
 
 
 def _done_without(proposition: str) -> frozenset[str]:
