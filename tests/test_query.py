@@ -244,6 +244,8 @@ def test_a_count_of_things_in_the_world_is_said_to_be_outside_the_corpus_but_a_t
     assert query("How many breaches were notified to the CNIL last year?").statistic
     assert query("Combien de notifications de violations la CNIL a-t-elle reçues en 2024 ?").statistic
     assert not query("Combien de jours l'hébergeur a-t-il pour me prévenir ?").statistic
+    assert query("Quelle proportion des notifications finit par une sanction de la CNIL ?").statistic
+    assert not query("Quelle part du dommage l'hébergeur doit-il réparer ?").statistic  # a share of liability
     assert not query("À partir de combien de patients faut-il un DPO ?").statistic
     assert not query("Combien de temps ai-je pour notifier une violation ?").statistic
     # a count told in the story, or of the asker's own patients, is no statistic of the world

@@ -104,7 +104,10 @@ _STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heu
                         r"\bhow many (?!days|hours|years|weeks|months)\w+(?: \w+){0,5}? (?:are|were|have|exist)\b|"
                         # an average over cases (« en moyenne, combien les tribunaux accordent-ils ? »)
                         r"\ben moyenne\b|\b(?:montants?|sommes?) moyen\w*|\bon average\b|"
-                        r"\baverage (?:amount|award|fine)")
+                        r"\baverage (?:amount|award|fine)|"
+                        # a share of cases (« quelle proportion de ces dossiers finit par une sanction ? »)
+                        r"\b(?:quelle proportion|quel pourcentage|what (?:proportion|percentage)) "
+                        r"(?:de |d'|des |of )")
 # Today's world, which no text holds: the bodies or providers at work now, an up-to-date list, a data centre, a
 # service's hours or hotline (« quels organismes sont accrédités aujourd'hui ? », « dans quel datacenter ? »).
 _WORLD = re.compile(r"\b(?:quel(?:le)?s?|lesquel(?:le)?s|which) (?:sont )?(?:les )?(?:organismes?|certificateurs?|"
