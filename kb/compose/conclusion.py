@@ -206,8 +206,9 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
     conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm
     (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il changer de
     sous-traitant avec mon autorisation ? ») gets the opposite verdict, and so does a question asking the very act
-    the proposition says done « sans » (_asks_the_converse). Asked whether one may refuse (`refusing`) what a
-    proposition asks to do or allow, the answer is its contrary: a transfer to an uncertified host may be refused."""
+    the proposition says done « sans » (_asks_the_converse), or whether one is exempt from what it asks
+    (_asks_the_exemption). Asked whether one may refuse (`refusing`) what a proposition asks someone else may do,
+    the answer is its contrary: a move to an uncertified host may be refused."""
     if not asked:
         return None
     best, score = asked[0]

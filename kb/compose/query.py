@@ -50,6 +50,9 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
                   # « Il nous demande de ne rien déclarer. On peut faire comme il dit ? »
                   r"(?:on|je|j'|nous) (?:peut|peux|pouvons|doit|dois|devons) (?:faire|agir) comme "
                   r"(?:il|elle|ils|elles) (?:le )?(?:dit|demande|propose|veut))")
+# The asker's own refusal (« je peux refuser ? », « can we object? »), not the patient's right to object.
+_ASKER_REFUSES = re.compile(r"(?:\b(?:je|j'|on|nous)\s+(?:\w+\s+){0,2}|-je\s+|\b(?:can|may|could) (?:i|we)\s+)"
+                            r"(?:refuser|(?:m'|nous |s')opposer|refuse|object)\b")
 _THIRD_PERSON_TAG = re.compile(r"\b(?:il|elle|ils|elles)\b")
 _ASKER_SPEAKS = re.compile(r"(?:^|[\s,;:])(?:je|j'|m'|me|moi)\b|-je\b")
 _REFERS_BACK = re.compile(r"\b(?:ca|cela|ceci|le faire|l'avoir fait|lui|leur|that|this|it|him|her|them)\b")
@@ -464,8 +467,6 @@ def _story_first(scores: dict[str, float], told: bool) -> dict[str, float]:
 
 # the damage a patient claims is what a story of a leak asks about, however its question proper is worded
 _DAMAGES = re.compile(r"\b(?:dommages?|prejudices?|reparation|indemnis\w*|dedommag\w*|damages?|compensation)\b")
-_ASKER_REFUSES = re.compile(r"(?:\b(?:je|j'|on|nous)\s+(?:\w+\s+){0,2}|-je\s+|\b(?:can|may|could) (?:i|we)\s+)"
-                            r"(?:refuser|(?:m'|nous |s')opposer|refuse|object)\b")
 _ACTOR_NAMED = re.compile(r"\b(?:editeur|hebergeur|vendor|host)s?\b(?! (?:hds|certifie))")
 
 
