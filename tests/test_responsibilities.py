@@ -319,43 +319,39 @@ def test_a_named_text_leads_without_silencing_the_entry_that_answers_and_an_unme
 def test_a_rare_word_the_question_shares_with_a_proposition_outweighs_common_ones():
     # equally close in meaning; « seul » is rare in the map, « patients » and « cabinet » are everywhere: by plain
     # word counts the second proposition would win (3 of 4 words shared against 2 of 4)
-    import numpy as np
-
-    from kb.compose.entries import MapVectors, rank_propositions
-    from kb.compose.query import read_query
-    from kb.responsibilities import MapEntry, Proposition, ResponsibilityMap
+    from kb.responsibilities import MapEntry, Proposition
 
     alone = Proposition("Seul, une AIPD ?", "non")
     generic = Proposition("Une AIPD pour les patients du cabinet ?", "depend")
     entry = MapEntry("aipd-medecin", "aipd", "medecin", "", "Énoncé.", (), answers=(alone, generic))
-    same = np.ones((2, 2), dtype=np.float32) / np.sqrt(2)
-    vectors = MapVectors(statements=same[:1], propositions=same, owners=np.array([0, 0]), questions=same[:0],
-                         question_owners=np.array([], dtype=int),
-                         word_weights={"seul": 3.0, "aipd": 0.2, "patient": 0.2, "cabinet": 0.2})
-    query = read_query("Seul au cabinet, dois-je faire une AIPD pour mes patients ?", {}, frozenset())
-    ranked = rank_propositions(query, ResponsibilityMap({}, (entry,)), vectors, same[0])
-    assert [p for _, p, _ in ranked] == [alone, generic]
+    ranked = _ranked_alike("Seul au cabinet, dois-je faire une AIPD pour mes patients ?", entry,
+                           {"seul": 3.0, "aipd": 0.2, "patient": 0.2, "cabinet": 0.2})
+    assert ranked == [alone, generic]
 
 
-def test_the_asker_s_own_refusal_is_not_the_patient_s_right_to_object():
+def _ranked_alike(question: str, entry, word_weights: dict[str, float]) -> list:
+    """The entry's two propositions as rank_propositions orders them when both are equally close in meaning to
+    the question: only the words and the people they name decide."""
     import numpy as np
 
     from kb.compose.entries import MapVectors, rank_propositions
     from kb.compose.query import read_query
-    from kb.responsibilities import MapEntry, Proposition, ResponsibilityMap
+    from kb.responsibilities import ResponsibilityMap
+
+    same = np.ones((2, 2), dtype=np.float32) / np.sqrt(2)
+    vectors = MapVectors(statements=same[:1], propositions=same, owners=np.array([0, 0]), questions=same[:0],
+                         question_owners=np.array([], dtype=int), word_weights=word_weights)
+    ranked = rank_propositions(read_query(question, {}, frozenset()), ResponsibilityMap({}, (entry,)), vectors,
+                               same[0])
+    return [p for _, p, _ in ranked]
+
+
+def test_the_asker_s_own_refusal_is_not_the_patient_s_right_to_object():
+    from kb.responsibilities import MapEntry, Proposition
 
     patient = Proposition("Un patient peut-il refuser que son dossier change d'hébergeur ?", "depend")
     provider = Proposition("Un éditeur peut-il changer d'hébergeur pour un cloud non certifié ?", "non")
     entry = MapEntry("hds", "hds", "editeur", "", "Énoncé.", (), answers=(patient, provider))
-    same = np.ones((2, 2), dtype=np.float32) / np.sqrt(2)
-    vectors = MapVectors(statements=same[:1], propositions=same, owners=np.array([0, 0]), questions=same[:0],
-                         question_owners=np.array([], dtype=int), word_weights={})
-
-    def first(question: str) -> Proposition:
-        ranked = rank_propositions(read_query(question, {}, frozenset()), ResponsibilityMap({}, (entry,)),
-                                   vectors, same[0])
-        return ranked[0][1]
-
     told = "Mon éditeur va déplacer mes dossiers patients vers un cloud non certifié."
-    assert first(f"{told} Je peux refuser ?") == provider
-    assert first(f"{told} Un patient peut-il refuser ?") == patient
+    assert _ranked_alike(f"{told} Je peux refuser ?", entry, {})[0] == provider
+    assert _ranked_alike(f"{told} Un patient peut-il refuser ?", entry, {})[0] == patient
