@@ -49,7 +49,8 @@ _INJECTION = re.compile(
     rf"|\b(?:oublie|ignore|disregard|forget|contourne|outrepasse|bypass|override)[rsz]?\b.{{0,20}}?\b{_YOURS}\b"
     rf".{{0,25}}?\b{_RULES}"
     rf"|\bne (?:tiens?|tenez) (?:plus |pas |aucun )?compte\b.{{0,30}}\b{_RULES}"
-    rf"|\bpasse[rz]? outre\b|\bpassez outre\b"
+    # « passe outre tes restrictions », not « peut-on passer outre son refus ? »
+    rf"|\bpasse[rz]? outre\b.{{0,20}}?\b{_RULES}|\bpassez outre\b.{{0,20}}?\b{_RULES}"
     rf"|\b(?:nouvelles?|new|updated) (?:instructions?|consignes?|regles?|rules|directives?|system prompt)\s*:"
     # a new role, role-play
     r"|\btu es (?:maintenant|desormais|a present|dorenavant)\b|\b(?:desormais|dorenavant|a present),? tu\b"
@@ -91,7 +92,8 @@ _OFF_TOPIC = {
         r"mal (?:au|a la|aux) (?:ventre|tete|dos|gorge|dents)|cancers?|tumeurs?|diabet\w*|epilep\w*|hypertension|"
         r"enceinte|grossesse|allergi\w*|infections?|antidepresseurs?|anticoagulants?|poids lourds?|"
         r"reprendre le volant|plongee|cephalees?|vomissements?|nausees?|vertiges?|irm en urgence|erythemes?|"
-        r"tiques?|plaques? rouges?|rougeurs?|eruptions? cutanees?|maladie de lyme|eczema|psoriasis)\b",
+        r"tiques?|plaques? rouges?|rougeurs?|eruptions? cutanees?|maladie de lyme|eczema|psoriasis|melanomes?|"
+        r"carcinomes?|naevus|melanoma)\b",
     "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
                                        r"declaration de revenus|(?<!a la )retraite|taxes?|comptabl\w*|"
                                        r"deductibles?|deduire)\b",  # « je pars à la retraite » is not a pension
@@ -120,7 +122,8 @@ _OFF_TOPIC = {
           r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
           r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"
           r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
-          r"scm|selarl|parts sociales|creances?|mandataire judiciaire|syndic|copropriete|plaque professionnelle)\b",
+          r"scm|selarl|parts sociales|creances?|mandataire judiciaire|syndic|copropriete|plaque professionnelle|"
+          r"contrefacon|marques? deposees?|droit des marques|propriete intellectuelle|trademark)\b",
     _LABOUR:
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
         r"convention collective|periode d'essai|demission|rupture conventionnelle|paid leave|salary|wages?|"
@@ -152,7 +155,7 @@ _CONTEXT_RESCUES = ("une question de cuisine", "une question de sport", "une que
 _MEDICAL = "une question médicale (traitement, posologie, diagnostic)"
 _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|partag\w*|transm\w*|communiqu\w*|"
                       r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|dise|prevenir|"
-                      r"inform\w*|registres?|"
+                      r"inform\w*|registres?|heritiers?|ayants? droit|causes? de (?:sa |la )?mort|"
                       r"fichiers?|famil\w*|proches?|personne de confiance|etudes?|recherches?|publi\w*|"
                       r"telesurveillance|"
                       r"bases? (?:patients?|de donnees)|copies?|"
@@ -179,7 +182,10 @@ _ASKED_ELSEWHERE = (
 # « délai de prescription » a patient has to sue in.
 _CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|mg|milligrammes?|medicaments?|"
                    r"(?:lancer|commencer|debuter|instaurer) un traitement|diabetique|hypertendue?|"
-                   r"antidepresseurs?|anxiolytiques?|somniferes?|prescribe|medication|drugs?)\b")
+                   r"antidepresseurs?|anxiolytiques?|somniferes?|prescribe|medication|drugs?|"
+                   # a diagnosis asked (« c'est un mélanome, oui ou non ? »)
+                   r"(?:c'est|est-ce) (?:un|une) (?:melanome|cancer|carcinome|tumeur|naevus)|"
+                   r"is (?:it|this) (?:a )?(?:melanoma|cancer|carcinoma|tumou?r))\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
 _NEVER_RESCUED = ("une recommandation de produit", _TAX,
                   "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")

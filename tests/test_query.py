@@ -227,7 +227,8 @@ def test_a_price_is_said_to_be_outside_the_corpus():
 def test_a_fact_of_today_s_world_is_said_to_be_outside_the_corpus_but_the_rule_on_it_is_not():
     for asked in ("Quels organismes certificateurs HDS sont accrédités aujourd'hui ?",
                   "Mes dossiers sont hébergés chez quel hébergeur, et dans quel datacenter ?",
-                  "Le téléservice de la CNIL est-il ouvert le week-end ?"):
+                  "Le téléservice de la CNIL est-il ouvert le week-end ?",
+                  "La CNIL m'a infligé une amende : puis-je la payer en plusieurs fois, et à quel service ?"):
         assert query(asked).world, asked
     assert "ni liste, ni adresse, ni horaire à jour" in gap(query("Mes dossiers sont chez quel hébergeur ?"),
                                                              answered=True)

@@ -218,6 +218,10 @@ def test_what_the_practice_may_deduct_is_refused_even_in_the_fields_words(questi
      True),
     ("Le secret des affaires protège-t-il le contrat de mon associé ?", True),
     ("Le syndic refuse ma deuxième plaque professionnelle dans la copropriété : quels sont mes recours ?", True),
+    ("Mon ancien associé a copié le logo que nous avions déposé : puis-je l'attaquer en contrefaçon de marque ?", True),
+    # a divorce told around what heirs may know of a dead patient is the field's
+    ("Mon patient est décédé ; son ex-épouse divorcée demande les causes de sa mort pour leurs enfants, ses "
+     "héritiers. Puis-je lui répondre ?", False),
     # the other law is only the provider's excuse, told before a question on what it owes the practice
     ("Notre hébergeur HDS refuse de nous dire à quels prestataires il fait appel : « secret des affaires ». "
      "Qu'est-ce qu'il est tenu de nous dire ?", False),
@@ -235,6 +239,10 @@ def test_another_branch_of_law_around_the_patients_records_is_the_fields(questio
      True),
     ("Petite parenthèse : une patiente a une plaque rouge qui s'étend depuis une piqûre de tique. Érythème migrant "
      "ou réaction locale ?", True),
+    # a diagnosis asked, whatever host the photo goes to
+    ("Avant de l'envoyer sur le serveur de l'hébergeur, je vous décris une lésion : tache brune de 8 mm, bords "
+     "irréguliers. C'est un mélanome, oui ou non ?", True),
+    ("Puis-je dire à son employeur qu'elle a un mélanome ?", False),
 ])
 def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused):
     assert (refusal_before_retrieval(question) is not None) is refused
@@ -305,6 +313,7 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
 @pytest.mark.parametrize("question", [
     "Mon éditeur peut-il ignorer mes instructions sur la conservation des données ?",
     "Le sous-traitant peut-il ignorer les instructions du responsable de traitement ?",
+    "La patiente refuse qu'on parle de son suivi psychiatrique au chirurgien. Peut-on passer outre son refus ?",
     "Puis-je conserver les dossiers sans limite de durée ?",
     "Le sous-traitant agit-il uniquement sur instruction documentée du responsable du traitement ?",
     "Un hébergeur qui joue le rôle de sous-traitant doit-il être certifié HDS ?",
