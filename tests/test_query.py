@@ -228,8 +228,10 @@ def test_a_fact_of_today_s_world_is_said_to_be_outside_the_corpus_but_the_rule_o
     for asked in ("Quels organismes certificateurs HDS sont accrédités aujourd'hui ?",
                   "Mes dossiers sont hébergés chez quel hébergeur, et dans quel datacenter ?",
                   "Le téléservice de la CNIL est-il ouvert le week-end ?",
-                  "La CNIL m'a infligé une amende : puis-je la payer en plusieurs fois, et à quel service ?"):
+                  "La CNIL m'a infligé une amende : puis-je la payer en plusieurs fois, et à quel service ?",
+                  "L'amende est tombée : à quel service faut-il régler ?"):
         assert query(asked).world, asked
+    assert not query("À quel service de la CNIL dois-je notifier une violation ?").world  # the CNIL: in the texts
     assert "ni liste, ni adresse, ni horaire à jour" in gap(query("Mes dossiers sont chez quel hébergeur ?"),
                                                              answered=True)
     for asked in ("Qui accrédite les organismes certificateurs HDS ?",  # the rule, which the corpus holds

@@ -121,7 +121,8 @@ _WORLD = re.compile(r"\b(?:quel(?:le)?s?|lesquel(?:le)?s|which) (?:sont )?(?:les
                     r"\bwhich data ?cent(?:er|re)s?\b|\bouvert\w* (?:le|la|les) (?:week-end|samedi|dimanche|nuit)\b|"
                     r"\bnumero d'astreinte\b|\bhoraires? d'ouverture\b|\bhotline\b|\bopening hours\b|"
                     # how a fine is paid (« puis-je payer en plusieurs fois, à quel service ? »)
-                    r"\bpayer (?:l'amende |la sanction )?en plusieurs fois\b|\bechelonn\w*|\ba quel service\b|"
+                    r"\bpayer (?:l'amende |la sanction )?en plusieurs fois\b|\bechelonn\w*|"
+                    r"\ba quel service (?:faut-il |dois-je |doit-on )?(?:regler|payer)\b|"
                     r"\bin instalments\b")
 # A figure asked, by kind: a duration or time limit, a date, an amount, a rate, a length (the answer states one of
 # that kind, or says it has none: « 1 % du chiffre d'affaires » does not give a password's length).
