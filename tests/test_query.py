@@ -425,6 +425,14 @@ def test_a_certification_the_story_says_is_met_does_not_pull_the_hds_entries(tex
     assert (q.topics["hds"] > 0) == pulled
 
 
+def test_a_certified_health_data_host_told_in_english_does_not_pull_the_hds_entries():
+    hosting = Topic(id="hds", label="hébergement HDS", description="", keywords=("hds", "certified"))
+    told = "Our certified health-data host moved our backups to another provider without asking us. What does it risk?"
+    assert read_query(told, {"hds": hosting}, WORDS, KNOWN).topics["hds"] == 0
+    asked = "Must our health-data host be certified?"
+    assert read_query(asked, {"hds": hosting}, WORDS, KNOWN).topics["hds"] > 0
+
+
 def test_a_child_s_age_in_years_does_not_name_the_digital_health_agency():
     shipped = {t.id: t for t in _topics(map_dir(ROOT / "corpus") / TOPICS_FILE)}
     age = read_query("Mon fils de 14 ans joue sur le PC du cabinet : qu'est-ce que je risque ?", shipped, WORDS, KNOWN)

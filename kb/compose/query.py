@@ -286,7 +286,8 @@ _OWN_DUTIES = re.compile(r"\b(?:mes|nos) (?:obligations|devoirs|responsabilites)
 # met.
 _CERTIFIED = re.compile(r"(?<!pas )(?<!non )(?<!plus )(?<!jamais )\b(?:hebergeur |prestataire |)"
                         r"(?:certifies?|certifiees?) hds\b|\bhebergeurs? hds\b|"
-                        r"(?<!not )(?<!non-)\bhds[- ]certified(?: (?:cloud )?(?:host|hosting provider|provider)'?s?)?\b")
+                        r"(?<!not )(?<!non-)\bhds[- ]certified(?: (?:cloud )?(?:host|hosting provider|provider)'?s?)?\b|"
+                        r"(?<!not )(?<!non-)\bcertified health[- ]data (?:host|hosting provider|provider)s?\b")
 _ASKS_CERTIFICATION = re.compile(r"\b(?:hds|certifi\w*|certificat\w*|agre\w*)\b")
 _CERTIFIED_TOKENS = frozenset(tokenize("certifié HDS"))
 
