@@ -33,6 +33,12 @@ def _opening(question: str, entries: list[ScoredEntry], propositions: list) -> s
     return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
 
 
+def _verdict_of(entry: MapEntry, answer: int = 0):
+    """question → the réponse's first words when `entry` alone answers it, its `answer`-th proposition closest."""
+    entries, propositions = [ScoredEntry(entry, 3.0)], [(entry, entry.answers[answer], 0.95)]
+    return lambda question: _opening(question, entries, propositions)
+
+
 def test_what_an_entry_triggers_follows_it_whoever_s_duty_it_is():
     host = _entry("hebergeur-previent-medecin", "hebergeur", then=("medecin-notifie-cnil",))
     entries = [ScoredEntry(host, 3.0), ScoredEntry(_entry("hebergeur-amende", "hebergeur"), 2.9),
@@ -100,10 +106,7 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
                      "L'éditeur ne recrute un autre sous-traitant qu'avec l'autorisation écrite du médecin.", (),
                      answers=(Proposition("Mon éditeur peut-il changer d'hébergeur sans me prévenir ni me demander "
                                           "mon accord ?", "non"),))
-    entries, propositions = [ScoredEntry(entry, 3.0)], [(entry, entry.answers[0], 0.95)]
-
-    def verdict(question: str) -> str:
-        return _opening(question, entries, propositions)
+    verdict = _verdict_of(entry)
 
     assert verdict("Est-ce que mon éditeur doit me prévenir s'il change d'hébergeur ?") == "Oui"
     assert verdict("Mon éditeur peut-il changer d'hébergeur sans m'en informer ?") == "Non"  # the same act asked
@@ -113,7 +116,7 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
                    "Le médecin qui héberge lui-même les données de ses patients n'a pas à être certifié HDS.", (),
                    answers=(Proposition("Mes dossiers sont sur un serveur au cabinet, sans cloud : ai-je besoin "
                                         "d'une certification ?", "non"),))
-    entries, propositions = [ScoredEntry(own, 3.0)], [(own, own.answers[0], 0.95)]
+    verdict = _verdict_of(own)
     assert verdict("Puis-je garder mes dossiers sur un serveur au cabinet sans certification ?") == "Oui"
     assert verdict("J'ai un serveur au cabinet. Je peux le garder comme ça sans être certifié ?") == "Oui"
     assert verdict("Mon serveur est au cabinet, sans cloud. Dois-je le faire certifier ?") == "Non"
@@ -121,8 +124,7 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
     notify = MapEntry("medecin-notifie-cnil", "violation", "medecin", "",
                       "Le médecin notifie à la CNIL toute violation, si possible dans les 72 heures.", (),
                       answers=(Proposition("Dois-je notifier une fuite de données ?", "oui"),))
-    entries, propositions = [ScoredEntry(notify, 3.0)], [(notify, notify.answers[0], 0.95)]
-    assert verdict("J'ai découvert la fuite il y a cinq jours. Est-il trop tard pour la notifier ?") == "Non"
+    assert _verdict_of(notify)("J'ai découvert la fuite il y a cinq jours. Est-il trop tard pour la notifier ?") == "Non"
 
 
 def test_a_story_breaking_the_entry_s_condition_gets_non_with_the_condition_it_breaks():
@@ -177,10 +179,7 @@ def test_a_question_asking_the_act_that_undoes_the_proposition_s_gets_the_opposi
                      "En fin de prestation, l'hébergeur supprime les données ou les renvoie au médecin.", (),
                      answers=(Proposition("Une fois le contrat terminé, mon hébergeur peut-il garder une copie de "
                                           "mes données ?", "non"),))
-    entries, propositions = [ScoredEntry(entry, 3.0)], [(entry, entry.answers[0], 0.95)]
-
-    def verdict(question: str) -> str:
-        return _opening(question, entries, propositions)
+    verdict = _verdict_of(entry)
 
     assert verdict("Mon contrat se termine : l'hébergeur doit me rendre les données et effacer ses copies ?") == "Oui"
     assert verdict("Mon contrat se termine : l'hébergeur peut-il conserver mes données ?") == "Non"  # the same act
@@ -193,17 +192,16 @@ def test_asked_whether_one_may_refuse_what_someone_else_may_not_do_the_answer_is
                      "L'éditeur fait héberger les données chez un hébergeur certifié HDS.", (),
                      answers=(Proposition("Un éditeur peut-il faire héberger mes données chez un hébergeur non "
                                           "certifié ?", "non"),))
-    entries, propositions = [ScoredEntry(entry, 3.0)], [(entry, entry.answers[0], 0.95)]
+    verdict = _verdict_of(entry)
     moved = "L'éditeur annonce que mes dossiers partiront chez un cloud non certifié."
-    assert _opening(f"{moved} Je peux refuser ?", entries, propositions) == "Oui"
-    assert _opening(f"{moved} Il en a le droit ?", entries, propositions) == "Non"
+    assert verdict(f"{moved} Je peux refuser ?") == "Oui"
+    assert verdict(f"{moved} Il en a le droit ?") == "Non"
     # a duty of the asker's is not someone else's act to refuse
     duty = MapEntry("medecin-personnel", "securite", "medecin", "",
                     "Le médecin veille à ce que sa secrétaire ne traite les données que sur ses instructions.", (),
                     answers=(Proposition("Dois-je m'assurer que ma secrétaire ne traite les données que sur mes "
                                          "instructions ?", "oui"),))
-    assert _opening("Un commercial me demande d'exporter la liste des patients. Je peux refuser ?",
-                    [ScoredEntry(duty, 3.0)], [(duty, duty.answers[0], 0.95)]) == "Oui"
+    assert _verdict_of(duty)("Un commercial me demande d'exporter la liste des patients. Je peux refuser ?") == "Oui"
 
 
 def test_asked_whether_one_is_exempt_from_a_duty_the_answer_is_its_contrary():
@@ -211,12 +209,11 @@ def test_asked_whether_one_is_exempt_from_a_duty_the_answer_is_its_contrary():
                      answers=(Proposition("J'ai eu une fuite, c'est à moi de la notifier ?", "oui"),
                               Proposition("Mon hébergeur l'a notifiée : je n'ai donc plus rien à faire ?", "non")))
     clause = "Le contrat dit que l'éditeur notifiera lui-même la violation."
-    duty, denial = [(entry, entry.answers[0], 0.95)], [(entry, entry.answers[1], 0.95)]
-    asked = [ScoredEntry(entry, 3.0)]
-    assert _opening(f"{clause} Je suis dispensé de la notifier ?", asked, duty) == "Non"
-    assert _opening(f"{clause} Je dois la notifier ?", asked, duty) == "Oui"
+    duty, denial = _verdict_of(entry), _verdict_of(entry, answer=1)
+    assert duty(f"{clause} Je suis dispensé de la notifier ?") == "Non"
+    assert duty(f"{clause} Je dois la notifier ?") == "Oui"
     # a proposition already denying the duty asks the exemption itself
-    assert _opening(f"{clause} Ça me dispense de la notifier ?", asked, denial) == "Non"
+    assert denial(f"{clause} Ça me dispense de la notifier ?") == "Non"
 
 
 def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():
