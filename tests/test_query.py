@@ -222,6 +222,7 @@ def test_a_price_is_said_to_be_outside_the_corpus():
     # a price told in the story is not asked: « Je vends mon cabinet… le prix de cession. Puis-je vendre… ? »
     assert not query("Son avocat veut valoriser le fichier dans le prix de cession. Puis-je le vendre ?").price
     assert not query("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ?").price  # a fine, not a price
+    assert query("Il dit qu'un audit coûte 40 000 € par an. C'est vraiment ce que coûte une certification ?").price
 
 
 def test_a_fact_of_today_s_world_is_said_to_be_outside_the_corpus_but_the_rule_on_it_is_not():
@@ -438,3 +439,13 @@ def test_a_child_s_age_in_years_does_not_name_the_digital_health_agency():
     age = read_query("Mon fils de 14 ans joue sur le PC du cabinet : qu'est-ce que je risque ?", shipped, WORDS, KNOWN)
     agency = read_query("Que dit l'ANS des référentiels ?", shipped, WORDS, KNOWN)
     assert age.topics["referentiels"] < 0.25 <= agency.topics["referentiels"]  # no keyword hit: the words only
+
+
+@pytest.mark.parametrize("story", [
+    "La secrétaire partie il y a six mois avait toujours un compte actif sur notre logiciel.",
+    "The receptionist emailed a patient's test result to his employer by mistake.",
+])
+def test_an_account_left_open_or_a_mistake_told_is_an_incident(story):
+    shipped = {t.id: t for t in _topics(map_dir(ROOT / "corpus") / TOPICS_FILE)}
+    assert read_query(f"{story} Qui est responsable, et que devons-nous faire ?", shipped, WORDS, KNOWN).incident
+    assert not read_query("Qui est responsable, et que devons-nous faire ?", shipped, WORDS, KNOWN).incident

@@ -96,7 +96,7 @@ _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[st]|devoirs?|fuite|violation|"
                         r"piratage|breach|who)\b")
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
-_PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|c'est combien|"
+_PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|c'est combien|ce que coute(?:nt)?|"
                     r"combien (?:\w+ ){0,6}(?:par mois|factur\w*)|prix|tarifs?|cout d[eu]|how much)\b")
 # A count of things in the world (« combien d'hébergeurs sont certifiés ? »): the corpus holds no statistics.
 _STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heures|minutes|semaines|mes |nos )\w+"
