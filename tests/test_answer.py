@@ -292,3 +292,13 @@ def test_an_incident_told_leads_the_answer_to_who_does_what_now(engine):
                            "disque de sauvegarde non chiffré contenant nos dossiers patients. Qui doit faire quoi "
                            "maintenant ?", llm="")
     assert engine.map.get(answer.conclusion[0].map_id).topic == "violation"
+
+
+def test_a_doctor_who_hands_records_to_a_third_party_risks_both_disclosure_offences(engine):
+    # 226-22 brings 226-13 behind it; obtaining information (L1110-4 V) is not what the story tells
+    answer = engine.answer("Mon associé a envoyé de lui-même à l'employeur d'une patiente la copie de son dossier "
+                           "médical, sans son accord. Au pénal, que risque-t-il ?", llm="")
+    said = [s.map_id for s in answer.conclusion]
+    assert "sanctions-penales-medecin-divulgation-volontaire" in said
+    assert "secret-medecin-violation-du-secret-226-13" in said
+    assert "sanctions-penales-medecin-obtenir-des-informations-en-violation-du-secret" not in said
