@@ -70,6 +70,15 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Holding:
+    """An exemption's condition a story can tell (the lost disk was encrypted): the words that tell it, and the
+    duty it lifts, which the réponse then leaves for the exemption."""
+
+    words: tuple[str, ...]
+    instead_of: str
+
+
+@dataclass(frozen=True)
 class MapEntry:
     id: str
     topic: str
@@ -90,6 +99,7 @@ class MapEntry:
     # violation n'est pas susceptible d'engendrer un risque », instead of a bare « Oui » or « Cela dépend »
     openings: tuple[tuple[str, str], ...] = ()
     fails_when: tuple[Failure, ...] = ()  # stories in which the entry's permission or duty does not hold
+    holds_when: Holding | None = None  # stories in which the exemption holds: said instead of the duty it lifts
 
     def opening(self, verdict: str) -> str | None:
         return next((words for v, words in self.openings if v == verdict), None)
@@ -134,6 +144,10 @@ def load_map(corpus_dir: Path, chunks: list[Chunk]) -> ResponsibilityMap:
             seen[entry.id] = path
             entries.append(entry)
     for entry in entries:
+        lifted = entry.holds_when.instead_of if entry.holds_when else None
+        if lifted is not None and (lifted not in seen or lifted == entry.id):
+            raise CorpusError(seen[entry.id], f"entrée « {entry.id} » : « holds_when » remplace une entrée inconnue "
+                                              f"ou elle-même : {lifted}")
         unknown = [i for i in entry.then if i not in seen or i == entry.id]
         if unknown:
             raise CorpusError(seen[entry.id], f"entrée « {entry.id} » : « then » nomme une entrée inconnue ou "
@@ -202,7 +216,7 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
                     _questions(raw.get("questions"), fail), bool(raw.get("detail", False)), tuple(then),
                     bool(raw.get("case_law", False)), tuple(w.strip() for w in words["not_when"]),
                     tuple(w.strip() for w in words["only_when"]), _openings(raw.get("openings"), fail),
-                    _failures(raw.get("fails_when"), fail))
+                    _failures(raw.get("fails_when"), fail), _holding(raw.get("holds_when"), fail))
 
 
 def _openings(raw, fail) -> tuple[tuple[str, str], ...]:
@@ -222,6 +236,18 @@ def _openings(raw, fail) -> tuple[tuple[str, str], ...]:
                        f"au plus")
         out.append((verdict, words))
     return tuple(out)
+
+
+def _holding(raw, fail) -> Holding | None:
+    """The words telling that an exemption holds, and the id of the duty it lifts."""
+    if raw is None:
+        return None
+    words = raw.get("words") if isinstance(raw, dict) else None
+    instead_of = str(raw.get("instead_of") or "").strip() if isinstance(raw, dict) else ""
+    if (not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words)
+            or not instead_of):
+        raise fail("« holds_when » : {words: [mots ou expressions], instead_of: id de l'obligation levée} est attendu")
+    return Holding(tuple(w.strip() for w in words), instead_of)
 
 
 def _failures(raw, fail) -> tuple[Failure, ...]:

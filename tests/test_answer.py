@@ -302,3 +302,15 @@ def test_a_doctor_who_hands_records_to_a_third_party_risks_both_disclosure_offen
     assert "sanctions-penales-medecin-divulgation-volontaire" in said
     assert "secret-medecin-violation-du-secret-226-13" in said
     assert "sanctions-penales-medecin-obtenir-des-informations-en-violation-du-secret" not in said
+
+
+def test_data_told_encrypted_bring_the_exemption_in_place_of_informing_each_patient(engine):
+    def said(state: str) -> list[str]:
+        answer = engine.answer(f"Notre prestataire de sauvegarde a égaré une bande contenant nos dossiers patients ; "
+                               f"elle {state}. Qui doit faire quoi ?", llm="")
+        return [s.map_id for s in answer.conclusion]
+
+    encrypted = said("était chiffrée et la clé est restée chez nous")
+    assert "violation-medecin-dispenses-d-information-des-patients" in encrypted
+    assert "violation-medecin-informe-les-patients" not in encrypted
+    assert "violation-medecin-dispenses-d-information-des-patients" not in said("n'était pas chiffrée")

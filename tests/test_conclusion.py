@@ -10,14 +10,14 @@ one decision's story is the example, unless decisions are named; to « qui ? » 
 said early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
 question clearly names opens it; a story that breaks the entry's condition (the patient refused) gets « Non »; asked
 whether one may refuse what someone else may not do, « Oui »; asked whether one is exempt from a duty, its
-contrary."""
+contrary; an exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts."""
 
 from __future__ import annotations
 
 from kb.compose.conclusion import conclusion
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import read_query
-from kb.responsibilities import Basis, Failure, MapEntry, Proposition
+from kb.responsibilities import Basis, Failure, Holding, MapEntry, Proposition
 
 
 def _entry(entry_id: str, actor: str, then: tuple[str, ...] = ()) -> MapEntry:
@@ -412,3 +412,25 @@ def test_a_topic_the_question_clearly_names_opens_the_reponse_when_its_best_entr
                       limit=1)[0][0].id == "partage-opposition"  # not twice any other topic
     assert conclusion(replace(breach_named, asks_sanctions=True), entries, [],
                       limit=1)[0][0].id == "partage-opposition"  # a penalty asked: the best answer
+
+
+def test_an_exemption_the_story_says_holds_is_said_instead_of_the_duty_it_lifts():
+    exempt = MapEntry("medecin-dispense", "violation", "medecin", "",
+                      "Le médecin est dispensé d'informer les patients si les données étaient chiffrées.", (),
+                      fails_when=(Failure(("pas chiffré", "collé le mot de passe")),),
+                      holds_when=Holding(("était chiffré", "were encrypted"), "medecin-informe"))
+    notify = _entry("medecin-notifie", "medecin", then=("medecin-informe",))
+    inform = _entry("medecin-informe", "medecin")
+    entries = [ScoredEntry(notify, 3.0), ScoredEntry(inform, 2.7, follows=True), ScoredEntry(exempt, 1.0)]
+
+    def said(story: str) -> list[str]:
+        return [e.id for e, _ in conclusion(read_query(f"{story} Que dois-je faire ?", {}, frozenset()), entries, [])]
+
+    assert said("Mon disque de sauvegarde a été perdu. Il était chiffré.") == ["medecin-notifie", "medecin-dispense"]
+    assert said("We lost a backup disk; the files were encrypted.") == ["medecin-notifie", "medecin-dispense"]
+    # not told, told under a negation, done by an attacker, or broken by the story: the duty is said
+    lifted = ["medecin-notifie", "medecin-informe", "medecin-dispense"]
+    assert said("Mon disque de sauvegarde a été perdu.") == lifted
+    assert said("Mon disque a été perdu. Il n'était jamais chiffré.") == lifted
+    assert said("Le serveur était chiffré par le rançongiciel.") == lifted
+    assert said("Le portable était chiffré, mais ma secrétaire avait collé le mot de passe dessus.") == lifted

@@ -207,6 +207,17 @@ def test_what_a_follower_triggers_follows_in_turn_a_step_lower_and_a_cycle_ends(
     assert scored["medecin-informe"].follows and not scored["hebergeur-previent"].follows
 
 
+@pytest.mark.parametrize("holds_when, why", [
+    ("{words: [chiffré], instead_of: violation-medecin-inconnue}", "holds_when.*violation-medecin-inconnue"),
+    ("{words: [chiffré], instead_of: violation-medecin-notifie}", "holds_when.*violation-medecin-notifie"),  # itself
+    ("{instead_of: violation-medecin-notifie}", "holds_when"),
+    ("[chiffré]", "holds_when"),
+])
+def test_an_exemption_holding_a_bad_duty_or_no_words_fails_naming_the_entry(tmp_path, holds_when, why):
+    with pytest.raises(CorpusError, match=f"violation-medecin-notifie.*{why}"):
+        _map(tmp_path, '["Qui notifie ?"]', f"\n  holds_when: {holds_when}")
+
+
 def test_then_naming_an_unknown_entry_fails_naming_the_entry(tmp_path):
     with pytest.raises(CorpusError, match="violation-medecin-definition.*then.*violation-medecin-inconnue"):
         _breach_map(tmp_path, "[violation-medecin-inconnue]")

@@ -38,6 +38,9 @@ _OTHERS_MAY = re.compile(r"\b(?:peut|peuvent|peut-il|peut-elle|peuvent-ils|(?:a|
                          r"can|may|is allowed|are allowed)\b")
 # being exempt from a duty (« suis-je dispensé de notifier ? ») asks its contrary
 _EXEMPT = re.compile(r"\b(?:dispens\w*|exempt\w*|decharg\w*|exoner\w*|liberee?s? de|relieved?|off the hook)\b")
+# what an attacker did to the data (« chiffrés par le rançongiciel ») is no protection of them
+_BY_ATTACKER = re.compile(r"\s+(?:par|by) (?:le |les |un |une |l'|the |an? )?(?:pirates?|rancongiciels?|ransomware|"
+                          r"attaquants?|attackers?|hackers?|virus|malware|cyberattaque|criminels?|criminals?)\b")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
@@ -59,6 +62,7 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     broken = {s.entry.id: _failure_told(s.entry, query) for s in entries}
     leads = [s for s in entries if broken[s.entry.id] is None] or entries
     best = _best_answer(leads, query)
+    held = _held_exemptions(entries, query)  # duty id → the exemption the story says holds, said in its place
     # The entry the question asks: for yes/no, among the best ones, the one with the proposition closest to it
     # (propositions are yes/no questions), a situation told alike weighing less than the point asked; for « qui »,
     # the best duty, not a sanction nobody asked about.
@@ -90,7 +94,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             opening = asked.opening(word) or VERDICT_WORDS[word]
             out.append((asked, f"{opening} : {_lower_first(asked.statement)}"))
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
-        out.append((asked, asked.statement))
+        said = held.get(asked.id, asked)
+        out.append((said, said.statement))
     first = (out[0][0] if out else
              _on_clear_topic(leads, query) or _risk_asked(leads, query) or best or leads[0].entry)
     order = _reading_order(entries, first, best)
@@ -99,6 +104,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     for scored in order:
         if len(out) >= limit:
             break
+        if scored.entry.id in held:
+            scored = ScoredEntry(held[scored.entry.id], scored.score, scored.follows)
         if any(scored.entry.id == e.id for e, _ in out) or _cited_already(scored.entry, out):
             continue
         if called_controller_before(scored.entry, (e for e, _ in out)):
@@ -115,6 +122,22 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             continue
         out.append((scored.entry, scored.entry.statement))
     return out
+
+
+def _held_exemptions(entries: list[ScoredEntry], query: Query) -> dict[str, MapEntry]:
+    """Duty id → the exemption whose condition the story tells (« le disque était chiffré »), told without a negation
+    before it and not by an attacker (« chiffrés par le rançongiciel »), none of its own conditions broken."""
+    held = {}
+    for scored in entries:
+        holding = scored.entry.holds_when
+        if holding is None or _failure_told(scored.entry, query) is not None:
+            continue
+        for told in words_pattern(holding.words).finditer(query.folded):
+            if (not _NEGATED_BEFORE.search(query.folded[max(0, told.start() - 40):told.start()])
+                    and not _BY_ATTACKER.match(query.folded, told.end())):
+                held.setdefault(holding.instead_of, scored.entry)
+                break
+    return held
 
 
 def _failure_told(entry: MapEntry, query: Query) -> Failure | None:
