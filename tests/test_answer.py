@@ -314,3 +314,13 @@ def test_data_told_encrypted_bring_the_exemption_in_place_of_informing_each_pati
     assert "violation-medecin-dispenses-d-information-des-patients" in encrypted
     assert "violation-medecin-informe-les-patients" not in encrypted
     assert "violation-medecin-dispenses-d-information-des-patients" not in said("n'était pas chiffrée")
+
+
+def test_a_breach_at_the_practice_opens_on_the_doctor_s_duty_not_a_lapsed_exemption_or_a_provider_s(engine):
+    # no host or vendor in the story: not « l'hébergeur notifie au médecin »; the key was not encrypted: the
+    # exemption for encrypted data does not open the réponse
+    answer = engine.answer("Ma remplaçante a égaré dans le train sa clé USB personnelle, non chiffrée, avec une "
+                           "trentaine de comptes rendus de mes patients. Qui doit faire quoi maintenant ?", llm="")
+    said = [s.map_id for s in answer.conclusion]
+    assert said[0] == "violation-medecin-notifie-la-cnil"
+    assert not {"violation-hebergeur-previent-le-medecin", "violation-editeur-previent-le-medecin"} & set(said)

@@ -449,3 +449,11 @@ def test_an_account_left_open_or_a_mistake_told_is_an_incident(story):
     shipped = {t.id: t for t in _topics(map_dir(ROOT / "corpus") / TOPICS_FILE)}
     assert read_query(f"{story} Qui est responsable, et que devons-nous faire ?", shipped, WORDS, KNOWN).incident
     assert not read_query("Qui est responsable, et que devons-nous faire ?", shipped, WORDS, KNOWN).incident
+
+
+def test_a_usb_key_is_no_incident_until_something_happens_to_it():
+    shipped = {t.id: t for t in _topics(map_dir(ROOT / "corpus") / TOPICS_FILE)}
+    habit = "Je sauvegarde tous les soirs le logiciel sur une clé USB que je ramène chez moi."
+    assert not read_query(f"{habit} Qui est responsable de quoi ?", shipped, WORDS, KNOWN).incident
+    lost = "J'ai perdu la clé USB où je sauvegarde tous les soirs le logiciel."
+    assert read_query(f"{lost} Qui est responsable de quoi ?", shipped, WORDS, KNOWN).incident

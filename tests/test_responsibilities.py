@@ -218,6 +218,48 @@ def test_an_exemption_holding_a_bad_duty_or_no_words_fails_naming_the_entry(tmp_
         _map(tmp_path, '["Qui notifie ?"]', f"\n  holds_when: {holds_when}")
 
 
+def test_an_incident_told_brings_the_duties_its_qualification_triggers_under_the_best_incident_entry(tmp_path):
+    from kb.compose.entries import THEN_GAP, score_entries, word_weights
+    from kb.compose.query import read_query
+
+    linked = _load(tmp_path, """- id: violation-medecin-definition
+  topic: violation
+  actor: medecin
+  detail: true
+  then: [violation-medecin-notifie]
+  statement: "Une perte de données est une violation."
+  basis:
+    - chunk: rgpd-art-33#1
+      quote: "la violation"
+- id: violation-medecin-notifie
+  topic: violation
+  actor: medecin
+  statement: "Le médecin notifie à la CNIL."
+  basis:
+    - chunk: rgpd-art-33#1
+      quote: "en notifie la violation"
+- id: violation-medecin-informe
+  topic: violation
+  actor: medecin
+  statement: "Le médecin prévient les patients touchés par la fuite."
+  basis:
+    - chunk: rgpd-art-33#1
+      quote: "la violation"
+""")
+    weights = word_weights(linked.entries)
+
+    def scored(question: str) -> dict:
+        query = read_query(question, linked.topics, frozenset())
+        return {s.entry.id: s for s in score_entries(query, linked, [], weights)}, query.incident
+
+    told, incident = scored("Une fuite a eu lieu au cabinet. Qui prévient les patients touchés ?")
+    assert incident and told["violation-medecin-notifie"].follows
+    assert told["violation-medecin-notifie"].score == pytest.approx(
+        told["violation-medecin-informe"].score - THEN_GAP, abs=2e-3)
+    asked, incident = scored("Qui prévient les patients touchés par une fuite ?")  # nothing told
+    assert not incident and not asked["violation-medecin-notifie"].follows
+
+
 def test_then_naming_an_unknown_entry_fails_naming_the_entry(tmp_path):
     with pytest.raises(CorpusError, match="violation-medecin-definition.*then.*violation-medecin-inconnue"):
         _breach_map(tmp_path, "[violation-medecin-inconnue]")

@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from kb.compose.counts import fits_bound
-from kb.compose.query import WHO, Query
+from kb.compose.query import INCIDENT_TOPIC, WHO, Query
 from kb.folding import fold
 from kb.legalrefs import CE_PREFIX, CNIL_PREFIX
 from kb.responsibilities import (JOINT_CONTROLLER, SANCTION_TOPICS, MapEntry, Proposition, ResponsibilityMap,
@@ -130,6 +130,11 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
         # a detail left unsaid still tells the situation (a stolen laptop is a breach); a correction left unsaid
         # answers a misconception the question does not hold
         scored.append((entry, score - unasked, score if entry.detail else score - unasked))
+    if query.incident:  # an incident told is one: its qualification brings the duties it triggers
+        told = max((score for entry, score, _ in scored if entry.topic == INCIDENT_TOPIC
+                    and not _ruled_out(entry, query.folded)), default=0.0)
+        scored = [(entry, score, max(matched, told) if entry.topic == INCIDENT_TOPIC and entry.detail and entry.then
+                   else matched) for entry, score, matched in scored]
     return sorted((s for s in _with_what_follows(scored) if not _ruled_out(s.entry, query.folded)),
                   key=lambda s: -s.score)
 

@@ -475,11 +475,14 @@ _DAMAGES = re.compile(r"\b(?:dommages?|prejudices?|reparation|indemnis\w*|dedomm
 _ACTOR_NAMED = re.compile(r"\b(?:editeur|hebergeur|vendor|host)s?\b(?! (?:hds|certifie))")
 
 
+INCIDENT_TOPIC = "violation"  # the map's topic of incidents: what a story of a lost disk or a leak tells
+
+
 def _incident(folded: str, proper: str, topics: dict[str, Topic]) -> bool:
     """The story tells an incident (a disk lost, a file sent to the wrong person) and the question proper names no
     topic of its own (« Qui doit faire quoi maintenant ? », « Qui est responsable de quoi ? »: roles are who answers
     for it): what happened is what it asks about."""
-    incident = topics.get("violation")
+    incident = topics.get(INCIDENT_TOPIC)
     asked = _ACTOR_NAMED.sub(" ", proper)  # « entre l'éditeur, l'hébergeur et moi, qui est fautif ? » names no topic
     return (incident is not None and _names_topic(folded, incident) and not _DAMAGES.search(folded)
             and not any(_names_topic(asked, topic) for topic in topics.values() if topic.id != "roles"))
