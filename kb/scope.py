@@ -86,7 +86,7 @@ _OFF_TOPIC = {
           r"deduire (?:de|des) (?:mes |mon |ses )?(?:impots|revenus|benefices)|deduct\w*|tax return)\b",
     "une question médicale (traitement, posologie, diagnostic)":
         r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
-        r"symptomes?|fievre|diagnostiquer|diagnostics?|prescri\w*|ordonnance|vaccin\w*|guerir|angines?|"
+        r"symptomes?|symptoms?|fievre|diagnostiquer|diagnostics?|prescri\w*|ordonnance|vaccin\w*|guerir|angines?|"
         r"otites?|grippes?|rhumes?|bronchites?|migraines?|asthme|glycemies?|cholesterol|insuline|covid|"
         r"hydroxychloroquine|soign(?:er|e|es|ent|ez|ons)|grains? de beaute|tousse\w*|toux|douleurs?|"
         r"mal (?:au|a la|aux) (?:ventre|tete|dos|gorge|dents)|cancers?|tumeurs?|diabet\w*|epilep\w*|hypertension|"
@@ -139,7 +139,7 @@ _OFF_TOPIC = {
                              r"ligue des champions|champions league|world cup|jeux olympiques|olympics|"
                              r"tour de france|psg|nba|sport)\b",
     "une question de voyage": r"\b(?:voyages?|partir en vacances|billets? d'avion|vols? pour|hotels?|visiter|"
-                              r"tourisme|touristiques?|itineraire|valise|week-end a|visit|places to|flights?|"
+                              r"tourisme|touristiques?|itineraire|valise|week-end a|places to|flights?|"
                               r"trip to|travel\w*|holidays? in)\b",
     "une question sans rapport": r"\b(?:meteo|pleuvoir|pluie|neige|orage|canicule|quel temps|weather|"
                                  r"football|horoscope|devinettes?|capitale|capital of|"
@@ -185,7 +185,10 @@ _CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|m
                    r"antidepresseurs?|anxiolytiques?|somniferes?|prescribe|medication|drugs?|"
                    # a diagnosis asked (« c'est un mélanome, oui ou non ? »)
                    r"(?:c'est|est-ce) (?:un|une) (?:melanome|cancer|carcinome|tumeur|naevus)|"
-                   r"is (?:it|this) (?:a )?(?:melanoma|cancer|carcinoma|tumou?r))\b")
+                   r"is (?:it|this) (?:a )?(?:melanoma|cancer|carcinoma|tumou?r)|"
+                   # symptoms to read (« d'après ces symptômes, c'est plutôt un trouble anxieux ? »)
+                   r"(?:d'apres|vu|selon) (?:ces|ses|les|leurs) symptomes|"
+                   r"(?:based on|given|from) (?:these|her|his|the|their) symptoms)\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
 _NEVER_RESCUED = ("une recommandation de produit", _TAX,
                   "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")

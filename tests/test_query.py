@@ -213,6 +213,7 @@ def test_negations_are_counted_in_french_and_english():
     # acting alone denies acting on instructions; working alone at the practice does not
     assert negations("il avait le droit de décider ça tout seul") == 1
     assert negations("je suis tout seul au cabinet") == 0
+    assert negations("are we allowed to email them on our own?") == 1
 
 
 def test_a_price_is_said_to_be_outside_the_corpus():
@@ -444,6 +445,8 @@ def test_a_child_s_age_in_years_does_not_name_the_digital_health_agency():
 @pytest.mark.parametrize("story", [
     "La secrétaire partie il y a six mois avait toujours un compte actif sur notre logiciel.",
     "The receptionist emailed a patient's test result to his employer by mistake.",
+    "La pochette des dossiers papier est tombée de mon sac pendant une visite à domicile.",
+    "Un technicien a posté une capture d'écran de notre agenda sur le forum public du logiciel.",
 ])
 def test_an_account_left_open_or_a_mistake_told_is_an_incident(story):
     shipped = {t.id: t for t in _topics(map_dir(ROOT / "corpus") / TOPICS_FILE)}

@@ -243,6 +243,13 @@ def test_another_branch_of_law_around_the_patients_records_is_the_fields(questio
     ("Avant de l'envoyer sur le serveur de l'hébergeur, je vous décris une lésion : tache brune de 8 mm, bords "
      "irréguliers. C'est un mélanome, oui ou non ?", True),
     ("Puis-je dire à son employeur qu'elle a un mélanome ?", False),
+    # symptoms to read
+    ("Depuis la fuite, un patient a des palpitations et ne dort plus. D'après ces symptômes, c'est plutôt de "
+     "l'anxiété ou le cœur ?", True),
+    ("Since the leak a patient has chest pain and insomnia. Based on these symptoms, is it anxiety or his heart?",
+     True),
+    ("Depuis la fuite, une patiente a des crises d'angoisse. Peut-elle obtenir réparation de son préjudice moral ?",
+     False),
 ])
 def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused):
     assert (refusal_before_retrieval(question) is not None) is refused
@@ -324,6 +331,7 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "Mon logiciel de prise de rendez-vous doit-il être hébergé chez un hébergeur certifié ?",
     "Je pars en voyage : mon remplaçant peut-il utiliser mon logiciel ?",
     "La recette du logiciel est-elle à la charge de l'éditeur ?",
+    "The list we emailed by mistake shows each patient's name and the reason for the visit. What must we do?",
     "Puis-je transmettre le dossier d'un patient au confrère voisin ?",
     # medical words in a question about records and what is done with them
     "Si je raconte le diagnostic d'un patient à ma femme, je risque quoi ?",
