@@ -10,7 +10,8 @@ one decision's story is the example, unless decisions are named; to « qui ? » 
 said early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
 question clearly names opens it; a story that breaks the entry's condition (the patient refused) gets « Non »; asked
 whether one may refuse what someone else may not do, « Oui »; asked whether one is exempt from a duty, its
-contrary; an exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts."""
+contrary; an exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a
+provider's next duty that its first one brings (to assist, once it has warned) is left to the table."""
 
 from __future__ import annotations
 
@@ -434,3 +435,13 @@ def test_an_exemption_the_story_says_holds_is_said_instead_of_the_duty_it_lifts(
     assert said("Mon disque a été perdu. Il n'était jamais chiffré.") == lifted
     assert said("Le serveur était chiffré par le rançongiciel.") == lifted
     assert said("Le portable était chiffré, mais ma secrétaire avait collé le mot de passe dessus.") == lifted
+
+
+def test_a_provider_s_next_duty_its_first_one_brings_is_left_to_the_table():
+    warn = _entry("hebergeur-previent-medecin", "hebergeur", then=("medecin-notifie-cnil", "hebergeur-aide-medecin"))
+    entries = [ScoredEntry(warn, 3.0), ScoredEntry(_entry("medecin-notifie-cnil", "medecin"), 2.7, follows=True),
+               ScoredEntry(_entry("hebergeur-aide-medecin", "hebergeur"), 2.69, follows=True),
+               ScoredEntry(_entry("medecin-documente", "medecin"), 2.5)]
+    query = read_query("Notre hébergeur a été piraté : qui doit faire quoi ?", {}, frozenset())
+    said = [e.id for e, _ in conclusion(query, entries, [])]
+    assert said == ["hebergeur-previent-medecin", "medecin-notifie-cnil", "medecin-documente"]

@@ -114,6 +114,9 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
                 and not any(r.startswith(DECISION_PREFIXES) for r in query.references)):
             continue  # one decision's story tells the example; a second repeats it
         triggered = scored.follows and any(scored.entry.id in e.then for e, _ in out)
+        if (triggered and scored.entry.topic not in SANCTION_TOPICS
+                and any(scored.entry.id in e.then and e.actor == scored.entry.actor != "medecin" for e, _ in out)):
+            continue  # a provider's next duty (to assist, once it has warned the doctor) is the table's
         if (scored.entry.topic in SANCTION_TOPICS and not query.asks_sanctions and out and not triggered
                 and out[0][0].topic not in SANCTION_TOPICS):  # a penalty nobody asked about is not the answer
             continue
