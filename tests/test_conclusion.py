@@ -11,7 +11,8 @@ said early when it scores near the best; a vendor it makes a controller is not t
 question clearly names opens it; a story that breaks the entry's condition (the patient refused) gets « Non »; asked
 whether one may refuse what someone else may not do, « Oui »; asked whether one is exempt from a duty, its
 contrary; an exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a
-provider's next duty that its first one brings (to assist, once it has warned) is left to the table."""
+provider's next duty that its first one brings (to assist, once it has warned) is left to the table; who is at
+fault for an incident told opens on the security duty that failed."""
 
 from __future__ import annotations
 
@@ -445,3 +446,17 @@ def test_a_provider_s_next_duty_its_first_one_brings_is_left_to_the_table():
     query = read_query("Notre hébergeur a été piraté : qui doit faire quoi ?", {}, frozenset())
     said = [e.id for e, _ in conclusion(query, entries, [])]
     assert said == ["hebergeur-previent-medecin", "medecin-notifie-cnil", "medecin-documente"]
+
+
+def test_who_is_at_fault_for_an_incident_opens_on_the_security_duty_that_failed():
+    from dataclasses import replace
+
+    warn = MapEntry("violation-editeur-previent", "violation", "editeur", "", "Énoncé prévenir.", ())
+    secure = MapEntry("securite-editeur-article-32", "securite", "editeur", "", "Énoncé sécurité.", ())
+    entries = [ScoredEntry(warn, 3.0), ScoredEntry(secure, 2.5)]
+    story = "Un pirate a copié les dossiers avec le mot de passe par défaut laissé par l'éditeur."
+    at_fault = read_query(f"{story} Entre l'éditeur et moi, qui est fautif ?", {}, frozenset())
+    now = read_query(f"{story} Qui doit faire quoi maintenant ?", {}, frozenset())
+    assert at_fault.fault and not now.fault
+    assert conclusion(replace(at_fault, incident=True), entries, [], limit=1)[0][0].id == "securite-editeur-article-32"
+    assert conclusion(replace(now, incident=True), entries, [], limit=1)[0][0].id == "violation-editeur-previent"

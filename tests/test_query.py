@@ -460,3 +460,14 @@ def test_a_usb_key_is_no_incident_until_something_happens_to_it():
     assert not read_query(f"{habit} Qui est responsable de quoi ?", shipped, WORDS, KNOWN).incident
     lost = "J'ai perdu la clé USB où je sauvegarde tous les soirs le logiciel."
     assert read_query(f"{lost} Qui est responsable de quoi ?", shipped, WORDS, KNOWN).incident
+
+
+@pytest.mark.parametrize("text, fault", [
+    ("Entre l'éditeur, l'hébergeur et moi, qui est fautif ?", True),
+    ("Qui est en faute, nous ou l'éditeur ?", True),
+    ("Between the vendor and us, who is at fault?", True),
+    ("Qui doit faire quoi maintenant ?", False),
+    ("Qui est responsable du traitement ?", False),  # a role, not a fault
+])
+def test_who_is_at_fault_is_read_from_the_question_proper(text, fault):
+    assert query(f"Un pirate a copié les dossiers. {text}").fault is fault

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision, words_pattern
-from kb.compose.query import FIGURES_SAID, WHO, YES_NO, Query, folded_form, negations
+from kb.compose.query import (FIGURES_SAID, INCIDENT_TOPIC, SECURITY_TOPIC, WHO, YES_NO, Query, folded_form,
+                              negations)
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import SANCTION_TOPICS, Failure, MapEntry, Proposition, called_controller_before
 from kb.text import tokenize
@@ -177,7 +178,9 @@ def _on_clear_topic(entries: list[ScoredEntry], query: Query) -> MapEntry | None
     clear = ranked and ranked[0][1] >= 1.0 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1])
     if query.asks_sanctions or not (clear or query.incident):
         return None
-    topic, share = ("violation", INCIDENT_FIRST) if query.incident else (ranked[0][0], TOPIC_FIRST)
+    # an incident told asks what to do now; who is at fault for it, whose security failed
+    incident = SECURITY_TOPIC if query.fault else INCIDENT_TOPIC
+    topic, share = (incident, INCIDENT_FIRST) if query.incident else (ranked[0][0], TOPIC_FIRST)
     best = entries[0].score
     return next((s.entry for s in entries if s.entry.topic == topic and s.score >= share * best), None)
 

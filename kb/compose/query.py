@@ -96,6 +96,10 @@ _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|
                   r"\b(?:previen\w*|prevenir|informer|dire|signaler|avertir|contacter) qui\b")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[st]|devoirs?|fuite|violation|"
                         r"piratage|breach|who)\b")
+# Who is at fault, asked (« qui est fautif ? », « qui est en faute ? », « who is liable? »).
+_FAULT = re.compile(r"\bqui (?:est|sont|serait|sera|etait) (?:fautifs?|en faute|coupables?)\b|"
+                    r"\b(?:a qui|de qui) (?:la|est la) faute\b|\bfaute de qui\b|"
+                    r"\bwho(?:'s| is| are| was)? (?:at fault|to blame)\b")
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
 _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|c'est combien|ce que coute(?:nt)?|"
                     r"combien (?:\w+ ){0,6}(?:par mois|factur\w*)|prix|tarifs?|cout d[eu]|how much)\b")
@@ -213,6 +217,7 @@ class Query:
     topics: dict[str, float] = field(default_factory=dict)  # topic id → how strongly the question asks it
     asks_sanctions: bool = False
     liability: bool = False  # a « who answers for it » question: every actor's row when none is named
+    fault: bool = False  # the question proper asks who is at fault (« qui est fautif ? », « who is liable? »)
     unknown: tuple[str, ...] = ()  # what the question names that the corpus never mentions
     price: bool = False
     statistic: bool = False  # a count of things in the world (_STATISTIC)
@@ -258,7 +263,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         text=question, folded=folded, tokens=tokens, actors=_actors(question, proper), references=references,
         form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
         incident=story and _incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
-        liability=bool(_LIABILITY.search(folded)), unknown=unknown,
+        liability=bool(_LIABILITY.search(folded)), fault=bool(_FAULT.search(proper)), unknown=unknown,
         price=bool(_PRICE.search(proper)), statistic=bool(_STATISTIC.search(proper)),
         world=bool(_WORLD.search(proper)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
@@ -477,6 +482,7 @@ _ACTOR_NAMED = re.compile(r"\b(?:editeur|hebergeur|vendor|host)s?\b(?! (?:hds|ce
 
 
 INCIDENT_TOPIC = "violation"  # the map's topic of incidents: what a story of a lost disk or a leak tells
+SECURITY_TOPIC = "securite"  # the map's topic of security duties: whose failure let the incident happen
 
 
 def _incident(folded: str, proper: str, topics: dict[str, Topic]) -> bool:
