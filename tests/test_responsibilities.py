@@ -156,11 +156,12 @@ def test_a_not_when_that_is_not_a_list_of_words_fails_naming_the_entry(tmp_path)
         _map(tmp_path, '["Qui notifie ?"]', "\n  not_when: décès")
 
 
-def _breach_map(root, then: str):
-    """A definition that triggers a duty (`then`): the question matches the first only."""
+def _breach_map(root, then: str, detail: str = "false", more: str = ""):
+    """A definition that triggers a duty (`then`): the question matches the first only. `more`: other entries."""
     return _load(root, f"""- id: violation-medecin-definition
   topic: violation
   actor: medecin
+  detail: {detail}
   then: {then}
   statement: "Un ordinateur volé avec des dossiers est une violation de données."
   basis:
@@ -173,7 +174,7 @@ def _breach_map(root, then: str):
   basis:
     - chunk: rgpd-art-33#1
       quote: "en notifie la violation"
-""")
+{more}""")
 
 
 def test_an_entry_brings_what_it_triggers_just_under_it_marked_as_following(tmp_path):
@@ -222,23 +223,7 @@ def test_an_incident_told_brings_the_duties_its_qualification_triggers_under_the
     from kb.compose.entries import THEN_GAP, score_entries, word_weights
     from kb.compose.query import read_query
 
-    linked = _load(tmp_path, """- id: violation-medecin-definition
-  topic: violation
-  actor: medecin
-  detail: true
-  then: [violation-medecin-notifie]
-  statement: "Une perte de données est une violation."
-  basis:
-    - chunk: rgpd-art-33#1
-      quote: "la violation"
-- id: violation-medecin-notifie
-  topic: violation
-  actor: medecin
-  statement: "Le médecin notifie à la CNIL."
-  basis:
-    - chunk: rgpd-art-33#1
-      quote: "en notifie la violation"
-- id: violation-medecin-informe
+    linked = _breach_map(tmp_path, "[violation-medecin-notifie]", detail="true", more="""- id: violation-medecin-informe
   topic: violation
   actor: medecin
   statement: "Le médecin prévient les patients touchés par la fuite."

@@ -179,8 +179,8 @@ def _on_clear_topic(entries: list[ScoredEntry], query: Query) -> MapEntry | None
     if query.asks_sanctions or not (clear or query.incident):
         return None
     # an incident told asks what to do now; who is at fault for it, whose security failed
-    incident = SECURITY_TOPIC if query.fault else INCIDENT_TOPIC
-    topic, share = (incident, INCIDENT_FIRST) if query.incident else (ranked[0][0], TOPIC_FIRST)
+    told = SECURITY_TOPIC if query.fault else INCIDENT_TOPIC
+    topic, share = (told, INCIDENT_FIRST) if query.incident else (ranked[0][0], TOPIC_FIRST)
     best = entries[0].score
     return next((s.entry for s in entries if s.entry.topic == topic and s.score >= share * best), None)
 

@@ -96,7 +96,7 @@ _WHO = re.compile(r"^qui\b|\bqui (?:est|sont|doit|doivent|paie|previent|notifie|
                   r"\b(?:previen\w*|prevenir|informer|dire|signaler|avertir|contacter) qui\b")
 _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[st]|devoirs?|fuite|violation|"
                         r"piratage|breach|who)\b")
-# Who is at fault, asked (« qui est fautif ? », « qui est en faute ? », « who is liable? »).
+# Who is at fault, asked (« qui est fautif ? », « qui est en faute ? », « who is to blame? »).
 _FAULT = re.compile(r"\bqui (?:est|sont|serait|sera|etait) (?:fautifs?|en faute|coupables?)\b|"
                     r"\b(?:a qui|de qui) (?:la|est la) faute\b|\bfaute de qui\b|"
                     r"\bwho(?:'s| is| are| was)? (?:at fault|to blame)\b")
@@ -217,7 +217,7 @@ class Query:
     topics: dict[str, float] = field(default_factory=dict)  # topic id → how strongly the question asks it
     asks_sanctions: bool = False
     liability: bool = False  # a « who answers for it » question: every actor's row when none is named
-    fault: bool = False  # the question proper asks who is at fault (« qui est fautif ? », « who is liable? »)
+    fault: bool = False  # the question proper asks who is at fault (« qui est fautif ? », « who is to blame? »)
     unknown: tuple[str, ...] = ()  # what the question names that the corpus never mentions
     price: bool = False
     statistic: bool = False  # a count of things in the world (_STATISTIC)
