@@ -94,9 +94,11 @@ _OFF_TOPIC = {
         r"reprendre le volant|plongee|cephalees?|vomissements?|nausees?|vertiges?|irm en urgence|erythemes?|"
         r"tiques?|plaques? rouges?|rougeurs?|eruptions? cutanees?|maladie de lyme|eczema|psoriasis|melanomes?|"
         r"carcinomes?|naevus|melanoma)\b",
+    # a pension (« ma retraite », « caisse de retraite »), not leaving practice (« je pars à la retraite », « jeune
+    # retraité »)
     "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
-                                       r"declaration de revenus|(?<!a la )retraite|taxes?|comptabl\w*|"
-                                       r"deductibles?|deduire)\b",  # « je pars à la retraite » is not a pension
+                                       r"declaration de revenus|(?:ma|sa|votre|notre|leur|une|de) retraite|taxes?|"
+                                       r"comptabl\w*|deductibles?|deduire)\b",
     "une recommandation de produit":
         rf"\b(?:quel(?:le)?s? {_PRODUCTS}(?: \w+){{0,3}} (?:acheter|choisir|prendre|souscrire|recommand\w*|"
         r"moins cher\w*|plus fiables?|plus sur\w*)|(?:prendre|souscrire) (?:une |un )?(?:assurance|contrat d'assurance|"
@@ -163,7 +165,8 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       r"confreres?|infirmi\w*|kine\w*|pharmacien\w*|professionnels?|soignants?|"
                       # the same in English: « pass on a patient's details to the physiotherapist »
                       r"records?|files?|reports?|details|data|shar\w*|pass(?:es|ed|ing)? on|disclos\w*|"
-                      r"transmit\w*|physio\w*|nurses?|employers?|insurers?|tell)\b")
+                      r"transmit\w*|physio\w*|nurses?|employers?|insurers?|tell|told|telling|relatives?|"
+                      r"family|friends?|next of kin|prognosis)\b")
 # Another branch of law is the field's only around the patients' records: « en SCM, mon associé peut-il consulter
 # les dossiers de mes patients ? » is a question of secrecy; « comment créer une SCM ? » and « comment déclarer ma
 # créance contre mon éditeur en liquidation ? » are not.

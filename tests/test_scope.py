@@ -344,6 +344,8 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "May I share my patient's records with the nurse who gives the injections I prescribed?",
     "Puis-je faire autrement que ce que recommande le guide CNIL pour les cabinets médicaux ?",
     "Je pars à la retraite : que dois-je faire des dossiers de mes patients ?",  # leaving, not a pension
+    "Jeune retraité, j'écris mes souvenirs de médecin : puis-je y raconter l'histoire d'une patiente ?",
+    "My patient has a cancer with a poor prognosis. His friend asks me what to expect: may I tell him?",
     "Entre l'éditeur et l'hébergeur, lequel doit notifier la CNIL ?",  # « lequel » asks who, not what to buy
     "Entre le chiffrement et la pseudonymisation, lequel est le plus sûr pour mes sauvegardes ?",  # no price
     "Peux-tu m'expliquer ce que je dois dire à la CNIL ?",  # to explain, not to write
