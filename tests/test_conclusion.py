@@ -436,6 +436,14 @@ def test_an_exemption_the_story_says_holds_is_said_instead_of_the_duty_it_lifts(
     assert said("Mon disque a été perdu. Il n'était jamais chiffré.") == lifted
     assert said("Le serveur était chiffré par le rançongiciel.") == lifted
     assert said("Le portable était chiffré, mais ma secrétaire avait collé le mot de passe dessus.") == lifted
+    # in a ransomware story the files « sont chiffrés » by the attack; what « était chiffré » before still holds
+    assert said("Rançongiciel : tous nos fichiers sont chiffrés et une rançon est demandée.") == lifted
+    assert said("Rançongiciel chez l'hébergeur, mais le disque volé était chiffré.") == [
+        "medecin-notifie", "medecin-dispense"]
+    # an exemption whose condition the story does not tell does not open « qui doit faire quoi ? »
+    first = conclusion(read_query("Ransomware: all our files are encrypted. Who has to do what now?", {},
+                                  frozenset()), [ScoredEntry(exempt, 3.0), ScoredEntry(notify, 2.9)], [], limit=1)
+    assert [e.id for e, _ in first] == ["medecin-notifie"]
 
 
 def test_a_provider_s_next_duty_its_first_one_brings_is_left_to_the_table():

@@ -42,6 +42,9 @@ _EXEMPT = re.compile(r"\b(?:dispens\w*|exempt\w*|decharg\w*|exoner\w*|liberee?s?
 # what an attacker did to the data (« chiffrés par le rançongiciel ») is no protection of them
 _BY_ATTACKER = re.compile(r"\s+(?:par|by) (?:le |les |un |une |l'|the |an? )?(?:pirates?|rancongiciels?|ransomware|"
                           r"attaquants?|attackers?|hackers?|virus|malware|cyberattaque|criminels?|criminals?)\b")
+# in a ransomware story, files « sont chiffrés » by the attack: only what « était chiffré » before protected them
+_RANSOM = re.compile(r"\b(?:rancongiciels?|rancons?|ransomware|ransom|cryptolocker)\b")
+_BEFORE = ("etait ", "etaient ")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
@@ -61,9 +64,11 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     # an entry whose condition the story breaks (« la clé n'était pas chiffrée » for the encrypted-data exemption)
     # does not lead the réponse
     broken = {s.entry.id: _failure_told(s.entry, query) for s in entries}
-    leads = [s for s in entries if broken[s.entry.id] is None] or entries
-    best = _best_answer(leads, query)
     held = _held_exemptions(entries, query)  # duty id → the exemption the story says holds, said in its place
+    # nor does an exemption whose condition the story does not tell (files « chiffrés » by a ransomware)
+    unheld = {s.entry.id for s in entries if s.entry.holds_when and s.entry not in held.values()}
+    leads = [s for s in entries if broken[s.entry.id] is None and s.entry.id not in unheld] or entries
+    best = _best_answer(leads, query)
     # The entry the question asks: for yes/no, among the best ones, the one with the proposition closest to it
     # (propositions are yes/no questions), a situation told alike weighing less than the point asked; for « qui »,
     # the best duty, not a sanction nobody asked about.
@@ -130,15 +135,18 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
 
 def _held_exemptions(entries: list[ScoredEntry], query: Query) -> dict[str, MapEntry]:
     """Duty id → the exemption whose condition the story tells (« le disque était chiffré »), told without a negation
-    before it and not by an attacker (« chiffrés par le rançongiciel »), none of its own conditions broken."""
+    before it and not by an attacker (« chiffrés par le rançongiciel », or « sont chiffrés » in a ransomware story),
+    none of its own conditions broken."""
     held = {}
     for scored in entries:
         holding = scored.entry.holds_when
         if holding is None or _failure_told(scored.entry, query) is not None:
             continue
+        ransom = bool(_RANSOM.search(query.folded))
         for told in words_pattern(holding.words).finditer(query.folded):
             if (not _NEGATED_BEFORE.search(query.folded[max(0, told.start() - 40):told.start()])
-                    and not _BY_ATTACKER.match(query.folded, told.end())):
+                    and not _BY_ATTACKER.match(query.folded, told.end())
+                    and not (ransom and not told[0].startswith(_BEFORE))):
                 held.setdefault(holding.instead_of, scored.entry)
                 break
     return held
