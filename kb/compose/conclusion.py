@@ -66,7 +66,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     broken = {s.entry.id: _failure_told(s.entry, query) for s in entries}
     held = _held_exemptions(entries, query)  # duty id → the exemption the story says holds, said in its place
     # nor does an exemption whose condition the story does not tell (files « chiffrés » by a ransomware)
-    unheld = {s.entry.id for s in entries if s.entry.holds_when and s.entry not in held.values()}
+    holding = {e.id for e in held.values()}
+    unheld = {s.entry.id for s in entries if s.entry.holds_when and s.entry.id not in holding}
     leads = [s for s in entries if broken[s.entry.id] is None and s.entry.id not in unheld] or entries
     best = _best_answer(leads, query)
     # The entry the question asks: for yes/no, among the best ones, the one with the proposition closest to it
