@@ -64,7 +64,7 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     # an entry whose condition the story breaks (« la clé n'était pas chiffrée » for the encrypted-data exemption)
     # does not lead the réponse
     broken = {s.entry.id: _failure_told(s.entry, query) for s in entries}
-    held = _held_exemptions(entries, query)  # duty id → the exemption the story says holds, said in its place
+    held = _held_exemptions(entries, query, broken)  # duty id → the exemption the story says holds, in its place
     # nor does an exemption whose condition the story does not tell (files « chiffrés » by a ransomware)
     holding = {e.id for e in held.values()}
     unheld = {s.entry.id for s in entries if s.entry.holds_when and s.entry.id not in holding}
@@ -134,14 +134,15 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     return out
 
 
-def _held_exemptions(entries: list[ScoredEntry], query: Query) -> dict[str, MapEntry]:
+def _held_exemptions(entries: list[ScoredEntry], query: Query,
+                      broken: dict[str, Failure | None]) -> dict[str, MapEntry]:
     """Duty id → the exemption whose condition the story tells (« le disque était chiffré »), told without a negation
     before it and not by an attacker (« chiffrés par le rançongiciel », or « sont chiffrés » in a ransomware story),
-    none of its own conditions broken."""
+    none of its own conditions broken (`broken`: _failure_told of each entry)."""
     held = {}
     for scored in entries:
         holding = scored.entry.holds_when
-        if holding is None or _failure_told(scored.entry, query) is not None:
+        if holding is None or broken[scored.entry.id] is not None:
             continue
         ransom = bool(_RANSOM.search(query.folded))
         for told in words_pattern(holding.words).finditer(query.folded):
