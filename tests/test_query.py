@@ -192,6 +192,12 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
     # asked about someone else, the act is not the sentence where the asker tells how he learnt of it
     ("L'infirmière a appelé la fille du patient. Elle ne m'en avait pas parlé, je l'ai appris après. Elle avait le "
      "droit ?", "l'infirmiere a appele la fille du patient."),
+    # what the asker would write is the act asked about: its content's negations deny nothing; a third person's
+    # words are the claim itself
+    ("Un patient m'a mis un avis négatif. Je voudrais répondre sous l'avis qu'il n'a jamais pris son traitement. "
+     "J'ai le droit ?", "je voudrais repondre sous l'avis"),
+    ("Mon associé dit que la loi ne nous oblige pas à notifier. C'est vrai ?",
+     "mon associe dit que la loi ne nous oblige pas a notifier."),
 ])
 def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text, claim):
     assert query(text).claim == claim

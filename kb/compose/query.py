@@ -56,6 +56,11 @@ _ASKER_REFUSES = re.compile(r"(?:\b(?:je|j'|on|nous)\s+(?:\w+\s+){0,2}|-je\s+|\b
 _THIRD_PERSON_TAG = re.compile(r"\b(?:il|elle|ils|elles)\b")
 _ASKER_SPEAKS = re.compile(r"(?:^|[\s,;:])(?:je|j'|m'|me|moi)\b|-je\b")
 _REFERS_BACK = re.compile(r"\b(?:ca|cela|ceci|le faire|l'avoir fait|lui|leur|that|this|it|him|her|them)\b")
+# What the asker would write or say (« je voudrais répondre sous l'avis qu'il n'a jamais pris son traitement ») is
+# the act a tag asks about: the negations of its content deny nothing.
+_ASKER_SAYS = re.compile(r"(\b(?:je|j'|moi|nous|i|we)\b[^,;:]*?\b(?:repondre|dire|ecrire|expliquer|preciser|"
+                         r"indiquer|mentionner|publier|raconter|signaler|reply|say|write|post|tell)\b[^,;:]*?)"
+                         r"\s(?:que|qu'|that)\b.*$")
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
@@ -364,6 +369,8 @@ def _claim(sentences: list[str]) -> str | None:
     rest = clause[tag.end():].strip()
     if rest.startswith(("que ", "qu'")):
         return rest
+    if len(sentences) > 1:  # what the asker would say is the act asked about, not a claim to confirm or deny
+        sentences = sentences[:-2] + [_ASKER_SAYS.sub(r"\1", sentences[-2]), last]
     # what the tag itself adds qualifies the claim (« Il a le droit de faire ça sans mon accord ? »); when it says
     # the act itself (« Il avait le droit d'écrire à mes patients sans passer par moi ? »), the story is not the claim
     rest = rest.rstrip(" ?")
