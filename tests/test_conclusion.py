@@ -88,6 +88,31 @@ def test_a_claim_to_confirm_that_denies_the_closest_proposition_gets_the_opposit
     assert verdict("Mon éditeur peut-il changer de prestataire sans mon accord ?") == "Oui"  # not a claim: as before
 
 
+def test_a_question_asking_to_skip_escape_or_put_off_a_duty_gets_the_contrary_of_the_duty():
+    contract = MapEntry("medecin-contrat-ecrit", "sous-traitance", "medecin", "",
+                        "Le médecin encadre chaque sous-traitance par un contrat écrit.", (),
+                        answers=(Proposition("Faut-il signer un contrat écrit avec chaque prestataire qui touche aux "
+                                             "données de mes patients ?", "oui"),))
+    verdict = _verdict_of(contract)
+    assert verdict("Faut-il un contrat écrit avec mon informaticien ?") == "Oui"  # the duty itself, as before
+    # leave to skip it, to go without it, or to put it off
+    assert verdict("Mon informaticien passe rarement : peut-on se passer d'un contrat écrit avec lui ?") == "Non"
+    assert verdict("Notre prestataire peut-il ne rien signer avec nous ?") == "Non"
+    assert verdict("Peut-il commencer tout de suite et nous faire signer le contrat plus tard ?") == "Non"
+    # whether a lesser step suffices
+    assert verdict("Une poignée de main suffit-elle, sans contrat écrit, avec mon informaticien ?") == "Non"
+    # being safe from what a proposition says one risks
+    fine = MapEntry("hebergeur-amende-cnil", "sanctions-cnil", "hebergeur", "",
+                    "L'hébergeur sous-traitant encourt lui-même une amende de la CNIL.", (),
+                    answers=(Proposition("Mon hébergeur peut-il être condamné à une amende par la CNIL ?", "oui"),))
+    assert _verdict_of(fine)("Un hébergeur certifié est-il à l'abri des amendes ?") == "Non"
+    # skipping a duty asks nothing of a proposition on failing it
+    offence = MapEntry("medecin-defaut-notification", "sanctions-penales", "medecin", "",
+                       "Le défaut de notification n'est pas en soi un délit.", (),
+                       answers=(Proposition("Le défaut de notification à la CNIL est-il un délit ?", "oui"),))
+    assert _verdict_of(offence)("Can I skip notifying the authority?") == "Oui"
+
+
 def test_a_verdict_the_law_makes_conditional_opens_with_its_condition():
     notify = MapEntry("medecin-notifie-cnil", "violation", "medecin", "",
                       "Le médecin notifie à la CNIL toute violation susceptible d'engendrer un risque.", (),

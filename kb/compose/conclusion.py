@@ -37,8 +37,31 @@ _ASKS_TO_REFUSE = re.compile(r"\b(?:refuser|s'(?:y )?opposer|object|refuse)\b")
 # then refuse
 _OTHERS_MAY = re.compile(r"\b(?:peut|peuvent|peut-il|peut-elle|peuvent-ils|(?:a|ont)(?:-t-il|-t-elle)? le droit|"
                          r"can|may|is allowed|are allowed)\b")
-# being exempt from a duty (« suis-je dispensé de notifier ? ») asks its contrary
-_EXEMPT = re.compile(r"\b(?:dispens\w*|exempt\w*|decharg\w*|exoner\w*|liberee?s? de|relieved?|off the hook)\b")
+# being exempt from a duty (« suis-je dispensé de notifier ? ») asks its contrary, and so does asking leave to skip it
+# (« peut-on se passer d'un contrat ? », « can I skip encrypting? »)
+_EXEMPT = re.compile(r"\b(?:dispens\w*|exempt\w*|decharg\w*|exoner\w*|liberee?s? de|relieved?|off the hook|"
+                     r"a l'abri|echapp\w*|escap\w*|safe from|immune)\b|"
+                     r"\b(?:peu[tx]|peuvent|puis|pouvons|pouvez|pourr\w+|peut-(?:on|il|elle)|can|may|could)\W+"
+                     r"(?:\w+\W+){0,3}?(?:se passer|s'en passer|passer outre|omettre|rester muet|negliger|ignorer|"
+                     r"faire l'impasse|skip|omit|leave out|do without|forgo|ignore|dispense with)\b")
+# leave not to do something (« peut-il ne rien prévoir dans le contrat ? ») asks the contrary of a duty to do it
+# (« le contrat doit-il prévoir… ? »)
+_MAY = re.compile(r"\b(?:peu[tx]|peuvent|puis|pouvons|pouvez|pourr\w+|peut-(?:on|il|elle)|a-t-(?:il|elle) le droit|"
+                  r"ai-je le droit|est-il (?:libre|permis|possible)|can|may|could|is (?:it|he|she|they) allowed|"
+                  r"are (?:we|they) allowed)\b")
+_MUST = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|faut-il|oblig\w*|tenue?s? (?:de|a)|impos\w*|must|"
+                   r"have to|has to|need|needs|required|requires|should)\b")
+# putting off what is due (« signer le contrat plus tard », « attendre », « tell me afterwards ») is not doing it
+_PUT_OFF = re.compile(r"\b(?:attendre|patienter|tarder|differer|repousser|wait|postpone)\b|"
+                      r"\b(?:tell|inform|notify|ask|sign|signer|prevenir|informer|demander|dire|notifier)\w* "
+                      r"(?:\w+ ){0,3}?(?:afterwards|later|plus tard|apres coup|ensuite)\b")
+# what a proposition asks failed (« le défaut de notification est-il un délit ? ») is no duty to skip
+_FAILED = re.compile(r"\b(?:fail\w*|defaut|manqu\w*|omission|absence)\b")
+# whether a lesser step suffices (« une poignée de main suffit-elle, sans contrat écrit ? ») is answered by the duty the
+# law sets: the duty a proposition says holds (« faut-il un contrat écrit ? » oui) says that it does not
+_SUFFICES = re.compile(r"\b(?:suffi(?:t|sent|ra|rait)(?:-(?:il|elle|ils|elles))?|"
+                       r"(?:est|sont)(?:-(?:il|elle|ce|ils|elles))? (?:bien |vraiment )?suffisante?s?|"
+                       r"(?:is|are) (?:it|that|this|they) (?:enough|sufficient)|enough to|suffices?)\b")
 # what an attacker did to the data (« chiffrés par le rançongiciel ») is no protection of them
 _BY_ATTACKER = re.compile(r"\s+(?:par|by) (?:le |les |un |une |l'|the |an? )?(?:pirates?|rancongiciels?|ransomware|"
                           r"attaquants?|attackers?|hackers?|virus|malware|cyberattaque|criminels?|criminals?)\b")
@@ -245,8 +268,9 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
     conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm
     (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il changer de
     sous-traitant avec mon autorisation ? ») gets the opposite verdict, and so does a question asking the very act
-    the proposition says done « sans » (_asks_the_converse), or whether one is exempt from what it asks
-    (_asks_the_exemption). Asked whether one may refuse (`refusing`) what a proposition asks someone else may do,
+    the proposition says done « sans » (_asks_the_converse), whether one is exempt from what it asks or may skip
+    it (_asks_the_exemption), or leave not to do it (_asks_leave_not_to); and whether a lesser step suffices or the
+    duty may be put off is answered « Non » by a duty the proposition says holds. Asked whether one may refuse (`refusing`) what a proposition asks someone else may do,
     the answer is its contrary: a move to an uncertified host may be refused."""
     if not asked:
         return None
@@ -265,9 +289,13 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
     if (refusing and best.verdict in _OPPOSITE and _OTHERS_MAY.search(folded_form(best.text))
             and not _ASKS_TO_REFUSE.search(folded_form(best.text))):
         return _OPPOSITE[best.verdict]
+    said = folded_form(best.text)
+    if best.verdict == "oui" and any(p.search(claim or proper) and not p.search(said) for p in (_SUFFICES, _PUT_OFF)):
+        return "non"
     if claim is None and best.verdict in _OPPOSITE and (_asks_the_converse(best.text, proper)
                                                         or _asks_the_undoing(best.text, proper)
-                                                        or _asks_the_exemption(best.text, proper)):
+                                                        or _asks_the_exemption(best.text, proper)
+                                                        or _asks_leave_not_to(best.text, proper)):
         return _OPPOSITE[best.verdict]
     return best.verdict
 
@@ -302,7 +330,16 @@ def _asks_the_exemption(proposition: str, proper: str) -> bool:
     dispensé de notifier la CNIL ? » asks the contrary of « dois-je notifier la CNIL ? », not of « je n'ai donc plus
     rien à faire ? »."""
     said = folded_form(proposition)
-    return bool(_EXEMPT.search(proper)) and not _EXEMPT.search(said) and not negations(said)
+    return (bool(_EXEMPT.search(proper)) and not _EXEMPT.search(said) and not negations(said)
+            and not _FAILED.search(said))
+
+
+def _asks_leave_not_to(proposition: str, proper: str) -> bool:
+    """The question proper asks leave not to do, or to do without, what a proposition denying nothing asks as a duty:
+    « peut-il ne rien prévoir sur la réversibilité ? » asks the contrary of « le contrat doit-il la prévoir ? »."""
+    said = folded_form(proposition)
+    return (bool(_MAY.search(proper)) and negations(proper) % 2 == 1 and bool(_MUST.search(said))
+            and not _MAY.search(said) and not negations(said))
 
 
 def _done_without(proposition: str) -> frozenset[str]:
