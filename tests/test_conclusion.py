@@ -152,6 +152,12 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
                       "Le médecin notifie à la CNIL toute violation, si possible dans les 72 heures.", (),
                       answers=(Proposition("Dois-je notifier une fuite de données ?", "oui"),))
     assert _verdict_of(notify)("J'ai découvert la fuite il y a cinq jours. Est-il trop tard pour la notifier ?") == "Non"
+    # in English too: « without my agreement » is done without agreeing
+    erase = MapEntry("hebergeur-detruit-avec-accord", "conservation", "hebergeur", "",
+                     "L'hébergeur ne détruit les données qu'avec l'accord formel du médecin.", (),
+                     answers=(Proposition("Can my host destroy my data without my agreement at the end of the "
+                                          "contract?", "non"),))
+    assert _verdict_of(erase)("Must my host get my agreement before deleting my data at the end of the contract?") == "Oui"
 
 
 def test_a_story_breaking_the_entry_s_condition_gets_non_with_the_condition_it_breaks():

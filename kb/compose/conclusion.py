@@ -18,7 +18,9 @@ VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
 _PRONOUNS = r"(?:(?:me|m'|te|t'|le|la|l'|les|lui|leur|nous|vous|en|y|se|s')\s*)*"
 _MUST_OR_MAY = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|oblige\w*|peu[tx]|peuvent|puis|pouvons|pouvez|"
                           r"droit|trop tard|must|should|have to|has to|need|may|can)\b")
-_WITHOUT = re.compile(rf"\b(?:sans|trop tard pour) {_PRONOUNS}(?:(?:etre|avoir) )?(\w+)|\bni {_PRONOUNS}(\w+)")
+_DETERMINERS = r"(?:(?:my|your|his|her|its|our|their|the|an?|any|me|us|them|him|prior|first|being|having)\s+)*"
+_WITHOUT = re.compile(rf"\b(?:sans|trop tard pour) {_PRONOUNS}(?:(?:etre|avoir) )?(\w+)|\bni {_PRONOUNS}(\w+)|"
+                      rf"\b(?:without|too late to) {_DETERMINERS}(\w+)|\bnor {_DETERMINERS}(\w+)")
 _OPPOSITE = {"oui": "non", "non": "oui"}
 # acts that undo each other: keeping the data, and giving it back or erasing it (« peut-il garder une copie ? » non;
 # « doit-il me rendre les données et effacer ses copies ? » oui)
@@ -345,7 +347,7 @@ def _asks_leave_not_to(proposition: str, proper: str) -> bool:
 def _done_without(proposition: str) -> frozenset[str]:
     """The words of the acts a proposition says done « sans » (« sans me prévenir ni me demander » : prévenir,
     demander), as _asked_words reads them."""
-    acts = [done or added for done, added in _WITHOUT.findall(folded_form(proposition))]
+    acts = [next((a for a in groups if a), "") for groups in _WITHOUT.findall(folded_form(proposition))]
     return frozenset(w for act in acts for w in tokenize(act, query=True))
 
 
