@@ -157,7 +157,8 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
                      "L'hébergeur ne détruit les données qu'avec l'accord formel du médecin.", (),
                      answers=(Proposition("Can my host destroy my data without my agreement at the end of the "
                                           "contract?", "non"),))
-    assert _verdict_of(erase)("Must my host get my agreement before deleting my data at the end of the contract?") == "Oui"
+    assert _verdict_of(erase)("Must my host get my agreement before deleting my data at the end of the "
+                              "contract?") == "Oui"
 
 
 def test_a_story_breaking_the_entry_s_condition_gets_non_with_the_condition_it_breaks():

@@ -272,8 +272,9 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
     sous-traitant avec mon autorisation ? ») gets the opposite verdict, and so does a question asking the very act
     the proposition says done « sans » (_asks_the_converse), whether one is exempt from what it asks or may skip
     it (_asks_the_exemption), or leave not to do it (_asks_leave_not_to); and whether a lesser step suffices or the
-    duty may be put off is answered « Non » by a duty the proposition says holds. Asked whether one may refuse (`refusing`) what a proposition asks someone else may do,
-    the answer is its contrary: a move to an uncertified host may be refused."""
+    duty may be put off is answered « Non » by a duty the proposition says holds. Asked whether one may refuse
+    (`refusing`) what a proposition asks someone else may do, the answer is its contrary: a move to an uncertified
+    host may be refused."""
     if not asked:
         return None
     best, score = asked[0]
