@@ -50,6 +50,7 @@ def query(text: str):
     ("À partir de combien de patients la CNIL estime-t-elle une AIPD nécessaire ?", OTHER),
     ("Depuis quand l'hébergeur doit-il être certifié ?", OTHER),
     ("Auprès de qui le patient peut-il se plaindre ?", OTHER),
+    ("La CNIL revient contrôler le cabinet : en quoi ce premier contrôle pèse-t-il sur l'amende ?", OTHER),
     ("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ?", OTHER),
     # a last sentence opening with « et » still asks what its interrogative word asks
     ("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ? Et comment fixe-t-elle le montant ?", OTHER),

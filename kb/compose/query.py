@@ -22,7 +22,7 @@ YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats ap
 # A French yes/no question inverts its subject (« doit-il », « puis-je », « est-ce que ») and does not open with an
 # interrogative word; an English one opens with an auxiliary.
 _INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand(?! meme)|combien|ou |"
-                            r"dans quel\w*|a qui|"
+                            r"dans quel\w*|a qui|en quoi|"
                             r"de quoi|jusqu'ou|jusqu'(?:a|en) (?:quand|combien)|"
                             r"(?:(?:a partir|au-dela|aupres|au bout|en dessous|au-dessus|en fonction) d[e']|de|en|"
                             r"pendant|sous|pour|a|par|avec|sur|depuis|selon|contre|chez|entre) ?"
