@@ -113,6 +113,20 @@ def test_a_question_asking_to_skip_escape_or_put_off_a_duty_gets_the_contrary_of
     assert _verdict_of(offence)("Can I skip notifying the authority?") == "Oui"
 
 
+def test_to_what_do_i_risk_the_reponse_opens_with_the_asker_s_own_penalty_and_its_amount():
+    def penalty(entry_id: str, actor: str, statement: str) -> MapEntry:
+        return MapEntry(entry_id, "sanctions-cnil", actor, "", statement, ())
+    entries = [ScoredEntry(penalty("editeur-amende", "editeur", "L'éditeur encourt 10 millions d'euros."), 3.0),
+               ScoredEntry(penalty("medecin-attenuation", "medecin", "La CNIL tient compte des mesures prises."), 2.9),
+               ScoredEntry(penalty("medecin-penal", "medecin", "Le médecin encourt 300 000 euros d'amende."), 2.6)]
+    query = read_query("Mon fils joue le soir sur le PC du cabinet où tourne mon logiciel : qu'est-ce que je risque ?",
+                       {}, frozenset())
+    assert conclusion(query, entries, [])[0][0].id == "medecin-penal"
+    # asked about the vendor, the vendor's penalty
+    query = read_query("Que risque un éditeur dont le logiciel laisse fuir des dossiers ?", {}, frozenset())
+    assert conclusion(query, entries, [])[0][0].id == "editeur-amende"
+
+
 def test_a_verdict_the_law_makes_conditional_opens_with_its_condition():
     notify = MapEntry("medecin-notifie-cnil", "violation", "medecin", "",
                       "Le médecin notifie à la CNIL toute violation susceptible d'engendrer un risque.", (),

@@ -70,6 +70,8 @@ _BY_ATTACKER = re.compile(r"\s+(?:par|by) (?:le |les |un |une |l'|the |an? )?(?:
 # in a ransomware story, files « sont chiffrés » by the attack: only what « était chiffré » before protected them
 _RANSOM = re.compile(r"\b(?:rancongiciels?|rancons?|ransomware|ransom|cryptolocker)\b")
 _BEFORE = ("etait ", "etaient ")
+# the asker's own risk (« qu'est-ce que je risque ? »): the first actor the question names, the doctor when he speaks
+_ASKER_RISKS = re.compile(r"\b(?:je|j'|moi|nous|on) (?:\w+ ){0,2}?risqu\w*|\brisque-je\b|\b(?:i|we) (?:\w+ )?risk\b")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
@@ -221,11 +223,14 @@ def _on_clear_topic(entries: list[ScoredEntry], query: Query) -> MapEntry | None
 
 
 def _risk_asked(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
-    """To « je risque quoi ? », the best penalty, if it scores near the best: what one risks is the answer."""
+    """To « je risque quoi ? », the best penalty, if it scores near the best: what one risks is the answer, and a
+    penalty with its amount says it better than what lightens or weighs on it."""
     if not asks_sanctions(query.proper):
         return None
     best = entries[0].score
-    return next((s.entry for s in entries if s.entry.topic in SANCTION_TOPICS and s.score >= TOPIC_FIRST * best), None)
+    near = [s.entry for s in entries if s.entry.topic in SANCTION_TOPICS and s.score >= TOPIC_FIRST * best]
+    own = [e for e in near if e.actor == query.actors[0]] if _ASKER_RISKS.search(query.proper) and query.actors else []
+    return next((e for e in own or near if FIGURES_SAID["montant"].search(e.statement)), near[0] if near else None)
 
 
 def _best_answer(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
