@@ -98,6 +98,7 @@ def test_a_question_asking_to_skip_escape_or_put_off_a_duty_gets_the_contrary_of
     # leave to skip it, to go without it, or to put it off
     assert verdict("Mon informaticien passe rarement : peut-on se passer d'un contrat écrit avec lui ?") == "Non"
     assert verdict("Notre prestataire peut-il ne rien signer avec nous ?") == "Non"
+    assert verdict("Notre prestataire peut-il refuser de signer un contrat écrit avec nous ?") == "Non"
     assert verdict("Peut-il commencer tout de suite et nous faire signer le contrat plus tard ?") == "Non"
     # whether a lesser step suffices
     assert verdict("Une poignée de main suffit-elle, sans contrat écrit, avec mon informaticien ?") == "Non"

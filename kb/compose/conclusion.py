@@ -53,6 +53,8 @@ _MAY = re.compile(r"\b(?:peu[tx]|peuvent|puis|pouvons|pouvez|pourr\w+|peut-(?:on
                   r"are (?:we|they) allowed)\b")
 _MUST = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|faut-il|oblig\w*|tenue?s? (?:de|a)|impos\w*|must|"
                    r"have to|has to|need|needs|required|requires|should)\b")
+# refusing to do it (« l'éditeur peut-il refuser de m'aider ? ») is not doing it
+_REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to )|\bse desinteresser\b")
 # putting off what is due (« signer le contrat plus tard », « attendre », « tell me afterwards ») is not doing it
 _PUT_OFF = re.compile(r"\b(?:attendre|patienter|tarder|differer|repousser|wait|postpone)\b|"
                       r"\b(?:tell|inform|notify|ask|sign|signer|prevenir|informer|demander|dire|notifier)\w* "
@@ -343,11 +345,13 @@ def _asks_the_exemption(proposition: str, proper: str) -> bool:
 
 
 def _asks_leave_not_to(proposition: str, proper: str) -> bool:
-    """The question proper asks leave not to do, or to do without, what a proposition denying nothing asks as a duty:
-    « peut-il ne rien prévoir sur la réversibilité ? » asks the contrary of « le contrat doit-il la prévoir ? »."""
+    """The question proper asks leave not to do, to do without or to refuse what a proposition denying nothing asks
+    as a duty: « peut-il ne rien prévoir sur la réversibilité ? » asks the contrary of « le contrat doit-il la
+    prévoir ? »."""
     said = folded_form(proposition)
-    return (bool(_MAY.search(proper)) and negations(proper) % 2 == 1 and bool(_MUST.search(said))
-            and not _MAY.search(said) and not negations(said))
+    declined = negations(proper) % 2 == 1 or bool(_REFUSES_TO.search(proper))
+    return (bool(_MAY.search(proper)) and declined and bool(_MUST.search(said)) and not _MAY.search(said)
+            and not negations(said))
 
 
 def _done_without(proposition: str) -> frozenset[str]:
