@@ -3,6 +3,7 @@ the wheel while the product stays in it."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -10,9 +11,10 @@ import tomllib
 from setuptools import find_namespace_packages
 
 from kb.bench.__main__ import main
+from kb.bench.verdicts import LABELS, load_items
 from kb.config import ROOT
 
-COMMANDS = ("ingest", "ask", "app", "scale", "privacy")
+COMMANDS = ("ingest", "ask", "app", "scale", "privacy", "verdicts")
 
 
 def test_python_m_kb_bench_offers_every_command():
@@ -27,6 +29,23 @@ def test_the_privacy_command_prints_recall_and_false_positives(capsys):
     out = capsys.readouterr().out
     assert out.startswith("rappel sur les variantes : ")
     assert "faux positifs sur les questions juridiques : 0/" in out
+
+
+def test_the_blind_yes_no_questions_each_name_a_map_entry_and_a_verdict(engine):
+    items = load_items()
+    assert len(items) > 500
+    assert {i.verdict for i in items} <= set(LABELS)
+    assert not [i.entry for i in items if engine.map.get(i.entry) is None]
+
+
+def test_the_verdicts_command_prints_what_the_engine_states(kb_settings, capsys):
+    main(["verdicts", "--limit", "6", "--data-dir", str(kb_settings.data_dir), "--show-misses"])
+    out = capsys.readouterr().out
+    correct = int(re.match(r"verdicts justes : (\d+)/6 ", out)[1])
+    wrong, unstated, refused = map(int, re.search(r"verdicts faux : (\d+), sans verdict : (\d+), refusées : (\d+)",
+                                                  out).groups())
+    assert correct + wrong + unstated + refused == 6
+    assert len(re.findall(r"^- \[", out, re.M)) == 6 - correct  # each miss shown
 
 
 def test_the_wheel_ships_the_product_but_not_the_harness():

@@ -1,10 +1,11 @@
-"""`python -m kb.bench ingest|ask|app|scale|privacy`: each command comes from the module that measures it."""
+"""`python -m kb.bench ingest|ask|app|scale|privacy|verdicts`: each command comes from the module that measures
+it."""
 
 from __future__ import annotations
 
 import argparse
 
-from kb.bench import privacy, speed
+from kb.bench import privacy, speed, verdicts
 from kb.bench.scale import run as scale
 
 
@@ -15,6 +16,7 @@ def main(argv: list[str] | None = None) -> None:
     speed.add_parser(sub)  # ingest, ask, app
     scale.add_parser(sub)  # scale: 1k → 100k passages
     privacy.add_parser(sub)  # privacy: redaction recall
+    verdicts.add_parser(sub)  # verdicts: the yes/no verdict on blind questions
     args = parser.parse_args(argv)
     args.run(args)
 
