@@ -22,6 +22,7 @@ _STRONG = re.compile(
     r"certificats? (?:hds|de conformite)|"
     r"notif\w*|chiffr\w*|encrypt\w*|pirat\w*|cyber\w*|"
     r"ransomware|rancongiciel|dossiers? (?:medica|patient)\w*|(?:patients?|medical|health) records?|aipd|dpo|"
+    r"dpia|(?:data )?processing agreements?|data processing|"
     r"(?:liste|fichier|coordonnees|noms) (?:de |des )?(?:mes |nos |ses )?patient(?:e|s|es)?|"
     r"delegue|consentement|equipe de soins|"
     r"referentiel|deliberation|code penal|sante publique|pseudonym\w*|anonym\w*|dmp|"
@@ -31,7 +32,8 @@ _STRONG = re.compile(
 _CONTEXT = re.compile(
     r"\b(?:logiciels?|software|contrats?|contract|sanction\w*|amendes?|fine[ds]?|sauvegardes?|backup|serveurs?|"
     r"cloud|prestataires?|informaticien|acces|conservation|archivage|transfert|cabinet|messagerie|dossiers?|"
-    r"applis?|applications?|plateformes?|platforms?|teleconsultations?|records?|exposed)\b"
+    r"applis?|applications?|plateformes?|platforms?|teleconsultations?|records?|exposed|"
+    r"organi[sz]ational measures?|technical measures?|cause of death|deceased|heirs?)\b"
 )
 # Instructions to the assistant rather than questions to the corpus. Matched on folded text. « ignorer les
 # instructions » is refused only when addressed to the assistant (imperative at the start of a clause, or
@@ -108,6 +110,8 @@ _OFF_TOPIC = {
         r"(?:me|nous) recommande[rsz]?|(?:recommande|conseille)[rsz]?-(?:moi|nous)|"
         # « which host… » asks for a product; « under which the host… » does not
         r"(?<!under )(?<!in )(?<!by )(?<!with )(?<!to )(?<!of )(?<!from )(?<!for )(?<!on )"
+        # « find out which host my vendor uses » asks what is, not what to buy
+        r"(?<!out )(?<!know )(?<!check )(?<!ask )(?<!tell me )(?<!tells me )(?<!say )(?<!says )(?<!disclose )"
         r"which (?:\w+ )?(?:software|vendor|host|provider|insurer)|best (?:software|host)|"
         # « entre Doctolib et Maiia, lequel je devrais prendre ? », not « lequel doit notifier ? »
         r"(?:lequel|laquelle|lesquels) (?:je |j'|on |nous )?(?:devrais |devrions |dois |faut-il )?"
@@ -139,7 +143,7 @@ _OFF_TOPIC = {
                                r"cooking|sourdough|bread|dessert)\b",
     "une question de sport": r"\b(?:football|foot|tennis|rugby|basket|marathon|match|coupe du monde|ligue 1|"
                              r"ligue des champions|champions league|world cup|jeux olympiques|olympics|"
-                             r"tour de france|psg|nba|sport)\b",
+                             r"tour de france|psg|nba|(?<!medecin du )(?<!medecins du )(?<!medecine du )sport)\b",
     "une question de voyage": r"\b(?:voyages?|partir en vacances|billets? d'avion|vols? pour|hotels?|visiter|"
                               r"tourisme|touristiques?|itineraire|valise|week-end a|places to|flights?|"
                               r"trip to|travel\w*|holidays? in)\b",

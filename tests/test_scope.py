@@ -195,7 +195,11 @@ def test_a_text_to_translate_or_write_is_refused_even_in_the_fields_words(questi
 @pytest.mark.parametrize("question", ["Quel hébergeur doit être certifié HDS ?", "Quel prestataire doit notifier la CNIL ?",
                                       "Mon assureur peut-il exiger la notification de la violation ?",
                                       "Mon assurance couvre-t-elle l'amende de la CNIL ?",
-                                      "Must the contract state the conditions under which the host uses other providers?"])
+                                      "Must the contract state the conditions under which the host uses other providers?",
+                                      "Should I find out which host my software vendor uses and what its certificate "
+                                      "covers?",
+                                      "Le médecin du sport vu une fois par mon patient me demande ses bilans : l'accord "
+                                      "du patient donné par SMS peut-il suffire ?"])
 def test_questions_naming_a_kind_of_provider_are_not_product_advice(question):
     assert refusal_before_retrieval(question) is None
 
@@ -301,6 +305,10 @@ def test_patients_data_asked_for_is_the_field_s_and_vat_is_not(question, refused
 def test_patient_records_said_in_english_are_the_field_s_words():
     assert is_in_domain("Recordings from our video consultations were exposed online by the platform's provider.")
     assert is_in_domain("Are our patient records safe with them?")
+    assert is_in_domain("Does a DPIA have to assess whether the processing is necessary?")
+    assert is_in_domain("Can I skip a written processing agreement with my IT contractor?")
+    assert is_in_domain("A deceased patient wanted his family to know nothing: can I tell his widow the cause of death?")
+    assert is_in_domain("Besides technical tools, do I also need organisational measures?")
 
 
 def test_a_copy_of_the_patients_base_is_a_question_of_records_even_with_a_medical_word():
