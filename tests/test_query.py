@@ -66,6 +66,17 @@ def query(text: str):
     ("Ma secrétaire a perdu une clé USB avec des ordonnances dessus. Je dois prévenir qui ?", WHO),
     ("C'est à qui de prévenir la CNIL ?", WHO),
     ("Le prestataire qui héberge mes données doit-il être certifié ?", YES_NO),
+    # « who » / « qui » inside a yes/no question says of whom; « Who…? » still asks who
+    ("Does a doctor who reveals a patient's diagnosis risk a year in prison?", YES_NO),
+    ("Le certificat ne vise que les locaux : faut-il vérifier qui est certifié pour le reste ?", YES_NO),
+    ("When a leak happens at our IT provider, is it the doctor who has to tell the patients?", YES_NO),
+    ("Who must notify the CNIL?", WHO),
+    # « quand » / « when » opening a time told before the question asks no « when »
+    ("Quand je résilie mon logiciel, est-ce à moi de choisir s'il supprime mes données ?", YES_NO),
+    ("Quand l'éditeur migre mes dossiers, agit-il comme mon sous-traitant ?", YES_NO),
+    ("As a vendor, must we warn the doctor at once, when we think his instruction breaches GDPR?", YES_NO),
+    ("Quand le médecin doit-il notifier la violation ?", OTHER),
+    ("When must I notify the CNIL?", OTHER),
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
     assert query(text).form == form

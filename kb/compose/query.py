@@ -21,18 +21,24 @@ from kb.text import SENTENCES, question_proper, tokenize
 YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats apart
 # A French yes/no question inverts its subject (« doit-il », « puis-je », « est-ce que ») and does not open with an
 # interrogative word; an English one opens with an auxiliary.
-_INTERROGATIVE = re.compile(r"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand(?! meme)|combien|ou |"
+# « quand » or « when » opening a clause told before the question (« Quand je résilie mon logiciel, est-ce à moi… ? »,
+# « …, when we think an instruction breaches GDPR? »): a time, not a question of when
+_TEMPORAL_FR = (r"\s+(?:je|j'|tu|il|elle|on|nous|vous|ils|elles|le|la|les|l'|un|une|des|mon|ma|mes|notre|nos|"
+                r"votre|vos|son|sa|ses|leur|leurs|ce|cet|cette|ces)\b[^?]*,")
+_TEMPORAL_EN = r"\s+(?:i|we|you|he|she|it|they|a|an|the|my|our|your|his|her|its|their|this|that|there)\b"
+_INTERROGATIVE = re.compile(rf"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand(?! meme)(?!{_TEMPORAL_FR})|"
+                            r"combien|ou |"
                             r"dans quel\w*|a qui|en quoi|"
                             r"de quoi|jusqu'ou|jusqu'(?:a|en) (?:quand|combien)|"
                             r"(?:(?:a partir|au-dela|aupres|au bout|en dessous|au-dessus|en fonction) d[e']|de|en|"
                             r"pendant|sous|pour|a|par|avec|sur|depuis|selon|contre|chez|entre) ?"
                             r"(?:combien|quel\w*|qui|quand)|"
-                            r"what|who|which|how|why|when|where)\b")
+                            rf"what|who|which|how|why|when(?!{_TEMPORAL_EN})|where)\b")
 # Interrogative words that never open a relative clause (« qui », « que », « où » do: « mon hébergeur, qui est
 # certifié, doit-il… ? »).
 _ASKING_WHAT = re.compile(r"^(?:quel\w*|comment|pourquoi|combien|qu'est-ce|what|how|why|which)\b")
 _OPENING_CONJUNCTION = re.compile(r"^(?:et|mais|alors|puis|ensuite|and|but) ")  # « Et comment … ? » asks how
-_INVERTED = re.compile(r"\b(?:(?<!qu')est-ce qu|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
+_INVERTED = re.compile(r"\b(?:(?<!qu')est-ce\b|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
 _ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|"
                          r"quand(?! meme)|combien|"
                          r"what|who|which|how|why|when|where)\b")
@@ -77,7 +83,8 @@ _NOT_A_DENIAL = re.compile(r"\b(?:pour|afin de) (?:ne|n')\s+(?:\S+\s+){0,2}?(?:p
                            # problème ? »)
                            r"\bsans (?:aucun )?(?:probleme|souci|difficulte)s?\b|"
                            r"\bwithout (?:any )?(?:problem|issue)s?\b")
-_ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|can|must|should|may|am|has|have)\b")
+_ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|did|can|could|must|should|may|am|has|have|was|were|will|would|"
+                             r"shall)\b")
 # A choice offered without an inverted verb (« elle est responsable de traitement ou sous-traitant ? », « c'est moi
 # qui paie ou la boîte ? »), read unfolded (« où » is not « ou »): « Oui » would not answer it.
 _CHOICE = re.compile(r"\b(?:c'est|c'était|il est|elle est|ils sont|elles sont)\b[^?]*\bou\b(?! (?:pas|non)\b)|"
@@ -440,15 +447,25 @@ def _form(last: str) -> str:
                                                             or (_CONTRARY.search(last) and not _WHO.search(first))):
         return YES_NO  # « Peut-il A, ou est-ce toujours B qui paie ? » asks A; B is its contrary
     who = _WHO.search(last)
-    if who and not _relative(last, who):
+    if who and not _relative(last, who) and not _embedded(last, who):
         return WHO
     clause = _CLAUSES.split(last)[-1].strip()  # « Un rançongiciel a chiffré le serveur, que dois-je faire ? »
     if (_INTERROGATIVE.match(_OPENING_CONJUNCTION.sub("", last)) or _INTERROGATIVE.match(clause)
             or _asks_what_first(last) or alternative):
         return OTHER
-    if _INVERTED.search(last) or _ENGLISH_YES_NO.match(last) or _ENGLISH_YES_NO.match(clause):
-        return YES_NO  # « Before signing: does my contract have to say… ? »
+    if _INVERTED.search(last) or any(_ENGLISH_YES_NO.match(c.strip()) for c in [last, *_CLAUSES.split(last)]):
+        return YES_NO  # « Before signing: does my contract have to say… ? », « As a vendor, must we… ? »
     return OTHER if _ASKS_WHICH.search(last) or not last.endswith("?") else YES_NO
+
+
+def _embedded(sentence: str, who: re.Match) -> bool:
+    """« who » or « qui … » inside a yes/no question asked before it (« Does a doctor who reveals a diagnosis risk
+    prison? », « faut-il vérifier qui est certifié ? »): it says of whom, it does not ask who."""
+    if not who.group(0).startswith(("who", "qui ")):
+        return False
+    before = sentence[:who.start()]
+    return (bool(_INVERTED.search(before))
+            or any(_ENGLISH_YES_NO.match(c.strip()) for c in [before, *_CLAUSES.split(before)]))
 
 
 def _relative(sentence: str, who: re.Match) -> bool:
