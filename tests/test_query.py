@@ -242,6 +242,8 @@ def test_a_price_is_said_to_be_outside_the_corpus():
     assert not query("Son avocat veut valoriser le fichier dans le prix de cession. Puis-je le vendre ?").price
     assert not query("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ?").price  # a fine, not a price
     assert query("Il dit qu'un audit coûte 40 000 € par an. C'est vraiment ce que coûte une certification ?").price
+    assert query("How much will the vendor charge to return my data?").price
+    assert not query("Does the need for a data protection policy depend on how much data my practice processes?").price
 
 
 def test_a_fact_of_today_s_world_is_said_to_be_outside_the_corpus_but_the_rule_on_it_is_not():
