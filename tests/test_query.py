@@ -231,6 +231,9 @@ def test_negations_are_counted_in_french_and_english():
     # acting alone denies acting on instructions; working alone at the practice does not
     assert negations("il avait le droit de décider ça tout seul") == 1
     assert negations("je suis tout seul au cabinet") == 0
+    # optional is not required
+    assert negations("demander conseil au DPO est facultatif") == 1
+    assert negations("the vendor says the DPIA is optional") == 1
     assert negations("are we allowed to email them on our own?") == 1
 
 

@@ -71,6 +71,8 @@ _ASKER_SAYS = re.compile(r"(\b(?:je|j'|moi|nous|i|we)\b[^,;:]*?\b(?:repondre|dir
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
                        r"\bsans\b|\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b|\bnothing\b|\bnobody\b|\bno one\b|"
+                       # optional is not required (« demander conseil au DPO est facultatif »)
+                       r"\bfacultati(?:f|ve|fs|ves)\b|\boptional\b|"
                        # acting alone denies acting on instructions (« il avait le droit de décider ça tout seul ? »);
                        # « tout seul au cabinet » is who practises
                        r"\btout(?:e|es)? seule?s?\b(?! (?:au|en|dans|a) )|\bunilateralement\b|"
