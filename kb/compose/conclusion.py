@@ -72,7 +72,8 @@ _BY_ATTACKER = re.compile(r"\s+(?:par|by) (?:le |les |un |une |l'|the |an? )?(?:
 # in a ransomware story, files « sont chiffrés » by the attack: only what « était chiffré » before protected them
 _RANSOM = re.compile(r"\b(?:rancongiciels?|rancons?|ransomware|ransom|cryptolocker)\b")
 _BEFORE = ("etait ", "etaient ")
-# the asker's own risk (« qu'est-ce que je risque ? »): the first actor the question names, the doctor when he speaks
+# the asker's own risk (« qu'est-ce que je risque ? »): the doctor's when the question names him (actors come in
+# the order médecin, éditeur, hébergeur), else the first actor it names
 _ASKER_RISKS = re.compile(r"\b(?:je|j'|moi|nous|on) (?:\w+ ){0,2}?risqu\w*|\brisque-je\b|\b(?:i|we) (?:\w+ )?risk\b")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
