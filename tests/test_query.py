@@ -246,6 +246,7 @@ def test_a_price_is_said_to_be_outside_the_corpus():
     assert not query("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ?").price  # a fine, not a price
     assert query("Il dit qu'un audit coûte 40 000 € par an. C'est vraiment ce que coûte une certification ?").price
     assert query("How much will the vendor charge to return my data?").price
+    assert query("How much is an HDS certification?").price
     assert not query("Does the need for a data protection policy depend on how much data my practice processes?").price
 
 

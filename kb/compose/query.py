@@ -117,8 +117,9 @@ _FAULT = re.compile(r"\bqui (?:est|sont|serait|sera|etait) (?:fautifs?|en faute|
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
 _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|c'est combien|ce que coute(?:nt)?|"
                     r"combien (?:\w+ ){0,6}(?:par mois|factur\w*)|prix|tarifs?|cout d[eu]|"
-                    # « how much does it cost », not « on how much data my practice processes »
-                    r"how much (?:\w+ ){0,4}?(?:cost|costs|charge|charges|pay|fee|fees|price)|price|prices|pricing)\b")
+                    # « how much is it? », not « on how much data my practice processes »
+                    r"how much(?! (?:and|or|data|information|personal|health|of|processing|risk)\b)|"
+                    r"price|prices|pricing)\b")
 # A count of things in the world (« combien d'hébergeurs sont certifiés ? »): the corpus holds no statistics.
 _STATISTIC = re.compile(r"\bcombien (?:de |d')(?!temps|jours|mois|ans|annees|heures|minutes|semaines|mes |nos )\w+"
                         r"(?: \w+){0,5}? (?:sont|ont ete|ont|existe\w*|y a-t-il|y en a)\b|"
