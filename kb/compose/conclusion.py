@@ -39,18 +39,17 @@ _ASKS_TO_REFUSE = re.compile(r"\b(?:refuser|s'(?:y )?opposer|object|refuse)\b")
 # then refuse
 _OTHERS_MAY = re.compile(r"\b(?:peut|peuvent|peut-il|peut-elle|peuvent-ils|(?:a|ont)(?:-t-il|-t-elle)? le droit|"
                          r"can|may|is allowed|are allowed)\b")
+_CAN = r"peu[tx]|peuvent|puis|pouvons|pouvez|pourr\w+|peut-(?:on|il|elle)|can|may|could"  # the modal of leave
 # being exempt from a duty (« suis-je dispensé de notifier ? ») asks its contrary, and so does asking leave to skip it
 # (« peut-on se passer d'un contrat ? », « can I skip encrypting? »)
 _EXEMPT = re.compile(r"\b(?:dispens\w*|exempt\w*|decharg\w*|exoner\w*|liberee?s? de|relieved?|off the hook|"
                      r"a l'abri|echapp\w*|escap\w*|safe from|immune)\b|"
-                     r"\b(?:peu[tx]|peuvent|puis|pouvons|pouvez|pourr\w+|peut-(?:on|il|elle)|can|may|could)\W+"
-                     r"(?:\w+\W+){0,3}?(?:se passer|s'en passer|passer outre|omettre|rester muet|negliger|ignorer|"
-                     r"faire l'impasse|skip|omit|leave out|do without|forgo|ignore|dispense with)\b")
+                     rf"\b(?:{_CAN})\W+(?:\w+\W+){{0,3}}?(?:se passer|s'en passer|passer outre|omettre|rester muet|"
+                     r"negliger|ignorer|faire l'impasse|skip|omit|leave out|do without|forgo|ignore|dispense with)\b")
 # leave not to do something (« peut-il ne rien prévoir dans le contrat ? ») asks the contrary of a duty to do it
 # (« le contrat doit-il prévoir… ? »)
-_MAY = re.compile(r"\b(?:peu[tx]|peuvent|puis|pouvons|pouvez|pourr\w+|peut-(?:on|il|elle)|a-t-(?:il|elle) le droit|"
-                  r"ai-je le droit|est-il (?:libre|permis|possible)|can|may|could|is (?:it|he|she|they) allowed|"
-                  r"are (?:we|they) allowed)\b")
+_MAY = re.compile(rf"\b(?:{_CAN}|a-t-(?:il|elle) le droit|ai-je le droit|est-il (?:libre|permis|possible)|"
+                  r"is (?:it|he|she|they) allowed|are (?:we|they) allowed)\b")
 _MUST = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|faut-il|oblig\w*|tenue?s? (?:de|a)|impos\w*|must|"
                    r"have to|has to|need|needs|required|requires|should)\b")
 # refusing to do it (« l'éditeur peut-il refuser de m'aider ? ») is not doing it
