@@ -10,7 +10,7 @@ one decision's story is the example, unless decisions are named; to « qui ? » 
 said early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
 question clearly names opens it; a story that breaks the entry's condition (the patient refused) gets « Non »; asked
 whether one may refuse what someone else may not do, « Oui »; asked whether one is exempt from a duty, its
-contrary; an exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a
+contrary; a premise narrower than the rule (« seuls… ? ») or asking it unconditionally (« toujours ? ») gets « Non »; an exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a
 provider's next duty that its first one brings (to assist, once it has warned) is left to the table; who is at
 fault for an incident told opens on the security duty that failed."""
 
@@ -112,6 +112,32 @@ def test_a_question_asking_to_skip_escape_or_put_off_a_duty_gets_the_contrary_of
                        "Le défaut de notification n'est pas en soi un délit.", (),
                        answers=(Proposition("Le défaut de notification à la CNIL est-il un délit ?", "oui"),))
     assert _verdict_of(offence)("Can I skip notifying the authority?") == "Oui"
+
+
+def test_a_premise_narrower_than_the_rule_or_asking_it_unconditionally_gets_non():
+    health = MapEntry("patients-donnees-de-sante", "patients", "medecin", "",
+                      "Les données de santé couvrent aussi les soins reçus.", (),
+                      answers=(Proposition("La liste des soins reçus par un patient est-elle une donnée de santé ?",
+                                           "oui"),))
+    verdict = _verdict_of(health)
+    assert verdict("Les soins reçus sont-ils des données de santé ?") == "Oui"  # the rule itself, as before
+    assert verdict("Seuls les diagnostics sont-ils des données de santé, et pas les soins ?") == "Non"
+    assert verdict("Is a diagnosis only health data when it is written down?") == "Non"
+    assert verdict("Un soin ne devient-il une donnée de santé qu'une fois facturé ?") == "Non"
+    assert verdict("Un soin est-il obligatoirement une donnée de santé dès qu'il est noté ?") == "Non"
+    # a role said of someone, an alternative offered, or a restriction set aside restricts nothing
+    assert verdict("Un soin qui n'est que prescrit est-il une donnée de santé ?") == "Oui"
+    assert verdict("Les soins sont-ils des données de santé, ou seulement les diagnostics ?") == "Oui"
+    assert verdict("Les soins, et pas seulement les diagnostics, sont-ils des données de santé ?") == "Oui"
+    assert verdict("Mon patient ne vient que pour des soins : ses soins sont-ils des données de santé ?") == "Oui"
+    access = MapEntry("hebergeur-acces-administrateurs", "securite", "hebergeur", "",
+                      "L'hébergeur ne consulte les données que sur instruction du médecin.", (),
+                      answers=(Proposition("Les administrateurs de mon hébergeur peuvent-ils consulter les données "
+                                           "de mes patients ?", "depend"),))
+    verdict = _verdict_of(access)
+    assert verdict("Les administrateurs de mon hébergeur peuvent-ils consulter mes dossiers ?") == "Cela dépend"
+    assert verdict("Un administrateur peut-il consulter de sa propre initiative les dossiers ?") == "Non"
+    assert verdict("Can the host's admins always read my patients' files?") == "Non"
 
 
 def test_to_what_do_i_risk_the_reponse_opens_with_the_asker_s_own_penalty_and_its_amount():

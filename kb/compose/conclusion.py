@@ -74,6 +74,28 @@ _BEFORE = ("etait ", "etaient ")
 # the asker's own risk (« qu'est-ce que je risque ? »): the doctor's when the question names him (actors come in
 # the order médecin, éditeur, hébergeur), else the first actor it names
 _ASKER_RISKS = re.compile(r"\b(?:je|j'|moi|nous|on) (?:\w+ ){0,2}?risqu\w*|\brisque-je\b|\b(?:i|we) (?:\w+ )?risk\b")
+# a premise narrower than the rule (« seuls les diagnostics… ? », « ne risque-t-il qu'une amende ? », « forcément
+# en France ? », « obligatoirement par écrit ? », « just because… ? »): a rule the proposition states without that
+# restriction says it does not hold; not a role said of someone (« un éditeur qui n'est que sous-traitant »), an
+# alternative offered (« …ou ça ne vise que les grandes entreprises ? ») or a restriction denied or set aside
+# (« pas seulement », « quand même »)
+_UNDENIED = r"(?!pas\b|plus\b|jamais\b|rien\b)[\w']+ "  # « ne … que », not « ne … pas ce que »
+_RESTRICTS = re.compile(r"\b(?:seulement|uniquement|only|solely|merely|just because|a (?:lui|elle|eux) seule?s?|"
+                        r"(?:le|la|les|l'|moi|lui) seule?s?|seule?s? (?:le|la|les|l')|automatiquement|automatically|"
+                        r"forcement|necessarily|obligatoirement|necessairement|imperativement|de toute facon|"
+                        rf"mandatorily|n(?:e |')[\w-]+ (?:{_UNDENIED}){{0,4}}?que?\b)")
+_ROLE_SAID = re.compile(r"\bn'(?:est|etait|etaient|sont|etre)(?: plus)? que?\b|\b(?:is|was|are|being) only an?\b")
+_ALTERNATIVE = re.compile(r"\b(?:ou|or)\b")
+_RESTRICTION_LIFTED = re.compile(r"\b(?:pas|not|non) (?:seulement|only|just|uniquement)|"
+                                 r"\b(?:quand meme|tout de meme|still|even|aussi|also|as well)\b")
+# a rule that depends on conditions does not hold always, in every case, freely or of one's own initiative
+# (« dois-je systématiquement consulter tous mes patients ? », « puis-je les lui envoyer librement ? »)
+_UNCONDITIONAL = re.compile(r"\b(?:toujours|systematiquement|dans tous les cas|en toutes? circonstances?|"
+                            r"automatiquement|librement|sans (?:aucune )?(?:limite|condition|restriction)|"
+                            r"quel(?:le)?s? que soi(?:t|ent)|n'importe (?:quel\w*|quoi|qui)|"
+                            r"de (?:sa|leur|son) propre initiative|par curiosite|whatever|always|automatically|"
+                            r"in (?:all|every|any) cases?|freely|without (?:any )?(?:limit|condition|restriction)s?|"
+                            r"no matter)\b")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
@@ -281,9 +303,22 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
     it (_asks_the_exemption), or leave not to do it (_asks_leave_not_to); and whether a lesser step suffices or the
     duty may be put off is answered « Non » by a duty the proposition says holds. Asked whether one may refuse
     (`refusing`) what a proposition asks someone else may do, the answer is its contrary: a move to an uncertified
-    host may be refused."""
+    host may be refused. A « Oui » to a premise narrower than the proposition (_narrower) is a « Non », and so is
+    « Cela dépend » to whether the rule holds unconditionally (« toujours », « librement »)."""
     if not asked:
         return None
+    word = _verdict_read(asked, claim, proper, refusing)
+    said = folded_form(asked[0][0].text)
+    if word == "oui" and _narrower(claim and folded_form(claim) or proper, said):
+        return "non"
+    if word == "depend" and _UNCONDITIONAL.search(proper.rsplit(":", 1)[-1]) and not _UNCONDITIONAL.search(said):
+        return "non"
+    return word
+
+
+def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, proper: str,
+                  refusing: bool) -> str | None:
+    """_verdict, but for a premise narrower than the rule or asking it unconditionally."""
     best, score = asked[0]
     rival = next(((p, s) for p, s in asked if p.verdict != best.verdict and not _same_rule(p, best)), None)
     if rival is not None and score - rival[1] < VERDICT_MARGIN:
@@ -308,6 +343,17 @@ def _verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, p
                                                         or _asks_leave_not_to(best.text, proper)):
         return _OPPOSITE[best.verdict]
     return best.verdict
+
+
+def _narrower(asked: str, said: str) -> bool:
+    """The question (`asked`, folded; after its last colon: what comes before tells the situation) restricts what the
+    proposition (`said`, folded) states without restriction: « le consentement est-il la seule base… ? » against
+    « le consentement peut-il permettre… ? »."""
+    asked = asked.rsplit(":", 1)[-1]
+    if _RESTRICTS.search(said) or _RESTRICTION_LIFTED.search(asked):
+        return False
+    return any(not _ROLE_SAID.match(asked, m.start()) and not _ALTERNATIVE.search(asked[:m.start()])
+               for m in _RESTRICTS.finditer(asked))
 
 
 def _asks_the_converse(proposition: str, proper: str) -> bool:
