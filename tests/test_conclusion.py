@@ -12,7 +12,8 @@ question clearly names opens it; a story that breaks the entry's condition (the 
 whether one may refuse what someone else may not do, « Oui »; asked whether one is exempt from a duty, its
 contrary; a premise narrower than the rule (« seuls… ? ») or asking it unconditionally (« toujours ? ») gets « Non »; an exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a
 provider's next duty that its first one brings (to assist, once it has warned) is left to the table; who is at
-fault for an incident told opens on the security duty that failed."""
+fault for an incident told opens on the security duty that failed; after a verdict on another topic, the incident
+told keeps its duties near, unless the réponse opens on who answers for it."""
 
 from __future__ import annotations
 
@@ -541,3 +542,30 @@ def test_who_is_at_fault_for_an_incident_opens_on_the_security_duty_that_failed(
     assert at_fault.fault and not now.fault
     assert conclusion(replace(at_fault, incident=True), entries, [], limit=1)[0][0].id == "securite-editeur-article-32"
     assert conclusion(replace(now, incident=True), entries, [], limit=1)[0][0].id == "violation-editeur-previent"
+
+
+def test_after_a_verdict_on_another_topic_the_incident_told_keeps_its_duties_near():
+    from dataclasses import replace
+
+    instructions = MapEntry("sous-traitance-hebergeur-instructions", "sous-traitance", "hebergeur", "",
+                            "L'hébergeur ne traite les données que sur instruction du médecin.", (),
+                            answers=(Proposition("Mon hébergeur peut-il agir sans mes instructions ?", "non"),))
+    audits = _host_entry("sous-traitance-hebergeur-audits", "sous-traitance")
+    warn = _host_entry("violation-hebergeur-previent", "violation")
+    damages = MapEntry("reparation-hebergeur-responsable", "reparation", "hebergeur", "", "Énoncé réparation.", (),
+                       answers=(Proposition("Mon hébergeur répond-il du dommage ?", "oui"),))
+    question = ("Un pirate a copié des dossiers chez nous, hébergeur. Notre service communication veut écrire "
+                "lui-même aux patients. Pouvons-nous le faire de notre propre chef ?")
+    query = replace(read_query(question, {}, frozenset()), incident=True)
+    entries = [ScoredEntry(instructions, 3.0), ScoredEntry(warn, 2.5), ScoredEntry(audits, 2.4)]
+    said = [e.id for e, _ in conclusion(query, entries, [(instructions, instructions.answers[0], 0.95)])]
+    assert said[:2] == ["sous-traitance-hebergeur-instructions", "violation-hebergeur-previent"]
+    # without an incident told, the first sentence's topic stays, as before
+    said = [e.id for e, _ in conclusion(replace(query, incident=False), entries,
+                                        [(instructions, instructions.answers[0], 0.95)])]
+    assert said[:2] == ["sous-traitance-hebergeur-instructions", "sous-traitance-hebergeur-audits"]
+    # who answers for the damage opens: the incident's duties do not jump ahead of the rest
+    entries = [ScoredEntry(damages, 3.0), ScoredEntry(warn, 2.5),
+               ScoredEntry(_host_entry("reparation-hebergeur-recours", "reparation"), 2.4)]
+    said = [e.id for e, _ in conclusion(query, entries, [(damages, damages.answers[0], 0.95)])]
+    assert said[:2] == ["reparation-hebergeur-responsable", "reparation-hebergeur-recours"]

@@ -9,7 +9,8 @@ from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision, wo
 from kb.compose.query import (FIGURES_SAID, INCIDENT_TOPIC, SECURITY_TOPIC, WHO, YES_NO, Query, folded_form,
                               negations)
 from kb.legalrefs import asks_sanctions
-from kb.responsibilities import SANCTION_TOPICS, Failure, MapEntry, Proposition, called_controller_before
+from kb.responsibilities import (RESPONSIBILITY_TOPICS, SANCTION_TOPICS, Failure, MapEntry, Proposition,
+                                 called_controller_before)
 from kb.text import tokenize
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
@@ -156,7 +157,9 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
         out.append((said, said.statement))
     first = (out[0][0] if out else
              _on_clear_topic(leads, query) or _risk_asked(leads, query) or best or leads[0].entry)
-    order = _reading_order(entries, first, best)
+    # a duty of the incident told stays near the first sentence too, unless that one says who answers for it
+    told = INCIDENT_TOPIC if query.incident and first.topic not in SANCTION_TOPICS + RESPONSIBILITY_TOPICS else ""
+    order = _reading_order(entries, first, best, told)
     if len(query.actors) > 1 and (query.form == WHO or query.liability):
         order = _each_actor_first(order, query.actors, first, COVER_FLOOR * entries[0].score)
     for scored in order:
@@ -268,10 +271,12 @@ def _cited_already(entry: MapEntry, said: list[tuple[MapEntry, str]]) -> bool:
     return bool(basis) and basis <= {b.chunk_id for e, _ in said for b in e.basis}
 
 
-def _reading_order(entries: list[ScoredEntry], first: MapEntry, best: MapEntry | None = None) -> list[ScoredEntry]:
+def _reading_order(entries: list[ScoredEntry], first: MapEntry, best: MapEntry | None = None,
+                   told: str = "") -> list[ScoredEntry]:
     """The `first` entry, then the `best` match whatever its topic, then best first, an entry on the first one's
-    topic a little ahead (TOPIC_STAY), and what an entry triggers (`then`) right after it, unless it ranks above it
-    on its own: the host warns the doctor, who notifies the CNIL, however little the story speaks of the CNIL."""
+    topic or on the incident `told` a little ahead (TOPIC_STAY), and what an entry triggers (`then`) right after
+    it, unless it ranks above it on its own: the host warns the doctor, who notifies the CNIL, however little the
+    story speaks of the CNIL."""
     by_id = {s.entry.id: s for s in entries}
     ordered: dict[str, ScoredEntry] = {}
 
@@ -282,7 +287,7 @@ def _reading_order(entries: list[ScoredEntry], first: MapEntry, best: MapEntry |
         for follower in scored.entry.then:
             if follower in by_id and (by_id[follower].follows or by_id[follower].score < scored.score):
                 place(by_id[follower])
-    ranked = sorted(entries, key=lambda s: -(s.score + TOPIC_STAY * (s.entry.topic == first.topic)))
+    ranked = sorted(entries, key=lambda s: -(s.score + TOPIC_STAY * (s.entry.topic in (first.topic, told))))
     lead = [by_id[e.id] for e in (first, best) if e is not None and e.id in by_id]
     for scored in lead + ranked:
         place(scored)
