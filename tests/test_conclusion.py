@@ -10,7 +10,8 @@ one decision's story is the example, unless decisions are named; to « qui ? » 
 said early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
 question clearly names opens it; a story that breaks the entry's condition (the patient refused) gets « Non »; asked
 whether one may refuse what someone else may not do, « Oui »; asked whether one is exempt from a duty, its
-contrary; a premise narrower than the rule (« seuls… ? ») or asking it unconditionally (« toujours ? ») gets « Non »; an exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a
+contrary; a premise narrower than the rule (« seuls… ? ») or asking it unconditionally (« toujours ? ») gets
+« Non »; an exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a
 provider's next duty that its first one brings (to assist, once it has warned) is left to the table; who is at
 fault for an incident told opens on the security duty that failed; after a verdict on another topic, the incident
 told keeps its duties near, unless the réponse opens on who answers for it."""
