@@ -1,6 +1,6 @@
 """The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty or
-its own match ranks it lower; a claim to confirm that denies the closest proposition gets the opposite verdict, a
-twin of opposite polarity does not withhold it; a question asking the very act the proposition says done « sans »
+its own match ranks it lower; a claim to confirm that denies the closest proposition gets the opposite verdict (the
+reason given for it neither states nor denies it), a twin of opposite polarity does not withhold it; a question asking the very act the proposition says done « sans »
 gets the opposite verdict; a verdict the law makes conditional opens with its condition (« Oui, sauf si… »); a
 choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the first one's topic
 when they match about as well; a penalty nobody asked about is not said, first or after, and one asked (« que
@@ -88,6 +88,17 @@ def test_a_claim_to_confirm_that_denies_the_closest_proposition_gets_the_opposit
     assert verdict("Mon éditeur a changé de prestataire cloud sans m'en avoir parlé. Il avait le droit ?") == "Non"
     assert verdict("Mon éditeur a changé de prestataire cloud après mon accord écrit. Il avait le droit ?") == "Oui"
     assert verdict("Mon éditeur peut-il changer de prestataire sans mon accord ?") == "Oui"  # not a claim: as before
+
+
+def test_the_reason_given_for_a_claim_neither_states_nor_denies_it():
+    notify = MapEntry("violation-medecin-notifie-cnil", "violation", "medecin", "",
+                      "Le médecin notifie la violation à la CNIL.", (),
+                      answers=(Proposition("Est-ce à l'hébergeur de notifier la CNIL ?", "non"),))
+    verdict = _verdict_of(notify)
+    # the claim says the host notifies: its reason's negation (« pas certifiée ») does not turn it around
+    assert verdict("Mon associé estime que c'est à l'hébergeur de notifier l'autorité, d'autant qu'il n'était pas "
+                   "certifié. A-t-il raison ?") == "Non"
+    assert verdict("Mon associé estime que ce n'est pas à l'hébergeur de notifier l'autorité. A-t-il raison ?") == "Oui"
 
 
 def test_a_question_asking_to_skip_escape_or_put_off_a_duty_gets_the_contrary_of_the_duty():

@@ -210,6 +210,11 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
      "J'ai le droit ?", "je voudrais repondre sous l'avis"),
     ("Mon associé dit que la loi ne nous oblige pas à notifier. C'est vrai ?",
      "mon associe dit que la loi ne nous oblige pas a notifier."),
+    # whether the one who says it is right
+    ("Mon confrère dit que la CNIL ne sanctionne jamais les petits cabinets. A-t-il raison ?",
+     "mon confrere dit que la cnil ne sanctionne jamais les petits cabinets."),
+    ("My IT guy says the clauses can't be used for our agreement. Is he right?",
+     "my it guy says the clauses can't be used for our agreement."),
 ])
 def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text, claim):
     assert query(text).claim == claim

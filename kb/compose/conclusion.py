@@ -97,6 +97,10 @@ _UNCONDITIONAL = re.compile(r"\b(?:toujours|systematiquement|dans tous les cas|e
                             r"de (?:sa|leur|son) propre initiative|par curiosite|whatever|always|automatically|"
                             r"in (?:all|every|any) cases?|freely|without (?:any )?(?:limit|condition|restriction)s?|"
                             r"no matter)\b")
+# the reason given for a claim (« …, puisque c'est à moi de notifier », « d'autant qu'elle n'était pas certifiée »)
+# neither states nor denies it
+_REASONS = re.compile(r"\b(?:puisqu\w*|parce qu\w*|d'autant (?:plus )?qu\w*|vu qu\w*|etant donne qu\w*|car|"
+                      r"since|because|as long as|tant qu\w*)\b[^,.;:]*")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
@@ -334,7 +338,8 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
         if len(agree) != 1:
             return None
         best = agree[0]
-    if claim is not None and best.verdict in _OPPOSITE and (negations(claim) - negations(best.text)) % 2:
+    if (claim is not None and best.verdict in _OPPOSITE
+            and (negations(_REASONS.sub(" ", claim)) - negations(best.text)) % 2):
         return _OPPOSITE[best.verdict]
     if (refusing and best.verdict in _OPPOSITE and _OTHERS_MAY.search(folded_form(best.text))
             and not _ASKS_TO_REFUSE.search(folded_form(best.text))):

@@ -49,6 +49,9 @@ _ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|p
 _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|permis|autorise|normal|possible|"
                   r"correct|acceptable|conforme|valable|suffisant|ok)"
                   r"\w*|(?:il|elle|ils|elles|on|j') ?(?:avait|a|avaient|ont|ai) le droit|"
+                  # whether someone who says it is right (« Mon confrère dit que… A-t-il raison ? »)
+                  r"(?:a-t-(?:il|elle)|ont-(?:ils|elles)|avait-(?:il|elle)|ai-je) raison|"
+                  r"(?:is|was) (?:he|she) right|(?:are|were) (?:they|we) right|am i right|"
                   r"is (?:that|it|this) (?:true|legal|allowed|right|acceptable|ok|okay|compliant|lawful|enough|"
                   r"sufficient)|(?:can|could|may) (?:they|he|she|it|we|you) (?:do|have done) (?:that|this|it)|"
                   r"(?:are|is|were|was) (?:they|he|she|it) allowed to do (?:that|this|it)|"
