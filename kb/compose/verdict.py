@@ -1,0 +1,218 @@
+"""The verdict of a yes/no question: the closest proposition's « oui », « non » or « cela dépend », turned around
+when the question asks its contrary (done « sans », leave to skip it, a premise narrower than the rule, a claim that
+denies it…). Read on folded text; the words are French and English."""
+
+from __future__ import annotations
+
+import re
+
+from kb.compose.query import folded_form, negations
+from kb.responsibilities import Proposition
+from kb.text import tokenize
+
+# an act done « sans » (or that it is « trop tard pour » doing), its object pronouns skipped, and one more act « ni »
+# adds (« sans me prévenir ni me demander »)
+_PRONOUNS = r"(?:(?:me|m'|te|t'|le|la|l'|les|lui|leur|nous|vous|en|y|se|s')\s*)*"
+_MUST_OR_MAY = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|oblige\w*|peu[tx]|peuvent|puis|pouvons|pouvez|"
+                          r"droit|trop tard|must|should|have to|has to|need|may|can)\b")
+_DETERMINERS = r"(?:(?:my|your|his|her|its|our|their|the|an?|any|me|us|them|him|prior|first|being|having)\s+)*"
+_WITHOUT = re.compile(rf"\b(?:sans|trop tard pour) {_PRONOUNS}(?:(?:etre|avoir) )?(\w+)|\bni {_PRONOUNS}(\w+)|"
+                      rf"\b(?:without|too late to) {_DETERMINERS}(\w+)|\bnor {_DETERMINERS}(\w+)")
+_OPPOSITE = {"oui": "non", "non": "oui"}
+# acts that undo each other: keeping the data, and giving it back or erasing it (« peut-il garder une copie ? » non;
+# « doit-il me rendre les données et effacer ses copies ? » oui)
+_OPPOSITE_ACTS = (re.compile(r"\b(?:gard(?:e|er|es|ent|era|erait)|conserv(?:e|er|es|ent|era|erait)|keeps?|"
+                             r"retain)\b"),
+                  re.compile(r"\b(?:rend(?:re|e|ra)?|restitu\w*|effac\w*|supprim\w*|detrui\w*|return|delete|"
+                             r"erase|destroy)\b"))
+# a question on whether one may refuse asks the exception itself, not the act it stops (« elle peut refuser ? »)
+ASKS_TO_REFUSE = re.compile(r"\b(?:refuser|s'(?:y )?opposer|object|refuse)\b")
+# a proposition asking whether someone else may act (« un éditeur peut-il faire héberger… ? »), which the asker may
+# then refuse
+_OTHERS_MAY = re.compile(r"\b(?:peut|peuvent|peut-il|peut-elle|peuvent-ils|(?:a|ont)(?:-t-il|-t-elle)? le droit|"
+                         r"can|may|is allowed|are allowed)\b")
+_CAN = r"peu[tx]|peuvent|puis|pouvons|pouvez|pourr\w+|peut-(?:on|il|elle)|can|may|could"  # the modal of leave
+# being exempt from a duty (« suis-je dispensé de notifier ? ») asks its contrary, and so does asking leave to skip it
+# (« peut-on se passer d'un contrat ? », « can I skip encrypting? »)
+_EXEMPT = re.compile(r"\b(?:dispens\w*|exempt\w*|decharg\w*|exoner\w*|liberee?s? de|relieved?|off the hook|"
+                     r"a l'abri|echapp\w*|escap\w*|safe from|immune)\b|"
+                     rf"\b(?:{_CAN})\W+(?:\w+\W+){{0,3}}?(?:se passer|s'en passer|passer outre|omettre|rester muet|"
+                     r"negliger|ignorer|faire l'impasse|skip|omit|leave out|do without|forgo|ignore|dispense with)\b")
+# leave not to do something (« peut-il ne rien prévoir dans le contrat ? ») asks the contrary of a duty to do it
+# (« le contrat doit-il prévoir… ? »)
+_MAY = re.compile(rf"\b(?:{_CAN}|a-t-(?:il|elle) le droit|ai-je le droit|est-il (?:libre|permis|possible)|"
+                  r"is (?:it|he|she|they) allowed|are (?:we|they) allowed)\b")
+_MUST = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|faut-il|oblig\w*|tenue?s? (?:de|a)|impos\w*|must|"
+                   r"have to|has to|need|needs|required|requires|should)\b")
+# refusing to do it (« l'éditeur peut-il refuser de m'aider ? ») is not doing it
+_REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to )|\bse desinteresser\b")
+# putting off what is due (« signer le contrat plus tard », « attendre », « tell me afterwards ») is not doing it
+_PUT_OFF = re.compile(r"\b(?:attendre|patienter|tarder|differer|repousser|wait|postpone)\b|"
+                      r"\b(?:tell|inform|notify|ask|sign|signer|prevenir|informer|demander|dire|notifier)\w* "
+                      r"(?:\w+ ){0,3}?(?:afterwards|later|plus tard|apres coup|ensuite)\b")
+# what a proposition asks failed (« le défaut de notification est-il un délit ? ») is no duty to skip
+_FAILED = re.compile(r"\b(?:fail\w*|defaut|manqu\w*|omission|absence)\b")
+# whether a lesser step suffices (« une poignée de main suffit-elle, sans contrat écrit ? ») is answered by the duty the
+# law sets: the duty a proposition says holds (« faut-il un contrat écrit ? » oui) says that it does not
+_SUFFICES = re.compile(r"\b(?:suffi(?:t|sent|ra|rait)(?:-(?:il|elle|ils|elles))?|"
+                       r"(?:est|sont)(?:-(?:il|elle|ce|ils|elles))? (?:bien |vraiment )?suffisante?s?|"
+                       r"(?:is|are) (?:it|that|this|they) (?:enough|sufficient)|enough to|suffices?)\b")
+# a premise narrower than the rule (« seuls les diagnostics… ? », « ne risque-t-il qu'une amende ? », « forcément
+# en France ? », « obligatoirement par écrit ? », « just because… ? »): a rule the proposition states without that
+# restriction says it does not hold; not a role said of someone (« un éditeur qui n'est que sous-traitant »), an
+# alternative offered (« …ou ça ne vise que les grandes entreprises ? ») or a restriction denied or set aside
+# (« pas seulement », « quand même »)
+_UNDENIED = r"(?!pas\b|plus\b|jamais\b|rien\b)[\w']+ "  # « ne … que », not « ne … pas ce que »
+_RESTRICTS = re.compile(r"\b(?:seulement|uniquement|only|solely|merely|just because|a (?:lui|elle|eux) seule?s?|"
+                        r"(?:le|la|les|l'|moi|lui) seule?s?|seule?s? (?:le|la|les|l')|automatiquement|automatically|"
+                        r"forcement|necessarily|obligatoirement|necessairement|imperativement|de toute facon|"
+                        rf"mandatorily|n(?:e |')[\w-]+ (?:{_UNDENIED}){{0,4}}?que?\b)")
+_ROLE_SAID = re.compile(r"\bn'(?:est|etait|etaient|sont|etre)(?: plus)? que?\b|\b(?:is|was|are|being) only an?\b")
+_ALTERNATIVE = re.compile(r"\b(?:ou|or)\b")
+_RESTRICTION_LIFTED = re.compile(r"\b(?:pas|not|non) (?:seulement|only|just|uniquement)|"
+                                 r"\b(?:quand meme|tout de meme|still|even|aussi|also|as well)\b")
+# a rule that depends on conditions does not hold always, in every case, freely or of one's own initiative
+# (« dois-je systématiquement consulter tous mes patients ? », « puis-je les lui envoyer librement ? »)
+_UNCONDITIONAL = re.compile(r"\b(?:toujours|systematiquement|dans tous les cas|en toutes? circonstances?|"
+                            r"automatiquement|librement|sans (?:aucune )?(?:limite|condition|restriction)|"
+                            r"quel(?:le)?s? que soi(?:t|ent)|n'importe (?:quel\w*|quoi|qui)|"
+                            r"de (?:sa|leur|son) propre initiative|par curiosite|whatever|always|automatically|"
+                            r"in (?:all|every|any) cases?|freely|without (?:any )?(?:limit|condition|restriction)s?|"
+                            r"no matter)\b")
+# the reason given for a claim (« …, puisque c'est à moi de notifier », « d'autant qu'elle n'était pas certifiée »)
+# neither states nor denies it
+_REASONS = re.compile(r"\b(?:puisqu\w*|parce qu\w*|d'autant (?:plus )?qu\w*|vu qu\w*|etant donne qu\w*|car|"
+                      r"since|because|as long as|tant qu\w*)\b[^,.;:]*")
+VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
+
+
+def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, proper: str = "",
+             refusing: bool = False) -> str | None:
+    """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first).
+    When one with another verdict is about as close, the one that denies as the question proper does (`proper`:
+    « …sans lui demander ? » asks « sans son accord ? », not « les infos nécessaires ? »), if only one does; if
+    both do, the one sharing more words with it (« il reste juste mon sous-traitant ? »); else none: a wrong « Oui »
+    or « Non » misleads more than none (a twin of opposite polarity is no rival: it says the same rule, « je peux
+    conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm
+    (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il changer de
+    sous-traitant avec mon autorisation ? ») gets the opposite verdict, and so does a question asking the very act
+    the proposition says done « sans » (_asks_the_converse), whether one is exempt from what it asks or may skip
+    it (_asks_the_exemption), or leave not to do it (_asks_leave_not_to); and whether a lesser step suffices or the
+    duty may be put off is answered « Non » by a duty the proposition says holds. Asked whether one may refuse
+    (`refusing`) what a proposition asks someone else may do, the answer is its contrary: a move to an uncertified
+    host may be refused. A « Oui » to a premise narrower than the proposition (_narrower) is a « Non », and so is
+    « Cela dépend » to whether the rule holds unconditionally (« toujours », « librement »)."""
+    if not asked:
+        return None
+    word = _verdict_read(asked, claim, proper, refusing)
+    said = folded_form(asked[0][0].text)
+    if word == "oui" and _narrower(claim and folded_form(claim) or proper, said):
+        return "non"
+    if word == "depend" and _UNCONDITIONAL.search(proper.rsplit(":", 1)[-1]) and not _UNCONDITIONAL.search(said):
+        return "non"
+    return word
+
+
+def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, proper: str,
+                  refusing: bool) -> str | None:
+    """verdict, but for a premise narrower than the rule or asking it unconditionally."""
+    best, score = asked[0]
+    rival = next(((p, s) for p, s in asked if p.verdict != best.verdict and not _same_rule(p, best)), None)
+    if rival is not None and score - rival[1] < VERDICT_MARGIN:
+        agree = [p for p in (best, rival[0]) if (negations(p.text) - negations(proper)) % 2 == 0]
+        if len(agree) == 2:  # both deny alike: the one in the question proper's own words, if one is
+            shared = [len(_asked_words(p.text) & _asked_words(proper)) for p in agree]
+            agree = [agree[shared.index(max(shared))]] if shared[0] != shared[1] else agree
+        if len(agree) != 1:
+            return None
+        best = agree[0]
+    if (claim is not None and best.verdict in _OPPOSITE
+            and (negations(_REASONS.sub(" ", claim)) - negations(best.text)) % 2):
+        return _OPPOSITE[best.verdict]
+    if (refusing and best.verdict in _OPPOSITE and _OTHERS_MAY.search(folded_form(best.text))
+            and not ASKS_TO_REFUSE.search(folded_form(best.text))):
+        return _OPPOSITE[best.verdict]
+    said = folded_form(best.text)
+    if best.verdict == "oui" and any(p.search(claim or proper) and not p.search(said) for p in (_SUFFICES, _PUT_OFF)):
+        return "non"
+    if claim is None and best.verdict in _OPPOSITE and (_asks_the_converse(best.text, proper)
+                                                        or _asks_the_undoing(best.text, proper)
+                                                        or _asks_the_exemption(best.text, proper)
+                                                        or _asks_leave_not_to(best.text, proper)):
+        return _OPPOSITE[best.verdict]
+    return best.verdict
+
+
+def _narrower(asked: str, said: str) -> bool:
+    """The question (`asked`, folded; after its last colon: what comes before tells the situation) restricts what the
+    proposition (`said`, folded) states without restriction: « le consentement est-il la seule base… ? » against
+    « le consentement peut-il permettre… ? »."""
+    asked = asked.rsplit(":", 1)[-1]
+    if _RESTRICTS.search(said) or _RESTRICTION_LIFTED.search(asked):
+        return False
+    return any(not _ROLE_SAID.match(asked, m.start()) and not _ALTERNATIVE.search(asked[:m.start()])
+               for m in _RESTRICTS.finditer(asked))
+
+
+def _asks_the_converse(proposition: str, proper: str) -> bool:
+    """The question proper asks, without negation, the very act the proposition asks done « sans » (« peut-il
+    changer d'hébergeur sans me prévenir ? » non; « doit-il me prévenir s'il change d'hébergeur ? » oui), or asks done
+    « sans » an act the proposition asks (« ai-je besoin d'une certification ? » non; « puis-je héberger au cabinet
+    sans certification ? » oui), or « trop tard pour » doing it (« dois-je notifier ? » oui; « est-il trop tard pour
+    notifier ? » non)."""
+    if not proper or not _MUST_OR_MAY.search(proper):
+        return False
+    without, asked_without = _done_without(proposition), _done_without(proper)
+    asks_it = negations(proper) % 2 == 0 and bool((without - asked_without) & _asked_words(proper))
+    asks_without = bool((asked_without - without) & _asked_words(proposition))
+    return asks_it != asks_without
+
+
+def _asks_the_undoing(proposition: str, proper: str) -> bool:
+    """The question proper asks only the act that undoes the proposition's only act (_OPPOSITE_ACTS), both alike
+    denied or not: « doit-il effacer ses copies ? » asks the contrary of « peut-il garder une copie ? »."""
+    said, asked = folded_form(proposition), proper
+    for acts, undoing in (_OPPOSITE_ACTS, _OPPOSITE_ACTS[::-1]):
+        if (acts.search(said) and not undoing.search(said) and undoing.search(asked) and not acts.search(asked)
+                and (negations(said) - negations(asked)) % 2 == 0):
+            return True
+    return False
+
+
+def _asks_the_exemption(proposition: str, proper: str) -> bool:
+    """The question proper asks whether one is exempt from what a proposition denying nothing asks: « suis-je
+    dispensé de notifier la CNIL ? » asks the contrary of « dois-je notifier la CNIL ? », not of « je n'ai donc plus
+    rien à faire ? »."""
+    said = folded_form(proposition)
+    return (bool(_EXEMPT.search(proper)) and not _EXEMPT.search(said) and not negations(said)
+            and not _FAILED.search(said))
+
+
+def _asks_leave_not_to(proposition: str, proper: str) -> bool:
+    """The question proper asks leave not to do, to do without or to refuse what a proposition denying nothing asks
+    as a duty: « peut-il ne rien prévoir sur la réversibilité ? » asks the contrary of « le contrat doit-il la
+    prévoir ? »."""
+    said = folded_form(proposition)
+    declined = negations(proper) % 2 == 1 or bool(_REFUSES_TO.search(proper))
+    return (bool(_MAY.search(proper)) and declined and bool(_MUST.search(said)) and not _MAY.search(said)
+            and not negations(said))
+
+
+def _done_without(proposition: str) -> frozenset[str]:
+    """The words of the acts a proposition says done « sans » (« sans me prévenir ni me demander » : prévenir,
+    demander), as _asked_words reads them."""
+    acts = [next((a for a in groups if a), "") for groups in _WITHOUT.findall(folded_form(proposition))]
+    return frozenset(w for act in acts for w in tokenize(act, query=True))
+
+
+def _asked_words(text: str) -> frozenset[str]:
+    """A question's words with the texts' own terms for the doctor's words (« prévenir » → « informer »), folded
+    first: the question proper is, and « certifié » must stem as « certifie » does."""
+    return frozenset(tokenize(folded_form(text), query=True))
+
+
+def _same_rule(a: Proposition, b: Proposition) -> bool:
+    """Opposite verdicts on propositions of opposite polarity (an odd number of negations apart) state one rule."""
+    if not {a.verdict, b.verdict} <= set(_OPPOSITE):
+        return False
+    return (a.verdict != b.verdict) == bool((negations(a.text) - negations(b.text)) % 2)
