@@ -104,8 +104,8 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
     « Cela dépend » to whether the rule holds unconditionally (« toujours », « librement »)."""
     if not asked:
         return None
-    word = _verdict_read(asked, claim, proper, refusing)
-    said = folded_form(asked[0][0].text)
+    word, best = _verdict_read(asked, claim, proper, refusing)
+    said = folded_form(best.text)
     if word == "oui" and _narrower(claim and folded_form(claim) or proper, said):
         return "non"
     if word == "depend" and _UNCONDITIONAL.search(proper.rsplit(":", 1)[-1]) and not _UNCONDITIONAL.search(said):
@@ -114,8 +114,8 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
 
 
 def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, proper: str,
-                  refusing: bool) -> str | None:
-    """verdict, but for a premise narrower than the rule or asking it unconditionally."""
+                  refusing: bool) -> tuple[str | None, Proposition]:
+    """verdict, but for a premise narrower than the rule or asking it unconditionally; with the proposition read."""
     best, score = asked[0]
     rival = next(((p, s) for p, s in asked if p.verdict != best.verdict and not _same_rule(p, best)), None)
     if rival is not None and score - rival[1] < VERDICT_MARGIN:
@@ -124,23 +124,23 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
             shared = [len(_asked_words(p.text) & _asked_words(proper)) for p in agree]
             agree = [agree[shared.index(max(shared))]] if shared[0] != shared[1] else agree
         if len(agree) != 1:
-            return None
+            return None, best
         best = agree[0]
     if (claim is not None and best.verdict in _OPPOSITE
             and (negations(_REASONS.sub(" ", claim)) - negations(best.text)) % 2):
-        return _OPPOSITE[best.verdict]
+        return _OPPOSITE[best.verdict], best
     if (refusing and best.verdict in _OPPOSITE and _OTHERS_MAY.search(folded_form(best.text))
             and not ASKS_TO_REFUSE.search(folded_form(best.text))):
-        return _OPPOSITE[best.verdict]
+        return _OPPOSITE[best.verdict], best
     said = folded_form(best.text)
     if best.verdict == "oui" and any(p.search(claim or proper) and not p.search(said) for p in (_SUFFICES, _PUT_OFF)):
-        return "non"
+        return "non", best
     if claim is None and best.verdict in _OPPOSITE and (_asks_the_converse(best.text, proper)
                                                         or _asks_the_undoing(best.text, proper)
                                                         or _asks_the_exemption(best.text, proper)
                                                         or _asks_leave_not_to(best.text, proper)):
-        return _OPPOSITE[best.verdict]
-    return best.verdict
+        return _OPPOSITE[best.verdict], best
+    return best.verdict, best
 
 
 def _narrower(asked: str, said: str) -> bool:
