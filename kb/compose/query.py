@@ -461,7 +461,7 @@ def _form(last: str) -> str:
     if (_INTERROGATIVE.match(_OPENING_CONJUNCTION.sub("", last)) or _INTERROGATIVE.match(clause)
             or _asks_what_first(last) or alternative):
         return OTHER
-    if _INVERTED.search(last) or any(_ENGLISH_YES_NO.match(c.strip()) for c in [last, *_CLAUSES.split(last)]):
+    if _INVERTED.search(last) or _opens_english_yes_no(last):
         return YES_NO  # « Before signing: does my contract have to say… ? », « As a vendor, must we… ? »
     return OTHER if _ASKS_WHICH.search(last) or not last.endswith("?") else YES_NO
 
@@ -472,8 +472,12 @@ def _embedded(sentence: str, who: re.Match) -> bool:
     if not who.group(0).startswith(("who", "qui ")):
         return False
     before = sentence[:who.start()]
-    return (bool(_INVERTED.search(before))
-            or any(_ENGLISH_YES_NO.match(c.strip()) for c in [before, *_CLAUSES.split(before)]))
+    return bool(_INVERTED.search(before)) or _opens_english_yes_no(before)
+
+
+def _opens_english_yes_no(text: str) -> bool:
+    """The text, or one of its clauses, opens with an English auxiliary: « As a vendor, must we… ? »."""
+    return any(_ENGLISH_YES_NO.match(c.strip()) for c in [text, *_CLAUSES.split(text)])
 
 
 def _relative(sentence: str, who: re.Match) -> bool:

@@ -108,7 +108,7 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
     said = folded_form(best.text)
     if word == "oui" and _narrower(claim and folded_form(claim) or proper, said):
         return "non"
-    if word == "depend" and _UNCONDITIONAL.search(proper.rsplit(":", 1)[-1]) and not _UNCONDITIONAL.search(said):
+    if word == "depend" and _UNCONDITIONAL.search(_asked_part(proper)) and not _UNCONDITIONAL.search(said):
         return "non"
     return word
 
@@ -129,10 +129,9 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
     if (claim is not None and best.verdict in _OPPOSITE
             and (negations(_REASONS.sub(" ", claim)) - negations(best.text)) % 2):
         return _OPPOSITE[best.verdict], best
-    if (refusing and best.verdict in _OPPOSITE and _OTHERS_MAY.search(folded_form(best.text))
-            and not ASKS_TO_REFUSE.search(folded_form(best.text))):
-        return _OPPOSITE[best.verdict], best
     said = folded_form(best.text)
+    if refusing and best.verdict in _OPPOSITE and _OTHERS_MAY.search(said) and not ASKS_TO_REFUSE.search(said):
+        return _OPPOSITE[best.verdict], best
     if best.verdict == "oui" and any(p.search(claim or proper) and not p.search(said) for p in (_SUFFICES, _PUT_OFF)):
         return "non", best
     if claim is None and best.verdict in _OPPOSITE and (_asks_the_converse(best.text, proper)
@@ -144,14 +143,19 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
 
 
 def _narrower(asked: str, said: str) -> bool:
-    """The question (`asked`, folded; after its last colon: what comes before tells the situation) restricts what the
-    proposition (`said`, folded) states without restriction: « le consentement est-il la seule base… ? » against
-    « le consentement peut-il permettre… ? »."""
-    asked = asked.rsplit(":", 1)[-1]
+    """The question (`asked`, folded; its _asked_part) restricts what the proposition (`said`, folded) states
+    without restriction: « le consentement est-il la seule base… ? » against « le consentement peut-il
+    permettre… ? »."""
+    asked = _asked_part(asked)
     if _RESTRICTS.search(said) or _RESTRICTION_LIFTED.search(asked):
         return False
     return any(not _ROLE_SAID.match(asked, m.start()) and not _ALTERNATIVE.search(asked[:m.start()])
                for m in _RESTRICTS.finditer(asked))
+
+
+def _asked_part(question: str) -> str:
+    """What a question asks: after its last colon; what comes before tells the situation."""
+    return question.rsplit(":", 1)[-1]
 
 
 def _asks_the_converse(proposition: str, proper: str) -> bool:
