@@ -119,7 +119,8 @@ _OFF_TOPIC = {
         r"(?:fais|faites)-(?:moi|nous) (?:ton|votre|un) classement|"
         r"(?:lequel|laquelle|lesquels|lesquelles) (?:est|sont|serait|seraient)\b[^?]{0,40}\bmoins cher|"
         r"should i (?:pick|choose|buy)|(?:can|could|would) you (?:recommend|suggest)|recommend (?:me )?(?:a|an|the)|"
-        r"cheap\w* (?:\w+ )?(?:host\w*|provider|software|vendor))\b",
+        # « the cheapest host? » asks for a product; « we move to a cheaper provider » tells the situation
+        r"cheapest (?:\w+ )?(?:host\w*|provider|software|vendor))\b",
     "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)":
         r"\b(?:tradui\w*|traduction|translate|poemes?|poem|chansons?|songs?|blagues?|jokes?|haikus?|"
         r"python|javascript|scraper|scraping|redige[sz]?-(?:moi|nous)|ecri[st]-(?:moi|nous)|write me|draft me|"

@@ -165,6 +165,12 @@ def test_to_what_do_i_risk_the_reponse_opens_with_the_asker_s_own_penalty_and_it
     # asked about the vendor, the vendor's penalty
     query = read_query("Que risque un éditeur dont le logiciel laisse fuir des dossiers ?", {}, frozenset())
     assert conclusion(query, entries, [])[0][0].id == "editeur-amende"
+    # a provider who says it asks gets its own penalty, though it matches less than another's
+    hosts = [ScoredEntry(penalty("editeur-penal", "editeur", "L'éditeur encourt 45 000 euros d'amende."), 3.0),
+             ScoredEntry(penalty("hebergeur-penal", "hebergeur", "L'hébergeur encourt 45 000 euros d'amende."), 2.0)]
+    query = read_query("Je dirige une société d'infogérance qui stocke des sauvegardes de cabinets sans certificat. "
+                       "Qu'est-ce que nous risquons ?", {}, frozenset())
+    assert conclusion(query, hosts, [])[0][0].id == "hebergeur-penal"
 
 
 def test_a_verdict_the_law_makes_conditional_opens_with_its_condition():

@@ -204,17 +204,23 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
     # asked about someone else, the act is not the sentence where the asker tells how he learnt of it
     ("L'infirmière a appelé la fille du patient. Elle ne m'en avait pas parlé, je l'ai appris après. Elle avait le "
      "droit ?", "l'infirmiere a appele la fille du patient."),
-    # what the asker would write is the act asked about: its content's negations deny nothing; a third person's
-    # words are the claim itself
+    # what the asker would write is the act asked about: its content's negations deny nothing; what a third person
+    # is reported to say is the claim itself
     ("Un patient m'a mis un avis négatif. Je voudrais répondre sous l'avis qu'il n'a jamais pris son traitement. "
      "J'ai le droit ?", "je voudrais repondre sous l'avis"),
     ("Mon associé dit que la loi ne nous oblige pas à notifier. C'est vrai ?",
-     "mon associe dit que la loi ne nous oblige pas a notifier."),
+     "la loi ne nous oblige pas a notifier."),
     # whether the one who says it is right
     ("Mon confrère dit que la CNIL ne sanctionne jamais les petits cabinets. A-t-il raison ?",
-     "mon confrere dit que la cnil ne sanctionne jamais les petits cabinets."),
+     "la cnil ne sanctionne jamais les petits cabinets."),
     ("My IT guy says the clauses can't be used for our agreement. Is he right?",
-     "my it guy says the clauses can't be used for our agreement."),
+     "the clauses can't be used for our agreement."),
+    # reported to the asker, it is the claim though the asker speaks in it, not the story told before
+    ("Mon logiciel garde les dossiers depuis 30 ans. Mon éditeur me dit qu'aucun texte ne limite la durée de "
+     "conservation. A-t-il raison ?", "aucun texte ne limite la duree de conservation."),
+    # a report that is not the sentence's own subject and verb leaves the sentence whole
+    ("Il nous demande de ne rien déclarer et dit qu'il s'occupe de la communication. On peut faire comme il dit ?",
+     "il nous demande de ne rien declarer et dit qu'il s'occupe de la communication."),
 ])
 def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text, claim):
     assert query(text).claim == claim
@@ -238,6 +244,9 @@ def test_negations_are_counted_in_french_and_english():
     assert negations("je suis tout seul au cabinet") == 0
     # optional is not required
     assert negations("demander conseil au DPO est facultatif") == 1
+    # a negative subject before « ne »; a clause further on is not its verb
+    assert negations("aucun texte ne limite la durée") == negations("rien n'a été volé") == 1
+    assert negations("sans être tenu à aucune confidentialité, puisqu'il n'est là que quelques semaines") == 1
     assert negations("the vendor says the DPIA is optional") == 1
     assert negations("are we allowed to email them on our own?") == 1
 
@@ -429,9 +438,31 @@ def test_an_incident_told_is_what_a_question_naming_no_topic_asks_about():
     ("Ma secrétaire se connecterait au logiciel patients depuis chez elle. C quoi mes obligations ?", ("medecin",)),
     ("Mon hébergeur a été piraté. Que dois-je faire ?", ("medecin",)),
     ("Mon hébergeur a été piraté. Que dois-je faire, et que doit faire l'hébergeur ?", ("medecin", "hebergeur")),
+    # unless the asker says they speak for a provider
+    ("Je suis chargé de clientèle chez un hébergeur certifié. Un cabinet résilie son contrat. Que devons-nous faire "
+     "des données ?", ("hebergeur",)),
 ])
 def test_the_askers_own_duties_are_the_doctors_whatever_the_story_names(text, actors):
     assert query(text).actors == actors
+
+
+@pytest.mark.parametrize("text, asker", [
+    ("Je suis DPO d'un éditeur de logiciel médical. Nous avons eu une fuite.", "editeur"),
+    ("Notre jeune entreprise édite une application de suivi pour des cabinets.", "editeur"),
+    ("I'm the DPO of an HDS-certified hosting company.", "hebergeur"),
+    ("Je dirige une petite société d'infogérance.", "hebergeur"),
+    ("I work for a hosting company.", "hebergeur"),
+    ("Je suis médecin généraliste et mon hébergeur a eu une fuite.", "medecin"),
+    ("I manage a group practice. We hired a scanning company.", "medecin"),
+    # a provider the asker has or works with, a state or an act, is not who they are
+    ("Je suis inquiet, mon hébergeur a eu une fuite.", None),
+    ("I work with a certified host.", None),
+    ("J'ai mon serveur au cabinet. Je suis obligé d'avoir un hébergeur ?", None),
+    ("We're choosing an HDS-certified host for our group practice.", None),
+    ("Mon éditeur change de prestataire.", None),
+])
+def test_who_the_asker_says_they_are(text, asker):
+    assert query(text).asker == asker
 
 
 HDS_TOPIC = Topic(id="hds", label="hébergement HDS", description="certification",

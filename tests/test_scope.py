@@ -170,6 +170,7 @@ PRODUCT_ADVICE = [
     "Quel hébergeur HDS est le moins cher ?",
     "Which EHR vendor should I pick?",
     "Can you recommend a cheap HDS hosting provider?",
+    "What's the cheapest HDS host for a small practice?",
     "Entre Doctolib et Maiia, lequel je devrais prendre pour les rendez-vous du cabinet ?",
     "Pour la télémaintenance, entre TeamViewer et AnyDesk, lequel est le plus sûr et le moins cher ?",
     "Pour remplacer WhatsApp au cabinet, entre Siilo, Olvid et Signal, laquelle je prends ? Fais-moi ton classement.",
@@ -198,6 +199,8 @@ def test_a_text_to_translate_or_write_is_refused_even_in_the_fields_words(questi
                                       "Must the contract state the conditions under which the host uses other providers?",
                                       "Should I find out which host my software vendor uses and what its certificate "
                                       "covers?",
+                                      "We want to move our backups to a cheaper backup provider. Can we switch "
+                                      "providers without asking each of our doctor clients?",
                                       "Le médecin du sport vu une fois par mon patient me demande ses bilans : l'accord "
                                       "du patient donné par SMS peut-il suffire ?"])
 def test_questions_naming_a_kind_of_provider_are_not_product_advice(question):

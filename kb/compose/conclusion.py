@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision, words_pattern
-from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, SECURITY_TOPIC, WHO, YES_NO, Query
+from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_TOPIC, WHO, YES_NO, Query
 from kb.compose.verdict import ASKS_TO_REFUSE, verdict
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import (RESPONSIBILITY_TOPICS, SANCTION_TOPICS, Failure, MapEntry, Proposition,
@@ -24,8 +24,8 @@ _BY_ATTACKER = re.compile(r"\s+(?:par|by) (?:le |les |un |une |l'|the |an? )?(?:
 # in a ransomware story, files « sont chiffrés » by the attack: only what « était chiffré » before protected them
 _RANSOM = re.compile(r"\b(?:rancongiciels?|rancons?|ransomware|ransom|cryptolocker)\b")
 _BEFORE = ("etait ", "etaient ")
-# the asker's own risk (« qu'est-ce que je risque ? »): the doctor's when the question names him (actors come in
-# the order médecin, éditeur, hébergeur), else the first actor it names
+# the asker's own risk (« qu'est-ce que je risque ? »): the one they say they are (Query.asker), else the doctor's
+# when the question names him (actors come in the order médecin, éditeur, hébergeur), else the first actor it names
 _ASKER_RISKS = re.compile(r"\b(?:je|j'|moi|nous|on) (?:\w+ ){0,2}?risqu\w*|\brisque-je\b|\b(?:i|we) (?:\w+ )?risk\b")
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
@@ -33,6 +33,7 @@ ASKED_MATCH_WEIGHT = 0.03  # how well the entry answers the question counts a li
 COVER_FLOOR = 0.8  # to « qui ? », each actor asked is said early if its best entry scores this share of the best
 TOPIC_FIRST = 0.8  # the clearly named topic's best entry opens the réponse if it scores this share of the best
 INCIDENT_FIRST = 0.6  # an incident told leads the réponse with its best entry if it scores this share of the best
+OWN_RISK_FIRST = 0.6  # to a provider who says it asks, its own penalty if it scores this share of the best
 TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
 
 
@@ -185,7 +186,12 @@ def _risk_asked(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
         return None
     best = entries[0].score
     near = [s.entry for s in entries if s.entry.topic in SANCTION_TOPICS and s.score >= TOPIC_FIRST * best]
-    own = [e for e in near if e.actor == query.actors[0]] if _ASKER_RISKS.search(query.proper) and query.actors else []
+    asker = query.asker or (query.actors[0] if query.actors else None)
+    own = []
+    if _ASKER_RISKS.search(query.proper) and asker:  # a provider who says so asks its own risk, if it matches
+        share = OWN_RISK_FIRST if query.asker in PROVIDERS else TOPIC_FIRST
+        own = [s.entry for s in entries if s.entry.topic in SANCTION_TOPICS and s.entry.actor == asker
+               and s.score >= share * best]
     return next((e for e in own or near if FIGURES_SAID["montant"].search(e.statement)), near[0] if near else None)
 
 

@@ -19,6 +19,7 @@ from kb.responsibilities import Topic
 from kb.text import SENTENCES, question_proper, tokenize
 
 YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats apart
+PROVIDERS = ("editeur", "hebergeur")  # the askers who are not the doctor
 # A French yes/no question inverts its subject (« doit-il », « puis-je », « est-ce que ») and does not open with an
 # interrogative word; an English one opens with an auxiliary.
 # « quand » or « when » opening a clause told before the question (« Quand je résilie mon logiciel, est-ce à moi… ? »,
@@ -64,6 +65,13 @@ _ASKER_REFUSES = re.compile(r"(?:\b(?:je|j'|on|nous)\s+(?:\w+\s+){0,2}|-je\s+|\b
                             r"(?:refuser|(?:m'|nous |s')opposer|refuse|object)\b")
 _THIRD_PERSON_TAG = re.compile(r"\b(?:il|elle|ils|elles)\b")
 _ASKER_SPEAKS = re.compile(r"(?:^|[\s,;:])(?:je|j'|m'|me|moi)\b|-je\b")
+# someone's claim reported to the asker by the sentence's own subject and verb (« mon éditeur me dit que… », « he
+# assures me that… »; not a second verb, « il demande… et dit que… ») is what a tag asks to confirm, though the
+# asker speaks in it
+_REPORTED = re.compile(r"^(?:(?!(?:et|and|mais|but)\b)[\w'-]+\W+){0,8}?(?:(?:dit|disent|affirm\w*|assur\w*|expliqu\w*|pretend\w*|"
+                       r"soutien\w*|certifi\w*|jur\w*|repond\w*|estim\w*|conclu\w*)\b[^.;]{0,30}?\b(?:que|qu')|"
+                       r"(?:says?|said|tells? (?:me|us)|told (?:me|us)|claims?|insists?|assures? (?:me|us)|argues?)"
+                       r"(?: that)?)\b")
 _REFERS_BACK = re.compile(r"\b(?:ca|cela|ceci|le faire|l'avoir fait|lui|leur|that|this|it|him|her|them)\b")
 # What the asker would write or say (« je voudrais répondre sous l'avis qu'il n'a jamais pris son traitement ») is
 # the act a tag asks about: the negations of its content deny nothing.
@@ -73,6 +81,8 @@ _ASKER_SAYS = re.compile(r"(\b(?:je|j'|moi|nous|i|we)\b[^,;:]*?\b(?:repondre|dir
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
+                       # the negative subject before « ne » (« aucun texte ne limite », « rien n'a été volé »)
+                       r"\b(?:aucun\w*|rien|nul(?:le)?s?)\s+(?:[^\s,;:.?!]+\s+){0,3}?(?:ne|n')\s|"
                        r"\bsans\b|\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b|\bnothing\b|\bnobody\b|\bno one\b|"
                        # optional is not required (« demander conseil au DPO est facultatif »)
                        r"\bfacultati(?:f|ve|fs|ves)\b|\boptional\b|"
@@ -256,6 +266,7 @@ class Query:
     regime: str | None = None  # the one sanction regime named (« côté pénal », « la CNIL »), its map topic
     recalled: frozenset[str] = frozenset()  # decisions named by party (« comme Dedalus »), and their fiches
     named: frozenset[str] = frozenset()  # the texts named (`references`) and the fiches that stand for them
+    asker: str | None = None  # the actor the asker speaks as, when they say (asker_role)
 
 
 def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str],
@@ -279,8 +290,9 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     unknown = _unknown_names(question, corpus_words) + outside_subjects(folded, corpus_words)
     sentences = [m.strip() for m in SENTENCES.findall(folded) if m.strip()]  # read once for what follows
     claim, story = _claim(sentences), len(sentences) > 1
+    asker = asker_role(folded)
     return Query(
-        text=question, folded=folded, tokens=tokens, actors=_actors(question, proper), references=references,
+        text=question, folded=folded, tokens=tokens, actors=_actors(question, proper, asker), references=references,
         form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
         incident=story and _incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), fault=bool(_FAULT.search(proper)), unknown=unknown,
@@ -295,12 +307,54 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         choice=_offers_choice(question), asker_refuses=bool(_ASKER_REFUSES.search(proper)),
         patients=patient_count(folded), regime=_regime(folded),
         joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
-        named=_standing_for(references, fiches),
+        named=_standing_for(references, fiches), asker=asker,
     )
 
 
+# Who the asker says they are (« je suis DPO d'un éditeur », « je dirige une société d'infogérance », « I work at an
+# HDS-certified host », « nous sommes hébergeur »): the first actor named after they introduce themselves.
+_INTRODUCES = re.compile(r"\b(?:je suis|je travaille|je bosse|je dirige|je gere|je m'occupe|je reponds|nous sommes|"
+                         r"on est|notre (?:\w+ )?(?:societe|entreprise|boite|start-?up)|i'm|i am|i work|i run|i manage|"
+                         r"we are|we're|our (?:\w+ )?(?:company|firm|start-?up))\b"
+                         # not a state or an act (« je suis obligé d'avoir un hébergeur », « we're choosing a host »)
+                         r"(?!\s+(?:obligee?s?|tenue?s?|sure?s?|certaine?s?|inquiete?s?|en train|pret|prete|"
+                         r"content|contente|d'accord|allowed|required|obliged|sure|worried|about|\w+ing)\b)"
+                         r"([^.;:!?]{0,80})")
+_ASKER_ROLES = (
+    ("hebergeur", re.compile(r"\b(?:hebergeur\w*|hebergement|hds|host|hosts|hosting|infogeran\w*|infogereur\w*|"
+                             r"data ?cent(?:er|re)s?|datacenters?|cloud provider)\b")),
+    ("editeur", re.compile(r"\b(?:editeurs?|edit(?:e|ons|ent)|software|vendors?|publishers?)\b")),
+    ("medecin", re.compile(r"\b(?:medecins?|generalistes?|cabinets?|docteur|praticien\w*|psychiatre|pediatre|"
+                           r"dermatologue|cardiologue|radiologue|gynecologue|specialiste|secretaire|maison de sante|"
+                           r"doctor|physician|gp|practice|practitioner|psychiatrist|surgery)\b")),
+)
+
+
+# a provider the asker has or works with (« je suis inquiet, mon hébergeur… », « I work with a host ») is not who
+# the asker is
+_SOMEONE_ELSES = re.compile(r"\b(?:mon|ma|mes|notre|nos|son|sa|ses|leur|leurs|my|our|his|her|their|avec|with|par|"
+                            r"by)\s+(?:[\w-]+\s+){0,2}$")
+
+
+# the role is theirs: said right after they introduce themselves, or where they work (« chez », « at », « of »)
+_LINKED = re.compile(r"(?:^\s*|\b(?:chez|at|of|d'|de|du|des|dans|in|for|pour|un|une|le|la|l'|les|a|an|the|notre|our)\s*)"
+                     r"(?:[\w-]+\s+){0,2}$")
+
+
+def asker_role(folded: str) -> str | None:
+    """The actor the asker speaks as, when they introduce themselves; None when they do not."""
+    introduced = _INTRODUCES.search(folded)
+    if not introduced:
+        return None
+    said = introduced.group(1)
+    found = [(m.start(), actor) for actor, pattern in _ASKER_ROLES for m in pattern.finditer(said)
+             if _LINKED.search(said[:m.start()]) and not _SOMEONE_ELSES.search(said[:m.start()])]
+    return min(found)[1] if found else None
+
+
 # The asker's own duties asked (« c quoi mes obligations ? », « que dois-je faire ? »): the doctor's, whatever the
-# story names around them (a software, a box), unless the question proper names another actor too.
+# story names around them (a software, a box), unless the question proper names another actor too; a provider's
+# when the asker says they speak for one (« je suis juriste chez un hébergeur… que devons-nous faire ? »).
 _OWN_DUTIES = re.compile(r"\b(?:mes|nos) (?:obligations|devoirs|responsabilites)\b|"
                          r"\bque (?:dois-je|devons-nous) faire\b|"
                          r"\bwhat (?:are my|are our|do i|do we) (?:obligations|have to do|need to do)\b")
@@ -323,10 +377,10 @@ def _certification_told(folded: str, proper: str) -> bool:
     return bool(_CERTIFIED.search(story)) and not _ASKS_CERTIFICATION.search(proper)
 
 
-def _actors(question: str, proper: str) -> tuple[str, ...]:
+def _actors(question: str, proper: str, asker: str | None) -> tuple[str, ...]:
     actors = actors_asked(question)
     if _OWN_DUTIES.search(proper) and set(actors_asked(proper)) <= {"medecin"}:
-        return ("medecin",)
+        return (asker or "medecin",)
     return actors
 
 
@@ -390,17 +444,26 @@ def _claim(sentences: list[str]) -> str | None:
     # the act itself (« Il avait le droit d'écrire à mes patients sans passer par moi ? »), the story is not the claim
     rest = rest.rstrip(" ?")
     story = _act_told(sentences[:-1], tag.group(0)) if _REFERS_BACK.search(rest) or len(rest.split()) < 4 else []
+    story = [_what_is_reported(told) for told in story]
     parts = story + [last[:len(last) - len(clause)].strip(), rest]
     return " ".join(p for p in parts if p) or None
+
+
+def _what_is_reported(sentence: str) -> str:
+    """What someone is reported to say (« mon éditeur me dit qu'aucun texte ne limite… » : « aucun texte ne
+    limite… »), or the sentence itself."""
+    reported = _REPORTED.search(sentence)
+    return sentence[reported.end():].strip() if reported else sentence
 
 
 def _act_told(before: list[str], tag: str) -> list[str]:
     """The sentence that tells the act a tag asks about: the last one before it, unless the tag asks about someone
     else (« elle avait le droit ? ») and that sentence is the asker's own (« Elle ne m'en avait pas parlé, je l'ai
-    appris après. »): then the one before."""
+    appris après. »), not a claim reported to the asker (« Il me dit que… »): then the one before."""
     if not before:
         return []
-    if _THIRD_PERSON_TAG.search(tag) and len(before) > 1 and _ASKER_SPEAKS.search(before[-1]):
+    if (_THIRD_PERSON_TAG.search(tag) and len(before) > 1 and _ASKER_SPEAKS.search(before[-1])
+            and not _REPORTED.search(before[-1])):
         return before[-2:-1]
     return before[-1:]
 
