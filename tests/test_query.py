@@ -244,9 +244,15 @@ def test_negations_are_counted_in_french_and_english():
     assert negations("je suis tout seul au cabinet") == 0
     # optional is not required
     assert negations("demander conseil au DPO est facultatif") == 1
-    # a negative subject before « ne »; a clause further on is not its verb
+    # a negative subject before « ne », one negation with what follows it; a clause further on is not its verb
     assert negations("aucun texte ne limite la durée") == negations("rien n'a été volé") == 1
+    assert negations("même si aucune donnée n'a jamais fuité") == 1
     assert negations("sans être tenu à aucune confidentialité, puisqu'il n'est là que quelques semaines") == 1
+    # spoken French drops the « ne »; not a contrast, an idiom, or the « jamais » of « sans jamais »
+    assert [negations(t) for t in ("c'est pas obligatoire", "la CNIL sanctionne pas les petits cabinets",
+                                   "il ouvre jamais nos fichiers", "sans jamais m'en avoir parlé",
+                                   "contre l'éditeur lui-même, pas contre moi", "des statistiques, pas de problème",
+                                   "pourquoi pas", "il en tire pas mal d'argent")] == [1, 1, 1, 1, 0, 0, 0, 0]
     assert negations("the vendor says the DPIA is optional") == 1
     assert negations("are we allowed to email them on our own?") == 1
 

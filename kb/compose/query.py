@@ -82,7 +82,9 @@ _ASKER_SAYS = re.compile(r"(\b(?:je|j'|moi|nous|i|we)\b[^,;:]*?\b(?:repondre|dir
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
                        # the negative subject before « ne » (« aucun texte ne limite », « rien n'a été volé »)
-                       r"\b(?:aucun\w*|rien|nul(?:le)?s?)\s+(?:[^\s,;:.?!]+\s+){0,3}?(?:ne|n')\s|"
+                       # (one negation with what follows it: « aucune donnée n'a jamais fuité »)
+                       r"\b(?:aucun\w*|rien|nul(?:le)?s?)\s+(?:[^\s,;:.?!]+\s+){0,3}?(?:ne|n')\s"
+                       r"(?:(?:\S+\s+){0,3}?(?:pas|plus|jamais)\b)?|"
                        r"\bsans\b|\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b|\bnothing\b|\bnobody\b|\bno one\b|"
                        # optional is not required (« demander conseil au DPO est facultatif »)
                        r"\bfacultati(?:f|ve|fs|ves)\b|\boptional\b|"
@@ -91,6 +93,11 @@ _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|a
                        r"\btout(?:e|es)? seule?s?\b(?! (?:au|en|dans|a) )|\bunilateralement\b|"
                        r"\bon (?:my|our|his|her|its|their) own\b|\bunilaterally\b")
 _ELIDED_NE = re.compile(r"\bn'")  # « n'a pas », not the « n't » of « can't »
+# « pas » and « jamais » left once every « ne … » is read: spoken French drops the « ne » (« il a pas le droit »);
+# not « sans jamais » (one negation), a contrast (« contre l'éditeur, pas contre moi »), « pourquoi pas », « pas mal »
+# (a good deal), « pas à pas », « pas de problème »
+_SPOKEN_NEGATION = re.compile(r"(?<!\bpourquoi )(?<!\bpas a )(?<!_neg_ )(?<![,;] )(?<!\bmais )(?<!\bet )\b(?:pas|jamais)\b"
+                              r"(?! (?:mal|a pas|de probleme|de souci|grave)\b)")
 # A negation in a purpose clause does not deny the claim (« de ne rien déclarer pour ne pas affoler les patients »),
 _NOT_A_DENIAL = re.compile(r"\b(?:pour|afin de) (?:ne|n')\s+(?:\S+\s+){0,2}?(?:pas|plus|rien)\b|"
                            r"\b(?:so as|in order) not\b|"
@@ -469,9 +476,11 @@ def _act_told(before: list[str], tag: str) -> list[str]:
 
 
 def negations(text: str) -> int:
-    """How many negations a text holds (« ne … pas », « sans », « aucun »…): their parity tells whether a claim
-    denies what a proposition states."""
-    return len(_NEGATION.findall(_NOT_A_DENIAL.sub(" ", _ELIDED_NE.sub("n' ", folded_form(text)))))
+    """How many negations a text holds (« ne … pas », « sans », « aucun »…, and the « pas » or « jamais » of
+    spoken French without its « ne »: « c'est pas obligatoire »): their parity tells whether a claim denies what a
+    proposition states."""
+    text = _NOT_A_DENIAL.sub(" ", _ELIDED_NE.sub("n' ", folded_form(text)))
+    return len(_NEGATION.findall(text)) + len(_SPOKEN_NEGATION.findall(_NEGATION.sub("_neg_", text)))
 
 
 def folded_form(text: str) -> str:
