@@ -88,6 +88,9 @@ def test_a_claim_to_confirm_that_denies_the_closest_proposition_gets_the_opposit
     assert verdict("Mon éditeur a changé de prestataire cloud sans m'en avoir parlé. Il avait le droit ?") == "Non"
     assert verdict("Mon éditeur a changé de prestataire cloud après mon accord écrit. Il avait le droit ?") == "Oui"
     assert verdict("Mon éditeur peut-il changer de prestataire sans mon accord ?") == "Oui"  # not a claim: as before
+    # a claim that it is useless or exempt denies it too
+    assert verdict("Le commercial dit qu'il est inutile d'obtenir mon accord pour changer de sous-traitant. "
+                   "C'est vrai ?") == "Non"
     # what someone reported to the asker says is the claim, with the « ne » spoken French drops
     assert verdict("J'ai signé il y a un an. Mon éditeur m'assure qu'il a pas besoin de mon accord pour changer de "
                    "sous-traitant. A-t-il raison ?") == "Non"
