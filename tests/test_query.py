@@ -242,10 +242,11 @@ def test_negations_are_counted_in_french_and_english():
     # acting alone denies acting on instructions; working alone at the practice does not
     assert negations("il avait le droit de décider ça tout seul") == 1
     assert negations("je suis tout seul au cabinet") == 0
-    # optional is not required, nor what one is exempt from or what is useless
+    # optional is not required, nor what one is exempt from or what is useless; forbidden is not allowed
     assert negations("demander conseil au DPO est facultatif") == 1
     assert [negations(t) for t in ("est-il dispensé de signer ?", "il est inutile de prévenir les patients",
-                                   "is a DPIA unnecessary here?")] == [1, 1, 1]
+                                   "is a DPIA unnecessary here?", "il est interdit de garder les dossiers",
+                                   "it is forbidden to keep them")] == [1, 1, 1, 1, 1]
     # a negative subject before « ne », one negation with what follows it; a clause further on is not its verb
     assert negations("aucun texte ne limite la durée") == negations("rien n'a été volé") == 1
     assert negations("même si aucune donnée n'a jamais fuité") == 1

@@ -90,6 +90,8 @@ _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|a
                        # exempt from it or its being useless (« est-il dispensé de signer ? »)
                        r"\bfacultati(?:f|ve|fs|ves)\b|\boptional\b|\bdispense(?:e|s|es|r)?\b|\bexempte?e?s?\b|"
                        r"\binutiles?\b|\bexempt\b|\bunnecessary\b|"
+                       # forbidden is not allowed (« il est interdit de… »)
+                       r"\binterdi(?:t|te|ts|tes|re)\b|\bforbidden\b|\bprohibited\b|"
                        # acting alone denies acting on instructions (« il avait le droit de décider ça tout seul ? »);
                        # « tout seul au cabinet » is who practises
                        r"\btout(?:e|es)? seule?s?\b(?! (?:au|en|dans|a) )|\bunilateralement\b|"
@@ -478,9 +480,9 @@ def _act_told(before: list[str], tag: str) -> list[str]:
 
 
 def negations(text: str) -> int:
-    """How many negations a text holds (« ne … pas », « sans », « aucun »…, and the « pas » or « jamais » of
-    spoken French without its « ne »: « c'est pas obligatoire »): their parity tells whether a claim denies what a
-    proposition states."""
+    """How many negations a text holds (« ne … pas », « sans », « aucun », « dispensé », « interdit »…, and the
+    « pas » or « jamais » of spoken French without its « ne »: « c'est pas obligatoire »): their parity tells
+    whether a claim denies what a proposition states."""
     text = _NOT_A_DENIAL.sub(" ", _ELIDED_NE.sub("n' ", folded_form(text)))
     return len(_NEGATION.findall(text)) + len(_SPOKEN_NEGATION.findall(_NEGATION.sub("_neg_", text)))
 
