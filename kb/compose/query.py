@@ -68,8 +68,9 @@ _ASKER_SPEAKS = re.compile(r"(?:^|[\s,;:])(?:je|j'|m'|me|moi)\b|-je\b")
 # someone's claim reported to the asker by the sentence's own subject and verb (« mon éditeur me dit que… », « he
 # assures me that… »; not a second verb, « il demande… et dit que… ») is what a tag asks to confirm, though the
 # asker speaks in it
-_REPORTED = re.compile(r"^(?:(?!(?:et|and|mais|but)\b)[\w'-]+\W+){0,8}?(?:(?:dit|disent|affirm\w*|assur\w*|expliqu\w*|pretend\w*|"
-                       r"soutien\w*|certifi\w*|jur\w*|repond\w*|estim\w*|conclu\w*)\b[^.;]{0,30}?\b(?:que|qu')|"
+_REPORTED = re.compile(r"^(?:(?!(?:et|and|mais|but)\b)[\w'-]+\W+){0,8}?"
+                       r"(?:(?:dit|disent|affirm\w*|assur\w*|expliqu\w*|pretend\w*|soutien\w*|certifi\w*|jur\w*|"
+                       r"repond\w*|estim\w*|conclu\w*)\b[^.;]{0,30}?\b(?:que|qu')|"
                        r"(?:says?|said|tells? (?:me|us)|told (?:me|us)|claims?|insists?|assures? (?:me|us)|argues?)"
                        r"(?: that)?)\b")
 _REFERS_BACK = re.compile(r"\b(?:ca|cela|ceci|le faire|l'avoir fait|lui|leur|that|this|it|him|her|them)\b")
@@ -81,8 +82,8 @@ _ASKER_SAYS = re.compile(r"(\b(?:je|j'|moi|nous|i|we)\b[^,;:]*?\b(?:repondre|dir
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
-                       # the negative subject before « ne » (« aucun texte ne limite », « rien n'a été volé »)
-                       # (one negation with what follows it: « aucune donnée n'a jamais fuité »)
+                       # the negative subject before « ne » (« aucun texte ne limite », « rien n'a été volé »),
+                       # one negation with what follows it (« aucune donnée n'a jamais fuité »)
                        r"\b(?:aucun\w*|rien|nul(?:le)?s?)\s+(?:[^\s,;:.?!]+\s+){0,3}?(?:ne|n')\s"
                        r"(?:(?:\S+\s+){0,3}?(?:pas|plus|jamais)\b)?|"
                        r"\bsans\b|\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b|\bnothing\b|\bnobody\b|\bno one\b|"
@@ -100,8 +101,8 @@ _ELIDED_NE = re.compile(r"\bn'")  # « n'a pas », not the « n't » of « can't
 # « pas » and « jamais » left once every « ne … » is read: spoken French drops the « ne » (« il a pas le droit »);
 # not « sans jamais » (one negation), a contrast (« contre l'éditeur, pas contre moi »), « pourquoi pas », « pas mal »
 # (a good deal), « pas à pas », « pas de problème »
-_SPOKEN_NEGATION = re.compile(r"(?<!\bpourquoi )(?<!\bpas a )(?<!_neg_ )(?<![,;] )(?<!\bmais )(?<!\bet )\b(?:pas|jamais)\b"
-                              r"(?! (?:mal|a pas|de probleme|de souci|grave)\b)")
+_SPOKEN_NEGATION = re.compile(r"(?<!\bpourquoi )(?<!\bpas a )(?<!_neg_ )(?<![,;] )(?<!\bmais )(?<!\bet )"
+                              r"\b(?:pas|jamais)\b(?! (?:mal|a pas|de probleme|de souci|grave)\b)")
 # A negation in a purpose clause does not deny the claim (« de ne rien déclarer pour ne pas affoler les patients »),
 _NOT_A_DENIAL = re.compile(r"\b(?:pour|afin de) (?:ne|n')\s+(?:\S+\s+){0,2}?(?:pas|plus|rien)\b|"
                            r"\b(?:so as|in order) not\b|"
@@ -348,8 +349,8 @@ _SOMEONE_ELSES = re.compile(r"\b(?:mon|ma|mes|notre|nos|son|sa|ses|leur|leurs|my
 
 
 # the role is theirs: said right after they introduce themselves, or where they work (« chez », « at », « of »)
-_LINKED = re.compile(r"(?:^\s*|\b(?:chez|at|of|d'|de|du|des|dans|in|for|pour|un|une|le|la|l'|les|a|an|the|notre|our)\s*)"
-                     r"(?:[\w-]+\s+){0,2}$")
+_LINKED = re.compile(r"(?:^\s*|\b(?:chez|at|of|d'|de|du|des|dans|in|for|pour|un|une|le|la|l'|les|a|an|the|notre|"
+                     r"our)\s*)(?:[\w-]+\s+){0,2}$")
 
 
 def asker_role(folded: str) -> str | None:
