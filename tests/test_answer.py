@@ -324,3 +324,17 @@ def test_a_breach_at_the_practice_opens_on_the_doctor_s_duty_not_a_lapsed_exempt
     said = [s.map_id for s in answer.conclusion]
     assert said[0] == "violation-medecin-notifie-la-cnil"
     assert not {"violation-hebergeur-previent-le-medecin", "violation-editeur-previent-le-medecin"} & set(said)
+
+
+def test_a_provider_telling_its_situation_is_answered_on_its_own_rule_and_duties(engine):
+    # a vendor moving its backups to a cheaper provider tells its situation (no product asked), in English words
+    # for a new sub-processor; a host asking what to do at the end of a contract gets the host's duties
+    vendor = engine.answer("I'm CTO at a software company that sells practice-management software to GPs. We want to "
+                           "move our backups to a cheaper backup provider. Can we switch providers without asking each "
+                           "of our doctor clients?", llm="")
+    assert not vendor.refused
+    assert vendor.conclusion[0].map_id == "sous-traitance-editeur-autorisation-pour-un-autre-sous-traitant"
+    host = engine.answer("Je suis chargé de clientèle chez un hébergeur certifié. Un cabinet médical résilie son "
+                         "contrat, et notre commercial voudrait conserver une copie de ses données pendant un an. Que "
+                         "devons-nous faire des données à la fin du contrat ?", llm="")
+    assert {s.map_id.split("-")[1] for s in host.conclusion} == {"hebergeur"}
