@@ -337,4 +337,4 @@ def test_a_provider_telling_its_situation_is_answered_on_its_own_rule_and_duties
     host = engine.answer("Je suis chargé de clientèle chez un hébergeur certifié. Un cabinet médical résilie son "
                          "contrat, et notre commercial voudrait conserver une copie de ses données pendant un an. Que "
                          "devons-nous faire des données à la fin du contrat ?", llm="")
-    assert {s.map_id.split("-")[1] for s in host.conclusion} == {"hebergeur"}
+    assert {s.actor for s in host.conclusion} == {"hebergeur"}
