@@ -485,7 +485,8 @@ def negations(text: str) -> int:
     « pas » or « jamais » of spoken French without its « ne »: « c'est pas obligatoire »): their parity tells
     whether a claim denies what a proposition states."""
     text = _NOT_A_DENIAL.sub(" ", _ELIDED_NE.sub("n' ", folded_form(text)))
-    return len(_NEGATION.findall(text)) + len(_SPOKEN_NEGATION.findall(_NEGATION.sub("_neg_", text)))
+    rest, written = _NEGATION.subn("_neg_", text)  # one pass: the « ne … » forms counted and marked
+    return written + len(_SPOKEN_NEGATION.findall(rest))
 
 
 def folded_form(text: str) -> str:
