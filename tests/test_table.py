@@ -1,7 +1,8 @@
 """« Qui fait quoi » from scored map entries: rows for the actors asked, on the réponse's topics (or nearly as
 good as the best), then what the actor risks (under each regime when sanctions are asked, else only for a duty
 said; none after a réponse opening on a penalty of its own regime); nothing the réponse already said; a provider the
-réponse makes a controller is not called a processor in its row."""
+réponse makes a controller is not called a processor in its row; an incident's qualification opens its row when the
+réponse says the duties it triggers and the cell has room."""
 
 from __future__ import annotations
 
@@ -63,6 +64,20 @@ def test_a_reponse_opening_on_a_penalty_of_its_own_regime_gets_no_cnil_fine_in_t
     security = [_scored("mesures-securite", "securite", "editeur", 3.0)] + entries[1:]
     rows = table(query, security, ["mesures-securite"])  # another topic first: the CNIL fine may follow
     assert "amende-cnil" in [s.entry.id for s in rows["editeur"]]
+
+
+def test_an_incidents_qualification_opens_its_row_when_the_reponse_says_its_duties_and_the_cell_has_room():
+    qualification = ScoredEntry(MapEntry("definition", "violation", "medecin", "", "Une fuite est une violation.", (),
+                                         detail=True, then=("notifie-cnil",)), 1.0)
+    query = _q("Ma secrétaire a envoyé un courrier au mauvais patient. Dois-je prévenir la CNIL ?")
+    room = ENTRIES[:2] + [qualification]
+    assert [s.entry.id for s in table(query, room, ["notifie-cnil"])["medecin"]] == ["definition", "informe-patients"]
+    # a cell already full keeps its three duties
+    full = table(query, ENTRIES + [qualification], ["notifie-cnil"])["medecin"]
+    assert "definition" not in [s.entry.id for s in full]
+    # nor is it said when the réponse says none of the duties it triggers
+    untriggered = [_scored("informe-patients", "violation", "medecin", 3.0), ENTRIES[3], qualification]
+    assert [s.entry.id for s in table(query, untriggered, ["informe-patients"])["medecin"]] == ["documente"]
 
 
 def test_a_risk_under_the_floor_is_left_out_and_every_row_keeps_its_best():

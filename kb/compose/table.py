@@ -4,15 +4,17 @@ as good as the best, whatever its topic), then what the actor risks, once: under
 when sanctions are asked, else what it risks for a duty said (an entry shown triggers it) or, to « qui ? », what it
 risks at all, and neither after a réponse on a topic with a penalty of its own (L1470-6); sorted into obligations,
 responsibility, sanctions by their topic, none repeating the réponse, none calling a processor the provider the
-réponse makes a controller."""
+réponse makes a controller. An incident's qualification (a letter sent to the wrong patient is a breach) comes
+first in its row when the réponse says the duties it triggers and the obligations cell has room."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from kb.compose.entries import ScoredEntry
-from kb.compose.query import WHO, Query
-from kb.responsibilities import OWN_PENALTY_TOPICS, RESPONSIBILITY_TOPICS, SANCTION_TOPICS, called_controller_before
+from kb.compose.query import INCIDENT_TOPIC, WHO, Query
+from kb.responsibilities import (OWN_PENALTY_TOPICS, RESPONSIBILITY_TOPICS, SANCTION_TOPICS, MapEntry,
+                                 called_controller_before)
 from kb.types import ACTORS
 
 ROW_MAX = 3  # statements per row on the réponse's topics, then what the actor risks (dev)
@@ -39,10 +41,19 @@ def category(topic: str) -> str:
     return "obligations"
 
 
+def _incident_qualification(own: list[ScoredEntry], said: list[MapEntry]) -> ScoredEntry | None:
+    """The row's qualification of an incident (« toute divulgation non autorisée est une violation ») whose duties
+    the réponse says (its `then`): a detail never offered alone, said first in its row when the cell has room."""
+    duties = {e.id for e in said}
+    return next((s for s in own if s.entry.topic == INCIDENT_TOPIC and s.entry.detail
+                 and duties & set(s.entry.then)), None)
+
+
 def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
           next_said: set[str] = frozenset()) -> dict[str, list[ScoredEntry]]:
-    """actor → the entries of its row, best first (entries already in the conclusion, `shown` in its order, are
-    left out; `next_said`: what the réponse would say next, kept on any topic)."""
+    """actor → the entries of its row, best first after an incident's qualification (entries already in the
+    conclusion, `shown` in its order, are left out; `next_said`: what the réponse would say next, kept on any
+    topic)."""
     rows = {}
     actors = table_actors(query, entries)
     floor = ROW_FLOOR * entries[0].score if entries else 0.0
@@ -79,6 +90,10 @@ def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
             in_row = any(s.entry.topic in regime for s in picked)
             if risk is not None and not in_row and risk.score >= floor:
                 picked.append(risk)
+        qualification = _incident_qualification(own, said)
+        if (qualification is not None and qualification not in picked
+                and sum(category(s.entry.topic) == "obligations" for s in picked) < ROW_MAX):
+            picked.insert(0, qualification)  # why the duties the réponse says apply: what happened is a breach
         if picked:
             rows[actor] = picked
     return rows
