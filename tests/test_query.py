@@ -511,6 +511,16 @@ def test_a_child_s_age_in_years_does_not_name_the_digital_health_agency():
     assert age.topics["referentiels"] < 0.25 <= agency.topics["referentiels"]  # no keyword hit: the words only
 
 
+@pytest.mark.parametrize("text, topic", [
+    ("We hired a small company to scan our paper charts into PDF files. Does it need to be certified?", "hds"),
+    ("Avec ma consœur, nous avons décidé ensemble de ce qu'on enregistre dans le dossier. Faut-il un accord ?",
+     "roles"),
+])
+def test_the_shipped_topics_know_scanning_and_deciding_together(text, topic):
+    keywords = {t.id: t.keywords for t in _topics(map_dir(ROOT / "corpus") / TOPICS_FILE)}[topic]
+    assert read_query(text, {topic: Topic(topic, "", "", keywords)}, WORDS, KNOWN).topics[topic] > 0  # a keyword hit
+
+
 @pytest.mark.parametrize("story", [
     "La secrétaire partie il y a six mois avait toujours un compte actif sur notre logiciel.",
     "The receptionist emailed a patient's test result to his employer by mistake.",
