@@ -19,7 +19,7 @@ from kb.compose.evidence import enough_evidence
 from kb.compose.extractive import extract
 from kb.compose.from_map import from_map
 from kb.compose.gap import gap
-from kb.compose.notices import citation_notices, repealed_notices
+from kb.compose.notices import STAFF_NOTICE, citation_notices, repealed_notices
 from kb.compose.query import YES_NO, Query, corpus_vocabulary, read_query
 from kb.compose.table import table_actors
 from kb.compose.verify import check_citations
@@ -151,7 +151,8 @@ class Engine:
         answer = Answer(question=question, refused=False, conclusion=conclusion, brief=brief, actors=rows,
                         citations=citations, decisions=decisions, retrieved=found.hits,
                         gap=gap(query, bool(entries or found.references), self._on_first_topic(conclusion)))
-        answer.notices.extend(repealed_notices(found.references, self.manifest) + citation_notices(citations, documents))
+        answer.notices.extend(repealed_notices(found.references, self.manifest) + citation_notices(citations, documents)
+                              + ([STAFF_NOTICE] if query.staff else []))
         check_citations(answer, documents, self.map)
         return answer
 

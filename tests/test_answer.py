@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from kb.compose.notices import STAFF_NOTICE
 from kb.config import ROOT
 from kb.corpus import has_marker
 from kb.render import answer_markdown
@@ -284,6 +285,14 @@ def test_the_person_the_question_names_picks_the_proposition_about_that_person(e
     answer = engine.answer(f"On est trois médecins en SCM, chacun avec sa patientèle. {person} peut-il consulter "
                            "les dossiers de mes patients ?", llm="")
     assert answer.conclusion[0].map_id == entry
+
+
+def test_a_question_on_the_secretary_s_own_risk_says_the_synthesis_speaks_of_the_three_actors(engine):
+    story = "Ma secrétaire a raconté à une voisine qu'une patiente du cabinet venait pour une IVG. "
+    staff = engine.answer(story + "Qu'est-ce que ma secrétaire risque pénalement ?", llm="")
+    doctor = engine.answer(story + "Qu'est-ce que je risque pénalement ?", llm="")
+    assert STAFF_NOTICE in staff.notices and STAFF_NOTICE not in doctor.notices
+    assert STAFF_NOTICE in answer_markdown(staff)
 
 
 def test_an_incident_told_leads_the_answer_to_who_does_what_now(engine):

@@ -511,6 +511,19 @@ def test_a_child_s_age_in_years_does_not_name_the_digital_health_agency():
     assert age.topics["referentiels"] < 0.25 <= agency.topics["referentiels"]  # no keyword hit: the words only
 
 
+@pytest.mark.parametrize("text, staff", [
+    ("Ma secrétaire a tout raconté à une voisine. Qu'est-ce que ma secrétaire risque pénalement ?", True),
+    ("Is my receptionist personally liable?", True),
+    ("Apart from the vendor's own liability, can that employee personally face criminal charges?", True),
+    # the asker's own question, or staff counted, not asked about
+    ("Dois-je sanctionner ma secrétaire ?", False),
+    ("Est-ce que je suis responsable si ma secrétaire se trompe ?", False),
+    ("Combien de jours d'audit pour un hébergeur d'une vingtaine de salariés ?", False),
+])
+def test_a_question_on_the_practice_s_staff_is_told_from_the_asker_s_own(text, staff):
+    assert query(text).staff is staff
+
+
 @pytest.mark.parametrize("text, topic", [
     ("We hired a small company to scan our paper charts into PDF files. Does it need to be certified?", "hds"),
     ("Avec ma consœur, nous avons décidé ensemble de ce qu'on enregistre dans le dossier. Faut-il un accord ?",

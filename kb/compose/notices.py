@@ -1,10 +1,17 @@
 """Warnings shown above an answer: a repealed text the question names (and where its rules now are), a
-repealed or partial text cited, and texts a later decree may have amended."""
+repealed or partial text cited, texts a later decree may have amended, and a question on the practice's staff,
+whom the map's sentences do not speak of."""
 
 from __future__ import annotations
 
 from kb.corpus import ManifestEntry
 from kb.types import Citation, Document
+
+
+# the map speaks of the doctor, the vendor and the host; a secretary or an employee is told where to look
+STAFF_NOTICE = ("Votre question porte sur une autre personne que le médecin, l'éditeur ou l'hébergeur (secrétaire, "
+                "salarié…) : les phrases de la synthèse parlent de ces trois acteurs ; à qui chaque règle s'applique "
+                "se lit dans le texte cité (« Textes cités »).")
 
 
 def repealed_notices(references: list[str], manifest: dict[str, ManifestEntry]) -> list[str]:

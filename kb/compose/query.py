@@ -279,6 +279,7 @@ class Query:
     recalled: frozenset[str] = frozenset()  # decisions named by party (« comme Dedalus »), and their fiches
     named: frozenset[str] = frozenset()  # the texts named (`references`) and the fiches that stand for them
     asker: str | None = None  # the actor the asker speaks as, when they say (asker_role)
+    staff: bool = False  # the question proper asks about the practice's staff, not the doctor (_ABOUT_STAFF)
 
 
 def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str],
@@ -319,8 +320,24 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         choice=_offers_choice(question), asker_refuses=bool(_ASKER_REFUSES.search(proper)),
         patients=patient_count(folded), regime=_regime(folded),
         joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
-        named=_standing_for(references, fiches), asker=asker,
+        named=_standing_for(references, fiches), asker=asker, staff=about_staff(proper),
     )
+
+
+# The practice's staff, who are none of the map's actors (« qu'est-ce que ma secrétaire risque ? »), and the asker
+# speaking of themself in the same question proper (« dois-je sanctionner ma secrétaire ? » is the doctor's question)
+_STAFF = re.compile(r"\b(?:ma|mon|mes|notre|nos|votre|vos|la|le|les|l'|cette|ce|cet|son|sa|ses|leur|leurs|une?|"
+                    r"my|our|your|the|this|that|a|an|his|her|their)\s*(?:secretaires?|telesecretaires?|assistante?s?|"
+                    r"infirmiere?s?|aides?-soignante?s?|salariee?s?|employee?s?|stagiaires?|standardistes?|"
+                    r"agents? d'entretien|personnel|secretar(?:y|ies)|receptionists?|nurses?|employees?|staff|interns?|"
+                    r"cleaners?)\b")
+_ASKER_TOO = re.compile(r"(?:^|[\s,;:])(?:je|j'|moi|nous|i|we)\b|-je\b|-nous\b")
+
+
+def about_staff(proper: str) -> bool:
+    """The question proper asks about the practice's staff, not about the asker: the map's sentences speak of the
+    doctor, the vendor and the host, and the reader is told so."""
+    return bool(_STAFF.search(proper)) and not _ASKER_TOO.search(proper)
 
 
 # Who the asker says they are (« je suis DPO d'un éditeur », « je dirige une société d'infogérance », « I work at an
