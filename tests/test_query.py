@@ -528,8 +528,9 @@ def test_a_question_on_the_practice_s_staff_is_told_from_the_asker_s_own(text, s
     ("We hired a small company to scan our paper charts into PDF files. Does it need to be certified?", "hds"),
     ("Avec ma consœur, nous avons décidé ensemble de ce qu'on enregistre dans le dossier. Faut-il un accord ?",
      "roles"),
+    ("Is encrypting patient files strictly mandatory for a doctor, or just a recommendation?", "securite"),
 ])
-def test_the_shipped_topics_know_scanning_and_deciding_together(text, topic):
+def test_the_shipped_topics_know_the_words_askers_use(text, topic):
     keywords = {t.id: t.keywords for t in _topics(map_dir(ROOT / "corpus") / TOPICS_FILE)}[topic]
     assert read_query(text, {topic: Topic(topic, "", "", keywords)}, WORDS, KNOWN).topics[topic] > 0  # a keyword hit
 
