@@ -529,6 +529,9 @@ def test_a_question_on_the_practice_s_staff_is_told_from_the_asker_s_own(text, s
     ("Avec ma consœur, nous avons décidé ensemble de ce qu'on enregistre dans le dossier. Faut-il un accord ?",
      "roles"),
     ("Is encrypting patient files strictly mandatory for a doctor, or just a recommendation?", "securite"),
+    ("Can the patient sue us for damages?", "reparation"),
+    ("Could the receptionist be prosecuted for this?", "sanctions-penales"),
+    ("How long must we keep the records of a patient who moved away?", "conservation"),
 ])
 def test_the_shipped_topics_know_the_words_askers_use(text, topic):
     keywords = {t.id: t.keywords for t in _topics(map_dir(ROOT / "corpus") / TOPICS_FILE)}[topic]
