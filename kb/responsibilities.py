@@ -172,8 +172,11 @@ def _topics(path: Path) -> list[Topic]:
     for raw in _yaml_list(path):
         if not isinstance(raw, dict) or not raw.get("id") or not raw.get("label"):
             raise CorpusError(path, f"thème sans id ni label : {str(raw)[:60]}")
-        out.append(Topic(str(raw["id"]), str(raw["label"]), str(raw.get("description", "")),
-                         tuple(str(k).lower() for k in raw.get("keywords", ()))))
+        keywords = tuple(str(k).lower() for k in raw.get("keywords", ()))
+        repeated = sorted({k for k in keywords if keywords.count(k) > 1})
+        if repeated:  # a keyword listed twice would count twice in the topic's score
+            raise CorpusError(path, f"thème {raw['id']} : mot-clé en double ({', '.join(repeated)})")
+        out.append(Topic(str(raw["id"]), str(raw["label"]), str(raw.get("description", "")), keywords))
     return out
 
 

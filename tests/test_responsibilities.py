@@ -36,6 +36,15 @@ def _map(tmp_path, questions: str, extra: str = ""):
 """)
 
 
+def test_a_keyword_listed_twice_in_a_topic_fails_naming_the_topic_and_the_word(tmp_path):
+    folder = tmp_path / "responsabilites"
+    folder.mkdir()
+    (folder / "topics.yaml").write_text('- {id: violation, label: "violation", keywords: [fuite, Fuite, leak]}\n',
+                                        encoding="utf-8")
+    with pytest.raises(CorpusError, match="violation.*fuite"):
+        load_map(tmp_path, [ART_33])
+
+
 def test_the_questions_of_an_entry_are_loaded_and_embedded_after_statements_and_propositions(tmp_path):
     loaded = _map(tmp_path, '["Mon hébergeur a été piraté : qui prévient la CNIL ?", "Who tells the CNIL?"]')
     assert loaded.entries[0].questions == ("Mon hébergeur a été piraté : qui prévient la CNIL ?", "Who tells the CNIL?")
