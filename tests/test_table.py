@@ -2,7 +2,8 @@
 good as the best), then what the actor risks (under each regime when sanctions are asked, else only for a duty
 said; none after a réponse opening on a penalty of its own regime); nothing the réponse already said; a provider the
 réponse makes a controller is not called a processor in its row; an incident's qualification opens its row when the
-réponse says the duties it triggers and the cell has room."""
+réponse says the duties it triggers and the cell has room; what the réponse's first sentence triggers joins its row
+on any topic."""
 
 from __future__ import annotations
 
@@ -64,6 +65,19 @@ def test_a_reponse_opening_on_a_penalty_of_its_own_regime_gets_no_cnil_fine_in_t
     security = [_scored("mesures-securite", "securite", "editeur", 3.0)] + entries[1:]
     rows = table(query, security, ["mesures-securite"])  # another topic first: the CNIL fine may follow
     assert "amende-cnil" in [s.entry.id for s in rows["editeur"]]
+
+
+def test_what_the_reponses_first_sentence_triggers_joins_its_row_on_another_topic():
+    entries = [_scored("previent-medecin", "violation", "hebergeur", 3.0, then=("aide-medecin",)),
+               _scored("notifie-cnil", "violation", "medecin", 2.9),
+               _scored("aide-medecin", "sous-traitance", "hebergeur", 2.2),  # not nearly as good as the best
+               _scored("contrat-hebergement", "contrat-hebergement", "hebergeur", 2.1)]
+    query = _q("Mon hébergeur a été piraté : qui prévient la CNIL ?")
+    rows = table(query, entries, ["previent-medecin", "notifie-cnil"])
+    assert [s.entry.id for s in rows["hebergeur"]] == ["aide-medecin"]
+    # triggered by a later sentence of the réponse, it stays off the row's topics
+    later = table(query, entries, ["notifie-cnil", "previent-medecin"])
+    assert "aide-medecin" not in [s.entry.id for s in later.get("hebergeur", [])]
 
 
 def test_an_incidents_qualification_opens_its_row_when_the_reponse_says_its_duties_and_the_cell_has_room():

@@ -4,8 +4,10 @@ as good as the best, whatever its topic), then what the actor risks, once: under
 when sanctions are asked, else what it risks for a duty said (an entry shown triggers it) or, to « qui ? », what it
 risks at all, and neither after a réponse on a topic with a penalty of its own (L1470-6); sorted into obligations,
 responsibility, sanctions by their topic, none repeating the réponse, none calling a processor the provider the
-réponse makes a controller. An incident's qualification (a letter sent to the wrong patient is a breach) comes
-first in its row when the réponse says the duties it triggers and the obligations cell has room."""
+réponse makes a controller. What the réponse's first sentence triggers (the host that warns the doctor then helps
+him) joins its row whatever its topic, unless a penalty. An incident's qualification (a letter sent to the wrong
+patient is a breach) comes first in its row when the réponse says the duties it triggers and the obligations cell
+has room."""
 
 from __future__ import annotations
 
@@ -73,6 +75,7 @@ def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
                and not called_controller_before(s.entry, said)]
         on_topic = [s for s in own if not topics or s.entry.topic in topics or s.entry.id in next_said
+                    or (bool(said) and s.entry.id in said[0].then and s.entry.topic not in SANCTION_TOPICS)
                     or s.score >= OFF_TOPIC_SHARE * entries[0].score]
         if own_regime:
             on_topic = [s for s in on_topic if s.entry.topic not in SANCTION_TOPICS]
