@@ -538,6 +538,11 @@ def test_an_exemption_the_story_says_holds_is_said_instead_of_the_duty_it_lifts(
     assert said("Rançongiciel : tous nos fichiers sont chiffrés et une rançon est demandée.") == lifted
     assert said("Rançongiciel chez l'hébergeur, mais le disque volé était chiffré.") == [
         "medecin-notifie", "medecin-dispense"]
+    # nor, its condition untold, does it come before the duty it lifts
+    ahead = [ScoredEntry(_entry("medecin-notifie", "medecin"), 3.0), ScoredEntry(exempt, 2.8),
+             ScoredEntry(inform, 2.0)]
+    query = read_query("Mon éditeur a été piraté. Que dois-je faire ?", {}, frozenset())
+    assert [e.id for e, _ in conclusion(query, ahead, [])] == ["medecin-notifie", "medecin-informe"]
     # an exemption whose condition the story does not tell does not open « qui doit faire quoi ? »
     first = conclusion(read_query("Ransomware: all our files are encrypted. Who has to do what now?", {},
                                   frozenset()), [ScoredEntry(exempt, 3.0), ScoredEntry(notify, 2.9)], [], limit=1)

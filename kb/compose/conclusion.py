@@ -101,6 +101,9 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             continue
         if called_controller_before(scored.entry, (e for e, _ in out)):
             continue  # the vendor the réponse makes a controller (reusing data) is not then called a processor
+        if (scored.entry.id in unheld and out
+                and not any(e.id == scored.entry.holds_when.instead_of for e, _ in out)):
+            continue  # an exemption the story does not tell holds comes after the duty it lifts, or not at all
         if (from_decision(scored.entry) and any(from_decision(e) for e, _ in out)
                 and not any(r.startswith(DECISION_PREFIXES) for r in query.references)):
             continue  # one decision's story tells the example; a second repeats it
