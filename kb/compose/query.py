@@ -279,7 +279,7 @@ class Query:
     recalled: frozenset[str] = frozenset()  # decisions named by party (« comme Dedalus »), and their fiches
     named: frozenset[str] = frozenset()  # the texts named (`references`) and the fiches that stand for them
     asker: str | None = None  # the actor the asker speaks as, when they say (asker_role)
-    staff: bool = False  # the question proper asks about the practice's staff, not the doctor (_ABOUT_STAFF)
+    staff: bool = False  # the question proper asks about the practice's staff, not the asker (about_staff)
 
 
 def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str],
