@@ -70,12 +70,13 @@ def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
     if own_regime:
         regimes = []
     said_triggers = {f for e in said for f in e.then}
+    first_triggers = set(said[0].then) if said else set()  # what the réponse's answer brings next, on any topic
     for actor in actors:
         # a provider the réponse makes a controller (a vendor reusing data) is not called a processor in its row
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
                and not called_controller_before(s.entry, said)]
         on_topic = [s for s in own if not topics or s.entry.topic in topics or s.entry.id in next_said
-                    or (bool(said) and s.entry.id in said[0].then and s.entry.topic not in SANCTION_TOPICS)
+                    or (s.entry.id in first_triggers and s.entry.topic not in SANCTION_TOPICS)
                     or s.score >= OFF_TOPIC_SHARE * entries[0].score]
         if own_regime:
             on_topic = [s for s in on_topic if s.entry.topic not in SANCTION_TOPICS]
