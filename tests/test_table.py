@@ -2,8 +2,8 @@
 good as the best), then what the actor risks (under each regime when sanctions are asked, else only for a duty
 said; none after a réponse opening on a penalty of its own regime); nothing the réponse already said; a provider the
 réponse makes a controller is not called a processor in its row; an incident's qualification opens its row when the
-réponse says the duties it triggers and the cell has room; what the réponse's first sentence triggers joins its row
-on any topic."""
+réponse says the duties it triggers, in the place of the last duty of a full cell; what the réponse's first sentence
+triggers joins its row on any topic."""
 
 from __future__ import annotations
 
@@ -80,15 +80,15 @@ def test_what_the_reponses_first_sentence_triggers_joins_its_row_on_another_topi
     assert "aide-medecin" not in [s.entry.id for s in later.get("hebergeur", [])]
 
 
-def test_an_incidents_qualification_opens_its_row_when_the_reponse_says_its_duties_and_the_cell_has_room():
+def test_an_incidents_qualification_opens_its_row_when_the_reponse_says_its_duties():
     qualification = ScoredEntry(MapEntry("definition", "violation", "medecin", "", "Une fuite est une violation.", (),
                                          detail=True, then=("notifie-cnil",)), 1.0)
     query = _q("Ma secrétaire a envoyé un courrier au mauvais patient. Dois-je prévenir la CNIL ?")
     room = ENTRIES[:2] + [qualification]
     assert [s.entry.id for s in table(query, room, ["notifie-cnil"])["medecin"]] == ["definition", "informe-patients"]
-    # a cell already full keeps its three duties
+    # a full cell gives it the place of its last duty, and keeps what the actor risks
     full = table(query, ENTRIES + [qualification], ["notifie-cnil"])["medecin"]
-    assert "definition" not in [s.entry.id for s in full]
+    assert [s.entry.id for s in full] == ["definition", "informe-patients", "documente", "amende"]
     # nor is it said when the réponse says none of the duties it triggers
     untriggered = [_scored("informe-patients", "violation", "medecin", 3.0), ENTRIES[3], qualification]
     assert [s.entry.id for s in table(query, untriggered, ["informe-patients"])["medecin"]] == ["documente"]

@@ -6,8 +6,8 @@ risks at all, and neither after a réponse on a topic with a penalty of its own 
 responsibility, sanctions by their topic, none repeating the réponse, none calling a processor the provider the
 réponse makes a controller. What the réponse's first sentence triggers (the host that warns the doctor then helps
 him) joins its row whatever its topic, unless a penalty. An incident's qualification (a letter sent to the wrong
-patient is a breach) comes first in its row when the réponse says the duties it triggers and the obligations cell
-has room."""
+patient is a breach) comes first in its row when the réponse says the duties it triggers, in the place of the last
+duty of a full obligations cell."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def category(topic: str) -> str:
 
 def _incident_qualification(own: list[ScoredEntry], said: list[MapEntry]) -> ScoredEntry | None:
     """The row's qualification of an incident (« toute divulgation non autorisée est une violation ») whose duties
-    the réponse says (its `then`): a detail never offered alone, said first in its row when the cell has room."""
+    the réponse says (its `then`): a detail never offered alone, said first in its row, before the duties whose
+    reason it gives."""
     duties = {e.id for e in said}
     return next((s for s in own if s.entry.topic == INCIDENT_TOPIC and s.entry.detail
                  and duties & set(s.entry.then)), None)
@@ -95,9 +96,11 @@ def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
             if risk is not None and not in_row and risk.score >= floor:
                 picked.append(risk)
         qualification = _incident_qualification(own, said)
-        if (qualification is not None and qualification not in picked
-                and sum(category(s.entry.topic) == "obligations" for s in picked) < ROW_MAX):
+        if qualification is not None and qualification not in picked:
             picked.insert(0, qualification)  # why the duties the réponse says apply: what happened is a breach
+            duties = [s for s in picked if category(s.entry.topic) == "obligations"]
+            if len(duties) > ROW_MAX:
+                picked.remove(duties[-1])
         if picked:
             rows[actor] = picked
     return rows
