@@ -72,6 +72,8 @@ _QUESTION_ADVERBS = frozenset(fold(word) for word in {
     "rapidement", "actuellement", "personnellement", "concrètement", "honnêtement", "franchement", "normalement",
     "réellement", "finalement", "justement", "précisément", "carrément", "exactly", "really", "directly",
     "actually", "honestly", "basically",
+    # how a claim to confirm is framed (« il me dit que…, c'est vrai ? », « a-t-il raison ? »)
+    "vrai", "vraie", "raison", "affirme", "affirment", "prétend", "prétendent", "true", "right", "says", "claims",
 })
 
 

@@ -80,6 +80,14 @@ def test_a_questions_adverbs_say_nothing_of_its_topic():
     assert accuracy in tokenize("Son patron veut savoir ce qu'il a exactement.")  # the passage side keeps it
 
 
+def test_how_a_claim_is_framed_says_nothing_of_its_topic():
+    # « c'est vrai ? », « a-t-il raison ? » are how a doctor asks to confirm, not what the claim is about
+    framed = tokenize("Mon éditeur prétend que c'est moi seul le responsable. Il a raison, c'est vrai ?", query=True)
+    assert tokenize("vrai raison prétend") and not set(tokenize("vrai raison prétend")) & set(framed)
+    assert tokenize("responsable")[0] in framed
+    assert tokenize("Is that true? Is he right?", query=True) == []
+
+
 @pytest.mark.parametrize("question", ["Mon hébergeur est-il co-responsable du traitement ?",
                                       "Sommes-nous coresponsables du traitement ?"])
 def test_a_query_saying_co_responsable_gets_the_gdprs_joint_controllers(question):
