@@ -100,6 +100,9 @@ class MapEntry:
     openings: tuple[tuple[str, str], ...] = ()
     fails_when: tuple[Failure, ...] = ()  # stories in which the entry's permission or duty does not hold
     holds_when: Holding | None = None  # stories in which the exemption holds: said instead of the duty it lifts
+    # words that keep the entry although a `not_when` word is said: a certified host risks no penalty for hosting
+    # without a certificate, unless the story says a provider is not certified or outside its certificate's scope
+    not_when_unless: tuple[str, ...] = ()
 
     def opening(self, verdict: str) -> str | None:
         return next((words for v, words in self.openings if v == verdict), None)
@@ -210,16 +213,19 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
     if not isinstance(then, list) or not all(isinstance(i, str) for i in then):
         raise fail("« then » : une liste d'identifiants d'entrées est attendue")
     words = {}
-    for key in ("not_when", "only_when"):
+    for key in ("not_when", "only_when", "not_when_unless"):
         words[key] = raw.get(key) or []
         if not isinstance(words[key], list) or not all(isinstance(w, str) and w.strip() for w in words[key]):
             raise fail(f"« {key} » : une liste de mots ou d'expressions est attendue")
+    if words["not_when_unless"] and not words["not_when"]:
+        raise fail("« not_when_unless » sans « not_when » : ces mots ne lèvent aucune exclusion")
     return MapEntry(str(name), raw["topic"], raw["actor"], str(raw.get("role", "")), statement, basis,
                     str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers),
                     _questions(raw.get("questions"), fail), bool(raw.get("detail", False)), tuple(then),
                     bool(raw.get("case_law", False)), tuple(w.strip() for w in words["not_when"]),
                     tuple(w.strip() for w in words["only_when"]), _openings(raw.get("openings"), fail),
-                    _failures(raw.get("fails_when"), fail), _holding(raw.get("holds_when"), fail))
+                    _failures(raw.get("fails_when"), fail), _holding(raw.get("holds_when"), fail),
+                    tuple(w.strip() for w in words["not_when_unless"]))
 
 
 def _openings(raw, fail) -> tuple[tuple[str, str], ...]:

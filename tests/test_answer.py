@@ -222,6 +222,19 @@ def test_hosting_without_a_certificate_gets_l1115_1_penalty_cited(engine):
     assert any(answer.citation(s.n).chunk_id == "csp-L1115-1#al1" and "45 000" in s.text for s in said)
 
 
+def test_a_certified_host_is_not_given_the_penalty_for_hosting_without_a_certificate(engine):
+    def cites_l1115_1(question: str) -> bool:
+        answer = engine.answer(question)
+        said = answer.conclusion + [s for row in answer.actors for s in row.obligations + row.sanctions]
+        return any(answer.citation(s.n).chunk_id == "csp-L1115-1#al1" for s in said)
+
+    assert not cites_l1115_1("Nous sommes un hébergeur certifié HDS et venons d'être piratés. Que risquons-nous "
+                              "pénalement ?")
+    # unless a provider in the story is not certified
+    assert cites_l1115_1("Notre hébergeur HDS a confié nos sauvegardes à un cloud qui n'est pas certifié. Que "
+                          "risque-t-il pénalement ?")
+
+
 def test_a_named_product_the_corpus_never_mentions_is_said_plainly(engine):
     answer = engine.answer("Puis-je stocker les dossiers de mes patients sur Zorblax Cloud ?")
     assert "« Zorblax Cloud »" in answer.gap and "ne dit rien" in answer.gap

@@ -105,6 +105,23 @@ def test_an_entry_is_left_out_when_the_question_says_a_word_it_never_answers(tmp
     assert ids("Mon patient est DÉCÉDÉ : qui notifie la CNIL ?") == []
 
 
+def test_a_word_that_keeps_the_entry_lifts_its_exclusion(tmp_path):
+    from kb.compose.entries import score_entries
+    from kb.compose.query import read_query
+
+    kept = _map(tmp_path, '["Qui notifie ?"]', '\n  not_when: ["hébergeur hds"]\n  not_when_unless: ["pas certifié"]')
+    assert kept.entries[0].not_when_unless == ("pas certifié",)
+
+    def ids(question: str) -> list[str]:
+        return [s.entry.id for s in score_entries(read_query(question, kept.topics, frozenset()), kept, [], {})]
+
+    assert ids("Fuite chez notre hébergeur HDS : qui notifie la CNIL ?") == []
+    assert ids("Notre hébergeur HDS sous-traite à un cloud pas certifié : qui notifie la CNIL ?") == [
+        "violation-medecin-notifie"]
+    with pytest.raises(CorpusError, match="violation-medecin-notifie.*not_when_unless"):
+        _map(tmp_path / "alone", '["Qui notifie ?"]', '\n  not_when_unless: ["pas certifié"]')
+
+
 def test_an_entry_that_needs_a_word_is_left_out_when_the_question_does_not_say_it(tmp_path):
     from kb.compose.entries import score_entries
     from kb.compose.query import read_query

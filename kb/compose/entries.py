@@ -177,9 +177,13 @@ def _documents(entry: MapEntry) -> set[str]:
 
 
 def _ruled_out(entry: MapEntry, folded: str) -> bool:
-    """The question says a word the entry never answers (`not_when`): « décédé » for a living patient's family; or
-    none of the words it needs (`only_when`): what heirs may be told, to a question on a living patient."""
-    return ((bool(entry.not_when) and bool(words_pattern(entry.not_when).search(folded)))
+    """The question says a word the entry never answers (`not_when`): « décédé » for a living patient's family,
+    « hébergeur HDS » for the penalty of hosting without a certificate, unless it also says one that keeps the entry
+    (`not_when_unless`: « pas certifié »); or none of the words it needs (`only_when`): what heirs may be told, to a
+    question on a living patient."""
+    excluded = bool(entry.not_when) and bool(words_pattern(entry.not_when).search(folded))
+    kept = bool(entry.not_when_unless) and bool(words_pattern(entry.not_when_unless).search(folded))
+    return ((excluded and not kept)
             or (bool(entry.only_when) and not words_pattern(entry.only_when).search(folded)))
 
 
