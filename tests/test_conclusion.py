@@ -105,6 +105,15 @@ def test_the_reason_given_for_a_claim_neither_states_nor_denies_it():
     assert verdict("Mon associé estime que c'est à l'hébergeur de notifier l'autorité, d'autant qu'il n'était pas "
                    "certifié. A-t-il raison ?") == "Non"
     assert verdict("Mon associé estime que ce n'est pas à l'hébergeur de notifier l'autorité. A-t-il raison ?") == "Oui"
+    # nor does the reason a proposition gives (« parce qu'ils ne sont pas informatisés »); an acronym the test
+    # vocabulary does not know would be a name outside the corpus: « rgpd » as doctors type it
+    paper = MapEntry("patients-medecin-dossiers-papier", "patients", "medecin", "",
+                     "Le RGPD s'applique aussi aux dossiers papier du médecin.", (),
+                     answers=(Proposition("Les dossiers papier sont-ils hors rgpd parce qu'ils ne sont pas "
+                                          "informatisés ?", "non"),))
+    verdict = _verdict_of(paper)
+    assert verdict("Mon associé dit que les dossiers papier sont hors rgpd. A-t-il raison ?") == "Non"
+    assert verdict("Mon associé dit que les dossiers papier ne sont pas hors rgpd. A-t-il raison ?") == "Oui"
 
 
 def test_a_question_asking_to_skip_escape_or_put_off_a_duty_gets_the_contrary_of_the_duty():

@@ -257,6 +257,9 @@ def test_negations_are_counted_in_french_and_english():
                                    "contre l'éditeur lui-même, pas contre moi", "des statistiques, pas de problème",
                                    "pourquoi pas", "il en tire pas mal d'argent")] == [1, 1, 1, 1, 0, 0, 0, 0]
     assert negations("the vendor says the DPIA is optional") == 1
+    # data said outside the GDPR are data it does not govern
+    assert [negations(t) for t in ("elles sont pseudonymisées donc hors RGPD", "hors du champ du RGPD",
+                                   "these files are outside the GDPR", "un hébergeur hors UE")] == [1, 1, 1, 0]
     assert negations("are we allowed to email them on our own?") == 1
 
 

@@ -95,10 +95,11 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
     or « Non » misleads more than none (a twin of opposite polarity is no rival: it says the same rule, « je peux
     conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm
     (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il changer de
-    sous-traitant avec mon autorisation ? ») gets the opposite verdict, and so does a question asking the very act
-    the proposition says done « sans » (_asks_the_converse), whether one is exempt from what it asks or may skip
-    it (_asks_the_exemption), or leave not to do it (_asks_leave_not_to); and whether a lesser step suffices or the
-    duty may be put off is answered « Non » by a duty the proposition says holds. Asked whether one may refuse
+    sous-traitant avec mon autorisation ? »), the reasons either gives aside, gets the opposite verdict, and so
+    does a question asking the very act the proposition says done « sans » (_asks_the_converse), whether one is
+    exempt from what it asks or may skip it (_asks_the_exemption), or leave not to do it (_asks_leave_not_to); and
+    whether a lesser step suffices or the duty may be put off is answered « Non » by a duty the proposition says
+    holds. Asked whether one may refuse
     (`refusing`) what a proposition asks someone else may do, the answer is its contrary: a move to an uncertified
     host may be refused. A « Oui » to a premise narrower than the proposition (_narrower) is a « Non », and so is
     « Cela dépend » to whether the rule holds unconditionally (« toujours », « librement »)."""
@@ -127,7 +128,8 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
             return None, best
         best = agree[0]
     if (claim is not None and best.verdict in _OPPOSITE
-            and (negations(_REASONS.sub(" ", claim)) - negations(best.text)) % 2):
+            and (negations(_REASONS.sub(" ", claim)) - negations(_REASONS.sub(" ", folded_form(best.text))))
+            % 2):
         return _OPPOSITE[best.verdict], best
     said = folded_form(best.text)
     if refusing and best.verdict in _OPPOSITE and _OTHERS_MAY.search(said) and not ASKS_TO_REFUSE.search(said):
