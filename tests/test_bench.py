@@ -11,10 +11,11 @@ import tomllib
 from setuptools import find_namespace_packages
 
 from kb.bench.__main__ import main
+from kb.bench.typed import TYPINGS, without_accents
 from kb.bench.verdicts import LABELS, load_items
 from kb.config import ROOT
 
-COMMANDS = ("ingest", "ask", "app", "scale", "privacy", "verdicts")
+COMMANDS = ("ingest", "ask", "app", "scale", "privacy", "verdicts", "typing")
 
 
 def test_python_m_kb_bench_offers_every_command():
@@ -46,6 +47,20 @@ def test_the_verdicts_command_prints_what_the_engine_states(kb_settings, capsys)
                                                   out).groups())
     assert correct + wrong + unstated + refused == 6
     assert len(re.findall(r"^- \[", out, re.M)) == 6 - correct  # each miss shown
+
+
+def test_the_typing_command_asks_each_question_as_typed_in_lower_case_and_without_accents(kb_settings, capsys):
+    assert without_accents("Mon HÉBERGEUR doit-il être certifié ?") == "Mon HEBERGEUR doit-il etre certifie ?"
+    assert [typed("Éditeur certifié ?") for typed in TYPINGS.values()] == [
+        "Éditeur certifié ?", "éditeur certifié ?", "Editeur certifie ?", "editeur certifie ?"]
+    main(["typing", "--limit", "4", "--data-dir", str(kb_settings.data_dir)])
+    out = capsys.readouterr().out
+    assert out.startswith("4 questions (dev)")
+    rows = [line for line in out.splitlines() if line.startswith(tuple(TYPINGS))]
+    assert [r.split("  ")[0].strip() for r in rows] == list(TYPINGS)
+    for row in rows:  # key points, réponse, yes/no, refusals: shares; misleading statements: a count
+        *shares, misleading = row.split()[-5:]
+        assert all(s == "—" or 0.0 <= float(s) <= 1.0 for s in shares) and misleading.isdigit()
 
 
 def test_the_wheel_ships_the_product_but_not_the_harness():

@@ -1,11 +1,11 @@
-"""`python -m kb.bench ingest|ask|app|scale|privacy|verdicts`: each command comes from the module that measures
+"""`python -m kb.bench ingest|ask|app|scale|privacy|verdicts|typing`: each command comes from the module that measures
 it."""
 
 from __future__ import annotations
 
 import argparse
 
-from kb.bench import privacy, speed, verdicts
+from kb.bench import privacy, speed, typed, verdicts
 from kb.bench.scale import run as scale
 
 
@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     scale.add_parser(sub)  # scale: 1k → 100k passages
     privacy.add_parser(sub)  # privacy: redaction recall
     verdicts.add_parser(sub)  # verdicts: the yes/no verdict on blind questions
+    typed.add_parser(sub)  # typing: the answer to questions typed in lower case or without accents
     args = parser.parse_args(argv)
     args.run(args)
 
