@@ -33,6 +33,7 @@ from kb.privacy import redact
 from kb.responsibilities import load_map, map_texts
 from kb.retrieve import HybridRetriever, Retrieval
 from kb.scope import COVERAGE, OUT_OF_FIELD, SUGGESTIONS, check_question, refusal_before_retrieval
+from kb.spelling import restore_spelling, spelling_table
 from kb.types import Answer, Chunk, Statement
 
 LLM_PASSAGES = 12  # passages given to the LLM: those the answer cites first, then the retrieved ones
@@ -71,6 +72,11 @@ class Engine:
         self.retriever = HybridRetriever(self.store, self.settings,
                                          {i: e.replaced_by for i, e in self.manifest.items() if e.replaced_by})
         self.notes = nota_notes(self.store.chunks)
+        self.spelling = spelling_table(documents + map_texts(self.map))
+
+    def reading(self, question: str) -> str:
+        """The question as it is read: typed fast (no accents, no capitals), spelled back as the corpus spells it."""
+        return restore_spelling(question, self.spelling)
 
     def read(self, question: str) -> Query:
         """The question read once: its form, actors, texts named, topics, what the corpus never mentions."""
@@ -92,7 +98,8 @@ class Engine:
         started = time.perf_counter()
         question = check_question(question)
         redacted = redact(question)
-        answer = self._answer(redacted.text, k)
+        answer = self._answer(self.reading(redacted.text), k)
+        answer.question = redacted.text  # shown as typed
         if redacted.found:
             answer.notices.insert(0, "Données personnelles retirées de la question : " + ", ".join(redacted.kinds)
                                   + ". Ne saisissez pas d'informations sur vos patients.")

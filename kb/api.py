@@ -35,7 +35,7 @@ def search(engine: Engine, question: str, k: int = 10) -> list[Hit]:
 def retrieve(engine: Engine, question: str, k: int = 10) -> Retrieval:
     """The whole retrieval of a question: its hits and what it read (references, best dense similarity), which
     the evaluation's diagnosis reports."""
-    return engine.retrieve(question, k)
+    return engine.retrieve(engine.reading(question), k)
 
 
 def index_info(engine: Engine) -> IndexInfo:
