@@ -1,10 +1,10 @@
 """A question typed fast (« mon hebergeur hds a ete pirate, qui previent la cnil ? ») read as the corpus spells it:
 accents and capitals put back before the question is embedded, since the model reads « hébergeur HDS » and
 « CNIL » better than what a doctor types between two patients (`python -m kb.bench typing --limit 400`: typed
-without accents or capitals, yes/no 0.876 → 0.899 and key points 0.823 → 0.832; 0.912 and 0.837 as written). Only words the corpus always spells one
-way are restored: « a », « ou », « la », « pirate », spelled two ways, stay as typed; an English question gets its
-acronyms back, never French accents (« a mere processor »). A question typed with both accents and capitals is read
-as written."""
+without accents or capitals, yes/no 0.876 → 0.899 and key points 0.823 → 0.832; 0.912 and 0.837 as written).
+Only words the corpus always spells one way are restored: « a », « ou », « la », « pirate », spelled two ways,
+stay as typed; an English question gets its acronyms back, never French accents (« a mere processor »). A
+question typed with both accents and capitals is read as written."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`python -m kb.bench ingest|ask|app|scale|privacy|verdicts|typing`: each command comes from the module that measures
-it."""
+"""`python -m kb.bench ingest|ask|app|scale|privacy|verdicts|typing`: each command comes from the module that
+measures it."""
 
 from __future__ import annotations
 

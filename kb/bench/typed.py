@@ -31,8 +31,8 @@ def bench_typed(args) -> None:
     from kb.evaluation.runner import evaluate_engine
 
     engine = Engine(Settings(data_dir=args.data_dir, cache=SHARED_CACHE, chroma_url=None, llm=""))
-    items = select(load_questions(args.questions, known_document_ids(api.documents(engine), engine.settings.corpus_dir),
-                                  api.chunk_ids(engine)), args.split)[:args.limit]
+    known = known_document_ids(api.documents(engine), engine.settings.corpus_dir)
+    items = select(load_questions(args.questions, known, api.chunk_ids(engine)), args.split)[:args.limit]
     rows = []
     for name, typed in TYPINGS.items():
         retyped = [dataclasses.replace(item, question=typed(item.question)) for item in items]

@@ -94,7 +94,8 @@ _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|a
                        # forbidden is not allowed (« il est interdit de… »)
                        r"\binterdi(?:t|te|ts|tes|re)\b|\bforbidden\b|\bprohibited\b|"
                        # data said outside the GDPR are data it does not govern (« pseudonymisées donc hors RGPD »)
-                       r"\bhors (?:du )?(?:champ (?:d'application )?du )?rgpd\b|\boutside (?:the )?(?:scope of )?(?:the )?gdpr\b|"
+                       r"\bhors (?:du )?(?:champ (?:d'application )?du )?rgpd\b|"
+                       r"\boutside (?:the )?(?:scope of )?(?:the )?gdpr\b|"
                        # acting alone denies acting on instructions (« il avait le droit de décider ça tout seul ? »);
                        # « tout seul au cabinet » is who practises
                        r"\btout(?:e|es)? seule?s?\b(?! (?:au|en|dans|a) )|\bunilateralement\b|"

@@ -99,10 +99,10 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
     does a question asking the very act the proposition says done « sans » (_asks_the_converse), whether one is
     exempt from what it asks or may skip it (_asks_the_exemption), or leave not to do it (_asks_leave_not_to); and
     whether a lesser step suffices or the duty may be put off is answered « Non » by a duty the proposition says
-    holds. Asked whether one may refuse
-    (`refusing`) what a proposition asks someone else may do, the answer is its contrary: a move to an uncertified
-    host may be refused. A « Oui » to a premise narrower than the proposition (_narrower) is a « Non », and so is
-    « Cela dépend » to whether the rule holds unconditionally (« toujours », « librement »)."""
+    holds. Asked whether one may refuse (`refusing`) what a proposition asks someone else may do, the answer is its
+    contrary: a move to an uncertified host may be refused. A « Oui » to a premise narrower than the proposition
+    (_narrower) is a « Non », and so is « Cela dépend » to whether the rule holds unconditionally (« toujours »,
+    « librement »)."""
     if not asked:
         return None
     word, best = _verdict_read(asked, claim, proper, refusing)
