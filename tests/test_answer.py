@@ -230,6 +230,8 @@ def test_a_certified_host_is_not_given_the_penalty_for_hosting_without_a_certifi
 
     assert not cites_l1115_1("Nous sommes un hébergeur certifié HDS et venons d'être piratés. Que risquons-nous "
                               "pénalement ?")
+    assert not cites_l1115_1("I work at a certified health-data host and emailed a practice's files to another "
+                              "customer by mistake. What are the criminal penalties?")
     # unless a provider in the story is not certified
     assert cites_l1115_1("Notre hébergeur HDS a confié nos sauvegardes à un cloud qui n'est pas certifié. Que "
                           "risque-t-il pénalement ?")
