@@ -237,6 +237,13 @@ def test_a_certified_host_is_not_given_the_penalty_for_hosting_without_a_certifi
                           "risque-t-il pénalement ?")
 
 
+def test_a_mail_sent_with_every_address_in_visible_copy_is_a_breach_to_notify(engine):
+    answer = engine.answer("J'ai envoyé un mail de rappel de vaccination à 200 patients avec toutes les adresses en "
+                           "copie visible. Je dois déclarer ça à la CNIL ?")
+    first = answer.conclusion[0]
+    assert first.text.startswith("Oui, sauf si") and answer.citation(first.n).chunk_id == "rgpd-art-33#1"
+
+
 def test_a_named_product_the_corpus_never_mentions_is_said_plainly(engine):
     answer = engine.answer("Puis-je stocker les dossiers de mes patients sur Zorblax Cloud ?")
     assert "« Zorblax Cloud »" in answer.gap and "ne dit rien" in answer.gap
