@@ -64,15 +64,16 @@ class Engine:
         self.off_topic = OffTopic.embed(self.map_vectors, self.store.dense.embeddings)
         # What the corpus or the map names (« SaaS », « États-Unis » are the map's words): other names are flagged.
         documents = [d.text for d in self.store.documents.values()]
-        self.vocabulary = corpus_vocabulary(documents + map_texts(self.map)
-                                            + [" ".join(t.keywords) for t in self.map.topics.values()], documents)
+        written = documents + map_texts(self.map)  # the corpus and the map: their words, their spelling
+        self.vocabulary = corpus_vocabulary(written + [" ".join(t.keywords) for t in self.map.topics.values()],
+                                            documents)
         self.known_ids = frozenset(self.store.documents) | frozenset(self.manifest) | frozenset(
             a for d in self.store.documents.values() for a in d.about)
         self.fiches = {i: d.about for i, d in self.store.documents.items() if d.is_fiche and not d.is_transversal}
         self.retriever = HybridRetriever(self.store, self.settings,
                                          {i: e.replaced_by for i, e in self.manifest.items() if e.replaced_by})
         self.notes = nota_notes(self.store.chunks)
-        self.spelling = spelling_table(documents + map_texts(self.map))
+        self.spelling = spelling_table(written)
 
     def reading(self, question: str) -> str:
         """The question as it is read: typed fast (no accents, no capitals), spelled back as the corpus spells it."""

@@ -7,5 +7,9 @@ import unicodedata
 
 def fold(text: str) -> str:
     """Lower case without accents, for matching words typed without them."""
-    nfkd = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in nfkd if not unicodedata.combining(c))
+    return without_accents(text.lower())
+
+
+def without_accents(text: str) -> str:
+    """The text with its accents dropped and its capitals kept, as a doctor typing fast writes it."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from stop_words import get_stop_words
 
-from kb.folding import fold
+from kb.folding import fold, without_accents
 
 _WORD = re.compile(r"[^\W\d_]+")
 _ADDRESS = re.compile(r"\S*(?:https?://|www\.|\.fr\b|\.com\b|\.org\b)\S*|\S+-\S+-\S+")  # spelled for machines
@@ -40,7 +40,7 @@ def spelling_table(texts: Iterable[str]) -> dict[str, str]:
 
 def restore_spelling(question: str, table: dict[str, str]) -> str:
     """The question with its accents and capitals put back where it was typed without either; as written else."""
-    accented = fold(question) != question.lower()
+    accented = without_accents(question) != question
     capitals = question != question.lower()
     if accented and capitals:
         return question

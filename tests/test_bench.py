@@ -11,9 +11,10 @@ import tomllib
 from setuptools import find_namespace_packages
 
 from kb.bench.__main__ import main
-from kb.bench.typed import TYPINGS, without_accents
+from kb.bench.typed import TYPINGS
 from kb.bench.verdicts import LABELS, load_items
 from kb.config import ROOT
+from kb.folding import without_accents
 
 COMMANDS = ("ingest", "ask", "app", "scale", "privacy", "verdicts", "typing")
 

@@ -5,17 +5,11 @@ accents, or both (« mon hebergeur doit il etre certifie hds ? »). The same que
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from pathlib import Path
 
 from kb.bench.common import QUESTIONS, SHARED_CACHE, table
 from kb.config import ROOT, Settings
-from kb.folding import fold
-
-
-def without_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
+from kb.folding import fold, without_accents
 
 TYPINGS = {"telle qu'écrite": lambda q: q, "minuscules": str.lower, "sans accents": without_accents,
            "minuscules sans accents": fold}
