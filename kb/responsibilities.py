@@ -103,6 +103,9 @@ class MapEntry:
     # words that keep the entry although a `not_when` word is said: a certified host risks no penalty for hosting
     # without a certificate, unless the story says a provider is not certified or outside its certificate's scope
     not_when_unless: tuple[str, ...] = ()
+    # words of a story that make the entry the answer (« l'hébergeur de mon éditeur » : the vendor answers for the
+    # host it chose), however little the rest of the question matches it
+    told_when: tuple[str, ...] = ()
 
     def opening(self, verdict: str) -> str | None:
         return next((words for v, words in self.openings if v == verdict), None)
@@ -213,7 +216,7 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
     if not isinstance(then, list) or not all(isinstance(i, str) for i in then):
         raise fail("« then » : une liste d'identifiants d'entrées est attendue")
     words = {}
-    for key in ("not_when", "only_when", "not_when_unless"):
+    for key in ("not_when", "only_when", "not_when_unless", "told_when"):
         words[key] = raw.get(key) or []
         if not isinstance(words[key], list) or not all(isinstance(w, str) and w.strip() for w in words[key]):
             raise fail(f"« {key} » : une liste de mots ou d'expressions est attendue")
@@ -225,7 +228,7 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
                     bool(raw.get("case_law", False)), tuple(w.strip() for w in words["not_when"]),
                     tuple(w.strip() for w in words["only_when"]), _openings(raw.get("openings"), fail),
                     _failures(raw.get("fails_when"), fail), _holding(raw.get("holds_when"), fail),
-                    tuple(w.strip() for w in words["not_when_unless"]))
+                    tuple(w.strip() for w in words["not_when_unless"]), tuple(w.strip() for w in words["told_when"]))
 
 
 def _openings(raw, fail) -> tuple[tuple[str, str], ...]:

@@ -237,6 +237,20 @@ def test_a_certified_host_is_not_given_the_penalty_for_hosting_without_a_certifi
                           "risque-t-il pénalement ?")
 
 
+def test_a_leak_at_the_vendor_s_host_is_answered_by_the_vendor_who_answers_for_it(engine):
+    answer = engine.answer("fuite chez l'hebergeur de mon editeur. l'editeur me dit de voir direct avec l'hebergeur "
+                           "(avec qui j'ai aucun contrat). c'est a qui de me rendre des comptes ??")
+    first = answer.conclusion[0]
+    # art. 28 § 2 and § 4: the vendor brings in a host only with leave, and answers to the doctor for it
+    assert first.actor == "editeur" and "reste pleinement responsable" in first.text
+    assert answer.citation(first.n).doc_id == "rgpd-art-28"
+    # the host's own sub-processors are not this story's
+    host = [s.map_id for row in answer.actors if row.actor == "hebergeur"
+            for s in row.obligations + row.responsibility]
+    assert not any(i.startswith(("sous-traitance-hebergeur-reste-responsable",
+                                 "sous-traitance-hebergeur-autorisation")) for i in host)
+
+
 def test_a_mail_sent_with_every_address_in_visible_copy_is_a_breach_to_notify(engine):
     answer = engine.answer("J'ai envoyé un mail de rappel de vaccination à 200 patients avec toutes les adresses en "
                            "copie visible. Je dois déclarer ça à la CNIL ?")

@@ -13,7 +13,8 @@ whether one may refuse what someone else may not do, « Oui »; asked whether on
 contrary; a premise narrower than the rule (« seuls… ? ») or asking it unconditionally (« toujours ? ») gets
 « Non »; an exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a
 provider's next duty that its first one brings (to assist, once it has warned) is left to the table; who is at
-fault for an incident told opens on the security duty that failed; after a verdict on another topic, the incident
+fault for an incident told opens on the security duty that failed, and who answers to the asker for it on who does;
+after a verdict on another topic, the incident
 told keeps its duties near, unless the réponse opens on who answers for it."""
 
 from __future__ import annotations
@@ -114,6 +115,24 @@ def test_the_reason_given_for_a_claim_neither_states_nor_denies_it():
     verdict = _verdict_of(paper)
     assert verdict("Mon associé dit que les dossiers papier sont hors rgpd. A-t-il raison ?") == "Non"
     assert verdict("Mon associé dit que les dossiers papier ne sont pas hors rgpd. A-t-il raison ?") == "Oui"
+
+
+def test_what_a_claim_concedes_neither_states_nor_denies_it_but_a_proposition_s_concession_counts():
+    liable = MapEntry("sous-traitance-editeur-reste-responsable", "sous-traitance", "editeur", "",
+                      "L'éditeur reste responsable envers le médecin des manquements de son hébergeur.", (),
+                      answers=(Proposition("Does my software vendor stay liable to me for the failings of the host it "
+                                           "uses?", "oui"),))
+    verdict = _verdict_of(liable)
+    assert verdict("Our vendor's DPO says the vendor stays liable to us for its host's failings, even though we never "
+                   "signed anything with the host. Is that true?") == "Oui"
+    assert verdict("Our vendor's DPO says the vendor is not liable to us for its host's failings. Is that "
+                   "true?") == "Non"
+    secure = MapEntry("securite-medecin-sanction", "securite", "medecin", "", "Énoncé sécurité.", (),
+                      answers=(Proposition("La CNIL peut-elle sanctionner une sécurité insuffisante même si aucune "
+                                           "donnée n'a jamais fuité ?", "oui"),))
+    verdict = _verdict_of(secure)
+    assert verdict("Notre conseil nous dit : « aucune donnée n'a jamais fuité, donc elle ne peut rien vous "
+                   "reprocher ». C'est vrai ?") == "Non"
 
 
 def test_a_question_asking_to_skip_escape_or_put_off_a_duty_gets_the_contrary_of_the_duty():
@@ -580,6 +599,22 @@ def test_who_is_at_fault_for_an_incident_opens_on_the_security_duty_that_failed(
     assert at_fault.fault and not now.fault
     assert conclusion(replace(at_fault, incident=True), entries, [], limit=1)[0][0].id == "securite-editeur-article-32"
     assert conclusion(replace(now, incident=True), entries, [], limit=1)[0][0].id == "violation-editeur-previent"
+
+
+def test_who_answers_to_the_asker_for_an_incident_opens_on_who_answers_not_on_the_duties_it_triggers():
+    from dataclasses import replace
+
+    notify = MapEntry("violation-medecin-notifie", "violation", "medecin", "", "Énoncé notifier.", ())
+    answers = MapEntry("sous-traitance-editeur-reste-responsable", "sous-traitance", "editeur", "",
+                       "Énoncé l'éditeur répond de son hébergeur.", ())
+    entries = [ScoredEntry(answers, 3.0), ScoredEntry(notify, 2.8)]
+    story = "Fuite chez l'hébergeur de mon éditeur."
+    accountable = read_query(f"{story} C'est à qui de me rendre des comptes ?", {}, frozenset())
+    now = read_query(f"{story} Qui doit faire quoi ?", {}, frozenset())
+    assert accountable.accountable and not now.accountable
+    assert read_query(f"{story} Who is liable to us?", {}, frozenset()).accountable
+    assert conclusion(replace(accountable, incident=True), entries, [], limit=1)[0][0].id == answers.id
+    assert conclusion(replace(now, incident=True), entries, [], limit=1)[0][0].id == notify.id
 
 
 def test_after_a_verdict_on_another_topic_the_incident_told_keeps_its_duties_near():

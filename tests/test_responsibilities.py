@@ -122,6 +122,27 @@ def test_a_word_that_keeps_the_entry_lifts_its_exclusion(tmp_path):
         _map(tmp_path / "alone", '["Qui notifie ?"]', '\n  not_when_unless: ["pas certifié"]')
 
 
+def test_a_story_that_tells_what_makes_the_entry_the_answer_raises_it(tmp_path):
+    from kb.compose.entries import TOLD_WEIGHT, score_entries
+    from kb.compose.query import read_query
+
+    told = _map(tmp_path / "told", '["Qui notifie ?"]', '\n  told_when: ["hébergeur de mon éditeur"]')
+    assert told.entries[0].told_when == ("hébergeur de mon éditeur",)
+    plain = _map(tmp_path / "plain", '["Qui notifie ?"]')
+
+    def score(question: str, responsibilities=told) -> float:
+        query = read_query(question, responsibilities.topics, frozenset())
+        return score_entries(query, responsibilities, [], {})[0].score
+
+    # folded like the question: accents and capitals typed or not
+    question = "Fuite chez l'HEBERGEUR de mon editeur : que faire ?"
+    assert score(question) - score(question, plain) == pytest.approx(TOLD_WEIGHT)
+    question = "Fuite chez l'hébergeur de mon cabinet : que faire ?"
+    assert score(question) == pytest.approx(score(question, plain))
+    with pytest.raises(CorpusError, match="violation-medecin-notifie.*told_when"):
+        _map(tmp_path / "bad", '["Qui notifie ?"]', '\n  told_when: "hébergeur de mon éditeur"')
+
+
 def test_an_entry_that_needs_a_word_is_left_out_when_the_question_does_not_say_it(tmp_path):
     from kb.compose.entries import score_entries
     from kb.compose.query import read_query

@@ -56,7 +56,7 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     # (propositions are yes/no questions), a situation told alike weighing less than the point asked; for « qui »,
     # the best duty, not a sanction nobody asked about.
     if query.form == WHO:  # « qui doit faire quoi maintenant ? » after an incident: the incident's duty
-        asked = (query.incident and _on_clear_topic(leads, query)) or best
+        asked = (query.incident and not query.accountable and _on_clear_topic(leads, query)) or best
     else:
         lapsed = {i for i, failure in broken.items() if failure is not None and not failure.opening}  # exemptions
         among = {s.entry.id: s.score for s in [s for s in entries if not s.follows

@@ -24,6 +24,7 @@ WORDS_WEIGHT = 1.0  # the share of the question's words (by rarity in the map) t
 RETRIEVED_WEIGHT = 0.2  # a basis passage among the hits, by rank
 NAMED_WEIGHT = 0.6  # a basis text the question names
 ACTOR_WEIGHT = 0.25  # the entry's actor is one the question names
+TOLD_WEIGHT = 0.4  # the story says what makes the entry the answer (`told_when`)
 DECISION_MALUS = 0.6  # the story of a decision (from_decision), unless sanctions or that decision are asked
 DENSE_WEIGHT = 8.0  # cosine of the question with the entry's statement, propositions or questions, above DENSE_FLOOR
 DENSE_FLOOR = 0.80
@@ -123,6 +124,7 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  + (RETRIEVED_WEIGHT / (1 + min(ranks)) if ranks else 0.0)
                  + NAMED_WEIGHT * bool(docs & (query.named | query.recalled))
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
+                 + TOLD_WEIGHT * _told(entry, query.folded)
                  - REGIME_MALUS * (query.regime is not None and entry.topic in SANCTION_TOPICS
                                    and entry.topic != query.regime)
                  - DECISION_MALUS * (from_decision(entry) and _decision_unasked(query, docs)))
@@ -185,6 +187,11 @@ def _ruled_out(entry: MapEntry, folded: str) -> bool:
     kept = bool(entry.not_when_unless) and bool(words_pattern(entry.not_when_unless).search(folded))
     return ((excluded and not kept)
             or (bool(entry.only_when) and not words_pattern(entry.only_when).search(folded)))
+
+
+def _told(entry: MapEntry, folded: str) -> bool:
+    """The story says what makes the entry the answer (`told_when`): « l'hébergeur de mon éditeur »."""
+    return bool(entry.told_when) and bool(words_pattern(entry.told_when).search(folded))
 
 
 @lru_cache(maxsize=256)

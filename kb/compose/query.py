@@ -142,6 +142,12 @@ _LIABILITY = re.compile(r"\b(?:responsab\w*|liab\w*|qui|faute|obligations?|doi[s
 _FAULT = re.compile(r"\bqui (?:est|sont|serait|sera|etait) (?:fautifs?|en faute|coupables?)\b|"
                     r"\b(?:a qui|de qui) (?:la|est la) faute\b|\bfaute de qui\b|"
                     r"\bwho(?:'s| is| are| was)? (?:at fault|to blame)\b")
+# Who answers to the asker for what went wrong (« c'est à qui de me rendre des comptes ? », « qui est responsable
+# envers moi ? », « who is liable to me? »): the chain of providers, not the duties the incident triggers.
+_ACCOUNTABLE = re.compile(r"\b(?:me|nous) (?:rendre|rend|rendra|doit) (?:des )?comptes\b|"
+                          r"\bresponsables? (?:envers|devant|vis-a-vis de) (?:moi|nous)\b|"
+                          r"\b(?:repond|repondra|doit repondre) (?:envers|devant) (?:moi|nous)\b|"
+                          r"\b(?:liable|accountable|answerable|answers?) to (?:me|us)\b")
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
 _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|c'est combien|ce que coute(?:nt)?|"
                     r"combien (?:\w+ ){0,6}(?:par mois|factur\w*)|prix|tarifs?|cout d[eu]|"
@@ -263,6 +269,7 @@ class Query:
     asks_sanctions: bool = False
     liability: bool = False  # a « who answers for it » question: every actor's row when none is named
     fault: bool = False  # the question proper asks who is at fault (« qui est fautif ? », « who is to blame? »)
+    accountable: bool = False  # it asks who answers to the asker (« qui me rend des comptes ? »), not what to do now
     unknown: tuple[str, ...] = ()  # what the question names that the corpus never mentions
     price: bool = False
     statistic: bool = False  # a count of things in the world (_STATISTIC)
@@ -312,6 +319,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
         incident=story and _incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), fault=bool(_FAULT.search(proper)), unknown=unknown,
+        accountable=bool(_ACCOUNTABLE.search(proper)),
         price=bool(_PRICE.search(proper)), statistic=bool(_STATISTIC.search(proper)),
         world=bool(_WORLD.search(proper)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),

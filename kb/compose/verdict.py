@@ -83,6 +83,9 @@ _UNCONDITIONAL = re.compile(r"\b(?:toujours|systematiquement|dans tous les cas|e
 # neither states nor denies it
 _REASONS = re.compile(r"\b(?:puisqu\w*|parce qu\w*|d'autant (?:plus )?qu\w*|vu qu\w*|etant donne qu\w*|car|"
                       r"since|because|as long as|tant qu\w*)\b[^,.;:]*")
+# nor does what a claim concedes (« even though we never signed anything with the host »); a proposition's concession
+# is the case it asks the rule in (« …même si aucune donnée n'a jamais fuité ? ») and counts
+_CONCEDES = re.compile(r"\b(?:even though|even if|although|bien qu\w*|meme si|quoiqu\w*)\b[^,.;:]*")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 
 
@@ -95,14 +98,14 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
     or « Non » misleads more than none (a twin of opposite polarity is no rival: it says the same rule, « je peux
     conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm
     (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il changer de
-    sous-traitant avec mon autorisation ? »), the reasons either gives aside, gets the opposite verdict, and so
-    does a question asking the very act the proposition says done « sans » (_asks_the_converse), whether one is
-    exempt from what it asks or may skip it (_asks_the_exemption), or leave not to do it (_asks_leave_not_to); and
-    whether a lesser step suffices or the duty may be put off is answered « Non » by a duty the proposition says
-    holds. Asked whether one may refuse (`refusing`) what a proposition asks someone else may do, the answer is its
-    contrary: a move to an uncertified host may be refused. A « Oui » to a premise narrower than the proposition
-    (_narrower) is a « Non », and so is « Cela dépend » to whether the rule holds unconditionally (« toujours »,
-    « librement »)."""
+    sous-traitant avec mon autorisation ? »), the reasons either gives and what the claim concedes aside, gets the
+    opposite verdict, and so does a question asking the very act the proposition says done « sans »
+    (_asks_the_converse), whether one is exempt from what it asks or may skip it (_asks_the_exemption), or leave not
+    to do it (_asks_leave_not_to); and whether a lesser step suffices or the duty may be put off is answered « Non »
+    by a duty the proposition says holds. Asked whether one may refuse (`refusing`) what a proposition asks someone
+    else may do, the answer is its contrary: a move to an uncertified host may be refused. A « Oui » to a premise
+    narrower than the proposition (_narrower) is a « Non », and so is « Cela dépend » to whether the rule holds
+    unconditionally (« toujours », « librement »)."""
     if not asked:
         return None
     word, best = _verdict_read(asked, claim, proper, refusing)
@@ -128,7 +131,8 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
             return None, best
         best = agree[0]
     if (claim is not None and best.verdict in _OPPOSITE
-            and (negations(_REASONS.sub(" ", claim)) - negations(_REASONS.sub(" ", folded_form(best.text))))
+            and (negations(_CONCEDES.sub(" ", _REASONS.sub(" ", claim)))
+                 - negations(_REASONS.sub(" ", folded_form(best.text))))
             % 2):
         return _OPPOSITE[best.verdict], best
     said = folded_form(best.text)
