@@ -84,6 +84,9 @@ def test_several_references_come_out_leftmost_first():
         ("Peut-on sanctionner un éditeur ?", {"editeur"}),  # « peut-on » asks of anyone
         ("Pourquoi la CNIL a-t-elle sanctionné Cegedim Santé ?", {"editeur"}),  # a vendor the CNIL sanctioned
         ("Que doit prévoir le contrat du prestataire qui stocke les dossiers ?", {"hebergeur"}),  # storing is hosting
+        ("Le prestataire de coffre-fort numérique refuse un contrat : il dit se contenter de stocker les fichiers.",
+         {"hebergeur"}),
+        ("Notre service d'archivage des comptes rendus scannés doit-il être certifié ?", {"hebergeur"}),
         ("Au pénal, qu'est-ce que ce confrère risque ?", {"medecin"}),  # a colleague is a doctor too
     ],
 )
