@@ -162,7 +162,7 @@ _QUESTION_WORDS = {
                r"sous-traitants?|processor|fournisseurs?|informaticien|editor|"
                r"cegedim|dedalus)\b",  # the vendors the CNIL sanctioned
     "hebergeur": r"\b(?:hebergeurs?|hebergement|heberge(?:r|nt)?|hds|cloud|host(?:s|ing|ed)?|serveurs?|servers?|"
-                 r"datacenter|sauvegardes?|backup|infogereur|stockage|stock(?:e|ent|er)|coffres?-forts?|archivage|"
+                 r"datacenter|sauvegardes?|backup|infogereur|stockage|stock(?:e|ent|er)|coffres?-forts?|"
                  r"(?:prestataire|societe|boite) qui (?:conserve|garde))\b",
 }
 _ROLE_RE = {a: re.compile(rf"\b(?:{p})\b") for a, p in _ROLE_WORDS.items()}

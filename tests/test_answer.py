@@ -251,6 +251,15 @@ def test_a_leak_at_the_vendor_s_host_is_answered_by_the_vendor_who_answers_for_i
                                  "sous-traitance-hebergeur-autorisation")) for i in host)
 
 
+def test_a_server_kept_in_someone_else_s_server_room_is_not_answered_as_hosting_at_the_practice(engine):
+    answer = engine.answer("The company that owns our practice building offers to keep our patient-records server in "
+                           "its basement server room. Its manager says no HDS certification is needed since they "
+                           "never touch the data. Is he right?")
+    # a third party provides the site: the doctor no longer hosts the data himself (R1111-9)
+    assert answer.conclusion[0].map_id != "hds-medecin-hebergement-au-cabinet"
+    assert answer.conclusion[0].text.startswith("Non") and "doit être certifié HDS" in answer.conclusion[0].text
+
+
 def test_a_mail_sent_with_every_address_in_visible_copy_is_a_breach_to_notify(engine):
     answer = engine.answer("J'ai envoyé un mail de rappel de vaccination à 200 patients avec toutes les adresses en "
                            "copie visible. Je dois déclarer ça à la CNIL ?")

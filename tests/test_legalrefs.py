@@ -86,7 +86,6 @@ def test_several_references_come_out_leftmost_first():
         ("Que doit prévoir le contrat du prestataire qui stocke les dossiers ?", {"hebergeur"}),  # storing is hosting
         ("Le prestataire de coffre-fort numérique refuse un contrat : il dit se contenter de stocker les fichiers.",
          {"hebergeur"}),
-        ("Notre service d'archivage des comptes rendus scannés doit-il être certifié ?", {"hebergeur"}),
         ("Au pénal, qu'est-ce que ce confrère risque ?", {"medecin"}),  # a colleague is a doctor too
     ],
 )
