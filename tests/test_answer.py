@@ -273,6 +273,16 @@ def test_a_named_product_the_corpus_never_mentions_is_said_plainly(engine):
     assert not answer.conclusion or not answer.conclusion[0].text.startswith(("Oui", "Non"))  # no verdict on it
 
 
+def test_a_name_given_as_an_actor_s_is_answered_by_what_the_texts_say_of_that_actor(engine):
+    vendor = engine.answer("Mon éditeur Doctolib a eu une fuite, je dois faire quoi ?")
+    assert vendor.gap == "Le corpus ne dit rien de « Doctolib » en particulier : ce qui suit vaut pour tout éditeur."
+    host = engine.answer("Our host, OVH, was hacked. Who notifies the CNIL?")
+    assert "« OVH » en particulier" in host.gap and "tout hébergeur" in host.gap
+    # a product the question only uses is no actor: the corpus does not answer on it
+    drive = engine.answer("Puis-je stocker les dossiers de mon logiciel sur Google Drive ?")
+    assert "« Google Drive » :" in drive.gap and "pas une réponse sur ce point" in drive.gap
+
+
 def test_what_the_map_names_is_not_reported_as_unknown(engine):
     saas = engine.answer("Mon logiciel est en SaaS et l'éditeur héberge les données. Il doit être certifié HDS ?")
     europe = engine.answer("Les données de santé doivent-elles rester en Europe ?")

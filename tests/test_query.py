@@ -84,6 +84,11 @@ def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
 
 def test_names_the_corpus_never_mentions_are_found_even_opening_the_question():
     assert query("Google Drive est-il certifié HDS ?").unknown == ("Google Drive",)
+    assert query("Google Drive est-il certifié HDS ?").named_actors == ()
+    assert query("Mon éditeur Doctolib a eu une fuite.").named_actors == (("Doctolib", "editeur"),)
+    assert query("Notre hébergeur certifié, OVH, a été piraté.").named_actors == (("OVH", "hebergeur"),)
+    assert query("Doctolib (notre éditeur) a eu une fuite.").named_actors == (("Doctolib", "editeur"),)
+    assert query("Puis-je utiliser Dropbox pour mon logiciel ?").named_actors == ()
     assert query("La norme ISO 27001 suffit-elle ?").unknown == ("ISO 27001",)
     assert query("Bonjour. Puis-je utiliser Dropbox ?").unknown == ("Dropbox",)  # « Bonjour », « Puis » are words
     assert query("Mon éditeur doit-il être certifié HDS ?").unknown == ()

@@ -1,13 +1,14 @@
 """What the question asks that the corpus does not cover, said plainly before what the corpus does say: a text
-it does not hold (with the closest ids it does), a name it never mentions, a price, a count, a fact of today's
-world (who is accredited now, a hotline), a figure asked for that the réponse does not give, or no matching
-rule."""
+it does not hold (with the closest ids it does), a name it never mentions (what it says of an actor applies to
+one the question names as that actor: « mon éditeur Doctolib »), a price, a count, a fact of today's world (who is
+accredited now, a hotline), a figure asked for that the réponse does not give, or no matching rule."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from kb.compose.query import FIGURES_SAID, Query
+from kb.types import ACTOR_LABELS
 
 
 def gap(query: Query, answered: bool, said: Sequence[str] = ()) -> str:
@@ -16,8 +17,13 @@ def gap(query: Query, answered: bool, said: Sequence[str] = ()) -> str:
     for ref, close in query.unknown_references:
         guess = f" ; vouliez-vous dire {' ou '.join(close)} ?" if close else "."
         parts.append(f"« {ref} » : ce texte n'est pas dans le corpus{guess}")
-    if query.unknown:
-        names = ", ".join(f"« {n} »" for n in query.unknown)
+    named = dict(query.named_actors)
+    for actor in dict.fromkeys(named.values()):  # « mon éditeur Doctolib »: the rules of any vendor apply
+        names = ", ".join(f"« {n} »" for n, a in named.items() if a == actor)
+        parts.append(f"Le corpus ne dit rien de {names} en particulier : ce qui suit vaut pour tout "
+                     f"{ACTOR_LABELS[actor].lower()}.")
+    if unnamed := [n for n in query.unknown if n not in named]:
+        names = ", ".join(f"« {n} »" for n in unnamed)
         parts.append(f"Le corpus ne dit rien de {names} : ce qui suit est ce que les textes disent du sujet, "
                      "pas une réponse sur ce point.")
     elif query.price:

@@ -271,6 +271,8 @@ class Query:
     fault: bool = False  # the question proper asks who is at fault (« qui est fautif ? », « who is to blame? »)
     accountable: bool = False  # it asks who answers to the asker (« qui me rend des comptes ? »), not what to do now
     unknown: tuple[str, ...] = ()  # what the question names that the corpus never mentions
+    # the names in `unknown` the question gives as an actor's (« mon éditeur Doctolib »), with that actor
+    named_actors: tuple[tuple[str, str], ...] = ()
     price: bool = False
     statistic: bool = False  # a count of things in the world (_STATISTIC)
     world: bool = False  # a fact of today's world the texts cannot hold (_WORLD): who is accredited now, a hotline
@@ -319,6 +321,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
         incident=story and _incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), fault=bool(_FAULT.search(proper)), unknown=unknown,
+        named_actors=tuple((name, actor) for name in unknown if (actor := _actor_named(folded, name))),
         accountable=bool(_ACCOUNTABLE.search(proper)),
         price=bool(_PRICE.search(proper)), statistic=bool(_STATISTIC.search(proper)),
         world=bool(_WORLD.search(proper)),
@@ -719,6 +722,26 @@ def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ..
         if not said and " ".join(_words(name)) not in corpus_words:
             found.append(name)
     return tuple(dict.fromkeys(found))
+
+
+# A name given as an actor's: after the actor (« mon éditeur Doctolib », « notre hébergeur certifié, OVH », « my
+# vendor Doctolib ») or set beside it (« Weda, mon logiciel »). What the corpus says of that actor applies to it.
+_ACTOR_NOUNS = {"editeur": r"editeurs?|logiciels?|software|vendors?|publishers?",
+                "hebergeur": r"hebergeurs?|hosts?|hosting (?:company|provider)|cloud provider"}
+_POSSESSIVE = r"(?:mon|ma|notre|son|leur|l'|le|la|my|our|their|the)"
+# the words between the actor and the name describe the actor, never link it to the name (« mon logiciel sur Google
+# Drive », « l'éditeur de notre RIS »)
+_NOT_LINKING = r"(?!(?:sur|dans|chez|de|du|des|d'|pour|avec|par|en|a|au|aux|vers|on|in|at|to|for|with|from|of|by)\b)"
+
+
+def _actor_named(folded: str, name: str) -> str | None:
+    """The actor whose name the question gives `name` as, if it does."""
+    said = re.escape(fold(name))
+    for actor, nouns in _ACTOR_NOUNS.items():
+        if re.search(rf"\b{_POSSESSIVE}\s*(?:{nouns})\b(?:\s+{_NOT_LINKING}\w+){{0,2}}?,?\s+{said}(?!\w)|"
+                     rf"(?<!\w){said}\s*(?:,|\(|-)\s*{_POSSESSIVE}\s*(?:{nouns})\b", folded):
+            return actor
+    return None
 
 
 def _words(text: str) -> list[str]:
