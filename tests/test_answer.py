@@ -260,6 +260,14 @@ def test_a_server_kept_in_someone_else_s_server_room_is_not_answered_as_hosting_
     assert answer.conclusion[0].text.startswith("Non") and "doit être certifié HDS" in answer.conclusion[0].text
 
 
+def test_doctors_deciding_together_on_their_shared_record_are_told_the_joint_controller_agreement(engine):
+    answer = engine.answer("Mon associée et moi avons décidé ensemble du logiciel et de ce qu'on y note. Devons-nous "
+                           "formaliser quelque chose entre nous ?")
+    first = answer.conclusion[0]
+    assert first.text.startswith("Oui, si vous déterminez ensemble les finalités et les moyens")
+    assert answer.citation(first.n).doc_id == "rgpd-art-26"
+
+
 def test_a_mail_sent_with_every_address_in_visible_copy_is_a_breach_to_notify(engine):
     answer = engine.answer("J'ai envoyé un mail de rappel de vaccination à 200 patients avec toutes les adresses en "
                            "copie visible. Je dois déclarer ça à la CNIL ?")
