@@ -268,6 +268,16 @@ def test_doctors_deciding_together_on_their_shared_record_are_told_the_joint_con
     assert answer.citation(first.n).doc_id == "rgpd-art-26"
 
 
+def test_a_short_scanning_job_is_no_hosting_unless_the_files_are_kept_on(engine):
+    short = engine.answer("We hired a firm to scan our paper charts into PDF files: they keep them for two weeks, then "
+                          "hand everything back. Does that firm need to be HDS-certified?")
+    assert short.conclusion[0].text.startswith("Non")
+    assert short.conclusion[0].map_id == "hds-prestataire-traitement-ponctuel"
+    kept = engine.answer("Une petite entreprise devait garder nos dossiers une dizaine de jours le temps du scan. Six "
+                         "mois plus tard, elle détient toujours les fichiers sur ses serveurs. Qu'en dit la loi ?")
+    assert kept.conclusion[0].map_id != "hds-prestataire-traitement-ponctuel"
+
+
 def test_a_mail_sent_with_every_address_in_visible_copy_is_a_breach_to_notify(engine):
     answer = engine.answer("J'ai envoyé un mail de rappel de vaccination à 200 patients avec toutes les adresses en "
                            "copie visible. Je dois déclarer ça à la CNIL ?")

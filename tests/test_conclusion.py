@@ -1,21 +1,21 @@
-"""The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty or
-its own match ranks it lower; a claim to confirm that denies the closest proposition gets the opposite verdict (the
-reason given for it neither states nor denies it), a twin of opposite polarity does not withhold it; a question asking the very act the proposition says done « sans »
-gets the opposite verdict; a verdict the law makes conditional opens with its condition (« Oui, sauf si… »); a
-choice gets no verdict; the entry asked weighs how well it answers; the next sentences stay on the first one's topic
-when they match about as well; a penalty nobody asked about is not said, first or after, and one asked (« que
-risque-t-il ? ») opens it; a sentence resting only on passages already cited is not said; of two close propositions
-with other verdicts, the one denying as the question does decides, or if both do, the one in the question's words;
-one decision's story is the example, unless decisions are named; to « qui ? » of several actors, each one asked is
-said early when it scores near the best; a vendor it makes a controller is not then called a processor; a topic the
-question clearly names opens it; a story that breaks the entry's condition (the patient refused) gets « Non »; asked
-whether one may refuse what someone else may not do, « Oui »; asked whether one is exempt from a duty, its
-contrary; a premise narrower than the rule (« seuls… ? ») or asking it unconditionally (« toujours ? ») gets
-« Non »; an exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a
-provider's next duty that its first one brings (to assist, once it has warned) is left to the table; who is at
-fault for an incident told opens on the security duty that failed, and who answers to the asker for it on who does;
-after a verdict on another topic, the incident
-told keeps its duties near, unless the réponse opens on who answers for it."""
+"""The « Réponse »: what an entry triggers (`then`) is said right after it, even when it is another actor's duty or its
+own match ranks it lower; a claim to confirm that denies the closest proposition gets the opposite verdict (the
+reason given for it neither states nor denies it), a twin of opposite polarity does not withhold it; a question
+asking the very act the proposition says done « sans » gets the opposite verdict; a verdict the law makes conditional
+opens with its condition (« Oui, sauf si… »); a choice gets no verdict; the entry asked weighs how well it answers;
+the next sentences stay on the first one's topic when they match about as well; a penalty nobody asked about is not
+said, first or after, and one asked (« que risque-t-il ? ») opens it; a sentence resting only on passages already
+cited is not said; of two close propositions with other verdicts, the one denying as the question does decides, or if
+both do, the one in the question's words; one decision's story is the example, unless decisions are named; to « qui ?
+» of several actors, each one asked is said early when it scores near the best; a vendor it makes a controller is not
+then called a processor; a topic the question clearly names opens it; a story that breaks the entry's condition (the
+patient refused) gets « Non »; asked whether one may refuse what someone else may not do, « Oui »; asked whether one
+is exempt from a duty, its contrary; a premise narrower than the rule (« seuls… ? », not « sans être automatiquement…
+? ») or asking it unconditionally (« toujours ? ») gets « Non »; an exemption the story says holds (the disk was
+encrypted) is said instead of the duty it lifts; a provider's next duty that its first one brings (to assist, once it
+has warned) is left to the table; who is at fault for an incident told opens on the security duty that failed, and
+who answers to the asker for it on who does; after a verdict on another topic, the incident told keeps its duties
+near, unless the réponse opens on who answers for it."""
 
 from __future__ import annotations
 
@@ -177,6 +177,12 @@ def test_a_premise_narrower_than_the_rule_or_asking_it_unconditionally_gets_non(
     assert verdict("Les soins sont-ils des données de santé, ou seulement les diagnostics ?") == "Oui"
     assert verdict("Les soins, et pas seulement les diagnostics, sont-ils des données de santé ?") == "Oui"
     assert verdict("Mon patient ne vient que pour des soins : ses soins sont-ils des données de santé ?") == "Oui"
+    deviate = MapEntry("referentiel-non-contraignant", "referentiels", "medecin", "",
+                       "Le référentiel CNIL n'est pas contraignant.", (),
+                       answers=(Proposition("Puis-je m'écarter du référentiel sans être en faute ?", "oui"),))
+    verdict = _verdict_of(deviate)
+    assert verdict("Puis-je m'écarter du référentiel sans être automatiquement en faute ?") == "Oui"  # denied
+    assert verdict("Puis-je m'écarter du référentiel et être automatiquement en règle ?") == "Non"
     access = MapEntry("hebergeur-acces-administrateurs", "securite", "hebergeur", "",
                       "L'hébergeur ne consulte les données que sur instruction du médecin.", (),
                       answers=(Proposition("Les administrateurs de mon hébergeur peuvent-ils consulter les données "

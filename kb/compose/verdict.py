@@ -69,6 +69,7 @@ _RESTRICTS = re.compile(r"\b(?:seulement|uniquement|only|solely|merely|just beca
                         rf"mandatorily|n(?:e |')[\w-]+ (?:{_UNDENIED}){{0,4}}?que?\b)")
 _ROLE_SAID = re.compile(r"\bn'(?:est|etait|etaient|sont|etre)(?: plus)? que?\b|\b(?:is|was|are|being) only an?\b")
 _ALTERNATIVE = re.compile(r"\b(?:ou|or)\b")
+_DENIED = re.compile(r"\b(?:sans|without)(?: (?:etre|avoir|being))?\s*$")  # « sans être automatiquement en faute »
 _RESTRICTION_LIFTED = re.compile(r"\b(?:pas|not|non) (?:seulement|only|just|uniquement)|"
                                  r"\b(?:quand meme|tout de meme|still|even|aussi|also|as well)\b")
 # a rule that depends on conditions does not hold always, in every case, freely or of one's own initiative
@@ -156,7 +157,7 @@ def _narrower(asked: str, said: str) -> bool:
     if _RESTRICTS.search(said) or _RESTRICTION_LIFTED.search(asked):
         return False
     return any(not _ROLE_SAID.match(asked, m.start()) and not _ALTERNATIVE.search(asked[:m.start()])
-               for m in _RESTRICTS.finditer(asked))
+               and not _DENIED.search(asked[:m.start()]) for m in _RESTRICTS.finditer(asked))
 
 
 def _asked_part(question: str) -> str:
