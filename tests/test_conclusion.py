@@ -15,7 +15,8 @@ is exempt from a duty, its contrary; a premise narrower than the rule (« seuls�
 encrypted) is said instead of the duty it lifts; a provider's next duty that its first one brings (to assist, once it
 has warned) is left to the table; who is at fault for an incident told opens on the security duty that failed, and
 who answers to the asker for it on who does; after a verdict on another topic, the incident told keeps its duties
-near, unless the réponse opens on who answers for it."""
+near, unless the réponse opens on who answers for it; after an incident, the same actor's earlier duty (the CNIL
+before the patients) opens when it scores about as well."""
 
 from __future__ import annotations
 
@@ -648,3 +649,16 @@ def test_after_a_verdict_on_another_topic_the_incident_told_keeps_its_duties_nea
                ScoredEntry(_host_entry("reparation-hebergeur-recours", "reparation"), 2.4)]
     said = [e.id for e, _ in conclusion(query, entries, [(damages, damages.answers[0], 0.95)])]
     assert said[:2] == ["reparation-hebergeur-responsable", "reparation-hebergeur-recours"]
+
+
+def test_after_an_incident_the_asker_s_earlier_duty_opens_when_it_scores_about_as_well():
+    from dataclasses import replace
+
+    notify = _entry("medecin-notifie-cnil", "medecin", then=("medecin-informe-patients",))
+    inform = _entry("medecin-informe-patients", "medecin")
+    warn = _entry("editeur-previent-medecin", "editeur", then=("medecin-notifie-cnil",))
+    query = replace(read_query("Mon éditeur a eu une fuite, je dois faire quoi ?", {}, frozenset()), incident=True)
+    close = [ScoredEntry(inform, 2.49), ScoredEntry(notify, 2.37), ScoredEntry(warn, 2.33)]
+    assert conclusion(query, close, [])[0][0].id == "medecin-notifie-cnil"  # not the vendor's: another actor
+    far = [ScoredEntry(inform, 2.8), ScoredEntry(notify, 2.37), ScoredEntry(warn, 2.33)]
+    assert conclusion(query, far, [])[0][0].id == "medecin-informe-patients"  # the question asks that one

@@ -575,3 +575,15 @@ def test_a_usb_key_is_no_incident_until_something_happens_to_it():
 ])
 def test_who_is_at_fault_is_read_from_the_question_proper(text, fault):
     assert query(f"Un pirate a copié les dossiers. {text}").fault is fault
+
+
+def test_a_one_sentence_story_asking_what_to_do_now_is_an_incident():
+    topics = {"violation": Topic("violation", "", "", ("fuite",))}
+    assert read_query("Mon éditeur a eu une fuite, je dois faire quoi ?", topics, WORDS, KNOWN).incident
+    assert read_query("Our host had a leak, what should we do?", topics, WORDS, KNOWN).incident is False  # no keyword
+    english = {"violation": Topic("violation", "", "", ("leak",))}
+    assert read_query("Our host had a leak, what should we do?", english, WORDS, KNOWN).incident
+    # a clause that asks its own point is the question, not « what now »
+    assert not read_query("En cas de fuite chez mon éditeur, qui doit prévenir les patients : moi ou lui ?", topics,
+                          WORDS, KNOWN).incident
+    assert not read_query("Une fuite de données, je dois faire quoi ?", {}, WORDS, KNOWN).incident  # no topic read

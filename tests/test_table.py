@@ -3,14 +3,15 @@ good as the best), then what the actor risks (under each regime when sanctions a
 said; none after a réponse opening on a penalty of its own regime); nothing the réponse already said; a provider the
 réponse makes a controller is not called a processor in its row; an incident's qualification opens its row when the
 réponse says the duties it triggers, in the place of the last duty of a full cell; what the réponse's first sentence
-triggers joins its row on any topic."""
+triggers joins its row on any topic, and so does what a later sentence of the same actor triggers; a decision's
+story nobody asked about never fills a row."""
 
 from __future__ import annotations
 
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import read_query
 from kb.compose.table import ROW_MAX, table, table_actors
-from kb.responsibilities import MapEntry
+from kb.responsibilities import Basis, MapEntry
 
 
 def _scored(entry_id: str, topic: str, actor: str, score: float, then: tuple[str, ...] = ()) -> ScoredEntry:
@@ -75,8 +76,12 @@ def test_what_the_reponses_first_sentence_triggers_joins_its_row_on_another_topi
     query = _q("Mon hébergeur a été piraté : qui prévient la CNIL ?")
     rows = table(query, entries, ["previent-medecin", "notifie-cnil"])
     assert [s.entry.id for s in rows["hebergeur"]] == ["aide-medecin"]
-    # triggered by a later sentence of the réponse, it stays off the row's topics
+    # triggered by a later sentence of the réponse, it joins the row of that sentence's actor only
     later = table(query, entries, ["notifie-cnil", "previent-medecin"])
+    assert [s.entry.id for s in later["hebergeur"]] == ["aide-medecin"]
+    crossed = [_scored("previent-medecin", "violation", "hebergeur", 3.0),
+               _scored("notifie-cnil", "violation", "medecin", 2.9, then=("aide-medecin",)), *entries[2:]]
+    later = table(query, crossed, ["previent-medecin", "notifie-cnil"])
     assert "aide-medecin" not in [s.entry.id for s in later.get("hebergeur", [])]
 
 
@@ -151,3 +156,19 @@ def test_a_provider_the_reponse_makes_a_controller_is_not_called_a_processor_in_
     assert row == ["pseudonymisees"]
     row = [s.entry.id for s in table(question, entries, {"sous-traitant"})["editeur"]]  # a processor may reuse
     assert row == ["reutilisation-responsable", "pseudonymisees"]
+
+
+def test_a_duty_said_brings_the_same_actor_s_next_one_and_an_unasked_decision_never_fills_a_row():
+    warn = _scored("violation-editeur-previent", "violation", "editeur", 2.3, then=("sous-traitance-editeur-aide",))
+    helps = _scored("sous-traitance-editeur-aide", "sous-traitance", "editeur", 1.5)
+    story = ScoredEntry(MapEntry("violation-editeur-dedalus", "violation", "editeur", "", "Dans l'affaire Dedalus…",
+                                 (Basis("fiche-cnil-SAN-2022-009#les-faits", "x", 0, 1),)), 1.2)
+    notify = _scored("violation-medecin-notifie", "violation", "medecin", 3.0)
+    query = _q("Mon éditeur a eu une fuite, je dois faire quoi ?")
+    rows = table(query, [notify, warn, helps, story], ["violation-medecin-notifie", "violation-editeur-previent"])
+    assert [s.entry.id for s in rows["editeur"]] == ["sous-traitance-editeur-aide"]
+    rows = table(query, [notify, warn, story], ["violation-medecin-notifie", "violation-editeur-previent"])
+    assert "editeur" not in rows  # the story of Dedalus's FTP server is no duty of this vendor
+    asked = _q("Quelles sanctions la CNIL a-t-elle déjà prononcées contre des éditeurs ?")
+    shown = ["violation-medecin-notifie", "violation-editeur-previent"]
+    assert [s.entry.id for s in table(asked, [notify, warn, story], shown)["editeur"]] == ["violation-editeur-dedalus"]

@@ -35,6 +35,7 @@ TOPIC_FIRST = 0.8  # the clearly named topic's best entry opens the réponse if 
 INCIDENT_FIRST = 0.6  # an incident told leads the réponse with its best entry if it scores this share of the best
 OWN_RISK_FIRST = 0.6  # to a provider who says it asks, its own penalty if it scores this share of the best
 TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
+CHAIN_TIE = 0.15  # an actor's earlier duty (`then`) opens before the later one it triggers when it scores this close
 
 
 def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tuple[MapEntry, Proposition, float]],
@@ -179,7 +180,22 @@ def _on_clear_topic(entries: list[ScoredEntry], query: Query) -> MapEntry | None
     told = SECURITY_TOPIC if query.fault else INCIDENT_TOPIC
     topic, share = (told, INCIDENT_FIRST) if query.incident else (ranked[0][0], TOPIC_FIRST)
     best = entries[0].score
-    return next((s.entry for s in entries if s.entry.topic == topic and s.score >= share * best), None)
+    found = next((s.entry for s in entries if s.entry.topic == topic and s.score >= share * best), None)
+    return _earliest_duty(found, entries) if found is not None and query.incident else found
+
+
+def _earliest_duty(entry: MapEntry, entries: list[ScoredEntry]) -> MapEntry:
+    """The same actor's duty that triggers `entry` (`then`), if it scores about as well (CHAIN_TIE), and so on up:
+    after a breach, the doctor notifies the CNIL before informing the patients."""
+    score = {s.entry.id: s.score for s in entries}
+    seen = {entry.id}
+    while True:
+        earlier = next((s.entry for s in entries if entry.id in s.entry.then and s.entry.actor == entry.actor
+                        and s.entry.id not in seen and s.score >= score[entry.id] - CHAIN_TIE), None)
+        if earlier is None:
+            return entry
+        entry = earlier
+        seen.add(entry.id)
 
 
 def _risk_asked(entries: list[ScoredEntry], query: Query) -> MapEntry | None:

@@ -127,7 +127,7 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  + TOLD_WEIGHT * _told(entry, query.folded)
                  - REGIME_MALUS * (query.regime is not None and entry.topic in SANCTION_TOPICS
                                    and entry.topic != query.regime)
-                 - DECISION_MALUS * (from_decision(entry) and _decision_unasked(query, docs)))
+                 - DECISION_MALUS * unasked_decision(entry, query))
         unasked = UNASKED_MALUS * (_only_when_asked(entry, query) and entry.id not in asked)
         # a detail left unsaid still tells the situation (a stolen laptop is a breach); a correction left unsaid
         # answers a misconception the question does not hold
@@ -217,6 +217,11 @@ def _decision_unasked(query: Query, docs: set[str]) -> bool:
     if query.recalled:
         return not docs & query.recalled
     return not query.asks_sanctions and not any(r.startswith(DECISION_PREFIXES) for r in query.references)
+
+
+def unasked_decision(entry: MapEntry, query: Query) -> bool:
+    """A decision's story (from_decision) the question does not ask about."""
+    return from_decision(entry) and _decision_unasked(query, _documents(entry))
 
 
 def from_decision(entry: MapEntry) -> bool:

@@ -319,7 +319,8 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     return Query(
         text=question, folded=folded, tokens=tokens, actors=_actors(question, proper, asker), references=references,
         form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
-        incident=story and _incident(folded, proper, topics), asks_sanctions=asks_sanctions(question),
+        incident=_incident(folded, proper if story else _what_now_asked(proper), topics),
+        asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), fault=bool(_FAULT.search(proper)), unknown=unknown,
         named_actors=tuple((name, actor) for name in unknown if (actor := _actor_named(folded, name))),
         accountable=bool(_ACCOUNTABLE.search(proper)),
@@ -630,10 +631,26 @@ INCIDENT_TOPIC = "violation"  # the map's topic of incidents: what a story of a 
 SECURITY_TOPIC = "securite"  # the map's topic of security duties: whose failure let the incident happen
 
 
-def _incident(folded: str, proper: str, topics: dict[str, Topic]) -> bool:
+# « …, je dois faire quoi ? », « …, what should I do? »: a sentence that tells what happened, then asks what now
+_WHAT_NOW = re.compile(r"[,;:]\s*(?:(?:et )?(?:maintenant )?(?:(?:je|on|nous) )?(?:(?:dois|doit|devons) )?"
+                       r"(?:fais|fait|faisons|faire) quoi|que (?:dois-je|devons-nous|doit-on|faire)|"
+                       r"quoi faire|what (?:should|do|must) (?:i|we) do|what now)\b[^,;:]*$")
+
+
+def _what_now_asked(proper: str) -> str | None:
+    """The question proper of a one-sentence story (« Mon éditeur a eu une fuite, je dois faire quoi ? »): its
+    last clause when that only asks what to do now, else none (the sentence asks its own topic)."""
+    asked = _WHAT_NOW.search(proper)
+    return asked.group(0)[1:] if asked else None
+
+
+def _incident(folded: str, proper: str | None, topics: dict[str, Topic]) -> bool:
     """The story tells an incident (a disk lost, a file sent to the wrong person) and the question proper names no
     topic of its own (« Qui doit faire quoi maintenant ? », « Qui est responsable de quoi ? »: roles are who answers
-    for it): what happened is what it asks about."""
+    for it): what happened is what it asks about. `proper` is None for a one-sentence question that asks its own
+    point (_what_now_asked)."""
+    if proper is None:
+        return False
     incident = topics.get(INCIDENT_TOPIC)
     asked = _ACTOR_NAMED.sub(" ", proper)  # « entre l'éditeur, l'hébergeur et moi, qui est fautif ? » names no topic
     return (incident is not None and _names_topic(folded, incident) and not _DAMAGES.search(folded)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kb.compose.entries import ScoredEntry
+from kb.compose.entries import ScoredEntry, unasked_decision
 from kb.compose.query import INCIDENT_TOPIC, WHO, Query
 from kb.responsibilities import (OWN_PENALTY_TOPICS, RESPONSIBILITY_TOPICS, SANCTION_TOPICS, MapEntry,
                                  called_controller_before)
@@ -76,15 +76,19 @@ def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
         # a provider the réponse makes a controller (a vendor reusing data) is not called a processor in its row
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
                and not called_controller_before(s.entry, said)]
+        # the duty said brings the same actor's next one (the vendor warns the doctor, then assists him)
+        own_triggers = {f for e in said if e.actor == actor and e.topic not in SANCTION_TOPICS for f in e.then}
         on_topic = [s for s in own if not topics or s.entry.topic in topics or s.entry.id in next_said
-                    or (s.entry.id in first_triggers and s.entry.topic not in SANCTION_TOPICS)
+                    or (s.entry.id in first_triggers | own_triggers and s.entry.topic not in SANCTION_TOPICS)
                     or s.score >= OFF_TOPIC_SHARE * entries[0].score]
         if own_regime:
             on_topic = [s for s in on_topic if s.entry.topic not in SANCTION_TOPICS]
-        # every row keeps its best, unless that is a penalty under a regime the réponse already gives this actor
+        # every row keeps its best, unless that is a penalty under a regime the réponse already gives this actor, or
+        # a decision's story nobody asked about (Dedalus's FTP server, to « mon éditeur a eu une fuite »)
         penalties_said = {e.topic for e in said if e.actor == actor and e.topic in SANCTION_TOPICS}
         picked = [s for i, s in enumerate(on_topic[:ROW_MAX])
-                  if s.score >= floor or (i == 0 and s.entry.topic not in penalties_said)]
+                  if s.score >= floor or (i == 0 and s.entry.topic not in penalties_said
+                                          and not unasked_decision(s.entry, query))]
         # what the actor risks, once per row; when sanctions are asked, under each regime (CNIL fine, penalty)
         # unasked, only a penalty for a duty said (an entry shown triggers it: hosting without a certificate), or
         # what each one risks when the question asks who answers for it
