@@ -320,25 +320,29 @@ def test_a_figure_asked_and_not_given_is_said():
     assert asked.asks_figure and not query("Qui doit conserver les dossiers ?").asks_figure
     assert query("Le référentiel CNIL impose quelle longueur minimale de mot de passe ?").asks_figure
     none = gap(asked, answered=True, said=["Le médecin ne conserve les données que pendant la durée nécessaire."])
-    assert "ne donne pas de chiffre" in none
+    assert "Le corpus ne donne aucun" in none
     assert gap(query("Dans quel délai dois-je notifier ?"), answered=True,
                said=["Le médecin notifie la violation dans les 72 heures."]) == ""
     # a figure of another kind does not answer: an amount is not a password's length nor an availability rate
     penalty = ["L'éditeur encourt une pénalité jusqu'à 1 % de son chiffre d'affaires, plafonnée à un million d'euros."]
     length = query("Quelle longueur minimale doit avoir un mot de passe ?")
-    assert length.asks_figure == "longueur" and "ne donne pas de chiffre" in gap(length, answered=True, said=penalty)
+    assert length.asks_figure == "longueur"
+    assert "Le corpus ne donne aucune longueur" in gap(length, answered=True, said=penalty)
     rate = query("Quel taux de disponibilité minimum un hébergeur HDS doit-il garantir ?")
     assert rate.asks_figure == "taux"
-    assert "ne donne pas de chiffre" in gap(rate, answered=True, said=["Il encourt 45 000 euros d'amende."])
-    # every kind of figure the question may ask has its own way of being said
+    assert "Le corpus ne donne aucun" in gap(rate, answered=True, said=["Il encourt 45 000 euros d'amende."])
+    # every kind of figure the question may ask has its own way of being said, and is named when missing
+    from kb.compose.gap import FIGURE_LABELS
     from kb.compose.query import FIGURES, FIGURES_SAID
-    assert set(FIGURES) == set(FIGURES_SAID)
+    assert set(FIGURES) == set(FIGURES_SAID) == set(FIGURE_LABELS)
+    assert "aucune durée ni aucun délai chiffrés" in none
+    assert "aucun taux chiffré" in gap(rate, answered=True, said=["45 000 euros."])
 
 
 def test_a_figure_told_then_judged_is_a_figure_asked():
     judged = query("Mon logiciel m'oblige à utiliser un mot de passe de 6 caractères. C'est suffisant ?")
     assert judged.figure_judged == "longueur" and not judged.asks_figure
-    assert "ne donne pas de chiffre" in gap(judged, answered=True, said=["Le médecin sécurise les accès."])
+    assert "Le corpus ne donne aucun" in gap(judged, answered=True, said=["Le médecin sécurise les accès."])
     late = query("Mon hébergeur me préviendra sous 30 jours en cas de fuite, c'est acceptable ?")
     assert late.figure_judged == "duree"
     # « non conforme » in the story judges nothing; a figure asked is not judged

@@ -440,3 +440,14 @@ def test_the_asker_s_own_refusal_is_not_the_patient_s_right_to_object():
     told = "Mon éditeur va déplacer mes dossiers patients vers un cloud non certifié."
     assert _ranked_alike(f"{told} Je peux refuser ?", entry, {})[0] == provider
     assert _ranked_alike(f"{told} Un patient peut-il refuser ?", entry, {})[0] == patient
+
+
+def test_a_question_about_the_secretary_is_not_asked_by_a_proposition_about_the_vendor():
+    from kb.responsibilities import MapEntry, Proposition
+
+    vendor = Proposition("Mon éditeur peut-il accéder aux dossiers de mes patients ?", "depend")
+    secretary = Proposition("Ma secrétaire peut-elle consulter les dossiers des patients ?", "oui")
+    entry = MapEntry("acces", "securite", "medecin", "", "Énoncé.", (), answers=(vendor, secretary))
+    assert _ranked_alike("Ma secrétaire peut-elle accéder aux dossiers médicaux ?", entry, {})[0] == secretary
+    both = "Ma secrétaire et mon éditeur peuvent-ils accéder aux dossiers ?"  # the vendor named: no one else
+    assert _ranked_alike(both, entry, {"editeur": 1.0})[0] == vendor

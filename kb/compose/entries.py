@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 
 from kb.compose.counts import fits_bound
-from kb.compose.query import INCIDENT_TOPIC, WHO, Query
+from kb.compose.query import INCIDENT_TOPIC, PROVIDERS, WHO, Query
 from kb.folding import fold
 from kb.legalrefs import CE_PREFIX, CNIL_PREFIX
 from kb.responsibilities import (JOINT_CONTROLLER, SANCTION_TOPICS, MapEntry, Proposition, ResponsibilityMap,
@@ -249,6 +249,8 @@ _PEOPLE = re.compile(r"\b(?:secretair|remplacant|associe|confrere|kine|infirmi|p
                      r"medecin du travail|medecin-conseil|secretary|locum|nurse|employer|insurer|relative|"
                      r"technician|spouse|wife|husband)")
 
+# a provider a proposition is about (« mon éditeur peut-il accéder… ? »): someone else than the secretary asked about
+_PROVIDER = re.compile(r"\b(?:editeur|hebergeur|prestataire|vendor|host|provider)s?\b")
 
 # the patient refusing (« un patient peut-il refuser que… ? »): not the asker's own refusal (Query.asker_refuses)
 _PATIENT_REFUSES = re.compile(r"\bpatiente?s?\b\s+(?:\w+\s+){0,2}(?:peu\w*|peut-il|peut-elle|refus\w*|s'oppos\w*|"
@@ -274,6 +276,7 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
     cosine = vectors.proposition_similarity(query_vector)
     asker_speaks = bool(_FIRST_PERSON.search(query.folded))
     asked_people = _people(query.proper)
+    names_provider = bool(set(query.actors) & set(PROVIDERS))
     weights = vectors.word_weights
     rarest = max(weights.values(), default=1.0)
     asked = _weighted(query.tokens, weights, rarest)
@@ -287,6 +290,8 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
         count = 0 if fits is None else (1 if fits else -1)
         people = _people(prop.text)
         someone_else = (bool(asked_people and people and not people & asked_people)
+                        or (bool(asked_people) and not people and not names_provider
+                            and bool(_PROVIDER.search(fold(prop.text))))
                         or (query.asker_refuses and bool(_PATIENT_REFUSES.search(fold(prop.text)))))
         scored.append((entry, prop, float(cos) + PROPOSITION_WORDS_WEIGHT * shared - PERSON_MALUS * other_person
                        + COUNT_WEIGHT * count - OTHER_PERSON_MALUS * someone_else))

@@ -10,6 +10,10 @@ from collections.abc import Sequence
 from kb.compose.query import FIGURES_SAID, Query
 from kb.types import ACTOR_LABELS
 
+# what the corpus does not give, by the kind of figure asked (FIGURES)
+FIGURE_LABELS = {"duree": "aucune durée ni aucun délai chiffrés", "date": "aucune date", "montant": "aucun montant",
+                 "taux": "aucun taux chiffré", "longueur": "aucune longueur chiffrée"}
+
 
 def gap(query: Query, answered: bool, said: Sequence[str] = ()) -> str:
     """`said`: the réponse's sentences on its first one's topic, to tell whether a figure asked for was given."""
@@ -35,8 +39,8 @@ def gap(query: Query, answered: bool, said: Sequence[str] = ()) -> str:
                      "ni horaire à jour : ce qui suit est ce que les textes disent du sujet.")
     elif (kind := query.asks_figure or query.figure_judged) and answered and said and not any(
             FIGURES_SAID[kind].search(s) for s in said):
-        parts.append("Le corpus ne donne pas de chiffre (durée, délai, date, montant, taux ou longueur) sur ce point : "
-                     "ce qui suit est ce que les textes en disent.")
+        parts.append(f"Le corpus ne donne {FIGURE_LABELS[kind]} sur ce point : ce qui suit est ce que les textes "
+                     "en disent.")
     elif not answered:
         parts.append("Le corpus ne répond pas précisément à cette question : voici les passages qui s'en approchent "
                      "le plus, à lire avec prudence.")
