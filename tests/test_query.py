@@ -237,6 +237,10 @@ def test_negations_are_counted_in_french_and_english():
                                    "le contrat ne dit nulle part où", "it can't be fined",
                                    "they don't have to", "is there nothing left for me to do?",
                                    "nobody told us")] == [1, 1, 0, 1, 2, 1, 1, 1, 1, 1]
+    # two denials joined deny once: they do not cancel out
+    assert negations("une copie de secours n'est pas de l'hébergement et ne demande aucun certificat") == 1
+    assert negations("it is not hosting and does not need a certificate") == 1
+    assert negations("ne rien faire sans contrat") == 2  # a denial within the act denied still counts
     # a purpose clause does not deny the claim
     assert negations("ne rien déclarer « pour ne pas affoler les patients »") == 1
     assert negations("do not tell them, so as not to alarm them") == 1

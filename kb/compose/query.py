@@ -518,7 +518,12 @@ def negations(text: str) -> int:
     whether a claim denies what a proposition states."""
     text = _NOT_A_DENIAL.sub(" ", _ELIDED_NE.sub("n' ", folded_form(text)))
     rest, written = _NEGATION.subn("_neg_", text)  # one pass: the « ne … » forms counted and marked
-    return written + len(_SPOKEN_NEGATION.findall(rest))
+    return written + len(_SPOKEN_NEGATION.findall(rest)) - len(_COORDINATED.findall(rest))
+
+
+# two denials joined (« n'est pas de l'hébergement et ne demande aucun certificat ») deny once, not cancel out
+_COORDINATED = re.compile(r"_neg_(?:(?!_neg_)[^,.;:?!])*?\b(?:et|and)\s+"
+                          r"(?=(?:(?:does|do|did|is|are|was|were|has|have|can|may|must|should)\s+)?_neg_)")
 
 
 def folded_form(text: str) -> str:
