@@ -451,3 +451,19 @@ def test_a_question_about_the_secretary_is_not_asked_by_a_proposition_about_the_
     assert _ranked_alike("Ma secrétaire peut-elle accéder aux dossiers médicaux ?", entry, {})[0] == secretary
     both = "Ma secrétaire et mon éditeur peuvent-ils accéder aux dossiers ?"  # the vendor named: no one else
     assert _ranked_alike(both, entry, {"editeur": 1.0})[0] == vendor
+
+
+def test_an_incident_s_qualification_comes_with_the_duties_it_triggers_however_little_it_matches():
+    from kb.compose.entries import MIN_SCORE, ScoredEntry, relevant
+    from kb.responsibilities import MapEntry
+
+    qualification = MapEntry("violation-definition", "violation", "medecin", "", "Énoncé.", (), detail=True,
+                             then=("violation-notifie",))
+    notify = ScoredEntry(MapEntry("violation-notifie", "violation", "medecin", "", "Énoncé.", ()), 2.0)
+    low = ScoredEntry(qualification, MIN_SCORE / 4)
+    other = ScoredEntry(MapEntry("securite", "securite", "medecin", "", "Énoncé.", ()), 2.0)
+    assert relevant([notify, low]) == [notify, low]
+    assert relevant([other, low]) == [other]  # without its duties, it is no answer
+    weak = ScoredEntry(MapEntry("weak", "violation", "medecin", "", "Énoncé.", (), then=("violation-notifie",)),
+                       MIN_SCORE / 4)
+    assert relevant([notify, weak]) == [notify]  # an entry that is no qualification still needs MIN_SCORE

@@ -167,11 +167,20 @@ def relevant(scored: list[ScoredEntry], named: set[str] | None = None,
     mean (`unmeant`: the current L1110-4-1 when it asks about the repealed one). When the question names texts
     (`named`: the ids and what they stand for) that no such entry rests on, none: a named text the map does not use
     is answered from the text itself. Named texts lead by NAMED_WEIGHT, not by leaving the rest out: a doctor who
-    cites L1111-8 about his own server is answered by the entry on hosting at the practice."""
+    cites L1111-8 about his own server is answered by the entry on hosting at the practice. An incident's
+    qualification comes with the duties it triggers, whatever its score: the table says why they apply."""
     kept = [s for s in scored if s.score >= MIN_SCORE and not unmeant & _documents(s.entry)]
     if named and not any(named & _documents(s.entry) for s in kept):
         return []
-    return kept
+    duties = {s.entry.id for s in kept}
+    return kept + [s for s in scored if s.score < MIN_SCORE and qualifies_incident(s.entry)
+                   and duties & set(s.entry.then)]
+
+
+def qualifies_incident(entry: MapEntry) -> bool:
+    """An incident's qualification (« toute divulgation non autorisée est une violation »): a detail never offered
+    alone, said with the duties it triggers, however little the question matches it."""
+    return entry.topic == INCIDENT_TOPIC and entry.detail and bool(entry.then)
 
 
 def _documents(entry: MapEntry) -> set[str]:
