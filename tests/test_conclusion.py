@@ -16,7 +16,8 @@ encrypted) is said instead of the duty it lifts; a provider's next duty that its
 has warned) is left to the table; who is at fault for an incident told opens on the security duty that failed, and
 who answers to the asker for it on who does; after a verdict on another topic, the incident told keeps its duties
 near, unless the réponse opens on who answers for it; after an incident, the same actor's earlier duty (the CNIL
-before the patients) opens when it scores about as well."""
+before the patients) opens when it scores about as well, and to « que dois-je faire ? » the asker's own earliest duty
+opens when it scores near the best."""
 
 from __future__ import annotations
 
@@ -662,3 +663,20 @@ def test_after_an_incident_the_asker_s_earlier_duty_opens_when_it_scores_about_a
     assert conclusion(query, close, [])[0][0].id == "medecin-notifie-cnil"  # not the vendor's: another actor
     far = [ScoredEntry(inform, 2.8), ScoredEntry(notify, 2.37), ScoredEntry(warn, 2.33)]
     assert conclusion(query, far, [])[0][0].id == "medecin-informe-patients"  # the question asks that one
+
+
+def test_to_what_must_i_do_the_asker_s_own_earliest_duty_opens_when_it_scores_near_the_best():
+    warn = MapEntry("hebergeur-previent", "violation", "hebergeur", "", "Énoncé prévenir.", (),
+                    then=("medecin-notifie",))
+    notify = _entry("medecin-notifie", "medecin", then=("medecin-informe",))
+    inform = _entry("medecin-informe", "medecin")
+    entries = [ScoredEntry(warn, 3.0), ScoredEntry(inform, 2.8), ScoredEntry(notify, 2.65)]
+    asks = read_query("Que dois-je faire si mon hébergeur a une fuite de données ?", {}, frozenset())
+    assert asks.own_duties and conclusion(asks, entries, [])[0][0].id == "medecin-notifie"
+    english = read_query("My host had a data breach, what do I have to do?", {}, frozenset())
+    assert english.own_duties and conclusion(english, entries, [])[0][0].id == "medecin-notifie"
+    # who does what is not the asker's own duties: the best opens
+    who = read_query("Mon hébergeur a une fuite de données : qui doit faire quoi ?", {}, frozenset())
+    assert not who.own_duties and conclusion(who, entries, [])[0][0].id == "hebergeur-previent"
+    far = [ScoredEntry(warn, 3.0), ScoredEntry(inform, 2.0), ScoredEntry(notify, 1.9)]
+    assert conclusion(asks, far, [])[0][0].id == "hebergeur-previent"  # the asker's duty is too far behind

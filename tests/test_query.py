@@ -595,3 +595,11 @@ def test_a_one_sentence_story_asking_what_to_do_now_is_an_incident():
     assert not read_query("En cas de fuite chez mon éditeur, qui doit prévenir les patients : moi ou lui ?", topics,
                           WORDS, KNOWN).incident
     assert not read_query("Une fuite de données, je dois faire quoi ?", {}, WORDS, KNOWN).incident  # no topic read
+
+
+def test_the_asker_s_own_duties_are_read_after_a_colon_whatever_the_story_names_before_it():
+    asked = read_query("Fuite de données chez mon éditeur : quelles sont mes obligations ?", {}, WORDS, KNOWN)
+    assert asked.own_duties and asked.actors == ("medecin",)
+    both = read_query("Fuite chez mon éditeur : quelles sont mes obligations et celles de l'éditeur ?", {}, WORDS,
+                      KNOWN)
+    assert "editeur" in both.actors  # the question proper names him too

@@ -35,7 +35,8 @@ TOPIC_FIRST = 0.8  # the clearly named topic's best entry opens the réponse if 
 INCIDENT_FIRST = 0.6  # an incident told leads the réponse with its best entry if it scores this share of the best
 OWN_RISK_FIRST = 0.6  # to a provider who says it asks, its own penalty if it scores this share of the best
 TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
-CHAIN_TIE = 0.15  # an actor's earlier duty (`then`) opens before the later one it triggers when it scores this close
+OWN_DUTY_FIRST = 0.8  # to « que dois-je faire ? », the asker's own duty opens if it scores this share of the best
+CHAIN_TIE = 0.2  # an actor's earlier duty (`then`) opens before the later one it triggers when it scores this close
 
 
 def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tuple[MapEntry, Proposition, float]],
@@ -87,7 +88,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
         said = held.get(asked.id, asked)
         out.append((said, said.statement))
     first = (out[0][0] if out else
-             _on_clear_topic(leads, query) or _risk_asked(leads, query) or best or leads[0].entry)
+             _own_duty(leads, query, _on_clear_topic(leads, query) or _risk_asked(leads, query) or best
+                       or leads[0].entry))
     # a duty of the incident told stays near the first sentence too, unless that one says who answers for it
     told = INCIDENT_TOPIC if query.incident and first.topic not in SANCTION_TOPICS + RESPONSIBILITY_TOPICS else ""
     order = _reading_order(entries, first, best, told)
@@ -196,6 +198,21 @@ def _earliest_duty(entry: MapEntry, entries: list[ScoredEntry]) -> MapEntry:
             return entry
         entry = earlier
         seen.add(entry.id)
+
+
+def _own_duty(entries: list[ScoredEntry], query: Query, first: MapEntry) -> MapEntry:
+    """To « que dois-je faire ? », the asker's own best duty (the doctor's, unless they speak for a provider) on
+    the topic of the entry that would open, if it scores near the best, instead of another actor's, and their
+    earlier duty before it (_earliest_duty): « Mon hébergeur a une fuite, que dois-je faire ? » opens on notifying
+    the CNIL, not on the host's warning nor on informing the patients."""
+    asker = query.asker or "medecin"
+    if not query.own_duties or query.form == WHO:
+        return first
+    top = entries[0].score
+    own = first if first.actor == asker else next(
+        (s.entry for s in entries if s.entry.actor == asker and s.entry.topic == first.topic
+         and s.score >= OWN_DUTY_FIRST * top), None)
+    return first if own is None else _earliest_duty(own, entries)
 
 
 def _risk_asked(entries: list[ScoredEntry], query: Query) -> MapEntry | None:

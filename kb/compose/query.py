@@ -292,6 +292,7 @@ class Query:
     named: frozenset[str] = frozenset()  # the texts named (`references`) and the fiches that stand for them
     asker: str | None = None  # the actor the asker speaks as, when they say (asker_role)
     staff: bool = False  # the question proper asks about the practice's staff, not the asker (about_staff)
+    own_duties: bool = False  # the asker asks their own duties (« que dois-je faire ? », « mes obligations »)
 
 
 def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str],
@@ -336,6 +337,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         patients=patient_count(folded), regime=_regime(folded),
         joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
         named=_standing_for(references, fiches), asker=asker, staff=about_staff(proper),
+        own_duties=bool(_OWN_DUTIES.search(proper)),
     )
 
 
@@ -423,7 +425,8 @@ def _certification_told(folded: str, proper: str) -> bool:
 
 def _actors(question: str, proper: str, asker: str | None) -> tuple[str, ...]:
     actors = actors_asked(question)
-    if _OWN_DUTIES.search(proper) and set(actors_asked(proper)) <= {"medecin"}:
+    # what follows a colon asks (« Fuite chez mon éditeur : quelles sont mes obligations ? »)
+    if _OWN_DUTIES.search(proper) and set(actors_asked(proper.rsplit(":", 1)[-1])) <= {"medecin"}:
         return (asker or "medecin",)
     return actors
 
