@@ -241,6 +241,9 @@ def test_negations_are_counted_in_french_and_english():
     assert negations("une copie de secours n'est pas de l'hébergement et ne demande aucun certificat") == 1
     assert negations("it is not hosting and does not need a certificate") == 1
     assert negations("ne rien faire sans contrat") == 2  # a denial within the act denied still counts
+    assert negations("je n'ai rien signé, et il ne m'a rien dit") == 1
+    # a consequence keeps its premise's denial: the premise may be the very case a proposition asks about
+    assert negations("aucune donnée n'a jamais fuité, donc elle ne peut rien vous reprocher") == 2
     # a purpose clause does not deny the claim
     assert negations("ne rien déclarer « pour ne pas affoler les patients »") == 1
     assert negations("do not tell them, so as not to alarm them") == 1

@@ -524,9 +524,11 @@ def negations(text: str) -> int:
     return written + len(_SPOKEN_NEGATION.findall(rest)) - len(_COORDINATED.findall(rest))
 
 
-# two denials joined (« n'est pas de l'hébergement et ne demande aucun certificat ») deny once, not cancel out
-_COORDINATED = re.compile(r"_neg_(?:(?!_neg_)[^,.;:?!])*?\b(?:et|and)\s+"
-                          r"(?=(?:(?:does|do|did|is|are|was|were|has|have|can|may|must|should)\s+)?_neg_)")
+# two denials joined (« n'est pas de l'hébergement et ne demande aucun certificat ») deny once, not cancel out; not
+# a consequence (« aucune donnée n'a fuité, donc elle ne peut rien reprocher »): its premise may be the case asked
+_COORDINATED = re.compile(r"_neg_(?:(?!_neg_)[^.;:?!])*?\b(?:et|and)\s+"
+                          r"(?=(?:(?:il|elle|ils|elles|on|ca|it|he|she|they|we)\s+)?"
+                          r"(?:(?:does|do|did|is|are|was|were|has|have|can|may|must|should|needs?)\s+)?_neg_)")
 
 
 def folded_form(text: str) -> str:
