@@ -420,3 +420,21 @@ def test_a_provider_telling_its_situation_is_answered_on_its_own_rule_and_duties
                          "contrat, et notre commercial voudrait conserver une copie de ses données pendant un an. Que "
                          "devons-nous faire des données à la fin du contrat ?", llm="")
     assert {s.actor for s in host.conclusion} == {"hebergeur"}
+
+
+def test_the_mission_s_breach_questions_open_on_what_the_doctor_must_do_or_answers_for(engine):
+    def first(question: str) -> tuple[str, str]:
+        answer = engine.answer(question, llm="")
+        return answer.conclusion[0].map_id, answer.conclusion[0].text
+
+    # one sentence that tells, then asks what to do: notify the CNIL first, before informing the patients
+    assert first("Mon éditeur a eu une fuite, je dois faire quoi ?")[0] == "violation-medecin-notifie-la-cnil"
+    # the asker's own duties: the doctor's, not the host's warning
+    assert first("Que dois-je faire si mon hébergeur a une fuite de données ?")[0] == \
+        "violation-medecin-notifie-la-cnil"
+    # whose fault: what the doctor answers for, never « Oui : l'éditeur prévient le médecin »
+    map_id, text = first("Si mon éditeur se fait pirater, c'est ma faute ?")
+    assert map_id == "reparation-medecin-exoneration" and text.startswith("Cela dépend")
+    # no unasked decision's story in the vendor's row
+    rows = {row.actor: row for row in engine.answer("Mon éditeur a eu une fuite, je dois faire quoi ?", llm="").actors}
+    assert not any("Dedalus" in s.text for s in rows["editeur"].obligations)

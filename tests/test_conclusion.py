@@ -680,3 +680,20 @@ def test_to_what_must_i_do_the_asker_s_own_earliest_duty_opens_when_it_scores_ne
     assert not who.own_duties and conclusion(who, entries, [])[0][0].id == "hebergeur-previent"
     far = [ScoredEntry(warn, 3.0), ScoredEntry(inform, 2.0), ScoredEntry(notify, 1.9)]
     assert conclusion(asks, far, [])[0][0].id == "hebergeur-previent"  # the asker's duty is too far behind
+
+
+def test_whose_fault_it_is_gets_no_verdict_from_a_proposition_that_speaks_of_no_fault():
+    from kb.compose.verdict import verdict
+
+    duty = Proposition("l'éditeur doit me prévenir s'il subit une fuite ou un piratage", "oui")
+    liability = Proposition("La faille venait de mon éditeur, suis-je quand même responsable envers le patient ?",
+                            "depend")
+    fault = "si mon editeur se fait pirater, c'est ma faute ?"
+    assert verdict([(duty, 0.92)], proper=fault) is None  # not « Oui : l'éditeur prévient le médecin »
+    assert verdict([(liability, 0.9)], proper=fault) == "depend"
+    assert verdict([(duty, 0.92)], proper="si mon editeur se fait pirater, doit-il me prevenir ?") == "oui"
+    # a fault told, not asked (« l'hébergeur fautif »), or a kind of fault, leaves the verdict as it is
+    told = "le patient doit-il d'abord attaquer l'hebergeur fautif ?"
+    assert verdict([(duty, 0.92)], proper=told) == "oui"
+    assert verdict([(duty, 0.92)], proper="est-ce une faute deontologique ?") == "oui"
+    assert verdict([(duty, 0.92)], proper="is it my fault if my vendor is hacked?") is None

@@ -87,6 +87,12 @@ _REASONS = re.compile(r"\b(?:puisqu\w*|parce qu\w*|d'autant (?:plus )?qu\w*|vu q
 # nor does what a claim concedes (« even though we never signed anything with the host »); a proposition's concession
 # is the case it asks the rule in (« …même si aucune donnée n'a jamais fuité ? ») and counts
 _CONCEDES = re.compile(r"\b(?:even though|even if|although|bien qu\w*|meme si|quoiqu\w*)\b[^,.;:]*")
+# whose fault it is, asked; and what a proposition must speak of to answer it (fault, liability, damage, penalty)
+_FAULT_ASKED = re.compile(r"\b(?:c'est|est-ce|serait-ce|ce serait|ce sera|suis-je|sommes-nous|serais-je)\b[^?,.;:]*"
+                          r"\b(?:(?:ma|ta|sa|notre|votre|leur|la) faute|fautifs?)\b|"
+                          r"\b(?:is it|was it|would it be|am i|are we)\b[^?,.;:]*\b(?:fault|to blame)\b")
+_FAULT_SAID = re.compile(r"\b(?:faute|fautif|responsab\w*|repond\w*|liab\w*|responsible|fault|blame|dommages?|reparation|"
+                         r"tort|sanction\w*|amendes?|exoner\w*|fine[ds]?|damages?|puni\w*|prison|penal\w*)\b")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 
 
@@ -111,6 +117,8 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
         return None
     word, best = _verdict_read(asked, claim, proper, refusing)
     said = folded_form(best.text)
+    if _FAULT_ASKED.search(claim and folded_form(claim) or proper) and not _FAULT_SAID.search(said):
+        return None  # « c'est ma faute ? » is not answered by a duty: « Oui : l'éditeur prévient le médecin »
     if word == "oui" and _narrower(claim and folded_form(claim) or proper, said):
         return "non"
     if word == "depend" and _UNCONDITIONAL.search(_asked_part(proper)) and not _UNCONDITIONAL.search(said):
