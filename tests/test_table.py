@@ -3,8 +3,8 @@ good as the best), then what the actor risks (under each regime when sanctions a
 said; none after a réponse opening on a penalty of its own regime); nothing the réponse already said; a provider the
 réponse makes a controller is not called a processor in its row; an incident's qualification opens its row when the
 réponse says the duties it triggers, in the place of the last duty of a full cell; what the réponse's first sentence
-triggers joins its row on any topic, and so does what a later sentence of the same actor triggers; a decision's
-story nobody asked about never fills a row."""
+triggers joins its row on any topic, and so does what a later sentence of the same actor triggers, except to « qui ?
+»; a decision's story nobody asked about never fills a row."""
 
 from __future__ import annotations
 
@@ -76,12 +76,16 @@ def test_what_the_reponses_first_sentence_triggers_joins_its_row_on_another_topi
     query = _q("Mon hébergeur a été piraté : qui prévient la CNIL ?")
     rows = table(query, entries, ["previent-medecin", "notifie-cnil"])
     assert [s.entry.id for s in rows["hebergeur"]] == ["aide-medecin"]
-    # triggered by a later sentence of the réponse, it joins the row of that sentence's actor only
-    later = table(query, entries, ["notifie-cnil", "previent-medecin"])
+    # triggered by a later sentence of the réponse, it joins the row of that sentence's actor only, and not to « qui
+    # ? », whose rows stay on the réponse's topics
+    what_now = _q("Mon hébergeur a été piraté : que faut-il faire ?")
+    later = table(what_now, entries, ["notifie-cnil", "previent-medecin"])
     assert [s.entry.id for s in later["hebergeur"]] == ["aide-medecin"]
+    later = table(query, entries, ["notifie-cnil", "previent-medecin"])
+    assert "aide-medecin" not in [s.entry.id for s in later.get("hebergeur", [])]
     crossed = [_scored("previent-medecin", "violation", "hebergeur", 3.0),
                _scored("notifie-cnil", "violation", "medecin", 2.9, then=("aide-medecin",)), *entries[2:]]
-    later = table(query, crossed, ["previent-medecin", "notifie-cnil"])
+    later = table(what_now, crossed, ["previent-medecin", "notifie-cnil"])
     assert "aide-medecin" not in [s.entry.id for s in later.get("hebergeur", [])]
 
 

@@ -76,8 +76,10 @@ def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
         # a provider the réponse makes a controller (a vendor reusing data) is not called a processor in its row
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
                and not called_controller_before(s.entry, said)]
-        # the duty said brings the same actor's next one (the vendor warns the doctor, then assists him)
-        own_triggers = {f for e in said if e.actor == actor and e.topic not in SANCTION_TOPICS for f in e.then}
+        # the duty said brings the same actor's next one (the vendor warns the doctor, then assists him), except to
+        # « qui ? », whose rows stay on the réponse's topics (« qui doit prévenir la CNIL ? »: notifications only)
+        own_triggers = ({f for e in said if e.actor == actor and e.topic not in SANCTION_TOPICS for f in e.then}
+                        if query.form != WHO else set())
         on_topic = [s for s in own if not topics or s.entry.topic in topics or s.entry.id in next_said
                     or (s.entry.id in first_triggers | own_triggers and s.entry.topic not in SANCTION_TOPICS)
                     or s.score >= OFF_TOPIC_SHARE * entries[0].score]
