@@ -91,8 +91,9 @@ _CONCEDES = re.compile(r"\b(?:even though|even if|although|bien qu\w*|meme si|qu
 _FAULT_ASKED = re.compile(r"\b(?:c'est|est-ce|serait-ce|ce serait|ce sera|suis-je|sommes-nous|serais-je)\b[^?,.;:]*"
                           r"\b(?:(?:ma|ta|sa|notre|votre|leur|la) faute|fautifs?)\b|"
                           r"\b(?:is it|was it|would it be|am i|are we)\b[^?,.;:]*\b(?:fault|to blame)\b")
-_FAULT_SAID = re.compile(r"\b(?:faute|fautif|responsab\w*|repond\w*|liab\w*|responsible|fault|blame|dommages?|reparation|"
-                         r"tort|sanction\w*|amendes?|exoner\w*|fine[ds]?|damages?|puni\w*|prison|penal\w*)\b")
+_FAULT_SAID = re.compile(r"\b(?:faute|fautif|responsab\w*|repond\w*|liab\w*|responsible|fault|blame|dommages?|"
+                         r"reparation|tort|sanction\w*|amendes?|exoner\w*|fine[ds]?|damages?|puni\w*|prison|"
+                         r"penal\w*)\b")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 
 
@@ -112,7 +113,8 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
     by a duty the proposition says holds. Asked whether one may refuse (`refusing`) what a proposition asks someone
     else may do, the answer is its contrary: a move to an uncertified host may be refused. A « Oui » to a premise
     narrower than the proposition (_narrower) is a « Non », and so is « Cela dépend » to whether the rule holds
-    unconditionally (« toujours », « librement »)."""
+    unconditionally (« toujours », « librement »). Whose fault it is (« c'est ma faute ? ») gets no verdict from a
+    proposition that speaks of no fault, liability, damage or penalty."""
     if not asked:
         return None
     word, best = _verdict_read(asked, claim, proper, refusing)
