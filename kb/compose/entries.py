@@ -261,6 +261,12 @@ _PEOPLE = re.compile(r"\b(?:secretair|remplacant|associe|confrere|kine|infirmi|p
 # a provider a proposition is about (« mon éditeur peut-il accéder… ? »): someone else than the secretary asked about
 _PROVIDER = re.compile(r"\b(?:editeur|hebergeur|prestataire|vendor|host|provider)s?\b")
 
+
+@lru_cache(maxsize=8192)  # each proposition's, read for every question naming someone
+def _provider_named(text: str) -> bool:
+    return bool(_PROVIDER.search(fold(text)))
+
+
 # the patient refusing (« un patient peut-il refuser que… ? »): not the asker's own refusal (Query.asker_refuses)
 _PATIENT_REFUSES = re.compile(r"\bpatiente?s?\b\s+(?:\w+\s+){0,2}(?:peu\w*|peut-il|peut-elle|refus\w*|s'oppos\w*|"
                               r"ne veut pas|can|may|refuse\w*|object\w*)")
@@ -300,7 +306,7 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
         people = _people(prop.text)
         someone_else = (bool(asked_people and people and not people & asked_people)
                         or (bool(asked_people) and not people and not names_provider
-                            and bool(_PROVIDER.search(fold(prop.text))))
+                            and _provider_named(prop.text))
                         or (query.asker_refuses and bool(_PATIENT_REFUSES.search(fold(prop.text)))))
         scored.append((entry, prop, float(cos) + PROPOSITION_WORDS_WEIGHT * shared - PERSON_MALUS * other_person
                        + COUNT_WEIGHT * count - OTHER_PERSON_MALUS * someone_else))
