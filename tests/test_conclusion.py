@@ -149,8 +149,13 @@ def test_a_question_asking_to_skip_escape_or_put_off_a_duty_gets_the_contrary_of
     assert verdict("Notre prestataire peut-il ne rien signer avec nous ?") == "Non"
     assert verdict("Notre prestataire peut-il refuser de signer un contrat écrit avec nous ?") == "Non"
     assert verdict("Peut-il commencer tout de suite et nous faire signer le contrat plus tard ?") == "Non"
-    # whether a lesser step suffices
+    # whether a lesser step suffices, or may do with less than the duty
     assert verdict("Une poignée de main suffit-elle, sans contrat écrit, avec mon informaticien ?") == "Non"
+    assert verdict("Peut-on se contenter d'un accord oral avec mon informaticien ?") == "Non"
+    assert verdict("Mon informaticien peut-il signer un contrat aux garanties moindres que la loi ?") == "Non"
+    assert verdict("Is a written contract optional with our IT contractor?") == "Non"
+    assert verdict("Notre prestataire peut-il refuser tout contrat écrit ?") == "Non"
+    assert verdict("C'est mon neveu : je peux me passer d'un contrat écrit avec lui ?") == "Non"
     # being safe from what a proposition says one risks
     fine = MapEntry("hebergeur-amende-cnil", "sanctions-cnil", "hebergeur", "",
                     "L'hébergeur sous-traitant encourt lui-même une amende de la CNIL.", (),
@@ -350,6 +355,21 @@ def test_asked_whether_one_is_exempt_from_a_duty_the_answer_is_its_contrary():
     assert duty(f"{clause} Je dois la notifier ?") == "Oui"
     # a proposition already denying the duty asks the exemption itself
     assert denial(f"{clause} Ça me dispense de la notifier ?") == "Non"
+    # a right lost, or the duty called optional, is asked the same way
+    right = MapEntry("patient-opposition", "patients", "medecin", "", "Le patient peut s'opposer au partage.", (),
+                     answers=(Proposition("Un patient peut-il s'opposer au partage de ses informations ?", "oui"),))
+    assert _verdict_of(right)("Mon patient a accepté le partage : a-t-il perdu le droit de s'y opposer ?") == "Non"
+    assert duty(f"{clause} Is notifying it optional for me?") == "Non"
+
+
+def test_asked_whether_someone_else_does_the_asker_s_duty_in_his_stead_the_answer_is_no():
+    entry = MapEntry("hebergeur-aide-aipd", "aipd", "hebergeur", "",
+                     "L'hébergeur aide le médecin à réaliser son analyse d'impact.", (),
+                     answers=(Proposition("Mon hébergeur doit-il m'aider à faire mon analyse d'impact ?", "oui"),))
+    verdict = _verdict_of(entry)
+    assert verdict("Mon hébergeur doit-il m'aider pour l'analyse d'impact ?") == "Oui"
+    assert verdict("Est-ce à mon hébergeur de réaliser l'analyse d'impact à ma place ?") == "Non"
+    assert verdict("Must my host carry out the DPIA instead of me?") == "Non"
 
 
 def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():

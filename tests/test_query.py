@@ -226,6 +226,12 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
     # a report that is not the sentence's own subject and verb leaves the sentence whole
     ("Il nous demande de ne rien déclarer et dit qu'il s'occupe de la communication. On peut faire comme il dit ?",
      "il nous demande de ne rien declarer et dit qu'il s'occupe de la communication."),
+    # the asker's conclusion, « donc » after its verb or drawn from a reason given first, when it denies something
+    ("Ma secrétaire est tenue au secret : je n'ai donc pas besoin d'encadrer ce qu'elle fait ?",
+     "je n'ai pas besoin d'encadrer ce qu'elle fait ?"),
+    ("Puisque je ne l'ai pas fait exprès, une erreur ne peut pas me valoir de poursuites ?",
+     "une erreur ne peut pas me valoir de poursuites ?"),
+    ("Puisque mon éditeur est sous-traitant, dois-je signer un contrat avec lui ?", None),  # asked straight
 ])
 def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text, claim):
     assert query(text).claim == claim

@@ -81,6 +81,11 @@ _ASKER_SAYS = re.compile(r"(\b(?:je|j'|moi|nous|i|we)\b[^,;:]*?\b(?:repondre|dir
                          r"\s(?:que|qu'|that)\b.*$")
 # The asker's own conclusion to confirm (« Donc moi je n'ai plus rien à faire ? », « …, autant ne rien faire ? »).
 _INFERENCE = re.compile(r"^(?:et )?(?:donc|du coup|autant|so)\b,?\s*")
+# the same conclusion with « donc » after its verb (« je n'ai donc pas besoin de l'encadrer ? »), or drawn from a
+# reason given first (« Puisque je ne l'ai pas fait exprès, une erreur ne peut pas me valoir de poursuites ? »): a
+# claim when it denies something, which a question asked straight (« puisque…, dois-je signer ? ») does not
+_THEREFORE = re.compile(r"\s*\b(?:donc|du coup)\b")
+_REASON_FIRST = re.compile(r"^(?:puisqu\w*|since|vu qu\w*|etant donne qu\w*)\b[^,;:]*[,;:]\s*")
 _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|aucun\w*|personne|nulle part)\b|"
                        # the negative subject before « ne » (« aucun texte ne limite », « rien n'a été volé »),
                        # one negation with what follows it (« aucune donnée n'a jamais fuité »)
@@ -481,6 +486,10 @@ def _claim(sentences: list[str]) -> str | None:
             inference = _INFERENCE.match(text)
             if inference:
                 return text[inference.end():]
+        drawn = (_REASON_FIRST.sub("", last) if _REASON_FIRST.match(last)
+                 else _THEREFORE.sub("", clause) if _THEREFORE.search(clause) else "")
+        if negations(drawn) % 2:
+            return drawn
         return None
     rest = clause[tag.end():].strip()
     if rest.startswith(("que ", "qu'")):

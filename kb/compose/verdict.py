@@ -32,12 +32,16 @@ ASKS_TO_REFUSE = re.compile(r"\b(?:refuser|s'(?:y )?opposer|object|refuse)\b")
 _OTHERS_MAY = re.compile(r"\b(?:peut|peuvent|peut-il|peut-elle|peuvent-ils|(?:a|ont)(?:-t-il|-t-elle)? le droit|"
                          r"can|may|is allowed|are allowed)\b")
 _CAN = r"peu[tx]|peuvent|puis|pouvons|pouvez|pourr\w+|peut-(?:on|il|elle)|can|may|could"  # the modal of leave
-# being exempt from a duty (« suis-je dispensé de notifier ? ») asks its contrary, and so does asking leave to skip it
-# (« peut-on se passer d'un contrat ? », « can I skip encrypting? »)
+# being exempt from a duty (« suis-je dispensé de notifier ? », « is it optional? ») asks its contrary, and so do
+# asking leave to skip it (« peut-on se passer d'un contrat ? », « can I skip encrypting? ») and whether a right is
+# lost (« a-t-il perdu le droit de s'opposer ? »)
 _EXEMPT = re.compile(r"\b(?:dispens\w*|exempt\w*|decharg\w*|exoner\w*|liberee?s? de|relieved?|off the hook|"
+                     r"facultati\w*|optionn?(?:el|elle|al)s?|(?:perdu|perd|perdre|lost|lose|loses) (?:le|son|leur|the|"
+                     r"their|his|her|its) (?:droit|right)|"
                      r"a l'abri|echapp\w*|escap\w*|safe from|immune)\b|"
-                     rf"\b(?:{_CAN})\W+(?:\w+\W+){{0,3}}?(?:se passer|s'en passer|passer outre|omettre|rester muet|"
-                     r"negliger|ignorer|faire l'impasse|skip|omit|leave out|do without|forgo|ignore|dispense with)\b")
+                     rf"\b(?:{_CAN})\W+(?:\w+\W+){{0,3}}?(?:(?:se|me|nous|vous|te) passer|[smt]'en passer|"
+                     r"passer outre|omettre|rester muet|negliger|ignorer|faire l'impasse|skip|omit|leave out|"
+                     r"do without|forgo|ignore|dispense with)\b")
 # leave not to do something (« peut-il ne rien prévoir dans le contrat ? ») asks the contrary of a duty to do it
 # (« le contrat doit-il prévoir… ? »)
 _MAY = re.compile(rf"\b(?:{_CAN}|a-t-(?:il|elle) le droit|ai-je le droit|est-il (?:libre|permis|possible)|"
@@ -45,16 +49,18 @@ _MAY = re.compile(rf"\b(?:{_CAN}|a-t-(?:il|elle) le droit|ai-je le droit|est-il 
 _MUST = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|faut-il|oblig\w*|tenue?s? (?:de|a)|impos\w*|must|"
                    r"have to|has to|need|needs|required|requires|should)\b")
 # refusing to do it (« l'éditeur peut-il refuser de m'aider ? ») is not doing it
-_REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to )|\bse desinteresser\b")
+_REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to |tou(?:te?s?)? |any |all )|\bse desinteresser\b")
 # putting off what is due (« signer le contrat plus tard », « attendre », « tell me afterwards ») is not doing it
 _PUT_OFF = re.compile(r"\b(?:attendre|patienter|tarder|differer|repousser|wait|postpone)\b|"
                       r"\b(?:tell|inform|notify|ask|sign|signer|prevenir|informer|demander|dire|notifier)\w* "
                       r"(?:\w+ ){0,3}?(?:afterwards|later|plus tard|apres coup|ensuite)\b")
 # what a proposition asks failed (« le défaut de notification est-il un délit ? ») is no duty to skip
 _FAILED = re.compile(r"\b(?:fail\w*|defaut|manqu\w*|omission|absence)\b")
-# whether a lesser step suffices (« une poignée de main suffit-elle, sans contrat écrit ? ») is answered by the duty the
-# law sets: the duty a proposition says holds (« faut-il un contrat écrit ? » oui) says that it does not
-_SUFFICES = re.compile(r"\b(?:suffi(?:t|sent|ra|rait)(?:-(?:il|elle|ils|elles))?|"
+# whether a lesser step suffices (« une poignée de main suffit-elle, sans contrat écrit ? », « peut-il se contenter
+# d'un rapport ? », « un niveau moindre ? ») is answered by the duty the law sets: the duty a proposition says holds
+# (« faut-il un contrat écrit ? » oui) says that it does not; not « la moindre raison » (any reason at all)
+_SUFFICES = re.compile(r"\b(?:suffi(?:t|sent|ra|rait)(?:-(?:il|elle|ils|elles))?|se contenter|s'en tenir|make do|"
+                       r"settle for|(?<!la )(?<!le )moindres?|inferieure?s?|plus faibles?|weaker|lesser|"
                        r"(?:est|sont)(?:-(?:il|elle|ce|ils|elles))? (?:bien |vraiment )?suffisante?s?|"
                        r"(?:is|are) (?:it|that|this|they) (?:enough|sufficient)|enough to|suffices?)\b")
 # a premise narrower than the rule (« seuls les diagnostics… ? », « ne risque-t-il qu'une amende ? », « forcément
@@ -94,6 +100,10 @@ _FAULT_ASKED = re.compile(r"\b(?:c'est|est-ce|serait-ce|ce serait|ce sera|suis-j
 _FAULT_SAID = re.compile(r"\b(?:faute|fautif|responsab\w*|repond\w*|liab\w*|responsible|fault|blame|dommages?|"
                          r"reparation|tort|sanction\w*|amendes?|exoner\w*|fine[ds]?|damages?|puni\w*|prison|"
                          r"penal\w*)\b")
+# someone else doing the asker's duty in his stead (« est-ce à mon hébergeur de faire l'analyse d'impact à ma
+# place ? »): the law helps the asker with it, it does not move it, unless the proposition says so
+_INSTEAD = re.compile(r"\b(?:a (?:ma|notre) place|a la place (?:du cabinet|du medecin|des medecins)|"
+                      r"instead of (?:me|us|the practice|the doctor))\b")
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 
 
@@ -122,6 +132,8 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
     if _FAULT_ASKED.search(claim and folded_form(claim) or proper) and not _FAULT_SAID.search(said):
         return None  # « c'est ma faute ? » is not answered by a duty: « Oui : l'éditeur prévient le médecin »
     if word == "oui" and _narrower(claim and folded_form(claim) or proper, said):
+        return "non"
+    if word in ("oui", "depend") and _INSTEAD.search(_asked_part(proper)) and not _INSTEAD.search(said):
         return "non"
     if word == "depend" and _UNCONDITIONAL.search(_asked_part(proper)) and not _UNCONDITIONAL.search(said):
         return "non"
