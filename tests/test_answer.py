@@ -435,6 +435,10 @@ def test_the_mission_s_breach_questions_open_on_what_the_doctor_must_do_or_answe
     # whose fault: what the doctor answers for, never « Oui : l'éditeur prévient le médecin »
     map_id, text = first("Si mon éditeur se fait pirater, c'est ma faute ?")
     assert map_id == "reparation-medecin-exoneration" and text.startswith("Cela dépend")
+    # « ma faute » concerns the doctor asking: his duties follow, not a vendor reusing data nobody spoke of
+    fault = engine.answer("Si mon éditeur se fait pirater, c'est ma faute ?", llm="")
+    assert "medecin" in {row.actor for row in fault.actors}
+    assert "roles-editeur-reutilisation-responsable-du-traitement" not in {s.map_id for s in fault.conclusion}
     # no unasked decision's story in the vendor's row
     rows = {row.actor: row for row in engine.answer("Mon éditeur a eu une fuite, je dois faire quoi ?", llm="").actors}
     assert not any("Dedalus" in s.text for s in rows["editeur"].obligations)

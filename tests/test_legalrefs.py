@@ -87,6 +87,9 @@ def test_several_references_come_out_leftmost_first():
         ("Le prestataire de coffre-fort numérique refuse un contrat : il dit se contenter de stocker les fichiers.",
          {"hebergeur"}),
         ("Au pénal, qu'est-ce que ce confrère risque ?", {"medecin"}),  # a colleague is a doctor too
+        # whose fault, asked in the first person, concerns the doctor asking
+        ("Si mon éditeur se fait pirater, c'est ma faute ?", {"medecin", "editeur"}),
+        ("If my host is hacked, is it my fault?", {"medecin", "hebergeur"}),
     ],
 )
 def test_actors_asked_in_a_doctors_words(question, expected):
