@@ -159,7 +159,7 @@ _QUESTION_WORDS = {
                r"on (?:doit|devrait|devra|a du|aurait du|est (?:oblige|tenu)\w*|risque)|"
                r"responsables? (?:du|de) traitement|controller)\b",
     "editeur": r"\b(?:editeurs?|logiciels?|saas|vendor|vendeur|software|publisher|supplier|programme|"
-               r"sous-traitants?|processor|fournisseurs?|informaticien|editor|"
+               r"sous-traitants?|processor|fournisseurs?|informaticien|editor|plateformes?|platforms?|"
                r"cegedim|dedalus)\b",  # the vendors the CNIL sanctioned
     "hebergeur": r"\b(?:hebergeurs?|hebergement|heberge(?:r|nt)?|hds|cloud|host(?:s|ing|ed)?|serveurs?|servers?|"
                  r"datacenter|sauvegardes?|backup|infogereur|stockage|stock(?:e|ent|er)|coffres?-forts?|"

@@ -143,6 +143,31 @@ def test_a_story_that_tells_what_makes_the_entry_the_answer_raises_it(tmp_path):
         _map(tmp_path / "bad", '["Qui notifie ?"]', '\n  told_when: "hébergeur de mon éditeur"')
 
 
+def test_a_story_tells_on_a_provider_s_entry_only_when_it_names_that_provider(tmp_path):
+    from kb.compose.entries import TOLD_WEIGHT, score_entries
+    from kb.compose.query import read_query
+
+    def vendor(root, extra: str = ""):
+        return _load(root, f"""- id: sous-traitance-editeur-instructions
+  topic: violation
+  actor: editeur{extra}
+  statement: "L'éditeur ne traite les données que sur instruction du médecin."
+  basis:
+    - chunk: rgpd-art-33#1
+      quote: "en notifie la violation"
+""")
+
+    told, plain = vendor(tmp_path / "told", '\n  told_when: ["jamais rien autorisé"]'), vendor(tmp_path / "plain")
+
+    def raised(question: str) -> float:
+        return (score_entries(read_query(question, told.topics, frozenset()), told, [], {})[0].score
+                - score_entries(read_query(question, plain.topics, frozenset()), plain, [], {})[0].score)
+
+    assert raised("Mon éditeur a montré mes dossiers à un salon. Je n'ai jamais rien autorisé de tel.") == \
+        pytest.approx(TOLD_WEIGHT)
+    assert raised("Ma secrétaire a montré des dossiers à sa sœur. Je n'ai jamais rien autorisé de tel.") == 0
+
+
 def test_an_entry_that_needs_a_word_is_left_out_when_the_question_does_not_say_it(tmp_path):
     from kb.compose.entries import score_entries
     from kb.compose.query import read_query

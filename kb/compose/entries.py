@@ -124,7 +124,7 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  + (RETRIEVED_WEIGHT / (1 + min(ranks)) if ranks else 0.0)
                  + NAMED_WEIGHT * bool(docs & (query.named | query.recalled))
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
-                 + TOLD_WEIGHT * _told(entry, query.folded)
+                 + TOLD_WEIGHT * _told(entry, query)
                  - REGIME_MALUS * (query.regime is not None and entry.topic in SANCTION_TOPICS
                                    and entry.topic != query.regime)
                  - DECISION_MALUS * unasked_decision(entry, query))
@@ -198,9 +198,11 @@ def _ruled_out(entry: MapEntry, folded: str) -> bool:
             or (bool(entry.only_when) and not words_pattern(entry.only_when).search(folded)))
 
 
-def _told(entry: MapEntry, folded: str) -> bool:
-    """The story says what makes the entry the answer (`told_when`): « l'hébergeur de mon éditeur »."""
-    return bool(entry.told_when) and bool(words_pattern(entry.told_when).search(folded))
+def _told(entry: MapEntry, query: Query) -> bool:
+    """The story says what makes the entry the answer (`told_when`): « l'hébergeur de mon éditeur »; a provider's
+    entry, of that provider (« je n'ai jamais rien autorisé de tel » tells on the vendor the question names)."""
+    return (bool(entry.told_when) and (entry.actor not in PROVIDERS or entry.actor in query.actors)
+            and bool(words_pattern(entry.told_when).search(query.folded)))
 
 
 @lru_cache(maxsize=256)
