@@ -55,6 +55,26 @@ def test_an_entry_nearly_as_good_as_the_best_joins_its_row_whatever_its_topic():
     assert [s.entry.id for s in rows["medecin"]][:2] == ["informe-patients", "chiffre"]
 
 
+def test_a_thin_row_takes_the_actor_s_next_entry_among_the_answer_s_best_whatever_its_topic():
+    entries = [_scored("notifie-cnil", "violation", "medecin", 3.0),
+               _scored("previent-medecin", "violation", "hebergeur", 2.9),
+               _scored("informe-patients", "violation", "medecin", 2.8),
+               _scored("instructions", "sous-traitance", "hebergeur", 2.5),  # another topic, among the six best
+               _scored("audit", "sous-traitance", "hebergeur", 2.4),
+               _scored("amende", "sanctions-cnil", "hebergeur", 2.3),  # a penalty: not to fill a row
+               _scored("chiffre", "securite", "medecin", 2.2),
+               _scored("restitution", "conservation", "hebergeur", 2.1)]  # seventh: not among the best
+    rows = table(_q("Mon hébergeur a eu une fuite : que faire ?"), entries, ["notifie-cnil"])
+    assert [s.entry.id for s in rows["hebergeur"]] == ["previent-medecin", "instructions"]
+    # not to « qui ? »: its rows stay on the réponse's topics
+    rows = table(_q("Mon hébergeur a eu une fuite : qui prévient qui ?"), entries, ["notifie-cnil"])
+    assert "instructions" not in [s.entry.id for s in rows["hebergeur"]]
+    # a row with two statements on the réponse's topics is not thin: it stays on them
+    two = entries[:3] + [_scored("documente", "violation", "medecin", 2.7)] + entries[3:]
+    rows = table(_q("Après une fuite, que dois-je faire ?"), two, ["notifie-cnil"])
+    assert [s.entry.id for s in rows["medecin"]] == ["informe-patients", "documente"]
+
+
 def test_a_reponse_opening_on_a_penalty_of_its_own_regime_gets_no_cnil_fine_in_the_row():
     entries = [_scored("penalite-referentiels", "referentiels", "editeur", 3.0),
                _scored("conformite-referentiels", "referentiels", "editeur", 2.9),
@@ -80,11 +100,13 @@ def test_what_the_reponses_first_sentence_triggers_joins_its_row_on_another_topi
     # ? », whose rows stay on the réponse's topics
     what_now = _q("Mon hébergeur a été piraté : que faut-il faire ?")
     later = table(what_now, entries, ["notifie-cnil", "previent-medecin"])
-    assert [s.entry.id for s in later["hebergeur"]] == ["aide-medecin"]
+    assert [s.entry.id for s in later["hebergeur"]] == ["aide-medecin", "contrat-hebergement"]  # a thin row, filled
     later = table(query, entries, ["notifie-cnil", "previent-medecin"])
     assert "aide-medecin" not in [s.entry.id for s in later.get("hebergeur", [])]
     crossed = [_scored("previent-medecin", "violation", "hebergeur", 3.0),
-               _scored("notifie-cnil", "violation", "medecin", 2.9, then=("aide-medecin",)), *entries[2:]]
+               _scored("notifie-cnil", "violation", "medecin", 2.9, then=("aide-medecin",)),
+               *(_scored(f"devoir-{n}", "violation", "medecin", 2.8 - n / 10) for n in range(4)),
+               *entries[2:]]  # the host's next entry not among the six best: no thin row takes it
     later = table(what_now, crossed, ["previent-medecin", "notifie-cnil"])
     assert "aide-medecin" not in [s.entry.id for s in later.get("hebergeur", [])]
 

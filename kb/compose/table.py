@@ -1,11 +1,12 @@
 """« Qui fait quoi » : a row for each actor the question concerns: at most ROW_MAX statements of the map on the
 topics of the réponse (and sanctions when asked, what the réponse would say next had it room, and an entry nearly
-as good as the best, whatever its topic), then what the actor risks, once: under each regime (CNIL fine and penalty)
-when sanctions are asked, else what it risks for a duty said (an entry shown triggers it) or, to « qui ? », what it
-risks at all, and neither after a réponse on a topic with a penalty of its own (L1470-6); sorted into obligations,
-responsibility, sanctions by their topic, none repeating the réponse, none calling a processor the provider the
-réponse makes a controller. What the réponse's first sentence triggers (the host that warns the doctor then helps
-him) joins its row whatever its topic, unless a penalty. An incident's qualification (a letter sent to the wrong
+as good as the best, whatever its topic, and in a thin row the actor's next entries among the answer's best), then
+what the actor risks, once: under each regime (CNIL fine and penalty) when sanctions are asked, else what it risks
+for a duty said (an entry shown triggers it) or, to « qui ? », what it risks at all, and neither after a réponse on a
+topic with a penalty of its own (L1470-6); sorted into obligations, responsibility, sanctions by their topic, none
+repeating the réponse, none calling a processor the provider the réponse makes a controller. What the réponse's first
+sentence triggers (the host that warns the doctor then helps him) joins its row whatever its topic, unless a
+penalty. An incident's qualification (a letter sent to the wrong
 patient is a breach) comes first in its row when the réponse says the duties it triggers, in the place of the last
 duty of a full obligations cell."""
 
@@ -21,6 +22,8 @@ from kb.types import ACTORS
 
 ROW_MAX = 3  # statements per row on the réponse's topics, then what the actor risks (dev)
 OFF_TOPIC_SHARE = 0.9  # an entry off the réponse's topics joins its row if it scores this share of the best (dev)
+ROW_FILL = 2  # a row with fewer statements on the réponse's topics takes the actor's next best ones (dev)
+FILL_AMONG = 6  # …among this many of the answer's best entries, whatever their topic (dev)
 ROW_FLOOR = 0.65  # a row's further statements score at least this share of the best entry's score (dev)
 
 
@@ -91,6 +94,15 @@ def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
         picked = [s for i, s in enumerate(on_topic[:ROW_MAX])
                   if s.score >= floor or (i == 0 and s.entry.topic not in penalties_said
                                           and not unasked_decision(s.entry, query))]
+        # a thin row takes the actor's next entries among the answer's best, whatever their topic; not to « qui ? »,
+        # whose rows stay on the réponse's topics
+        among = {s.entry.id for s in entries[:FILL_AMONG]} if query.form != WHO else set()
+        for s in own:
+            if len(picked) >= ROW_FILL:
+                break
+            if (s.entry.id in among and s not in picked and s.score >= floor and s.entry.topic not in SANCTION_TOPICS
+                    and not unasked_decision(s.entry, query)):
+                picked.append(s)
         # what the actor risks, once per row; when sanctions are asked, under each regime (CNIL fine, penalty)
         # unasked, only a penalty for a duty said (an entry shown triggers it: hosting without a certificate), or
         # what each one risks when the question asks who answers for it
