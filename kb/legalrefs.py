@@ -153,8 +153,10 @@ _QUESTION_WORDS = {
     # The doctor asks in the first person: « je », « moi », « me », « mes patients », « ma prescription ».
     "medecin": r"\b(?:moi|je|j'|me|m'|my|mes patient(?:e)?s|mon patient|ma patiente|mes consultations|nous|"
                r"nos patient(?:e)?s|notre cabinet|maison de sante|we|our|us|"
-               r"ma prescription|mon cabinet|ma faute|ma responsabilite|(?:my|our) fault|medecins?|praticiens?|docteur|cabinet|doctor|physician|confreres?|"
+               r"ma prescription|mon cabinet|medecins?|praticiens?|docteur|cabinet|doctor|physician|confreres?|"
                r"consoeurs?|"
+               # whose fault, asked in the first person (« c'est ma faute ? »)
+               r"ma faute|ma responsabilite|"
                # « on devrait prévenir 9 000 patients » : the practice speaking of its own duty
                r"on (?:doit|devrait|devra|a du|aurait du|est (?:oblige|tenu)\w*|risque)|"
                r"responsables? (?:du|de) traitement|controller)\b",

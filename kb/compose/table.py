@@ -6,9 +6,8 @@ for a duty said (an entry shown triggers it) or, to « qui ? », what it risks a
 topic with a penalty of its own (L1470-6); sorted into obligations, responsibility, sanctions by their topic, none
 repeating the réponse, none calling a processor the provider the réponse makes a controller. What the réponse's first
 sentence triggers (the host that warns the doctor then helps him) joins its row whatever its topic, unless a
-penalty. An incident's qualification (a letter sent to the wrong
-patient is a breach) comes first in its row when the réponse says the duties it triggers, in the place of the last
-duty of a full obligations cell."""
+penalty. An incident's qualification (a letter sent to the wrong patient is a breach) comes first in its row when
+the réponse says the duties it triggers, in the place of the last duty of a full obligations cell."""
 
 from __future__ import annotations
 

@@ -122,7 +122,8 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
     to do it (_asks_leave_not_to); and whether a lesser step suffices or the duty may be put off is answered « Non »
     by a duty the proposition says holds. Asked whether one may refuse (`refusing`) what a proposition asks someone
     else may do, the answer is its contrary: a move to an uncertified host may be refused. A « Oui » to a premise
-    narrower than the proposition (_narrower) is a « Non », and so is « Cela dépend » to whether the rule holds
+    narrower than the proposition (_narrower) is a « Non », and so are « Oui » and « Cela dépend » to whether
+    someone else does the asker's duty in his stead (« à ma place ») and « Cela dépend » to whether the rule holds
     unconditionally (« toujours », « librement »). Whose fault it is (« c'est ma faute ? ») gets no verdict from a
     proposition that speaks of no fault, liability, damage or penalty."""
     if not asked:
