@@ -155,8 +155,8 @@ _QUESTION_WORDS = {
                r"nos patient(?:e)?s|notre cabinet|maison de sante|we|our|us|"
                r"ma prescription|mon cabinet|medecins?|praticiens?|docteur|cabinet|doctor|physician|confreres?|"
                r"consoeurs?|"
-               # whose fault, asked in the first person (« c'est ma faute ? »)
-               r"ma faute|ma responsabilite|"
+               # whose fault or whose duty, asked in the first person (« c'est ma faute ? », « à ma place ? »)
+               r"ma faute|ma responsabilite|a (?:ma|notre) place|"
                # « on devrait prévenir 9 000 patients » : the practice speaking of its own duty
                r"on (?:doit|devrait|devra|a du|aurait du|est (?:oblige|tenu)\w*|risque)|"
                r"responsables? (?:du|de) traitement|controller)\b",

@@ -90,6 +90,7 @@ def test_several_references_come_out_leftmost_first():
         # whose fault, asked in the first person, concerns the doctor asking
         ("Si mon éditeur se fait pirater, c'est ma faute ?", {"medecin", "editeur"}),
         ("If my host is hacked, is it my fault?", {"medecin", "hebergeur"}),
+        ("Est-ce à mon hébergeur de faire l'analyse d'impact à ma place ?", {"medecin", "hebergeur"}),
         # an appointment platform is practice software
         ("La plateforme de rendez-vous écrit à mes patients : qui en répond ?", {"medecin", "editeur"}),
     ],
