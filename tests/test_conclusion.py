@@ -155,6 +155,7 @@ def test_a_question_asking_to_skip_escape_or_put_off_a_duty_gets_the_contrary_of
     assert verdict("Mon informaticien peut-il signer un contrat aux garanties moindres que la loi ?") == "Non"
     assert verdict("Is a written contract optional with our IT contractor?") == "Non"
     assert verdict("Notre prestataire peut-il refuser tout contrat écrit ?") == "Non"
+    assert verdict("Notre prestataire peut-il refuser tous les contrats écrits ?") == "Non"
     assert verdict("C'est mon neveu : je peux me passer d'un contrat écrit avec lui ?") == "Non"
     # being safe from what a proposition says one risks
     fine = MapEntry("hebergeur-amende-cnil", "sanctions-cnil", "hebergeur", "",

@@ -49,7 +49,7 @@ _MAY = re.compile(rf"\b(?:{_CAN}|a-t-(?:il|elle) le droit|ai-je le droit|est-il 
 _MUST = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|faut-il|oblig\w*|tenue?s? (?:de|a)|impos\w*|must|"
                    r"have to|has to|need|needs|required|requires|should)\b")
 # refusing to do it (« l'éditeur peut-il refuser de m'aider ? ») is not doing it
-_REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to |tou(?:te?s?)? |any |all )|\bse desinteresser\b")
+_REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to |tous |toute?s? |any |all )|\bse desinteresser\b")
 # putting off what is due (« signer le contrat plus tard », « attendre », « tell me afterwards ») is not doing it
 _PUT_OFF = re.compile(r"\b(?:attendre|patienter|tarder|differer|repousser|wait|postpone)\b|"
                       r"\b(?:tell|inform|notify|ask|sign|signer|prevenir|informer|demander|dire|notifier)\w* "
