@@ -4,7 +4,8 @@ said; none after a réponse opening on a penalty of its own regime); nothing the
 réponse makes a controller is not called a processor in its row; an incident's qualification opens its row when the
 réponse says the duties it triggers, in the place of the last duty of a full cell; what the réponse's first sentence
 triggers joins its row on any topic, and so does what a later sentence of the same actor triggers, except to « qui ?
-»; a decision's story nobody asked about never fills a row."""
+»; a thin row takes the actor's next entries among the answer's best, except to « qui ? » without a story; a
+decision's story nobody asked about never fills a row."""
 
 from __future__ import annotations
 
@@ -69,6 +70,10 @@ def test_a_thin_row_takes_the_actor_s_next_entry_among_the_answer_s_best_whateve
     # not to « qui ? »: its rows stay on the réponse's topics
     rows = table(_q("Mon hébergeur a eu une fuite : qui prévient qui ?"), entries, ["notifie-cnil"])
     assert "instructions" not in [s.entry.id for s in rows["hebergeur"]]
+    # but after a story, « qui est responsable de quoi ? » asks what each one answers for
+    story = "Mon hébergeur a eu une fuite. Son technicien avait désactivé les journaux. Qui est responsable de quoi ?"
+    rows = table(_q(story), entries, ["notifie-cnil"])
+    assert [s.entry.id for s in rows["hebergeur"]][:2] == ["previent-medecin", "instructions"]  # then its risk
     # a row with two statements on the réponse's topics is not thin: it stays on them
     two = entries[:3] + [_scored("documente", "violation", "medecin", 2.7)] + entries[3:]
     rows = table(_q("Après une fuite, que dois-je faire ?"), two, ["notifie-cnil"])

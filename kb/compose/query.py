@@ -298,6 +298,7 @@ class Query:
     asker: str | None = None  # the actor the asker speaks as, when they say (asker_role)
     staff: bool = False  # the question proper asks about the practice's staff, not the asker (about_staff)
     own_duties: bool = False  # the asker asks their own duties (« que dois-je faire ? », « mes obligations »)
+    story: bool = False  # the question tells a situation before it asks (more than one sentence)
 
 
 def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str],
@@ -325,7 +326,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     return Query(
         text=question, folded=folded, tokens=tokens, actors=_actors(question, proper, asker), references=references,
         form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
-        incident=_incident(folded, proper if story else _what_now_asked(proper), topics),
+        incident=_incident(folded, proper if story else _what_now_asked(proper), topics), story=story,
         asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), fault=bool(_FAULT.search(proper)), unknown=unknown,
         named_actors=tuple((name, actor) for name in unknown if (actor := _actor_named(folded, name))),

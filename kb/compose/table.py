@@ -93,9 +93,10 @@ def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
         picked = [s for i, s in enumerate(on_topic[:ROW_MAX])
                   if s.score >= floor or (i == 0 and s.entry.topic not in penalties_said
                                           and not unasked_decision(s.entry, query))]
-        # a thin row takes the actor's next entries among the answer's best, whatever their topic; not to « qui ? »,
-        # whose rows stay on the réponse's topics
-        among = {s.entry.id for s in entries[:FILL_AMONG]} if query.form != WHO else set()
+        # a thin row takes the actor's next entries among the answer's best, whatever their topic; not to a bare
+        # « qui ? », whose rows stay on the réponse's topics (« qui prévient la CNIL ? »), but to one after a story
+        # (« Qui est responsable de quoi ? »: what each one answers for)
+        among = {s.entry.id for s in entries[:FILL_AMONG]} if query.form != WHO or query.story else set()
         for s in own:
             if len(picked) >= ROW_FILL:
                 break
