@@ -14,7 +14,8 @@ from threadpoolctl import threadpool_limits
 
 from kb.compose.citations import Citer, nota_notes
 from kb.compose.decisions import decisions_asked, related_decisions
-from kb.compose.entries import asked_entries, embed_map, rank_propositions, relevant, score_entries
+from kb.compose.entries import (asked_entries, embed_map, fitting_caps, rank_propositions, relevant,
+                                score_entries)
 from kb.compose.evidence import enough_evidence
 from kb.compose.extractive import extract
 from kb.compose.from_map import from_map
@@ -143,8 +144,9 @@ class Engine:
         vector = found.query_vector
         similarity = self.map_vectors.similarity(vector) if vector is not None else None
         propositions = rank_propositions(query, self.map, self.map_vectors, vector)
-        entries = relevant(score_entries(query, self.map, found.hits, self.map_vectors.word_weights, similarity,
-                                         asked_entries(propositions)), query.named, unmeant_texts(query.references))
+        entries = fitting_caps(relevant(score_entries(query, self.map, found.hits, self.map_vectors.word_weights,
+                                                      similarity, asked_entries(propositions)),
+                                        query.named, unmeant_texts(query.references)), query.named)
         citer = Citer(self.store, self.notes)
         if entries:
             draft = from_map(query, entries, propositions, self.store, citer)

@@ -29,6 +29,7 @@ RESPONSIBILITY_TOPICS = ("reparation", "roles")
 # Topics with a penalty of their own, under neither regime above: the pénalité financière of L1470-6 for a software
 # not conforming to the référentiels is set by the minister, not the CNIL nor a court
 OWN_PENALTY_TOPICS = ("referentiels",)
+_DOCUMENT_ID = re.compile(r"^[a-z]+(?:-[A-Za-z0-9]+)+$")  # a text's id, as the corpus names it: rgpd-art-32
 ROLES_TOPIC = "roles"  # the topic that qualifies each actor, and the roles the answer tells apart
 CONTROLLER, PROCESSOR, JOINT_CONTROLLER = "responsable du traitement", "sous-traitant", "responsable conjoint"
 
@@ -106,6 +107,9 @@ class MapEntry:
     # words of a story that make the entry the answer (« l'hébergeur de mon éditeur » : the vendor answers for the
     # host it chose), however little the rest of the question matches it
     told_when: tuple[str, ...] = ()
+    # a capped fine's scope: the documents whose breach it punishes (art. 83 § 4: articles 25 to 39…; § 5: 5, 6, 9…),
+    # so that the cap said is the one the failure at stake falls under
+    punishes: tuple[str, ...] = ()
 
     def opening(self, verdict: str) -> str | None:
         return next((words for v, words in self.openings if v == verdict), None)
@@ -222,13 +226,19 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
             raise fail(f"« {key} » : une liste de mots ou d'expressions est attendue")
     if words["not_when_unless"] and not words["not_when"]:
         raise fail("« not_when_unless » sans « not_when » : ces mots ne lèvent aucune exclusion")
+    punishes = raw.get("punishes") or []
+    if not isinstance(punishes, list) or not all(isinstance(d, str) and _DOCUMENT_ID.match(d) for d in punishes):
+        raise fail("« punishes » : une liste d'identifiants de textes (rgpd-art-32…) est attendue")
+    if punishes and raw["topic"] not in SANCTION_TOPICS:
+        raise fail("« punishes » ne convient qu'à une sanction")
     return MapEntry(str(name), raw["topic"], raw["actor"], str(raw.get("role", "")), statement, basis,
                     str(raw.get("conditions") or ""), str(raw.get("exceptions") or ""), tuple(answers),
                     _questions(raw.get("questions"), fail), bool(raw.get("detail", False)), tuple(then),
                     bool(raw.get("case_law", False)), tuple(w.strip() for w in words["not_when"]),
                     tuple(w.strip() for w in words["only_when"]), _openings(raw.get("openings"), fail),
                     _failures(raw.get("fails_when"), fail), _holding(raw.get("holds_when"), fail),
-                    tuple(w.strip() for w in words["not_when_unless"]), tuple(w.strip() for w in words["told_when"]))
+                    tuple(w.strip() for w in words["not_when_unless"]), tuple(w.strip() for w in words["told_when"]),
+                    tuple(punishes))
 
 
 def _openings(raw, fail) -> tuple[tuple[str, str], ...]:

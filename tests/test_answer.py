@@ -222,6 +222,14 @@ def test_hosting_without_a_certificate_gets_l1115_1_penalty_cited(engine):
     assert any(answer.citation(s.n).chunk_id == "csp-L1115-1#al1" and "45 000" in s.text for s in said)
 
 
+def test_a_security_failure_is_given_the_10_million_cap_not_the_20_million_one_of_principles(engine):
+    answer = engine.answer("Notre serveur n'était pas chiffré et nous avons été piratés : quelle amende CNIL risque "
+                           "le cabinet ?")
+    said = " ".join(s.text for s in answer.conclusion + [s for row in answer.actors
+                                                        for s in row.obligations + row.sanctions])
+    assert "10 millions" in said and "20 millions" not in said  # art. 83 § 4 punishes art. 32, not § 5
+
+
 def test_a_certified_host_is_not_given_the_penalty_for_hosting_without_a_certificate(engine):
     def cites_l1115_1(question: str) -> bool:
         answer = engine.answer(question)

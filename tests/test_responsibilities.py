@@ -492,3 +492,44 @@ def test_an_incident_s_qualification_comes_with_the_duties_it_triggers_however_l
     weak = ScoredEntry(MapEntry("weak", "violation", "medecin", "", "Énoncé.", (), then=("violation-notifie",)),
                        MIN_SCORE / 4)
     assert relevant([notify, weak]) == [notify]  # an entry that is no qualification still needs MIN_SCORE
+
+
+@pytest.mark.parametrize("punishes, why", [
+    ('\n  punishes: "rgpd-art-32"', "punishes"),  # not a list
+    ('\n  punishes: ["article 32"]', "punishes"),  # not a text's id
+    ('\n  punishes: ["rgpd-art-32"]', "sanction"),  # a duty punishes nothing
+])
+def test_a_cap_s_scope_is_a_list_of_text_ids_on_a_sanction_or_fails_naming_the_entry(tmp_path, punishes, why):
+    with pytest.raises(CorpusError, match=f"violation-medecin-notifie.*{why}"):
+        _map(tmp_path, '["Qui notifie ?"]', punishes)
+
+
+def _capped(entry_id: str, topic: str, actor: str, score: float, documents: tuple[str, ...],
+            punishes: tuple[str, ...] = ()):
+    from kb.compose.entries import ScoredEntry
+    from kb.responsibilities import Basis, MapEntry
+    basis = tuple(Basis(f"{d}#1", "x", 0, 1) for d in documents)
+    return ScoredEntry(MapEntry(entry_id, topic, actor, "", f"Énoncé {entry_id}.", basis, punishes=punishes), score)
+
+
+SECURITY_CAP = ("rgpd-art-32", "rgpd-art-33")  # art. 83 § 4, in short
+PRINCIPLES_CAP = ("rgpd-art-5", "rgpd-art-9")  # art. 83 § 5, in short
+
+
+def test_the_cap_said_is_the_one_that_punishes_the_failure_at_stake():
+    from kb.compose.entries import fitting_caps
+
+    def kept(duty_documents: tuple[str, ...], duty_score: float = 2.0, named=frozenset()) -> list[str]:
+        entries = [_capped("plafond-10", "sanctions-cnil", "medecin", 2.2, ("rgpd-art-83",), SECURITY_CAP),
+                   _capped("duty", "securite", "medecin", duty_score, duty_documents),
+                   _capped("plafond-20", "sanctions-cnil", "medecin", 1.8, ("rgpd-art-83",), PRINCIPLES_CAP),
+                   _capped("hote-10", "sanctions-cnil", "hebergeur", 1.7, ("rgpd-art-83",), SECURITY_CAP)]
+        return [s.entry.id for s in fitting_caps(entries, named) if s.entry.punishes]
+
+    assert kept(("rgpd-art-32",)) == ["plafond-10", "hote-10"]  # a security failure: not the 20 million cap
+    assert kept(("rgpd-art-9",)) == ["plafond-20", "hote-10"]  # health data processed unlawfully: 20 million
+    assert kept(("csp-L1111-8",)) == ["plafond-10", "plafond-20", "hote-10"]  # no cap punishes it: both said
+    # a duty matched far less well than the best entry tells no failure (the corpus has no duty for what is asked)
+    assert kept(("rgpd-art-32",), duty_score=1.0) == ["plafond-10", "plafond-20", "hote-10"]
+    # a question naming art. 83 asks about every cap
+    assert kept(("rgpd-art-32",), named=frozenset({"rgpd-art-83"})) == ["plafond-10", "plafond-20", "hote-10"]

@@ -14,8 +14,8 @@ from kb.compose.counts import fits_bound
 from kb.compose.query import INCIDENT_TOPIC, PROVIDERS, WHO, Query
 from kb.folding import fold
 from kb.legalrefs import CE_PREFIX, CNIL_PREFIX
-from kb.responsibilities import (JOINT_CONTROLLER, SANCTION_TOPICS, MapEntry, Proposition, ResponsibilityMap,
-                                 map_texts)
+from kb.responsibilities import (JOINT_CONTROLLER, RESPONSIBILITY_TOPICS, SANCTION_TOPICS, MapEntry, Proposition,
+                                 ResponsibilityMap, map_texts)
 from kb.text import tokenize
 from kb.types import Hit
 
@@ -32,6 +32,8 @@ REGIME_MALUS = 0.3  # a sanction under the other regime than the one the questio
 UNASKED_MALUS = 0.5  # an entry said only when asked (a correction, a detail), unless the question asks that point
 ASKED_PROPOSITIONS = 1  # the entry of the best-matching proposition counts as asked (dev)
 MIN_SCORE = 0.75  # under this, an entry does not answer the question
+FAILURES = 2  # an actor's best duties tell the failure whose capped fine applies (fitting_caps) (dev)
+FAILURE_SHARE = 0.75  # …among the duties scoring this share of the best entry: a duty matched well enough (dev)
 THEN_GAP = 0.3  # an entry another one triggers (`then`) scores at least that one's score less this (dev)
 DECISION_PREFIXES = (f"{CNIL_PREFIX}SAN-", CE_PREFIX)  # CNIL sanctions and Conseil d'État rulings
 _DECISION_FICHES = tuple(f"fiche-{prefix}" for prefix in DECISION_PREFIXES)
@@ -175,6 +177,26 @@ def relevant(scored: list[ScoredEntry], named: set[str] | None = None,
     duties = {s.entry.id for s in kept}
     return kept + [s for s in scored if s.score < MIN_SCORE and qualifies_incident(s.entry)
                    and duties & set(s.entry.then)]
+
+
+def fitting_caps(entries: list[ScoredEntry], named: frozenset[str] = frozenset()) -> list[ScoredEntry]:
+    """Entries without a capped fine that does not punish the failure at stake: the 20 million cap of principles is
+    not said of a security failure, punished up to 10 million. The failure at stake is each actor's FAILURES best
+    duties, if they score FAILURE_SHARE of the best entry (a role or a liability is no failure); a cap none of whose
+    texts (`punishes`) they rest on is left out when another cap of that actor punishes one. A question naming art.
+    83 asks about every cap."""
+    if "rgpd-art-83" in named:
+        return entries
+    unfit = set()
+    floor = FAILURE_SHARE * entries[0].score if entries else 0.0
+    for actor in {s.entry.actor for s in entries if s.entry.punishes}:
+        duties = [s.entry for s in entries if s.entry.actor == actor and s.score >= floor
+                  and s.entry.topic not in SANCTION_TOPICS + RESPONSIBILITY_TOPICS]
+        failed = {d for e in duties[:FAILURES] for d in _documents(e)}
+        caps = [s.entry for s in entries if s.entry.actor == actor and s.entry.punishes]
+        if any(failed & set(c.punishes) for c in caps):
+            unfit |= {c.id for c in caps if not failed & set(c.punishes)}
+    return [s for s in entries if s.entry.id not in unfit]
 
 
 def qualifies_incident(entry: MapEntry) -> bool:
