@@ -533,3 +533,15 @@ def test_the_cap_said_is_the_one_that_punishes_the_failure_at_stake():
     assert kept(("rgpd-art-32",), duty_score=1.0) == ["plafond-10", "plafond-20", "hote-10"]
     # a question naming art. 83 asks about every cap
     assert kept(("rgpd-art-32",), named=frozenset({"rgpd-art-83"})) == ["plafond-10", "plafond-20", "hote-10"]
+
+
+def test_a_duty_both_providers_owe_on_the_same_passages_is_filed_under_one_topic(engine):
+    """The vendor's and the host's help with the DPIA (art. 28 § 3 f) answer the same questions: filed apart, one of
+    them would leave the réponse's rows with its topic."""
+    owed: dict[frozenset[str], list] = {}
+    for entry in engine.map.entries:
+        if entry.actor in ("editeur", "hebergeur"):
+            owed.setdefault(frozenset(b.chunk_id for b in entry.basis), []).append(entry)
+    pairs = [entries for entries in owed.values() if {e.actor for e in entries} == {"editeur", "hebergeur"}]
+    assert len(pairs) >= 10
+    assert [[(e.id, e.topic) for e in entries] for entries in pairs if len({e.topic for e in entries}) > 1] == []
