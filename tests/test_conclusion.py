@@ -7,7 +7,8 @@ the next sentences stay on the first one's topic when they match about as well; 
 said, first or after, and one asked (« que risque-t-il ? ») opens it; a sentence resting only on passages already
 cited is not said; of two close propositions with other verdicts, the one denying as the question does decides, or if
 both do, the one in the question's words; one decision's story is the example, unless decisions are named; to « qui ?
-» of several actors, each one asked is said early when it scores near the best; a vendor it makes a controller is not
+» of several actors, each one asked is said early when it scores near the best, and to « qui ? » naming one provider
+the other one is not said; a vendor it makes a controller is not
 then called a processor; a topic the question clearly names opens it; a story that breaks the entry's condition (the
 patient refused) gets « Non »; asked whether one may refuse what someone else may not do, « Oui »; asked whether one
 is exempt from a duty, its contrary; a premise narrower than the rule (« seuls… ? », not « sans être automatiquement…
@@ -541,6 +542,21 @@ def test_to_who_of_two_actors_the_other_one_s_best_entry_is_said_next_when_it_sc
     assert [e.id for e, _ in conclusion(query, entries, [], limit=2)] == ["editeur-previent", "medecin-notifie"]
     entries[2] = ScoredEntry(_entry("medecin-notifie", "medecin"), 3.0 * COVER_FLOOR - 0.01)
     assert [e.id for e, _ in conclusion(query, entries, [], limit=2)] == ["editeur-previent", "editeur-aide"]
+
+
+def test_to_who_a_provider_the_question_does_not_name_does_not_answer_for_the_one_it_names():
+    entries = [ScoredEntry(_entry("editeur-previent", "editeur"), 3.0),
+               ScoredEntry(_entry("hebergeur-previent", "hebergeur"), 2.5),
+               ScoredEntry(_entry("medecin-notifie", "medecin"), 2.4)]
+
+    def said(question: str) -> list[str]:
+        return [e.id for e, _ in conclusion(read_query(question, {}, frozenset()), entries, [])]
+
+    assert said("Mon hébergeur a eu une fuite. Qui est responsable de quoi ?") == ["hebergeur-previent",
+                                                                                   "medecin-notifie"]
+    # a question naming both providers, or neither, hears them both
+    assert said("Fuite chez l'hébergeur de mon éditeur. Qui est responsable de quoi ?")[0] == "editeur-previent"
+    assert said("Fuite de données au cabinet. Qui est responsable de quoi ?")[0] == "editeur-previent"
 
 
 def test_a_vendor_the_reponse_makes_a_controller_is_not_then_called_a_processor():
