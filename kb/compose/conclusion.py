@@ -46,8 +46,9 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
         return []
     # to « qui ? », a provider the question does not name does not answer for the one it names (« mon hébergeur a eu
     # une fuite, qui est responsable de quoi ? » : not the vendor's warning)
-    if query.form == WHO:
-        entries = [s for s in entries if not _other_provider(s.entry, query)] or entries
+    other = set(PROVIDERS) - set(query.actors)
+    if query.form == WHO and len(other) == 1:
+        entries = [s for s in entries if s.entry.actor not in other] or entries
     out: list[tuple[MapEntry, str]] = []
     # an entry whose condition the story breaks (« la clé n'était pas chiffrée » for the encrypted-data exemption)
     # does not lead the réponse
@@ -267,12 +268,6 @@ def _reading_order(entries: list[ScoredEntry], first: MapEntry, best: MapEntry |
     for scored in lead + ranked:
         place(scored)
     return list(ordered.values())
-
-
-def _other_provider(entry: MapEntry, query: Query) -> bool:
-    """The entry is about the provider the question does not name, when it names the other one."""
-    named = set(query.actors) & set(PROVIDERS)
-    return len(named) == 1 and entry.actor in PROVIDERS and entry.actor not in named
 
 
 def _lower_first(text: str) -> str:

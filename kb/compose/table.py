@@ -74,6 +74,9 @@ def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
         regimes = []
     said_triggers = {f for e in said for f in e.then}
     first_triggers = set(said[0].then) if said else set()  # what the réponse's answer brings next, on any topic
+    # what fills a thin row; not to a bare « qui ? », whose rows stay on the réponse's topics (« qui prévient la
+    # CNIL ? »), but to one after a story (« Qui est responsable de quoi ? »: what each one answers for)
+    among = {s.entry.id for s in entries[:FILL_AMONG]} if query.form != WHO or query.story else set()
     for actor in actors:
         # a provider the réponse makes a controller (a vendor reusing data) is not called a processor in its row
         own = [s for s in entries if s.entry.actor == actor and s.entry.id not in shown
@@ -93,10 +96,7 @@ def table(query: Query, entries: list[ScoredEntry], shown: Sequence[str],
         picked = [s for i, s in enumerate(on_topic[:ROW_MAX])
                   if s.score >= floor or (i == 0 and s.entry.topic not in penalties_said
                                           and not unasked_decision(s.entry, query))]
-        # a thin row takes the actor's next entries among the answer's best, whatever their topic; not to a bare
-        # « qui ? », whose rows stay on the réponse's topics (« qui prévient la CNIL ? »), but to one after a story
-        # (« Qui est responsable de quoi ? »: what each one answers for)
-        among = {s.entry.id for s in entries[:FILL_AMONG]} if query.form != WHO or query.story else set()
+        # a thin row takes the actor's next entries among the answer's best, whatever their topic (`among`)
         for s in own:
             if len(picked) >= ROW_FILL:
                 break
