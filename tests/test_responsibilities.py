@@ -533,6 +533,9 @@ def test_the_cap_said_is_the_one_that_punishes_the_failure_at_stake():
     assert kept(("rgpd-art-32",), duty_score=1.0) == ["plafond-10", "plafond-20", "hote-10"]
     # a question naming art. 83 asks about every cap
     assert kept(("rgpd-art-32",), named=frozenset({"rgpd-art-83"})) == ["plafond-10", "plafond-20", "hote-10"]
+    # …unless it also names the failure: « défaut de sécurité (article 32)… d'après l'article 83 ? »
+    assert kept(("csp-L1111-8",), named=frozenset({"rgpd-art-83", "rgpd-art-32"})) == ["plafond-10", "hote-10"]
+    assert kept(("rgpd-art-32",), named=frozenset({"rgpd-art-9"})) == ["plafond-20", "hote-10"]
 
 
 def test_a_duty_both_providers_owe_on_the_same_passages_is_filed_under_one_topic(engine):

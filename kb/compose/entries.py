@@ -181,18 +181,20 @@ def relevant(scored: list[ScoredEntry], named: set[str] | None = None,
 
 def fitting_caps(entries: list[ScoredEntry], named: frozenset[str] = frozenset()) -> list[ScoredEntry]:
     """Entries without a capped fine that does not punish the failure at stake: the 20 million cap of principles is
-    not said of a security failure, punished up to 10 million. The failure at stake is each actor's FAILURES best
-    duties, if they score FAILURE_SHARE of the best entry (a role or a liability is no failure); a cap none of whose
-    texts (`punishes`) they rest on is left out when another cap of that actor punishes one. A question naming art.
-    83 asks about every cap."""
-    if "rgpd-art-83" in named:
+    not said of a security failure, punished up to 10 million. The failure at stake is what the question names
+    that a cap punishes (« défaut de sécurité (article 32) et absence de notification (article 33) »), else each
+    actor's FAILURES best duties, if they score FAILURE_SHARE of the best entry (a role or a liability is no
+    failure); a cap none of whose texts (`punishes`) they rest on is left out when another cap of that actor
+    punishes one. A question naming art. 83 and no failure asks about every cap."""
+    named_failures = named & {t for s in entries for t in s.entry.punishes}
+    if "rgpd-art-83" in named and not named_failures:
         return entries
     unfit = set()
     floor = FAILURE_SHARE * entries[0].score if entries else 0.0
     for actor in {s.entry.actor for s in entries if s.entry.punishes}:
         duties = [s.entry for s in entries if s.entry.actor == actor and s.score >= floor
                   and s.entry.topic not in SANCTION_TOPICS + RESPONSIBILITY_TOPICS]
-        failed = {d for e in duties[:FAILURES] for d in _documents(e)}
+        failed = set(named_failures) or {d for e in duties[:FAILURES] for d in _documents(e)}
         caps = [s.entry for s in entries if s.entry.actor == actor and s.entry.punishes]
         if any(failed & set(c.punishes) for c in caps):
             unfit |= {c.id for c in caps if not failed & set(c.punishes)}
