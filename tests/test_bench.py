@@ -11,12 +11,13 @@ import tomllib
 from setuptools import find_namespace_packages
 
 from kb.bench.__main__ import main
+from kb.bench.noise import _noisy, _shaken
 from kb.bench.typed import TYPINGS
 from kb.bench.verdicts import LABELS, load_items
 from kb.config import ROOT
 from kb.folding import without_accents
 
-COMMANDS = ("ingest", "ask", "app", "scale", "privacy", "verdicts", "typing")
+COMMANDS = ("ingest", "ask", "app", "scale", "privacy", "verdicts", "typing", "noise")
 
 
 def test_python_m_kb_bench_offers_every_command():
@@ -70,3 +71,26 @@ def test_the_wheel_ships_the_product_but_not_the_harness():
     shipped = set(find_namespace_packages(where=str(ROOT), include=find["include"], exclude=find.get("exclude", ())))
     assert {"kb", "kb.compose", "kb.export", "kb.index", "kb.evaluation", "kb.sync"} <= shipped
     assert not {p for p in shipped if p.startswith("kb.bench")}
+
+
+def test_the_noise_command_moves_the_vectors_by_about_sigma_and_counts_the_answers_that_change(kb_settings, capsys):
+    import numpy as np
+
+    from kb.answer import Engine
+
+    unit = np.eye(3, dtype=np.float32)
+    moved = _noisy(unit, 1e-3, np.random.default_rng(0))
+    assert np.allclose(np.linalg.norm(moved, axis=1), 1.0, atol=1e-6)
+    assert 1e-5 < np.abs(moved - unit).max() < 1e-2
+    still, shaken = Engine(kb_settings), _shaken(Engine(kb_settings), 1e-3, 0)
+    assert not np.array_equal(still.map_vectors.statements, shaken.map_vectors.statements)
+    question = "Qui notifie la CNIL après une fuite ?"
+    before = np.asarray(still.store.dense.embeddings.embed_query(question))
+    after = np.asarray(shaken.store.dense.embeddings.embed_query(question))
+    assert 0 < np.abs(after - before).max() < 1e-2
+    main(["noise", "--limit", "4", "--split", "dev", "--sigma", "1e-3", "--data-dir", str(kb_settings.data_dir)])
+    out = capsys.readouterr().out
+    assert out.startswith("4 questions (dev)")
+    rows = [line.split() for line in out.splitlines() if line.split() and line.split()[0] in ("0", "0.001")]
+    assert [r[0] for r in rows] == ["0", "0.001"]
+    assert rows[0][1] == "0" and 0 <= int(rows[1][1]) <= 4  # answers changed, against the vectors left as they are

@@ -1,11 +1,11 @@
-"""`python -m kb.bench ingest|ask|app|scale|privacy|verdicts|typing`: each command comes from the module that
+"""`python -m kb.bench ingest|ask|app|scale|privacy|verdicts|typing|noise`: each command comes from the module that
 measures it."""
 
 from __future__ import annotations
 
 import argparse
 
-from kb.bench import privacy, speed, typed, verdicts
+from kb.bench import noise, privacy, speed, typed, verdicts
 from kb.bench.scale import run as scale
 
 
@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> None:
     privacy.add_parser(sub)  # privacy: redaction recall
     verdicts.add_parser(sub)  # verdicts: the yes/no verdict on blind questions
     typed.add_parser(sub)  # typing: the answer to questions typed in lower case or without accents
+    noise.add_parser(sub)  # noise: the answer when the vectors move a little, as from one machine to another
     args = parser.parse_args(argv)
     args.run(args)
 
