@@ -35,3 +35,24 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def local_settings(data_dir: Path):
+    """Settings of a benchmark over a local index: the shared embedding cache, no Chroma server, no LLM."""
+    from kb.config import Settings
+
+    return Settings(data_dir=data_dir, cache=SHARED_CACHE, chroma_url=None, llm="")
+
+
+def eval_items(engine, questions: Path, split: str, limit: int | None) -> list:
+    """The evaluation questions of a split (the first `limit`), read against the engine's corpus as `kb eval` does."""
+    from kb import api
+    from kb.evaluation.questions import known_document_ids, load_questions, select
+
+    known = known_document_ids(api.documents(engine), engine.settings.corpus_dir)
+    return select(load_questions(questions, known, api.chunk_ids(engine)), split)[:limit]
+
+
+def shown(value) -> str:
+    """A metric as printed: a count as is, a share to three decimals, « — » when not measured."""
+    return "—" if value is None else str(value) if isinstance(value, int) else f"{value:.3f}"

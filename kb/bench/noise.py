@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.bench.common import QUESTIONS, SHARED_CACHE, table
-from kb.config import ROOT, Settings
+from kb.bench.common import QUESTIONS, eval_items, local_settings, shown, table
+from kb.config import ROOT
 
 MEASURES = (("points clés", "key_point_recall"), ("réponse seule", "key_point_recall_brief"),
             ("oui/non", "yes_no_accuracy"), ("énoncés utiles", "statement_precision"),
@@ -45,15 +45,12 @@ def _answers(run) -> dict[str, tuple]:
 
 
 def bench_noise(args) -> None:
-    from kb import api
     from kb.answer import Engine
-    from kb.evaluation.questions import known_document_ids, load_questions, select
     from kb.evaluation.runner import evaluate_engine
 
-    settings = Settings(data_dir=args.data_dir, cache=SHARED_CACHE, chroma_url=None, llm="")
+    settings = local_settings(args.data_dir)
     engine = Engine(settings)
-    known = known_document_ids(api.documents(engine), engine.settings.corpus_dir)
-    items = select(load_questions(args.questions, known, api.chunk_ids(engine)), args.split)[:args.limit]
+    items = eval_items(engine, args.questions, args.split, args.limit)
     rows, reference = [], None
     for sigma in [0.0, *args.sigma]:
         shaken = _shaken(Engine(settings), sigma, args.seed) if sigma else engine
@@ -62,13 +59,9 @@ def bench_noise(args) -> None:
         reference = reference or seen
         changed = sum(seen[i] != reference[i] for i in seen)
         metrics = run.metrics["all"]
-        rows.append([f"{sigma:g}", str(changed), *(_shown(getattr(metrics, field)) for _, field in MEASURES)])
+        rows.append([f"{sigma:g}", str(changed), *(shown(getattr(metrics, field)) for _, field in MEASURES)])
     print(f"{len(items)} questions ({args.split}) de {args.questions}, graine {args.seed}\n")
     print(table(["bruit σ", "réponses changées", *(label for label, _ in MEASURES)], rows))
-
-
-def _shown(value) -> str:
-    return "—" if value is None else str(value) if isinstance(value, int) else f"{value:.3f}"
 
 
 def add_parser(sub) -> None:

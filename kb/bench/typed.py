@@ -7,8 +7,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from kb.bench.common import QUESTIONS, SHARED_CACHE, table
-from kb.config import ROOT, Settings
+from kb.bench.common import QUESTIONS, eval_items, local_settings, shown, table
+from kb.config import ROOT
 from kb.folding import fold, without_accents
 
 TYPINGS = {"telle qu'écrite": lambda q: q, "minuscules": str.lower, "sans accents": without_accents,
@@ -19,25 +19,18 @@ MEASURES = (("points clés", "key_point_recall"), ("réponse seule", "key_point_
 
 
 def bench_typed(args) -> None:
-    from kb import api
     from kb.answer import Engine
-    from kb.evaluation.questions import known_document_ids, load_questions, select
     from kb.evaluation.runner import evaluate_engine
 
-    engine = Engine(Settings(data_dir=args.data_dir, cache=SHARED_CACHE, chroma_url=None, llm=""))
-    known = known_document_ids(api.documents(engine), engine.settings.corpus_dir)
-    items = select(load_questions(args.questions, known, api.chunk_ids(engine)), args.split)[:args.limit]
+    engine = Engine(local_settings(args.data_dir))
+    items = eval_items(engine, args.questions, args.split, args.limit)
     rows = []
     for name, typed in TYPINGS.items():
         retyped = [dataclasses.replace(item, question=typed(item.question)) for item in items]
         metrics = evaluate_engine(engine, retyped, name, name, with_all=True).metrics["all"]
-        rows.append([name, *(_shown(getattr(metrics, field)) for _, field in MEASURES)])
+        rows.append([name, *(shown(getattr(metrics, field)) for _, field in MEASURES)])
     print(f"{len(items)} questions ({args.split}) de {args.questions}\n")
     print(table(["saisie", *(label for label, _ in MEASURES)], rows))
-
-
-def _shown(value) -> str:
-    return "—" if value is None else str(value) if isinstance(value, int) else f"{value:.3f}"
 
 
 def add_parser(sub) -> None:

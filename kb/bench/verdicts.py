@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from kb.bench.common import SHARED_CACHE, table
-from kb.config import ROOT, Settings
+from kb.bench.common import local_settings, table
+from kb.config import ROOT
 from kb.evaluation.answer_scores import stated_yes_no
 
 VERDICTS = ROOT / "eval" / "verdicts.yaml"
@@ -78,7 +78,7 @@ def report(result: VerdictScore, show_misses: bool = False) -> str:
 def bench_verdicts(args) -> None:
     from kb.answer import Engine
 
-    engine = Engine(Settings(data_dir=args.data_dir, cache=SHARED_CACHE, chroma_url=None, llm=""))
+    engine = Engine(local_settings(args.data_dir))
     print(report(score(engine, load_items(args.questions, args.limit)), args.show_misses))
 
 
