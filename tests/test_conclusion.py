@@ -9,7 +9,8 @@ cited is not said; of two close propositions with other verdicts, the one denyin
 both do, the one in the question's words; one decision's story is the example, unless decisions are named; to « qui ?
 » of several actors, each one asked is said early when it scores near the best, and to « qui ? » naming one provider
 the other one is not said; a vendor it makes a controller is not
-then called a processor; a topic the question clearly names opens it; a story that breaks the entry's condition (the
+then called a processor; a topic the question clearly names opens it, and to « qui ? » when the question
+names a role; a story that breaks the entry's condition (the
 patient refused) gets « Non »; asked whether one may refuse what someone else may not do, « Oui »; asked whether one
 is exempt from a duty, its contrary; a premise narrower than the rule (« seuls… ? », not « sans être automatiquement…
 ? ») or asking it unconditionally (« toujours ? ») gets « Non »; an exemption the story says holds (the disk was
@@ -585,6 +586,31 @@ def test_a_topic_the_question_clearly_names_opens_the_reponse_when_its_best_entr
                       limit=1)[0][0].id == "partage-opposition"  # not twice any other topic
     assert conclusion(replace(breach_named, asks_sanctions=True), entries, [],
                       limit=1)[0][0].id == "partage-opposition"  # a penalty asked: the best answer
+
+
+def test_to_who_a_role_named_opens_on_its_clearly_asked_topic_not_on_the_situation_s():
+    from dataclasses import replace
+
+    from kb.compose.conclusion import TOPIC_FIRST
+
+    group = MapEntry("aipd-exercice-de-groupe", "aipd", "medecin", "", "Énoncé groupe.", ())
+    joint = MapEntry("roles-responsables-conjoints", "roles", "medecin", "", "Énoncé conjoints.", ())
+    entries = [ScoredEntry(group, 3.0), ScoredEntry(joint, 3.0 * TOPIC_FIRST + 0.01)]
+
+    def opening(question: str, topics: dict[str, float]) -> str:
+        query = replace(read_query(question, {}, frozenset()), topics=topics)
+        return conclusion(query, entries, [], limit=1)[0][0].id
+
+    roles_asked = {"roles": 1.3, "aipd": 0.6}
+    assert opening("Quatre associés, un logiciel partagé : qui est responsable de traitement ?",
+                   roles_asked) == "roles-responsables-conjoints"
+    assert opening("Four partners share one software: who is the controller?",
+                   roles_asked) == "roles-responsables-conjoints"
+    # no role named: the best entry; a role named but no topic clearly asked: the best entry too
+    assert opening("Quatre associés, un logiciel partagé : qui est responsable ?",
+                   roles_asked) == "aipd-exercice-de-groupe"
+    assert opening("Quatre associés, un logiciel partagé : qui est responsable de traitement ?",
+                   {"roles": 1.3, "aipd": 0.9}) == "aipd-exercice-de-groupe"
 
 
 def test_an_exemption_the_story_says_holds_is_said_instead_of_the_duty_it_lifts():

@@ -61,9 +61,12 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     best = _best_answer(leads, query)
     # The entry the question asks: for yes/no, among the best ones, the one with the proposition closest to it
     # (propositions are yes/no questions), a situation told alike weighing less than the point asked; for « qui »,
-    # the best duty, not a sanction nobody asked about.
-    if query.form == WHO:  # « qui doit faire quoi maintenant ? » after an incident: the incident's duty
-        asked = (query.incident and not query.accountable and _on_clear_topic(leads, query)) or best
+    # the best duty, not a sanction nobody asked about, or the best on the topic clearly asked when an incident is
+    # told (« qui doit faire quoi maintenant ? »: the incident's duty) or a role named (« qui est responsable de
+    # traitement ? »).
+    if query.form == WHO:
+        asked = (((query.incident and not query.accountable) or query.role_asked) and _on_clear_topic(leads, query)
+                 or best)
     else:
         lapsed = {i for i, failure in broken.items() if failure is not None and not failure.opening}  # exemptions
         among = {s.entry.id: s.score for s in [s for s in entries if not s.follows

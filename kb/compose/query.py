@@ -153,6 +153,10 @@ _ACCOUNTABLE = re.compile(r"\b(?:me|nous) (?:rendre|rend|rendra|doit) (?:des )?c
                           r"\bresponsables? (?:envers|devant|vis-a-vis de) (?:moi|nous)\b|"
                           r"\b(?:repond|repondra|doit repondre) (?:envers|devant) (?:moi|nous)\b|"
                           r"\b(?:liable|accountable|answerable|answers?) to (?:me|us)\b")
+# A role asked by its name (« qui est responsable de traitement ? », « qui est sous-traitant de qui ? »): that role,
+# however much the situation told (« quatre associés avec un logiciel partagé ») speaks of another topic.
+_ROLE_ASKED = re.compile(r"\b(?:responsables? (?:conjoints? )?(?:du|de|des) traitements?|sous-traitants?|"
+                         r"(?:joint )?controllers?|processors?)\b")
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
 _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|c'est combien|ce que coute(?:nt)?|"
                     r"combien (?:\w+ ){0,6}(?:par mois|factur\w*)|prix|tarifs?|cout d[eu]|"
@@ -275,6 +279,7 @@ class Query:
     liability: bool = False  # a « who answers for it » question: every actor's row when none is named
     fault: bool = False  # the question proper asks who is at fault (« qui est fautif ? », « who is to blame? »)
     accountable: bool = False  # it asks who answers to the asker (« qui me rend des comptes ? »), not what to do now
+    role_asked: bool = False  # its question proper names the role it asks about (_ROLE_ASKED)
     unknown: tuple[str, ...] = ()  # what the question names that the corpus never mentions
     # the names in `unknown` the question gives as an actor's (« mon éditeur Doctolib »), with that actor
     named_actors: tuple[tuple[str, str], ...] = ()
@@ -330,7 +335,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), fault=bool(_FAULT.search(proper)), unknown=unknown,
         named_actors=tuple((name, actor) for name in unknown if (actor := _actor_named(folded, name))),
-        accountable=bool(_ACCOUNTABLE.search(proper)),
+        accountable=bool(_ACCOUNTABLE.search(proper)), role_asked=bool(_ROLE_ASKED.search(proper)),
         price=bool(_PRICE.search(proper)), statistic=bool(_STATISTIC.search(proper)),
         world=bool(_WORLD.search(proper)),
         unknown_references=tuple(dict.fromkeys(unknown_refs)),
