@@ -269,6 +269,13 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
                                           "contract?", "non"),))
     assert _verdict_of(erase)("Must my host get my agreement before deleting my data at the end of the "
                               "contract?") == "Oui"
+    # after a light verb (« sans passer par »), the act is what follows it: the body, not « passer »
+    accredited = MapEntry("hebergeur-organisme-accredite", "hds", "hebergeur", "",
+                          "Le certificat HDS est délivré par un organisme de certification accrédité.", (),
+                          answers=(Proposition("Le certificat HDS est-il délivré par un organisme de certification "
+                                               "accrédité ?", "oui"),))
+    assert _verdict_of(accredited)("Un hébergeur peut-il se déclarer certifié lui-même, sans passer par un "
+                                   "organisme accrédité ?") == "Non"
 
 
 def test_a_story_breaking_the_entry_s_condition_gets_non_with_the_condition_it_breaks():

@@ -11,13 +11,16 @@ from kb.responsibilities import Proposition
 from kb.text import tokenize
 
 # an act done « sans » (or that it is « trop tard pour » doing), its object pronouns skipped, and one more act « ni »
-# adds (« sans me prévenir ni me demander »)
+# adds (« sans me prévenir ni me demander »); its verb, or a light verb and the words that say the act (« sans passer
+# par un organisme » : the body, not « passer »), up to the next « ni », « ou », « et »
 _PRONOUNS = r"(?:(?:me|m'|te|t'|le|la|l'|les|lui|leur|nous|vous|en|y|se|s')\s*)*"
 _MUST_OR_MAY = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|oblige\w*|peu[tx]|peuvent|puis|pouvons|pouvez|"
                           r"droit|trop tard|must|should|have to|has to|need|may|can)\b")
 _DETERMINERS = r"(?:(?:my|your|his|her|its|our|their|the|an?|any|me|us|them|him|prior|first|being|having)\s+)*"
-_WITHOUT = re.compile(rf"\b(?:sans|trop tard pour) {_PRONOUNS}(?:(?:etre|avoir) )?(\w+)|\bni {_PRONOUNS}(\w+)|"
-                      rf"\b(?:without|too late to) {_DETERMINERS}(\w+)|\bnor {_DETERMINERS}(\w+)")
+_ACT = r"(\w+(?:[ '](?!(?:ni|nor|ou|or|et|and|mais|but)\b)\w+){0,3})"
+_LIGHT_VERBS = frozenset({"passer", "faire", "recourir", "going", "getting", "making", "doing"})
+_WITHOUT = re.compile(rf"\b(?:sans|trop tard pour) {_PRONOUNS}(?:(?:etre|avoir) )?{_ACT}|\bni {_PRONOUNS}{_ACT}|"
+                      rf"\b(?:without|too late to) {_DETERMINERS}{_ACT}|\bnor {_DETERMINERS}{_ACT}")
 _OPPOSITE = {"oui": "non", "non": "oui"}
 # acts that undo each other: keeping the data, and giving it back or erasing it (« peut-il garder une copie ? » non;
 # « doit-il me rendre les données et effacer ses copies ? » oui)
@@ -234,8 +237,9 @@ def _asks_leave_not_to(proposition: str, proper: str) -> bool:
 
 def _done_without(proposition: str) -> frozenset[str]:
     """The words of the acts a proposition says done « sans » (« sans me prévenir ni me demander » : prévenir,
-    demander), as _asked_words reads them."""
+    demander; « sans passer par un organisme » : passer, organisme), as _asked_words reads them."""
     acts = [next((a for a in groups if a), "") for groups in _WITHOUT.findall(folded_form(proposition))]
+    acts = [act if act.split(" ")[0] in _LIGHT_VERBS else act.split(" ")[0] for act in acts]
     return frozenset(w for act in acts for w in tokenize(act, query=True))
 
 
