@@ -112,7 +112,9 @@ _OFF_TOPIC = {
         r"(?<!under )(?<!in )(?<!by )(?<!with )(?<!to )(?<!of )(?<!from )(?<!for )(?<!on )"
         # « find out which host my vendor uses » asks what is, not what to buy
         r"(?<!out )(?<!know )(?<!check )(?<!ask )(?<!tell me )(?<!tells me )(?<!say )(?<!says )(?<!disclose )"
-        r"which (?:\w+ )?(?:software|vendor|host|provider|insurer)|best (?:software|host)|"
+        # « which hosting provider does it use? » asks what is, too
+        r"which (?:\w+ )?(?:software|vendor|host|provider|insurer)(?! (?:does|do|did) (?:\w+ ){1,2}(?:use|rely))|"
+        r"best (?:software|host)|"
         # « entre Doctolib et Maiia, lequel je devrais prendre ? », not « lequel doit notifier ? »
         r"(?:lequel|laquelle|lesquels) (?:je |j'|on |nous )?(?:devrais |devrions |dois |faut-il )?"
         r"(?:choisir|choisis|prendre|prends|acheter|achete|souscrire|conseill\w*|recommand\w*)|"
@@ -164,6 +166,8 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       r"consult\w*|racont\w*|divulg\w*|revel\w*|equipes?|utilis\w*|dire|dise|prevenir|"
                       r"inform\w*|registres?|heritiers?|ayants? droit|causes? de (?:sa |la )?mort|"
                       r"fichiers?|famil\w*|proches?|personne de confiance|etudes?|recherches?|publi\w*|"
+                      # what a relative who calls is told (« sa fille m'appelle : ai-je le droit de lui répondre ? »)
+                      r"(?:lui|leur) (?:repondre|expliquer|annoncer)|"
                       r"telesurveillance|"
                       r"bases? (?:patients?|de donnees)|copies?|"
                       r"assureurs?|employeurs?|patron|mutuelles?|police|gendarm\w*|avocats?|juges?|tiers|"
@@ -174,8 +178,13 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       r"family|friends?|next of kin|prognosis)\b")
 # Another branch of law is the field's only around the patients' records: « en SCM, mon associé peut-il consulter
 # les dossiers de mes patients ? » is a question of secrecy; « comment créer une SCM ? » and « comment déclarer ma
-# créance contre mon éditeur en liquidation ? » are not.
+# créance contre mon éditeur en liquidation ? » are not…
 _PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
+# …and so is a question proper on what the GDPR makes of the associates (« en SCM, sommes-nous responsables
+# conjoints du traitement ? »), not on the company itself
+_PROCESSING = re.compile(r"\b(?:responsables? (?:conjoints?|(?:du|de|des) traitements?)|sous-traitants?|"
+                         r"traitements? (?:de|des) donnees|donnees (?:personnelles|de sante|des patients)|rgpd|gdpr|"
+                         r"(?:joint )?controllers?|processors?)\b")
 # Another branch of law asked in the question proper, whatever breach the story told: a dismissal or a furlough
 # (labour law), a complaint for defamation (« le patient m'insulte sur Facebook depuis l'erreur d'envoi : comment
 # porter plainte pour diffamation ? »). Told before (« j'ai licencié ma secrétaire, elle se connecte encore »), a
@@ -269,7 +278,7 @@ def refusal_before_retrieval(question: str) -> str | None:
     if label == _LAW:  # only the patients' records make it the field's; a vendor named in a claim to file does not,
         # unless the other law is only told before a question proper on the field (« « secret des affaires », dit
         # l'hébergeur : que doit-il nous dire ? »)
-        rescued = bool(_RECORDS.search(folded) and _PATIENTS.search(folded)) or (
+        rescued = bool(_RECORDS.search(folded) and _PATIENTS.search(folded) or _PROCESSING.search(proper)) or (
             names_the_field(question) and not _OFF_TOPIC_RE[_LAW].search(proper))
     if label == _MEDICAL and _asks_care(proper):
         rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care

@@ -218,7 +218,10 @@ def test_what_the_practice_may_deduct_is_refused_even_in_the_fields_words(questi
 
 @pytest.mark.parametrize("question, refused", [
     ("On est 3 médecins en SCM, logiciel commun. Mon associé peut-il consulter les dossiers de mes patients ?", False),
+    ("Nous sommes trois associés en SCM avec un logiciel commun : sommes-nous responsables conjoints du traitement ?",
+     False),
     ("Comment créer une SCM avec des confrères ?", True),
+    ("Dans notre SCM, qui est responsable des dettes de la société ?", True),
     ("Comment répartir les charges entre associés d'une SCM ?", True),
     ("Mon éditeur de logiciel est en liquidation : comment déclarer ma créance au mandataire judiciaire ?", True),
     ("Mon ancien associé s'installe en face malgré notre clause de non-concurrence : comment la faire appliquer ?",
@@ -357,6 +360,9 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "Je pars à la retraite : que dois-je faire des dossiers de mes patients ?",  # leaving, not a pension
     "Jeune retraité, j'écris mes souvenirs de médecin : puis-je y raconter l'histoire d'une patiente ?",
     "My patient has a cancer with a poor prognosis. His friend asks me what to expect: may I tell him?",
+    "Sa fille m'appelle pour savoir ce qu'a son père, chez qui je viens de diagnostiquer un cancer : ai-je le droit "
+    "de lui répondre ?",
+    "Is my vendor HDS-certified, and which hosting provider does it use for patient data?",  # what is, not to buy
     "Entre l'éditeur et l'hébergeur, lequel doit notifier la CNIL ?",  # « lequel » asks who, not what to buy
     "Entre le chiffrement et la pseudonymisation, lequel est le plus sûr pour mes sauvegardes ?",  # no price
     "Peux-tu m'expliquer ce que je dois dire à la CNIL ?",  # to explain, not to write
