@@ -142,6 +142,10 @@ def replace_references(text: str, bare_articles_are_gdpr: bool = False) -> str:
     return "".join(out)
 
 
+# The GDPR's roles by name, on folded text (« responsables conjoints », « sous-traitant », « controller »): a question
+# naming one asks what that role makes of someone.
+GDPR_ROLES = (r"\b(?:responsables? (?:conjoints?|(?:du|de|des) traitements?)|sous-traitants?|(?:joint )?controllers?|"
+              r"processors?)\b")
 # Roles the texts bind, and the words a doctor uses for each actor. Matched on folded text.
 _ROLE_WORDS = {
     "medecin": r"responsables? (?:du|de) traitement|professionnels? de sante|medecins?|praticiens?|cabinets?"

@@ -9,7 +9,7 @@ import re
 
 from kb.errors import KbError
 from kb.folding import fold
-from kb.legalrefs import find_references
+from kb.legalrefs import GDPR_ROLES, find_references
 from kb.text import question_proper
 
 # Words of the corpus' field. Strong ones are about health data and its liability wherever they appear;
@@ -182,9 +182,8 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
 _PATIENTS = re.compile(r"\bpatient(?:e|s|es)?\b|\bpatientele\b")
 # …and so is a question proper on what the GDPR makes of the associates (« en SCM, sommes-nous responsables
 # conjoints du traitement ? »), not on the company itself
-_PROCESSING = re.compile(r"\b(?:responsables? (?:conjoints?|(?:du|de|des) traitements?)|sous-traitants?|"
-                         r"traitements? (?:de|des) donnees|donnees (?:personnelles|de sante|des patients)|rgpd|gdpr|"
-                         r"(?:joint )?controllers?|processors?)\b")
+_PROCESSING = re.compile(rf"{GDPR_ROLES}|\b(?:traitements? (?:de|des) donnees|donnees (?:personnelles|de sante|"
+                         r"des patients)|rgpd|gdpr)\b")
 # Another branch of law asked in the question proper, whatever breach the story told: a dismissal or a furlough
 # (labour law), a complaint for defamation (« le patient m'insulte sur Facebook depuis l'erreur d'envoi : comment
 # porter plainte pour diffamation ? »). Told before (« j'ai licencié ma secrétaire, elle se connecte encore »), a

@@ -8,10 +8,9 @@ said, first or after, and one asked (« que risque-t-il ? ») opens it; a senten
 cited is not said; of two close propositions with other verdicts, the one denying as the question does decides, or if
 both do, the one in the question's words; one decision's story is the example, unless decisions are named; to « qui ?
 » of several actors, each one asked is said early when it scores near the best, and to « qui ? » naming one provider
-the other one is not said; a vendor it makes a controller is not
-then called a processor; a topic the question clearly names opens it, and to « qui ? » when the question
-names a role; a story that breaks the entry's condition (the
-patient refused) gets « Non »; asked whether one may refuse what someone else may not do, « Oui »; asked whether one
+the other one is not said; a vendor it makes a controller is not then called a processor; a topic the question
+clearly names opens it, to « qui ? » too when the question names a role; a story that breaks the entry's condition
+(the patient refused) gets « Non »; asked whether one may refuse what someone else may not do, « Oui »; asked whether one
 is exempt from a duty, its contrary; a premise narrower than the rule (« seuls… ? », not « sans être automatiquement…
 ? ») or asking it unconditionally (« toujours ? ») gets « Non »; an exemption the story says holds (the disk was
 encrypted) is said instead of the duty it lifts; a provider's next duty that its first one brings (to assist, once it

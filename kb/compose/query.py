@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from kb.compose.counts import patient_count
 from kb.folding import fold
-from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, GDPR_PREFIX, PENAL_PREFIX, actors_asked, asks_sanctions,
+from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, GDPR_PREFIX, GDPR_ROLES, PENAL_PREFIX, actors_asked, asks_sanctions,
                            decisions_by_party, family_of, find_references, outside_texts)
 from kb.responsibilities import Topic
 from kb.text import SENTENCES, question_proper, tokenize
@@ -155,8 +155,7 @@ _ACCOUNTABLE = re.compile(r"\b(?:me|nous) (?:rendre|rend|rendra|doit) (?:des )?c
                           r"\b(?:liable|accountable|answerable|answers?) to (?:me|us)\b")
 # A role asked by its name (« qui est responsable de traitement ? », « qui est sous-traitant de qui ? »): that role,
 # however much the situation told (« quatre associés avec un logiciel partagé ») speaks of another topic.
-_ROLE_ASKED = re.compile(r"\b(?:responsables? (?:conjoints? )?(?:du|de|des) traitements?|sous-traitants?|"
-                         r"(?:joint )?controllers?|processors?)\b")
+_ROLE_ASKED = re.compile(GDPR_ROLES)
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
 _PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|c'est combien|ce que coute(?:nt)?|"
                     r"combien (?:\w+ ){0,6}(?:par mois|factur\w*)|prix|tarifs?|cout d[eu]|"
