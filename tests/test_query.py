@@ -391,10 +391,13 @@ def test_a_choice_offered_without_an_inverted_verb_is_told_apart_from_a_yes_no_q
         assert query(text).form == YES_NO
 
 
-def test_an_english_determiner_opening_the_question_is_not_part_of_a_name():
+def test_an_english_determiner_or_auxiliary_opening_the_question_is_not_part_of_a_name():
     known = corpus_vocabulary(["Le certificat HDS de l'hébergeur."])
     assert read_query("Our HDS-certified host wants to reuse the data. Is it allowed?", {}, known).unknown == ()
     assert read_query("My Google Drive holds patient files. Is that legal?", {}, known).unknown == ("Google Drive",)
+    # nor is an auxiliary opening it, nor an acronym the corpus knows closing the name
+    assert read_query("Is Doctolib HDS-certified?", {}, known).unknown == ("Doctolib",)
+    assert read_query("Does Google Drive store health data?", {}, known).unknown == ("Google Drive",)
 
 
 @pytest.mark.parametrize("text, count", [("Nous voyons environ 15 000 patients par an.", 15000),

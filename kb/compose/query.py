@@ -230,6 +230,8 @@ _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|[«\"(]\s*)$")
 _URL = re.compile(r"https?://\S+")
 _DETERMINER = re.compile(r"^(?:Le|La|Les|L'|Un|Une|Des|Mon|Ma|Mes|Ce|Cette|Notre|Votre|"
                          r"Our|My|The|An?|This|Your|Their)\s+")
+# the auxiliary opening an English question (« Is Doctolib HDS-certified? ») is no part of the name after it
+_AUXILIARY = re.compile(r"^(?:Is|Are|Was|Were|Does|Do|Did|Can|Could|Should|Must|May|Has|Have|Will|Would)\s+")
 # Products, firms, standards and neighbouring regimes doctors name, often in lower case (« par whatsapp », « le
 # dmp », « le code de déontologie »): flagged, like a capitalised name, only when no corpus text names them.
 _KNOWN_NAMES = re.compile(
@@ -753,7 +755,7 @@ def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ..
     for m in _NAMED.finditer(question):
         if " " not in m[1] and _SENTENCE_START.search(question[:m.start()]) and not _NAME_SHAPE.match(m[1]):
             continue  # one capitalised word opening a sentence is just a word (« Bonjour », « Puis-je »)
-        name = _DETERMINER.sub("", m[1])
+        name = _known_acronyms_off(_DETERMINER.sub("", _AUXILIARY.sub("", m[1])), corpus_words)
         if any(w not in corpus_words for w in _with_pairs([w for w in _words(name) if w not in _PLAIN_WORDS])):
             found.append(name)
     folded = fold(question)
@@ -763,6 +765,14 @@ def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ..
         if not said and " ".join(_words(name)) not in corpus_words:
             found.append(name)
     return tuple(dict.fromkeys(found))
+
+
+def _known_acronyms_off(name: str, corpus_words: frozenset[str]) -> str:
+    """A name without the acronyms the corpus knows that close it: « Doctolib HDS » is Doctolib."""
+    words = name.split()
+    while len(words) > 1 and words[-1].isupper() and fold(words[-1]) in corpus_words:
+        words.pop()
+    return " ".join(words)
 
 
 # A name given as an actor's: after the actor (« mon éditeur Doctolib », « notre hébergeur certifié, OVH », « my
