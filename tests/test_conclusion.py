@@ -40,6 +40,12 @@ def _opening(question: str, entries: list[ScoredEntry], propositions: list) -> s
     return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1].split(" :")[0]
 
 
+def _rule(proposition: str, verdict: str) -> MapEntry:
+    """An entry that only settles `proposition`: what the verdict reads."""
+    return MapEntry("regle", "violation", "medecin", "", "Énoncé de la règle.", (),
+                    answers=(Proposition(proposition, verdict),))
+
+
 def _verdict_of(entry: MapEntry, answer: int = 0):
     """question → the réponse's first words when `entry` alone answers it, its `answer`-th proposition closest."""
     entries, propositions = [ScoredEntry(entry, 3.0)], [(entry, entry.answers[answer], 0.95)]
@@ -256,22 +262,14 @@ def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_op
     assert verdict("J'ai un serveur au cabinet. Je peux le garder comme ça sans être certifié ?") == "Oui"
     assert verdict("Mon serveur est au cabinet, sans cloud. Dois-je le faire certifier ?") == "Non"
     # « trop tard pour » notifying asks the contrary of having to notify
-    notify = MapEntry("medecin-notifie-cnil", "violation", "medecin", "",
-                      "Le médecin notifie à la CNIL toute violation, si possible dans les 72 heures.", (),
-                      answers=(Proposition("Dois-je notifier une fuite de données ?", "oui"),))
+    notify = _rule("Dois-je notifier une fuite de données ?", "oui")
     assert _verdict_of(notify)("J'ai découvert la fuite il y a cinq jours. Est-il trop tard pour la notifier ?") == "Non"
     # in English too: « without my agreement » is done without agreeing
-    erase = MapEntry("hebergeur-detruit-avec-accord", "conservation", "hebergeur", "",
-                     "L'hébergeur ne détruit les données qu'avec l'accord formel du médecin.", (),
-                     answers=(Proposition("Can my host destroy my data without my agreement at the end of the "
-                                          "contract?", "non"),))
+    erase = _rule("Can my host destroy my data without my agreement at the end of the contract?", "non")
     assert _verdict_of(erase)("Must my host get my agreement before deleting my data at the end of the "
                               "contract?") == "Oui"
     # after a light verb (« sans passer par »), the act is what follows it: the body, not « passer »
-    accredited = MapEntry("hebergeur-organisme-accredite", "hds", "hebergeur", "",
-                          "Le certificat HDS est délivré par un organisme de certification accrédité.", (),
-                          answers=(Proposition("Le certificat HDS est-il délivré par un organisme de certification "
-                                               "accrédité ?", "oui"),))
+    accredited = _rule("Le certificat HDS est-il délivré par un organisme de certification accrédité ?", "oui")
     assert _verdict_of(accredited)("Un hébergeur peut-il se déclarer certifié lui-même, sans passer par un "
                                    "organisme accrédité ?") == "Non"
 
