@@ -2,22 +2,23 @@
 own match ranks it lower; a claim to confirm that denies the closest proposition gets the opposite verdict (the reason
 given for it neither states nor denies it), a twin of opposite polarity does not withhold it; a question asking the very
 act the proposition says done « sans » gets the opposite verdict; a verdict the law makes conditional opens with its
-condition (« Oui, sauf si… »); a choice gets no verdict; the entry asked weighs how well it answers; the next sentences
-stay on the first one's topic when they match about as well; a penalty nobody asked about is not said, first or after,
-and one asked (« que risque-t-il ? ») opens it; a sentence resting only on passages already cited is not said; of two
-close propositions with other verdicts, the one denying as the question does decides, or if both do, the one in the
-question's words; one decision's story is the example, unless decisions are named; to « qui ? » of several actors, each
-one asked is said early when it scores near the best, and to « qui ? » naming one provider the other one is not said; a
-vendor it makes a controller is not then called a processor; a topic the question clearly names opens it, to « qui ? »
-too when the question names a role; a story that breaks the entry's condition (the patient refused) gets « Non »; asked
-whether one may refuse what someone else may not do, « Oui »; asked whether one is exempt from a duty, its contrary; a
-premise narrower than the rule (« seuls… ? », not « sans être automatiquement… ? ») or asking it unconditionally
-(« toujours ? ») gets « Non »; an exemption the story says holds (the disk was encrypted) is said instead of the duty it
-lifts; a provider's next duty that its first one brings (to assist, once it has warned) is left to the table; who is at
-fault for an incident told opens on the security duty that failed, and who answers to the asker for it on who does;
-after a verdict on another topic, the incident told keeps its duties near, unless the réponse opens on who answers for
-it; after an incident, the same actor's earlier duty (the CNIL before the patients) opens when it scores about as well,
-and to « que dois-je faire ? » the asker's own earliest duty opens when it scores near the best."""
+condition (« Oui, sauf si… ») and the statement after it in lower case (« Oui : à la fin… »); a choice gets no verdict;
+the entry asked weighs how well it answers; the next sentences stay on the first one's topic when they match about as
+well; a penalty nobody asked about is not said, first or after, and one asked (« que risque-t-il ? ») opens it; a
+sentence resting only on passages already cited is not said; of two close propositions with other verdicts, the one
+denying as the question does decides, or if both do, the one in the question's words; one decision's story is the
+example, unless decisions are named; to « qui ? » of several actors, each one asked is said early when it scores near
+the best, and to « qui ? » naming one provider the other one is not said; a vendor it makes a controller is not then
+called a processor; a topic the question clearly names opens it, to « qui ? » too when the question names a role; a
+story that breaks the entry's condition (the patient refused) gets « Non »; asked whether one may refuse what someone
+else may not do, « Oui »; asked whether one is exempt from a duty, its contrary; a premise narrower than the rule («
+seuls… ? », not « sans être automatiquement… ? ») or asking it unconditionally (« toujours ? ») gets « Non »; an
+exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a provider's next duty
+that its first one brings (to assist, once it has warned) is left to the table; who is at fault for an incident told
+opens on the security duty that failed, and who answers to the asker for it on who does; after a verdict on another
+topic, the incident told keeps its duties near, unless the réponse opens on who answers for it; after an incident, the
+same actor's earlier duty (the CNIL before the patients) opens when it scores about as well, and to « que dois-je
+faire ? » the asker's own earliest duty opens when it scores near the best."""
 
 from __future__ import annotations
 
@@ -240,6 +241,17 @@ def test_a_verdict_the_law_makes_conditional_opens_with_its_condition():
                           " à la CNIL toute violation susceptible d'engendrer un risque.")
     said = conclusion(query, [ScoredEntry(bare, 3.0)], [(bare, bare.answers[0], 0.95)])
     assert said[0][1] == "Oui : le médecin documente toute violation."  # no condition of its own: a bare « Oui »
+
+
+def test_after_the_verdict_the_statement_opens_in_lower_case_unless_an_acronym():
+    def opened(statement: str) -> str:
+        entry = MapEntry("regle", "conservation", "hebergeur", "", statement, (),
+                         answers=(Proposition("Mon hébergeur doit-il me rendre mes données ?", "oui"),))
+        query = read_query("Mon hébergeur doit-il me rendre mes données ?", {}, frozenset())
+        return conclusion(query, [ScoredEntry(entry, 3.0)], [(entry, entry.answers[0], 0.95)])[0][1]
+    assert opened("À la fin de la prestation, l'hébergeur restitue les données.").startswith("Oui : à la fin")
+    assert opened("L'hébergeur restitue les données.").startswith("Oui : l'hébergeur")
+    assert opened("CNIL et médecin en sont informés.").startswith("Oui : CNIL et")
 
 
 def test_a_question_asking_the_act_the_proposition_says_done_without_gets_the_opposite_verdict():

@@ -274,4 +274,5 @@ def _reading_order(entries: list[ScoredEntry], first: MapEntry, best: MapEntry |
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() or text[1:2] == "'" else text
+    """After « Oui : », the statement's first word in lower case (« à la fin… »), not an acronym (« CNIL »)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() or text[1:2] in ("'", " ") else text
