@@ -181,10 +181,17 @@ def actors_bound(text: str) -> tuple[str, ...]:
     return tuple(a for a in ACTORS if _ROLE_RE[a].search(folded))
 
 
+# the software as the place where one works (« ouvrir dans le logiciel les dossiers »), not its vendor as an actor
+_SOFTWARE_USED = re.compile(r"\b(?:dans|sur|depuis|via|avec|in|on|through) (?:le|mon|notre|ce|son|leur|the|my|our|"
+                            r"its) (?:logiciel|software)\b")
+
+
 def actors_asked(question: str) -> tuple[str, ...]:
-    """Actors a question is about, in the doctor's words (moi, l'éditeur, le logiciel, l'hébergeur, HDS...)."""
+    """Actors a question is about, in the doctor's words (moi, l'éditeur, le logiciel, l'hébergeur, HDS...); a
+    software only worked in (_SOFTWARE_USED) does not bring its vendor."""
     folded = fold(question)
-    return tuple(a for a in ACTORS if _QUESTION_RE[a].search(folded))
+    vendor_words = _SOFTWARE_USED.sub(" ", folded)
+    return tuple(a for a in ACTORS if _QUESTION_RE[a].search(vendor_words if a == "editeur" else folded))
 
 
 _LABEL = re.compile(r"^\s*(?:[IVX]+\s?\.\s?[-–—]\s?|\d{1,2}[.)°]\s|[a-z]\)\s)")

@@ -93,6 +93,11 @@ def test_several_references_come_out_leftmost_first():
         ("Est-ce à mon hébergeur de faire l'analyse d'impact à ma place ?", {"medecin", "hebergeur"}),
         # an appointment platform is practice software
         ("La plateforme de rendez-vous écrit à mes patients : qui en répond ?", {"medecin", "editeur"}),
+        # the software one works in is no actor; the software that acts, or its vendor named beside it, is
+        ("Mon assistant a-t-il le droit d'ouvrir dans le logiciel les dossiers de mes patients ?", {"medecin"}),
+        ("Can my locum read the records on our software from home?", {"medecin"}),
+        ("Mon logiciel a eu une fuite : ai-je le droit de continuer à l'utiliser ?", {"medecin", "editeur"}),
+        ("L'éditeur voit-il ce que je saisis dans le logiciel ?", {"medecin", "editeur"}),
     ],
 )
 def test_actors_asked_in_a_doctors_words(question, expected):

@@ -483,18 +483,6 @@ def test_the_askers_own_duties_are_the_doctors_whatever_the_story_names(text, ac
     assert query(text).actors == actors
 
 
-@pytest.mark.parametrize("text, actors", [
-    # the software where one works is no actor: the assistant opening records in it is the doctor's matter
-    ("Mon assistant a-t-il le droit d'ouvrir dans le logiciel les dossiers de mes patients du jour ?", ("medecin",)),
-    ("Can my locum read the records on our software from home?", ("medecin",)),
-    # the software as what acts, or its vendor named beside it, brings the vendor
-    ("Mon logiciel a eu une fuite : ai-je le droit de continuer à l'utiliser ?", ("medecin", "editeur")),
-    ("L'éditeur voit-il ce que je saisis dans le logiciel ?", ("medecin", "editeur")),
-])
-def test_a_software_only_used_does_not_bring_its_vendor(text, actors):
-    assert query(text).actors == actors
-
-
 @pytest.mark.parametrize("text, asker", [
     ("Je suis DPO d'un éditeur de logiciel médical. Nous avons eu une fuite.", "editeur"),
     ("Notre jeune entreprise édite une application de suivi pour des cabinets.", "editeur"),

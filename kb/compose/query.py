@@ -435,24 +435,10 @@ def _certification_told(folded: str, proper: str) -> bool:
     return bool(_CERTIFIED.search(story)) and not _ASKS_CERTIFICATION.search(proper)
 
 
-# the software as the place where one works (« ouvrir dans le logiciel les dossiers »), not its vendor as an actor
-_SOFTWARE_USED = re.compile(r"\b(?:dans|sur|depuis|via|avec|in|on|through) (?:le|mon|notre|ce|son|leur|the|my|our|"
-                            r"its) (?:logiciel|software)\b")
-
-
-def _actors_named(text: str) -> tuple[str, ...]:
-    """actors_asked, but a software only used (_SOFTWARE_USED) does not bring its vendor."""
-    actors, folded = actors_asked(text), fold(text)
-    if ("editeur" in actors and _SOFTWARE_USED.search(folded)
-            and "editeur" not in actors_asked(_SOFTWARE_USED.sub(" ", folded))):
-        return tuple(a for a in actors if a != "editeur")
-    return actors
-
-
 def _actors(question: str, proper: str, asker: str | None) -> tuple[str, ...]:
-    actors = _actors_named(question)
+    actors = actors_asked(question)
     # what follows a colon asks (« Fuite chez mon éditeur : quelles sont mes obligations ? »)
-    if _OWN_DUTIES.search(proper) and set(_actors_named(proper.rsplit(":", 1)[-1])) <= {"medecin"}:
+    if _OWN_DUTIES.search(proper) and set(actors_asked(proper.rsplit(":", 1)[-1])) <= {"medecin"}:
         return (asker or "medecin",)
     return actors
 
