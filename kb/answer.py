@@ -149,7 +149,7 @@ class Engine:
                                         query.named, unmeant_texts(query.references)), query.named)
         citer = Citer(self.store, self.notes)
         if entries:
-            draft = from_map(query, entries, propositions, self.store, citer)
+            draft = from_map(query, entries, propositions, self.store, citer, self.map)
         else:
             draft = extract(question, found, table_actors(query, []), self.store, citer)
         citations, number = citer.number()

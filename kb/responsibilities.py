@@ -64,10 +64,12 @@ class Proposition:
 class Failure:
     """A condition of the entry a story can break (the patient refused, the asker is no heir): the words that tell
     it, and the « Non, … » that says which one failed; none for an exemption that no longer holds (the data were not
-    encrypted): the entry then settles nothing."""
+    encrypted): the entry then settles nothing. `instead`: the id of the entry that holds in its place (a vendor
+    reusing the data for itself is no processor but a controller), said after the « Non, … »."""
 
     words: tuple[str, ...]
     opening: str = ""
+    instead: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,10 +160,11 @@ def load_map(corpus_dir: Path, chunks: list[Chunk]) -> ResponsibilityMap:
         if lifted is not None and (lifted not in seen or lifted == entry.id):
             raise CorpusError(seen[entry.id], f"entrée « {entry.id} » : « holds_when » remplace une entrée inconnue "
                                               f"ou elle-même : {lifted}")
-        unknown = [i for i in entry.then if i not in seen or i == entry.id]
+        unknown = [i for i in entry.then + tuple(f.instead for f in entry.fails_when if f.instead)
+                   if i not in seen or i == entry.id]
         if unknown:
-            raise CorpusError(seen[entry.id], f"entrée « {entry.id} » : « then » nomme une entrée inconnue ou "
-                                              f"elle-même : {', '.join(unknown)}")
+            raise CorpusError(seen[entry.id], f"entrée « {entry.id} » : « then » ou « instead » nomme une entrée "
+                                              f"inconnue ou elle-même : {', '.join(unknown)}")
     return ResponsibilityMap(topics, tuple(entries))
 
 
@@ -273,21 +276,23 @@ def _holding(raw, fail) -> Holding | None:
 
 
 def _failures(raw, fail) -> tuple[Failure, ...]:
-    """Each broken condition: the words that tell it, and its « Non, … » opening if it has one."""
+    """Each broken condition: the words that tell it, its « Non, … » opening if it has one, and the entry that holds
+    instead, if one does."""
     if raw is None:
         return ()
     out = []
     for item in raw if isinstance(raw, list) else [None]:
         words = item.get("words") if isinstance(item, dict) else None
         opening = str(item.get("opening") or "").strip() if isinstance(item, dict) else ""
+        instead = str(item.get("instead") or "").strip() if isinstance(item, dict) else ""
         if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
-            raise fail("« fails_when » : une liste de {words: [mots ou expressions], opening: « Non, … »} est "
-                       "attendue (opening facultatif pour une dispense)")
+            raise fail("« fails_when » : une liste de {words: [mots ou expressions], opening: « Non, … », instead: id} "
+                       "est attendue (opening facultatif pour une dispense, instead pour l'entrée qui joue alors)")
         if opening and (not OPENING.match(opening) or not opening.startswith("Non")
                         or len(opening.split()) > OPENING_MAX_WORDS):
             raise fail(f"« fails_when » : « {opening[:60]} » doit commencer par « Non, » suivi de la condition qui "
                        f"manque (pas si, sauf, hors…), en {OPENING_MAX_WORDS} mots au plus")
-        out.append(Failure(tuple(w.strip() for w in words), opening))
+        out.append(Failure(tuple(w.strip() for w in words), opening, instead))
     return tuple(out)
 
 

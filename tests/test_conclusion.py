@@ -10,7 +10,8 @@ denying as the question does decides, or if both do, the one in the question's w
 example, unless decisions are named; to « qui ? » of several actors, each one asked is said early when it scores near
 the best, and to « qui ? » naming one provider the other one is not said; a vendor it makes a controller is not then
 called a processor; a topic the question clearly names opens it, to « qui ? » too when the question names a role; a
-story that breaks the entry's condition (the patient refused) gets « Non »; asked whether one may refuse what someone
+story that breaks the entry's condition (the patient refused) gets « Non », with the entry that holds instead if one
+does; asked whether one may refuse what someone
 else may not do, « Oui »; asked whether one is exempt from a duty, its contrary; a premise narrower than the rule («
 seuls… ? », not « sans être automatiquement… ? ») or asking it unconditionally (« toujours ? ») gets « Non »; an
 exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a provider's next duty
@@ -25,7 +26,7 @@ from __future__ import annotations
 from kb.compose.conclusion import conclusion
 from kb.compose.entries import ScoredEntry
 from kb.compose.query import read_query
-from kb.responsibilities import Basis, Failure, Holding, MapEntry, Proposition
+from kb.responsibilities import Basis, Failure, Holding, MapEntry, Proposition, ResponsibilityMap
 
 
 def _entry(entry_id: str, actor: str, then: tuple[str, ...] = ()) -> MapEntry:
@@ -309,6 +310,29 @@ def test_a_story_breaking_the_entry_s_condition_gets_non_with_the_condition_it_b
     assert opening("Mon patient est décédé. Puis-je dire à son fils de quoi il est mort ?") == "Oui"
     # asking whether one may refuse asks the exception itself, not the act it stops
     assert opening("Elle ne voulait pas que sa famille sache. Pouvait-elle refuser ?") == "Oui"
+
+
+def test_a_story_breaking_the_entry_s_condition_says_the_entry_that_holds_instead():
+    processor = MapEntry("editeur-sous-traitant", "roles", "editeur", "",
+                         "L'éditeur qui traite les données pour le compte du médecin est un sous-traitant.", (),
+                         answers=(Proposition("Mon éditeur est-il mon sous-traitant ?", "oui"),),
+                         fails_when=(Failure(("ses propres fins",), "Non, pas quand il réutilise les données",
+                                             "editeur-responsable"),))
+    controller = MapEntry("editeur-responsable", "roles", "editeur", "",
+                          "L'éditeur qui réutilise les données pour ses propres fins en devient responsable.", ())
+    responsibilities = ResponsibilityMap({}, (processor, controller))
+
+    def said(question: str) -> str:
+        query = read_query(question, {}, frozenset())
+        return conclusion(query, [ScoredEntry(processor, 3.0)], [(processor, processor.answers[0], 0.95)],
+                          responsibilities=responsibilities)[0]
+
+    entry, text = said("Mon éditeur réutilise les données pour ses propres fins. Est-il mon sous-traitant ?")
+    assert entry.id == "editeur-responsable"
+    assert text == ("Non, pas quand il réutilise les données : l'éditeur qui réutilise les données pour ses propres "
+                    "fins en devient responsable.")
+    # the condition unbroken, the rule itself answers
+    assert said("Mon éditeur fait la maintenance. Est-il mon sous-traitant ?")[0].id == "editeur-sous-traitant"
 
 
 def test_an_exemption_the_story_says_lapsed_neither_settles_the_question_nor_leads_the_reponse():

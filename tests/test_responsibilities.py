@@ -211,6 +211,13 @@ def test_a_broken_condition_opens_with_non_and_says_which_condition(tmp_path):
     assert [(f.words, f.opening) for f in loaded.entries[0].fails_when] == [(("pas chiffrée",), "")]
 
 
+@pytest.mark.parametrize("instead", ["violation-medecin-inconnue", "violation-medecin-notifie"])  # or itself
+def test_a_broken_condition_naming_an_unknown_entry_instead_fails_naming_the_entry(tmp_path, instead):
+    with pytest.raises(CorpusError, match=f"violation-medecin-notifie.*instead.*{instead}"):
+        _map(tmp_path, '["Qui notifie ?"]', "\n  fails_when:\n    - {words: [aucune donnée], "
+             f'opening: "Non, pas si la violation est sans risque", instead: {instead}}}')
+
+
 @pytest.mark.parametrize("fails_when", [
     '[{words: [aucune donnée], opening: "Oui, sauf si la violation est sans risque"}]',  # not « Non »
     '[{words: [aucune donnée], opening: "Non, bien sûr"}]',  # no condition
@@ -289,6 +296,23 @@ def test_what_a_follower_triggers_follows_in_turn_a_step_lower_and_a_cycle_ends(
 def test_an_exemption_holding_a_bad_duty_or_no_words_fails_naming_the_entry(tmp_path, holds_when, why):
     with pytest.raises(CorpusError, match=f"violation-medecin-notifie.*{why}"):
         _map(tmp_path, '["Qui notifie ?"]', f"\n  holds_when: {holds_when}")
+
+
+def test_a_broken_condition_names_the_entry_that_holds_instead(tmp_path):
+    loaded = _breach_map(tmp_path, "[]", more="""- id: violation-medecin-dispense
+  topic: violation
+  actor: medecin
+  statement: "Le médecin n'informe pas les patients si les données étaient chiffrées."
+  fails_when:
+    - words: [pas chiffrées]
+      opening: "Non, pas si les données n'étaient pas chiffrées"
+      instead: violation-medecin-notifie
+  basis:
+    - chunk: rgpd-art-33#1
+      quote: "la violation"
+""")
+    assert [(f.opening, f.instead) for f in loaded.get("violation-medecin-dispense").fails_when] == [
+        ("Non, pas si les données n'étaient pas chiffrées", "violation-medecin-notifie")]
 
 
 def test_an_incident_told_brings_the_duties_its_qualification_triggers_under_the_best_incident_entry(tmp_path):

@@ -10,7 +10,7 @@ from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_T
 from kb.compose.verdict import ASKS_TO_REFUSE, verdict
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import (RESPONSIBILITY_TOPICS, SANCTION_TOPICS, Failure, MapEntry, Proposition,
-                                 called_controller_before)
+                                 ResponsibilityMap, called_controller_before)
 
 VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
 # a story's words told under a negation just before them (« il ne s'y était jamais opposé ») tell nothing broken,
@@ -40,8 +40,10 @@ CHAIN_TIE = 0.2  # an actor's earlier duty (`then`) opens before the later one i
 
 
 def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tuple[MapEntry, Proposition, float]],
-               limit: int = MAX_SENTENCES) -> list[tuple[MapEntry, str]]:
-    """(entry, sentence) pairs, the conclusion first; `limit` sentences at most."""
+               limit: int = MAX_SENTENCES, responsibilities: ResponsibilityMap | None = None
+               ) -> list[tuple[MapEntry, str]]:
+    """(entry, sentence) pairs, the conclusion first; `limit` sentences at most. `responsibilities`: the map, where
+    the entry that holds when a condition fails (Failure.instead) is found."""
     if not entries:
         return []
     # to « qui ? », a provider the question does not name does not answer for the one it names (« mon hébergeur a eu
@@ -87,8 +89,14 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
                         query.proper, query.asker_refuses)
         failure = broken.get(asked.id)
         if failure is not None and (word != "non" or not failure.opening):  # the story breaks the rule's condition
-            if failure.opening:  # an exemption that no longer holds settles nothing
-                out.append((asked, f"{failure.opening} : {_lower_first(asked.statement)}"))
+            # and says the rule that holds instead (« Non, pas quand il réutilise les données à ses propres fins :
+            # l'éditeur… devient responsable du traitement »), or the broken rule's own limit
+            instead = responsibilities.get(failure.instead) if failure.instead and responsibilities else None
+            said = instead or asked
+            if failure.opening:  # an exemption that no longer holds settles nothing, but may say what holds
+                out.append((said, f"{failure.opening} : {_lower_first(said.statement)}"))
+            elif instead is not None:
+                out.append((instead, instead.statement))
         elif word:
             opening = asked.opening(word) or VERDICT_WORDS[word]
             out.append((asked, f"{opening} : {_lower_first(asked.statement)}"))
