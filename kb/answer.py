@@ -20,7 +20,7 @@ from kb.compose.evidence import enough_evidence
 from kb.compose.extractive import extract
 from kb.compose.from_map import from_map
 from kb.compose.gap import gap
-from kb.compose.notices import STAFF_NOTICE, citation_notices, repealed_notices
+from kb.compose.notices import STAFF_NOTICE, citation_notices, repealed_notices, typos_notice
 from kb.compose.query import YES_NO, Query, corpus_vocabulary, read_query
 from kb.compose.table import table_actors
 from kb.compose.verify import check_citations
@@ -34,7 +34,7 @@ from kb.privacy import redact
 from kb.responsibilities import load_map, map_texts
 from kb.retrieve import HybridRetriever, Retrieval
 from kb.scope import COVERAGE, OUT_OF_FIELD, SUGGESTIONS, check_question, refusal_before_retrieval
-from kb.spelling import restore_spelling, spelling_table
+from kb.spelling import Typos, restore_spelling, spelling_table
 from kb.types import Answer, Chunk, Statement
 
 LLM_PASSAGES = 12  # passages given to the LLM: those the answer cites first, then the retrieved ones
@@ -75,10 +75,12 @@ class Engine:
                                          {i: e.replaced_by for i, e in self.manifest.items() if e.replaced_by})
         self.notes = nota_notes(self.store.chunks)
         self.spelling = spelling_table(written)
+        self.typos = Typos(written)
 
     def reading(self, question: str) -> str:
-        """The question as it is read: typed fast (no accents, no capitals), spelled back as the corpus spells it."""
-        return restore_spelling(question, self.spelling)
+        """The question as it is read: typed fast (no accents, no capitals, a letter wrong), spelled back as the
+        corpus spells it."""
+        return restore_spelling(self.typos.fix(question), self.spelling)
 
     def read(self, question: str) -> Query:
         """The question read once: its form, actors, texts named, topics, what the corpus never mentions."""
@@ -102,6 +104,9 @@ class Engine:
         redacted = redact(question)
         answer = self._answer(self.reading(redacted.text), k)
         answer.question = redacted.text  # shown as typed
+        misread = self.typos.changes(redacted.text)
+        if misread and not answer.refused:
+            answer.notices.insert(0, typos_notice(misread))
         if redacted.found:
             answer.notices.insert(0, "Données personnelles retirées de la question : " + ", ".join(redacted.kinds)
                                   + ". Ne saisissez pas d'informations sur vos patients.")

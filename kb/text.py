@@ -82,6 +82,11 @@ def _stemmer():
     return Stemmer.Stemmer("french")
 
 
+def stem(word: str) -> str:
+    """A word's lexical token, stemmed as `tokenize` stems it and folded: « hébergeait » and « hébergeur » → héberg."""
+    return fold(_stemmer().stemWord(word.lower()))
+
+
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
     words = set(get_stop_words("french")) | set(get_stop_words("english"))

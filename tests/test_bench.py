@@ -51,10 +51,17 @@ def test_the_verdicts_command_prints_what_the_engine_states(kb_settings, capsys)
     assert len(re.findall(r"^- \[", out, re.M)) == 6 - correct  # each miss shown
 
 
-def test_the_typing_command_asks_each_question_as_typed_in_lower_case_and_without_accents(kb_settings, capsys):
+def test_the_typing_command_asks_each_question_in_lower_case_without_accents_and_with_typos(kb_settings, capsys):
     assert without_accents("Mon HÉBERGEUR doit-il être certifié ?") == "Mon HEBERGEUR doit-il etre certifie ?"
-    assert [typed("Éditeur certifié ?") for typed in TYPINGS.values()] == [
+    assert [typed("Éditeur certifié ?") for typed in list(TYPINGS.values())[:4]] == [
         "Éditeur certifié ?", "éditeur certifié ?", "Editeur certifie ?", "editeur certifie ?"]
+    question = ("Mon hébergeur certifié doit-il prévenir le médecin quand une violation touche les données de santé "
+                "de ses patients ?")
+    slipped = TYPINGS["fautes de frappe"](question)
+    assert slipped == TYPINGS["fautes de frappe"](question) != question  # typos, the same every run
+    for word, typed in zip(question.split(), slipped.split()):  # one letter dropped, doubled or swapped, not the 1st
+        assert typed == word or (len(word) >= 6 and typed[0] == word[0] and (
+            abs(len(typed) - len(word)) == 1 or sorted(typed) == sorted(word)))
     main(["typing", "--limit", "4", "--data-dir", str(kb_settings.data_dir)])
     out = capsys.readouterr().out
     assert out.startswith("4 questions (dev)")

@@ -1,18 +1,41 @@
 """How the answer holds when a question is typed as a doctor types between two patients: all in lower case, without
-accents, or both (« mon hebergeur doit il etre certifie hds ? »). The same questions and the same answer metrics as
-`kb eval`, side by side for each way of typing: what a doctor reads should not depend on the shift key."""
+accents, or both (« mon hebergeur doit il etre certifie hds ? »), or with typos (a letter dropped, doubled or swapped
+in about one long word in four: « certifcation »). The same questions and the same answer metrics as `kb eval`, side
+by side for each way of typing: what a doctor reads should not depend on the shift key or a slip of the finger."""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import random
+import re
 from pathlib import Path
 
 from kb.bench.common import QUESTIONS, eval_items, local_settings, shown, table
 from kb.config import ROOT
 from kb.folding import fold, without_accents
 
+_LONG_WORD = re.compile(r"[^\W\d_]{6,}")
+TYPO_SHARE = 0.25  # of the long words, about this share typed wrong
+
+
+def with_typos(question: str) -> str:
+    """The question with a letter dropped, doubled or swapped in about TYPO_SHARE of its long words; the same
+    typos for the same question, run after run."""
+    draw = random.Random(hashlib.sha256(question.encode()).hexdigest())
+
+    def slip(match: re.Match) -> str:
+        word = match[0]
+        if draw.random() >= TYPO_SHARE:
+            return word
+        i = draw.randrange(1, len(word) - 2)  # not the first letter: typed wrong, not another word
+        return draw.choice([word[:i] + word[i + 1] + word[i] + word[i + 2:], word[:i] + word[i + 1:],
+                            word[:i] + word[i] + word[i:]])
+    return _LONG_WORD.sub(slip, question)
+
+
 TYPINGS = {"telle qu'écrite": lambda q: q, "minuscules": str.lower, "sans accents": without_accents,
-           "minuscules sans accents": fold}
+           "minuscules sans accents": fold, "fautes de frappe": with_typos}
 MEASURES = (("points clés", "key_point_recall"), ("réponse seule", "key_point_recall_brief"),
             ("oui/non", "yes_no_accuracy"), ("refus justes", "refusal_accuracy"),
             ("énoncés trompeurs", "forbidden_hits"))

@@ -1,6 +1,6 @@
 """Warnings shown above an answer: a repealed text the question names (and where its rules now are), a
-repealed or partial text cited, texts a later decree may have amended, and a question on the practice's staff,
-whom the map's sentences do not speak of."""
+repealed or partial text cited, texts a later decree may have amended, a question on the practice's staff, whom
+the map's sentences do not speak of, and the words typed wrong the question was read with corrected."""
 
 from __future__ import annotations
 
@@ -41,3 +41,9 @@ def citation_notices(citations: list[Citation], documents: dict[str, Document]) 
                        f"transferts) ; la rédaction citée, vérifiée au {texts[0].verified_on}, peut ne plus être "
                        "celle en vigueur : vérifier sur Légifrance.")
     return notices
+
+
+def typos_notice(read: list[tuple[str, str]]) -> str:
+    """The words typed wrong and how they were read (Typos.changes): the doctor checks what was answered."""
+    return ("Question lue en corrigeant la frappe : " + ", ".join(f"« {typed} » → « {word} »" for typed, word in read)
+            + ".")
