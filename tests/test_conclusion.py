@@ -19,7 +19,8 @@ that its first one brings (to assist, once it has warned) is left to the table; 
 opens on the security duty that failed, and who answers to the asker for it on who does; after a verdict on another
 topic, the incident told keeps its duties near, unless the réponse opens on who answers for it; after an incident, the
 same actor's earlier duty (the CNIL before the patients) opens when it scores about as well, and to « que dois-je
-faire ? » the asker's own earliest duty opens when it scores near the best."""
+faire ? » the asker's own earliest duty opens when it scores near the best; what a service costs gets no verdict
+from a proposition that speaks of no price."""
 
 from __future__ import annotations
 
@@ -799,3 +800,18 @@ def test_whose_fault_it_is_gets_no_verdict_from_a_proposition_that_speaks_of_no_
     assert verdict([(duty, 0.92)], proper=told) == "oui"
     assert verdict([(duty, 0.92)], proper="est-ce une faute deontologique ?") == "oui"
     assert verdict([(duty, 0.92)], proper="is it my fault if my vendor is hacked?") is None
+
+
+def test_what_a_service_costs_gets_no_verdict_from_a_proposition_that_speaks_of_no_price():
+    from kb.compose.verdict import verdict
+
+    give_back = Proposition("Je change de logiciel : l'ancien éditeur doit-il me rendre mes dossiers patients ?", "oui")
+    price = Proposition("Mon éditeur a-t-il le droit de me faire payer l'export de mes dossiers ?", "depend")
+    fine = Proposition("La CNIL peut-elle sanctionner un défaut de sécurité sans fuite ?", "oui")
+    billed = "mon ancien editeur veut me facturer 2 000 € l'export de mes dossiers."
+    assert verdict([(give_back, 0.92)], claim=billed, proper="c'est legal ?") is None  # not « Oui : il les rend »
+    assert verdict([(price, 0.9)], claim=billed, proper="c'est legal ?") == "depend"
+    assert verdict([(give_back, 0.92)], proper="l'ancien editeur doit-il me rendre mes dossiers ?") == "oui"
+    assert verdict([(give_back, 0.92)], proper="can my old vendor charge me for the export?") is None
+    # what a failure costs is answered by a fine
+    assert verdict([(fine, 0.9)], proper="un defaut de securite peut-il me couter une amende ?") == "oui"

@@ -103,6 +103,13 @@ _FAULT_ASKED = re.compile(r"\b(?:c'est|est-ce|serait-ce|ce serait|ce sera|suis-j
 _FAULT_SAID = re.compile(r"\b(?:faute|fautif|responsab\w*|repond\w*|liab\w*|responsible|fault|blame|dommages?|"
                          r"reparation|tort|sanction\w*|amendes?|exoner\w*|fine[ds]?|damages?|puni\w*|prison|"
                          r"penal\w*)\b")
+# what a service costs, asked (« il me facture 2 000 € l'export, c'est légal ? », « can they charge me? »); and what
+# a proposition must speak of to answer it (a price, a charge, or what a failure costs: a fine, damages, a penalty)
+_PRICE_ASKED = re.compile(r"\b(?:frais|factur\w*|payer|payant\w*|gratuit\w*|couts?|couter|coute|coutent|prix|tarifs?|"
+                          r"euros?|rembours\w*|fees?|costs?|pay|paid|charges? (?:me|us|for)|free of charge|"
+                          r"invoic\w*|bill(?:s|ed|ing)?)\b|€")
+_PRICE_SAID = re.compile(_PRICE_ASKED.pattern + r"|\b(?:amendes?|dommages?|reparation|indemn\w*|sanction\w*|"
+                         r"penal\w*|prison|emprisonnement|fines?|damages|compensation|penalt\w*)\b")
 # someone else doing the asker's duty in his stead (« est-ce à mon hébergeur de faire l'analyse d'impact à ma
 # place ? »): the law helps the asker with it, it does not move it, unless the proposition says so
 _INSTEAD = re.compile(r"\b(?:a (?:ma|notre) place|a la place (?:du cabinet|du medecin|des medecins)|"
@@ -128,13 +135,16 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
     narrower than the proposition (_narrower) is a « Non », and so are « Oui » and « Cela dépend » to whether
     someone else does the asker's duty in his stead (« à ma place ») and « Cela dépend » to whether the rule holds
     unconditionally (« toujours », « librement »). Whose fault it is (« c'est ma faute ? ») gets no verdict from a
-    proposition that speaks of no fault, liability, damage or penalty."""
+    proposition that speaks of no fault, liability, damage or penalty, and what a service costs (« il me facture
+    l'export, c'est légal ? ») none from one that speaks of no price, charge, fine or damages."""
     if not asked:
         return None
     word, best = _verdict_read(asked, claim, proper, refusing)
     said = folded_form(best.text)
     if _FAULT_ASKED.search(claim and folded_form(claim) or proper) and not _FAULT_SAID.search(said):
         return None  # « c'est ma faute ? » is not answered by a duty: « Oui : l'éditeur prévient le médecin »
+    if _PRICE_ASKED.search(claim and folded_form(claim) or proper) and not _PRICE_SAID.search(said):
+        return None  # « il me facture l'export, c'est légal ? » is not answered by the duty to return the data
     if word == "oui" and _narrower(claim and folded_form(claim) or proper, said):
         return "non"
     if word in ("oui", "depend") and _INSTEAD.search(_asked_part(proper)) and not _INSTEAD.search(said):
