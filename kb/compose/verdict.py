@@ -105,8 +105,11 @@ _FAULT_SAID = re.compile(r"\b(?:faute|fautif|responsab\w*|repond\w*|liab\w*|resp
                          r"penal\w*)\b")
 # what a service costs, asked (« il me facture 2 000 € l'export, c'est légal ? », « can they charge me? »); and what
 # a proposition must speak of to answer it (a price, a charge, or what a failure costs: a fine, damages, a penalty)
-_PRICE_ASKED = re.compile(r"\b(?:frais|factur\w*|payer|payant\w*|gratuit\w*|couts?|couter|coute|coutent|prix|tarifs?|"
-                          r"euros?|rembours\w*|fees?|costs?|pay|paid|charges? (?:me|us|for)|free of charge|"
+# (a care « facturé » is no price asked: « un soin ne devient-il une donnée de santé qu'une fois facturé ? »)
+_PRICE_ASKED = re.compile(r"\b(?:(?:me|nous|vous|lui|leur|l'|la|le|les|est|sont|soit|etre|sera) ?factur\w*|"
+                          r"(?:est|sont)-(?:il|elle|ils|elles) factur\w*|factur\w*-(?:t-)?(?:il|elle|ils|elles|on)|"
+                          r"factur(?:er|ation)|frais|payer|payant\w*|gratuit\w*|couts?|couter|coute|coutent|prix|"
+                          r"tarifs?|euros?|rembours\w*|fees?|costs?|pay|paid|charges? (?:me|us|for)|free of charge|"
                           r"invoic\w*|bill(?:s|ed|ing)?)\b|€")
 _PRICE_SAID = re.compile(_PRICE_ASKED.pattern + r"|\b(?:amendes?|dommages?|reparation|indemn\w*|sanction\w*|"
                          r"penal\w*|prison|emprisonnement|fines?|damages|compensation|penalt\w*)\b")
