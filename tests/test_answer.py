@@ -174,6 +174,14 @@ def test_breach_at_the_host_names_the_doctor_for_the_cnil_and_the_host_for_the_d
     assert all(engine.map.get(s.map_id).topic.startswith("sanctions") for row in answer.actors for s in row.sanctions)
 
 
+def test_asked_whether_he_notifies_after_his_host_was_hacked_the_doctor_reads_yes_with_his_duty(engine):
+    answer = engine.answer("Mon hébergeur a été piraté. Dois-je notifier la CNIL ?")
+    first = answer.conclusion[0]
+    # not « Non : l'hébergeur notifie au médecin… », the host's duty answering a question on the doctor's
+    assert first.text.startswith("Oui") and first.map_id == "violation-medecin-notifie-la-cnil"
+    assert answer.citation(first.numbers[0]).chunk_id == "rgpd-art-33#1"
+
+
 def test_a_stolen_laptop_gets_the_breach_duties_though_the_cnil_is_not_named(engine):
     answer = engine.answer("Mon cabinet a été cambriolé et l'ordinateur avec les dossiers patients a été volé. "
                            "Que dois-je faire ?")
