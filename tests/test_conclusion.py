@@ -14,13 +14,13 @@ story that breaks the entry's condition (the patient refused) gets « Non », wi
 does; asked whether one may refuse what someone
 else may not do, « Oui »; asked whether one is exempt from a duty, its contrary; a premise narrower than the rule («
 seuls… ? », not « sans être automatiquement… ? ») or asking it unconditionally (« toujours ? ») gets « Non »; an
-exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts; a provider's next duty
-that its first one brings (to assist, once it has warned) is left to the table; who is at fault for an incident told
-opens on the security duty that failed, and who answers to the asker for it on who does; after a verdict on another
-topic, the incident told keeps its duties near, unless the réponse opens on who answers for it; after an incident, the
-same actor's earlier duty (the CNIL before the patients) opens when it scores about as well, and to « que dois-je
-faire ? » the asker's own earliest duty opens when it scores near the best; what a service costs gets no verdict
-from a proposition that speaks of no price."""
+exemption the story says holds (the disk was encrypted) is said instead of the duty it lifts, and answers the
+yes/no question asked of that duty; a provider's next duty that its first one brings (to assist, once it has warned)
+is left to the table; who is at fault for an incident told opens on the security duty that failed, and who answers
+to the asker for it on who does; after a verdict on another topic, the incident told keeps its duties near, unless
+the réponse opens on who answers for it; after an incident, the same actor's earlier duty (the CNIL before the
+patients) opens when it scores about as well, and to « que dois-je faire ? » the asker's own earliest duty opens when
+it scores near the best; what a service costs gets no verdict from a proposition that speaks of no price."""
 
 from __future__ import annotations
 
@@ -686,6 +686,27 @@ def test_an_exemption_the_story_says_holds_is_said_instead_of_the_duty_it_lifts(
     first = conclusion(read_query("Ransomware: all our files are encrypted. Who has to do what now?", {},
                                   frozenset()), [ScoredEntry(exempt, 3.0), ScoredEntry(notify, 2.9)], [], limit=1)
     assert [e.id for e, _ in first] == ["medecin-notifie"]
+
+
+def test_asked_yes_or_no_of_a_duty_whose_exemption_the_story_says_holds_the_exemption_answers():
+    exempt = MapEntry("medecin-dispense", "violation", "medecin", "",
+                      "Le médecin est dispensé d'informer les patients si les données étaient chiffrées.", (),
+                      answers=(Proposition("Mon portable volé était chiffré : dois-je prévenir mes patients ?",
+                                           "non"),),
+                      holds_when=Holding(("portable chiffré",), "medecin-informe"))
+    inform = MapEntry("medecin-informe", "violation", "medecin", "",
+                      "Le médecin informe les patients d'une violation à risque élevé.", (),
+                      answers=(Proposition("On m'a volé mon portable : dois-je prévenir mes patients ?", "depend"),))
+    entries = [ScoredEntry(inform, 3.0), ScoredEntry(exempt, 2.0)]
+    propositions = [(inform, inform.answers[0], 0.95), (exempt, exempt.answers[0], 0.9)]  # the duty's closest
+
+    def first(question: str) -> str:
+        return conclusion(read_query(question, {}, frozenset()), entries, propositions)[0][1]
+
+    assert first("Dois-je prévenir mes patients si mon portable chiffré est volé ?") == (
+        "Non : le médecin est dispensé d'informer les patients si les données étaient chiffrées.")
+    assert first("Dois-je prévenir mes patients si mon portable est volé ?") == (
+        "Cela dépend : le médecin informe les patients d'une violation à risque élevé.")
 
 
 def test_a_provider_s_next_duty_its_first_one_brings_is_left_to_the_table():

@@ -78,6 +78,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             if entry.id in among and entry.id not in closest:
                 closest[entry.id] = (score + ASKED_MATCH_WEIGHT * among[entry.id], entry)
         asked = max(closest.values(), key=lambda c: c[0])[1] if closest else None
+        # a duty whose exemption the story says holds (« mon portable chiffré a été volé ») is answered by it
+        asked = held.get(asked.id, asked) if asked is not None else None
     # a yes/no on something the corpus never names gets no verdict (a name in the situation told first does not
     # stop it: « J'ai exporté un fichier Excel. Mon éditeur devait-il m'alerter ? »)
     asks_unknown = query.asks_unknown or query.price or query.statistic or query.world
