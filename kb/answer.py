@@ -34,7 +34,7 @@ from kb.privacy import redact
 from kb.responsibilities import load_map, map_texts
 from kb.retrieve import HybridRetriever, Retrieval
 from kb.scope import COVERAGE, OUT_OF_FIELD, SUGGESTIONS, check_question, refusal_before_retrieval
-from kb.spelling import Typos, restore_spelling, spelling_table
+from kb.spelling import Typos, corrected_words, restore_spelling, spelling_table
 from kb.types import Answer, Chunk, Statement
 
 LLM_PASSAGES = 12  # passages given to the LLM: those the answer cites first, then the retrieved ones
@@ -102,9 +102,10 @@ class Engine:
         started = time.perf_counter()
         question = check_question(question)
         redacted = redact(question)
-        answer = self._answer(self.reading(redacted.text), k)
+        read = self.reading(redacted.text)
+        answer = self._answer(read, k)
         answer.question = redacted.text  # shown as typed
-        misread = self.typos.changes(redacted.text)
+        misread = corrected_words(redacted.text, read)
         if misread and not answer.refused:
             answer.notices.insert(0, typos_notice(misread))
         if redacted.found:

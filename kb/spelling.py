@@ -39,16 +39,22 @@ TYPO_MIN_LETTERS = 5  # shorter words one edit away from a corpus word are too o
 def spelling_table(texts: Iterable[str]) -> dict[str, str]:
     """Folded word → the corpus's spelling (« donnees » → « données », « cnil » → « CNIL »), for words spelled one
     way at least SHARE of the time; capitals kept only for acronyms, a sentence's first word being no name."""
-    forms: dict[str, Counter] = defaultdict(Counter)
-    for text in texts:
-        for word in _WORD.findall(_ADDRESS.sub(" ", text)):
-            forms[fold(word)][word if word.isupper() and len(word) > 1 else word.lower()] += 1
     table = {}
-    for folded, counts in forms.items():
+    for folded, counts in word_forms(texts).items():
         spelling, n = counts.most_common(1)[0]
         if spelling != folded and n >= SHARE * sum(counts.values()):
             table[folded] = spelling
     return table
+
+
+def word_forms(texts: Iterable[str]) -> dict[str, Counter]:
+    """Folded word → how often the texts spell it each way: in lower case, but acronyms (« CNIL ») in capitals; the
+    words of web addresses left out."""
+    forms: dict[str, Counter] = defaultdict(Counter)
+    for text in texts:
+        for word in _WORD.findall(_ADDRESS.sub(" ", text)):
+            forms[fold(word)][word if word.isupper() and len(word) > 1 else word.lower()] += 1
+    return forms
 
 
 def restore_spelling(question: str, table: dict[str, str]) -> str:
@@ -89,10 +95,7 @@ class Typos:
     """Corrects words typed wrong towards the corpus's words (`texts`: the corpus and the map)."""
 
     def __init__(self, texts: Iterable[str]):
-        forms: dict[str, Counter] = defaultdict(Counter)
-        for text in texts:
-            for word in _WORD.findall(_ADDRESS.sub(" ", text)):
-                forms[fold(word)][word.lower()] += 1
+        forms = word_forms(texts)
         self._spelling = {folded: counts.most_common(1)[0][0] for folded, counts in forms.items()}
         self._uses = {folded: sum(counts.values()) for folded, counts in forms.items()}
         self._stems = frozenset(stem(word) for counts in forms.values() for word in counts)
@@ -116,10 +119,6 @@ class Typos:
             return read[0].upper() + read[1:] if word[0].isupper() else read
         return _WORD.sub(fix, question)
 
-    def changes(self, question: str) -> list[tuple[str, str]]:
-        """(as typed, as read) for each word `fix` corrects."""
-        return [(typed, read) for typed, read in zip(_WORD.findall(question), _WORD.findall(self.fix(question)))
-                if typed != read]
 
     def _typo(self, word: str) -> bool:
         """Long enough to tell, and neither a corpus word, a form of one (« datacenters », « pacsée »), nor a French
@@ -135,6 +134,12 @@ class Typos:
         if not ranked or len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
             return None
         return self._spelling[ranked[0][1]]
+
+
+def corrected_words(typed: str, read: str) -> list[tuple[str, str]]:
+    """(as typed, as read) for each word of a question read with its typos corrected (`read`: Typos.fix, then
+    restore_spelling, both word for word); accents and capitals put back are no correction."""
+    return [(a, b) for a, b in zip(_WORD.findall(typed), _WORD.findall(read)) if fold(a) != fold(b)]
 
 
 def _named(question: str, match: re.Match) -> bool:

@@ -44,6 +44,6 @@ def citation_notices(citations: list[Citation], documents: dict[str, Document]) 
 
 
 def typos_notice(read: list[tuple[str, str]]) -> str:
-    """The words typed wrong and how they were read (Typos.changes): the doctor checks what was answered."""
+    """The words typed wrong and how they were read (corrected_words): the doctor checks what was answered."""
     return ("Question lue en corrigeant la frappe : " + ", ".join(f"« {typed} » → « {word} »" for typed, word in read)
             + ".")
