@@ -182,6 +182,27 @@ def test_asked_whether_he_notifies_after_his_host_was_hacked_the_doctor_reads_ye
     assert answer.citation(first.numbers[0]).chunk_id == "rgpd-art-33#1"
 
 
+def test_asked_whether_the_hacked_vendor_warns_the_patients_the_doctor_reads_no_it_is_his_duty(engine):
+    answer = engine.answer("Mon éditeur a été piraté. Est-ce à lui de prévenir mes patients ?")
+    first = answer.conclusion[0]
+    # not « Oui : l'éditeur… notifie au médecin », the vendor's duty to warn the doctor read as the patients'
+    assert first.text.startswith("Non") and first.map_id == "violation-medecin-informe-les-patients"
+    assert answer.citation(first.numbers[0]).chunk_id == "rgpd-art-34#1"
+
+
+@pytest.mark.parametrize("question", ["Puis-je garder mes dossiers patients sur un serveur au cabinet ?",
+                                      "Can I keep my patient files on my own server at the practice?"])
+def test_asked_whether_he_may_keep_records_at_the_practice_the_doctor_reads_yes(engine, question):
+    first = engine.answer(question).conclusion[0]
+    # not « Non : …n'a pas à être certifié HDS », the verdict of « dois-je être certifié ? »
+    assert first.text.startswith("Oui") and first.map_id == "hds-medecin-hebergement-au-cabinet"
+
+
+def test_asked_whether_he_may_use_an_uncertified_host_the_doctor_reads_no_with_his_duty_to_check(engine):
+    first = engine.answer("Puis-je confier mes dossiers à un hébergeur non certifié ?").conclusion[0]
+    assert first.text.startswith("Non") and first.map_id == "hds-medecin-verifie-le-certificat"
+
+
 def test_a_stolen_laptop_gets_the_breach_duties_though_the_cnil_is_not_named(engine):
     answer = engine.answer("Mon cabinet a été cambriolé et l'ordinateur avec les dossiers patients a été volé. "
                            "Que dois-je faire ?")

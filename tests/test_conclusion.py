@@ -415,6 +415,42 @@ def test_asked_whether_someone_else_does_the_asker_s_duty_in_his_stead_the_answe
     assert verdict("Must my host carry out the DPIA instead of me?") == "Non"
 
 
+def test_asked_whether_telling_someone_is_a_provider_s_duty_the_doctor_s_duty_answers_no():
+    vendor = MapEntry("editeur-previent", "violation", "editeur", "",
+                      "L'éditeur qui découvre une violation la notifie au médecin.", (),
+                      answers=(Proposition("l'éditeur doit me prévenir s'il subit une fuite", "oui"),))
+    doctor = MapEntry("medecin-informe", "violation", "medecin", "",
+                      "Le médecin informe les patients concernés d'une violation à risque élevé.", (),
+                      answers=(Proposition("je dois prévenir mes patients en cas de fuite", "depend"),))
+    entries = [ScoredEntry(vendor, 3.0), ScoredEntry(doctor, 2.9)]
+    propositions = [(vendor, vendor.answers[0], 0.93), (doctor, doctor.answers[0], 0.90)]
+
+    def first(question: str) -> tuple[str, str]:
+        said = conclusion(read_query(question, {}, frozenset()), entries, propositions)[0]
+        return said[0].id, said[1].split(" :")[0]
+
+    # the vendor warns the doctor: no answer to whether it warns the patients; the doctor does, so « Non »
+    assert first("Mon éditeur a été piraté. Est-ce à lui de prévenir mes patients ?") == ("medecin-informe", "Non")
+    # asked of the vendor's own duty, or without asking whose duty it is, the closest proposition answers
+    assert first("Mon éditeur a été piraté. Est-ce à lui de me prévenir ?") == ("editeur-previent", "Oui")
+    assert first("Mon éditeur a été piraté. Dois-je prévenir mes patients ?")[0] == "editeur-previent"
+
+
+def test_asked_leave_for_an_act_a_proposition_asks_the_duty_of_the_answer_is_yes():
+    entry = MapEntry("hebergement-au-cabinet", "hds", "medecin", "",
+                     "Le médecin qui héberge lui-même les données de ses patients n'a pas à être certifié HDS.", (),
+                     answers=(Proposition("Dois-je être certifié HDS si je garde mes dossiers sur mon propre serveur au "
+                                          "cabinet ?", "non"),
+                              Proposition("Do I need HDS certification if I keep patient files on my own server?",
+                                          "non")))
+    assert _verdict_of(entry)("Dois-je être certifié pour garder mes dossiers au cabinet ?") == "Non"
+    # no duty stands in the way of the act: the doctor may keep them
+    assert _verdict_of(entry)("Puis-je garder mes dossiers patients sur un serveur au cabinet ?") == "Oui"
+    assert _verdict_of(entry, 1)("Can I keep my patient files on my own server at the practice?") == "Oui"
+    # leave for another act than the one the duty comes with is not answered so
+    assert _verdict_of(entry)("Puis-je être certifié moi-même ?") == "Non"
+
+
 def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():
     entry = MapEntry("medecin-securite", "securite", "medecin", "",
                      "Le médecin met en œuvre une sécurité adaptée au risque.", (),

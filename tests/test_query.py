@@ -260,6 +260,8 @@ def test_negations_are_counted_in_french_and_english():
     # acting alone denies acting on instructions; working alone at the practice does not
     assert negations("il avait le droit de décider ça tout seul") == 1
     assert negations("je suis tout seul au cabinet") == 0
+    assert negations("he decided on his own?") == 1 and negations("on its own initiative") == 1
+    assert negations("can i keep my patient files on my own server?") == 0  # whose server, not acting alone
     # optional is not required, nor what one is exempt from or what is useless; forbidden is not allowed
     assert negations("demander conseil au DPO est facultatif") == 1
     assert [negations(t) for t in ("est-il dispensé de signer ?", "il est inutile de prévenir les patients",
@@ -615,3 +617,18 @@ def test_the_asker_s_own_duties_are_read_after_a_colon_whatever_the_story_names_
     both = read_query("Fuite chez mon éditeur : quelles sont mes obligations et celles de l'éditeur ?", {}, WORDS,
                       KNOWN)
     assert "editeur" in both.actors  # the question proper names him too
+
+
+@pytest.mark.parametrize("text, provider", [
+    ("Mon éditeur a été piraté. Est-ce à lui de prévenir mes patients ?", "editeur"),
+    ("Mon hébergeur a eu une fuite. C'est bien à lui de déclarer ça à la CNIL, pas à moi ?", "hebergeur"),
+    ("Est-ce à l'hébergeur de notifier la CNIL ?", "hebergeur"),
+    ("Is it up to the software vendor to tell my patients?", "editeur"),
+    # the asker's own duty, a patient's, a choice between two, or a provider asking of « them »: no provider asked
+    ("Est-ce à moi de prévenir mes patients après une fuite chez mon éditeur ?", None),
+    ("Un patient veut son dossier : est-ce à lui de payer la copie ?", None),
+    ("Est-ce à moi ou à l'hébergeur de notifier la CNIL ?", None),
+    ("We are an HDS host and found a breach: is it up to them to find out?", None),
+])
+def test_the_provider_whose_duty_the_question_asks_is_read(text, provider):
+    assert query(text).duty_of == provider

@@ -7,7 +7,7 @@ import re
 
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision, words_pattern
 from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_TOPIC, WHO, YES_NO, Query
-from kb.compose.verdict import ASKS_TO_REFUSE, verdict
+from kb.compose.verdict import ASKS_TO_REFUSE, tells_another, told_whom, verdict
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import (RESPONSIBILITY_TOPICS, SANCTION_TOPICS, Failure, MapEntry, Proposition,
                                  ResponsibilityMap, called_controller_before)
@@ -51,6 +51,10 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     other = set(PROVIDERS) - set(query.actors)
     if query.form == WHO and len(other) == 1:
         entries = [s for s in entries if s.entry.actor not in other] or entries
+    # asked whether telling someone is a provider's duty (« est-ce à lui de prévenir mes patients ? »), an entry
+    # whose duty tells someone else answers another question (the vendor warns the doctor; the doctor, the CNIL)
+    asked_told = told_whom(query.proper) if query.duty_of else frozenset()
+    propositions = [(e, p, score) for e, p, score in propositions if not tells_another(e.statement, asked_told)]
     out: list[tuple[MapEntry, str]] = []
     # an entry whose condition the story breaks (« la clé n'était pas chiffrée » for the encrypted-data exemption)
     # does not lead the réponse
@@ -99,6 +103,9 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
                 out.append((said, f"{failure.opening} : {_lower_first(said.statement)}"))
             elif instead is not None:
                 out.append((instead, instead.statement))
+        elif word and query.duty_of and asked.actor != query.duty_of and word != "non":
+            # « est-ce à lui de prévenir mes patients ? » answered by the doctor's duty: not his
+            out.append((asked, f"{VERDICT_WORDS['non']} : {_lower_first(asked.statement)}"))
         elif word:
             opening = asked.opening(word) or VERDICT_WORDS[word]
             out.append((asked, f"{opening} : {_lower_first(asked.statement)}"))

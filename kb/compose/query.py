@@ -104,7 +104,9 @@ _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|a
                        # acting alone denies acting on instructions (« il avait le droit de décider ça tout seul ? »);
                        # « tout seul au cabinet » is who practises
                        r"\btout(?:e|es)? seule?s?\b(?! (?:au|en|dans|a) )|\bunilateralement\b|"
-                       r"\bon (?:my|our|his|her|its|their) own\b|\bunilaterally\b")
+                       # (« on my own server » is whose server, not acting alone)
+                       r"\bon (?:my|our|his|her|its|their) own\b(?! (?!initiative|authority|decision)[a-z])|"
+                       r"\bunilaterally\b")
 _ELIDED_NE = re.compile(r"\bn'")  # « n'a pas », not the « n't » of « can't »
 # « pas » and « jamais » left once every « ne … » is read: spoken French drops the « ne » (« il a pas le droit »);
 # not « sans jamais » (one negation), a contrast (« contre l'éditeur, pas contre moi »), « pourquoi pas », « pas mal »
@@ -267,6 +269,14 @@ _SUBJECTS = {
 _SUBJECT_PATTERNS = {subject: re.compile(rf"\b(?:{pattern})\b") for subject, pattern in _SUBJECTS.items()}
 
 
+# a provider the question proper asks whether a duty is theirs (« est-ce à lui de prévenir mes patients ? », « c'est
+# bien à l'hébergeur de déclarer ? », « is it up to the vendor to…? »): named, or the one provider told for « lui »
+_WHOSE_DUTY = re.compile(r"\b(?:est-ce|c'est|ce serait|serait-ce|ce sera)\s+(?:bien |vraiment |quand meme |donc |"
+                         r"toujours |aussi |seulement )?(?:a|au|aux) ([\w' -]{1,40}?)\s+(?:de|d')(?=\s|\w)|"
+                         r"\bis it (?:really |still |also )?(?:up to|for|the job of) ([\w' -]{1,40}?)\s+to\b")
+_TOLD_PROVIDER = frozenset({"lui", "elle"})  # « him », « them » name the practice as often as the provider
+
+
 @dataclass(frozen=True)
 class Query:
     text: str
@@ -304,6 +314,7 @@ class Query:
     asker: str | None = None  # the actor the asker speaks as, when they say (asker_role)
     staff: bool = False  # the question proper asks about the practice's staff, not the asker (about_staff)
     own_duties: bool = False  # the asker asks their own duties (« que dois-je faire ? », « mes obligations »)
+    duty_of: str | None = None  # the provider whose duty the question asks it is (« est-ce à lui de… ? »: _duty_of)
     story: bool = False  # the question tells a situation before it asks (more than one sentence)
 
 
@@ -350,7 +361,19 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
         named=_standing_for(references, fiches), asker=asker, staff=about_staff(proper),
         own_duties=bool(_OWN_DUTIES.search(proper)),
+        duty_of=_duty_of(proper, actors_asked(question), asker),
     )
+
+
+def _duty_of(proper: str, actors: tuple[str, ...], asker: str | None) -> str | None:
+    """The provider, not the asker, that the question proper asks whether a duty is theirs (_WHOSE_DUTY): the one
+    provider the question names for « lui », or the one named; None when it is not clear."""
+    asked = _WHOSE_DUTY.search(proper)
+    if not asked:
+        return None
+    who = (asked.group(1) or asked.group(2)).strip()
+    named = [a for a in actors if a in PROVIDERS] if who in _TOLD_PROVIDER else list(actors_asked(who))
+    return named[0] if len(named) == 1 and named[0] in PROVIDERS and named[0] != asker else None
 
 
 # The practice's staff, who are none of the map's actors (« qu'est-ce que ma secrétaire risque ? »), and the asker

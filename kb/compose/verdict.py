@@ -51,6 +51,11 @@ _MAY = re.compile(rf"\b(?:{_CAN}|a-t-(?:il|elle) le droit|ai-je le droit|est-il 
                   r"is (?:it|he|she|they) allowed|are (?:we|they) allowed)\b")
 _MUST = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|faut-il|oblig\w*|tenue?s? (?:de|a)|impos\w*|must|"
                    r"have to|has to|need|needs|required|requires|should)\b")
+# a duty that comes with an act (« dois-je être certifié HDS si je garde mes dossiers au cabinet ? », « do I need a
+# contract to host with him? »): the clause that names the act
+_DUTY_WITH_ACT = re.compile(r"\b(?:doi[st]|dois-je|doit-il|doit-elle|faut-il|ai-je besoin|besoin|oblige\w*|tenue? de|"
+                            r"need|needs|must|have to|has to|required)\b.*?\b(?:si|s'il|pour|quand|lorsqu\w*|if|to|"
+                            r"when)\b(.*)")
 # refusing to do it (« l'éditeur peut-il refuser de m'aider ? ») is not doing it
 _REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to |tous |toute?s? |any |all )|\bse desinteresser\b")
 # putting off what is due (« signer le contrat plus tard », « attendre », « tell me afterwards ») is not doing it
@@ -117,6 +122,23 @@ _PRICE_SAID = re.compile(_PRICE_ASKED.pattern + r"|\b(?:amendes?|dommages?|repar
 # place ? »): the law helps the asker with it, it does not move it, unless the proposition says so
 _INSTEAD = re.compile(r"\b(?:a (?:ma|notre) place|a la place (?:du cabinet|du medecin|des medecins)|"
                       r"instead of (?:me|us|the practice|the doctor))\b")
+# who is told (« prévenir mes patients », « notifier la CNIL », « doit-il me prévenir ? »): a proposition that tells
+# someone else answers another duty (« l'éditeur doit-il nous prévenir ? » is no answer to « est-ce à lui de prévenir
+# mes patients ? »)
+_TELL = (r"(?:prevenir|previen\w*|preven\w*|inform(?:er|e|es|ent|ons|ez|era|erait|ee?s?|s|ed|ing)?|notifi\w*|"
+         r"avert\w*|alert\w*|signal(?:er|e|es|ent|era|ee?s?)|declar(?:er|e|es|ent|era|ee?s?)|annonc\w*|tell|told|"
+         r"notify|warn\w*|report(?:s|ed|ing)?)\b")
+_TOLD = {
+    "patients": r"(?:(?:les|mes|nos|ses|leurs?|chaque|des|aux?|the|my|our|each|its|affected|all) )*(?:patients?|"
+                r"patientes?|personnes concernees|personnes|patientele|data subjects?|individuals|people)\b",
+    "cnil": r"(?:la |the |l')?(?:cnil|autorite(?: de controle)?|supervisory authority|authority|regulator)\b",
+    "medecin": r"(?:(?:le|au|du|son|mon|notre|votre|the|my|his|her|its|our) )?(?:medecins?|cabinet|praticiens?|"
+               r"doctors?|practice|clients?)\b|(?:me|us|moi|nous)\b",
+}
+_TOLD_AFTER = {who: re.compile(rf"\b{_TELL}(?:-(?:il|elle|on|je|nous))? (?:[\w'-]+ ){{0,3}}?(?:a |to )?(?:{words})")
+               for who, words in _TOLD.items()}
+_TOLD_BEFORE = {"medecin": re.compile(rf"\b(?:me|m'|nous) ?(?:le |la |l')?{_TELL}"),
+                "patients": re.compile(rf"\b(?:les|leur) {_TELL}")}
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 
 
@@ -180,6 +202,8 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
         return _OPPOSITE[best.verdict], best
     if best.verdict == "oui" and any(p.search(claim or proper) and not p.search(said) for p in (_SUFFICES, _PUT_OFF)):
         return "non", best
+    if claim is None and best.verdict in _OPPOSITE and _asks_leave_for_the_act(best.text, proper):
+        return "oui", best
     if claim is None and best.verdict in _OPPOSITE and (_asks_the_converse(best.text, proper)
                                                         or _asks_the_undoing(best.text, proper)
                                                         or _asks_the_exemption(best.text, proper)
@@ -238,6 +262,16 @@ def _asks_the_exemption(proposition: str, proper: str) -> bool:
             and not _FAILED.search(said))
 
 
+def _asks_leave_for_the_act(proposition: str, proper: str) -> bool:
+    """The question proper asks leave to do (« puis-je garder mes dossiers sur un serveur au cabinet ? ») the act
+    that a proposition asks what duty comes with (« dois-je être certifié HDS si je garde mes dossiers sur mon
+    serveur ? »): whether or not the duty holds, the act is allowed (« Oui », with the duty if it holds)."""
+    if not _MAY.search(proper) or _MUST.search(proper) or negations(proper) or _MAY.search(folded_form(proposition)):
+        return False
+    duty = _DUTY_WITH_ACT.search(_asked_part(folded_form(proposition)))
+    return duty is not None and len(_asked_words(duty.group(1)) & _asked_words(proper)) >= 2
+
+
 def _asks_leave_not_to(proposition: str, proper: str) -> bool:
     """The question proper asks leave not to do, to do without or to refuse what a proposition denying nothing asks
     as a duty: « peut-il ne rien prévoir sur la réversibilité ? » asks the contrary of « le contrat doit-il la
@@ -267,3 +301,16 @@ def _same_rule(a: Proposition, b: Proposition) -> bool:
     if not {a.verdict, b.verdict} <= set(_OPPOSITE):
         return False
     return (a.verdict != b.verdict) == bool((negations(a.text) - negations(b.text)) % 2)
+
+
+def told_whom(text: str) -> frozenset[str]:
+    """Who the asked part of a question or proposition says is told (patients, cnil, medecin): _TOLD."""
+    asked = _asked_part(folded_form(text))
+    return frozenset(who for patterns in (_TOLD_AFTER, _TOLD_BEFORE) for who, p in patterns.items()
+                     if p.search(asked))
+
+
+def tells_another(proposition: str, asked_told: frozenset[str]) -> bool:
+    """The proposition tells someone the question (who it tells: `asked_told`) does not."""
+    said = told_whom(proposition)
+    return bool(asked_told and said and not said & asked_told)
