@@ -203,6 +203,13 @@ def test_asked_whether_he_may_use_an_uncertified_host_the_doctor_reads_no_with_h
     assert first.text.startswith("Non") and first.map_id == "hds-medecin-verifie-le-certificat"
 
 
+def test_asked_whether_hosting_needs_the_patients_consent_the_doctor_reads_no_informing_them(engine):
+    first = engine.answer("Ai-je besoin du consentement du patient pour héberger ses données chez un hébergeur "
+                          "HDS ?").conclusion[0]
+    # not « Oui, à condition d'invoquer un motif légitime », the verdict of « un patient peut-il s'opposer ? »
+    assert first.text.startswith("Non") and first.map_id == "patients-medecin-information-avant-hebergement"
+
+
 def test_a_stolen_laptop_gets_the_breach_duties_though_the_cnil_is_not_named(engine):
     answer = engine.answer("Mon cabinet a été cambriolé et l'ordinateur avec les dossiers patients a été volé. "
                            "Que dois-je faire ?")

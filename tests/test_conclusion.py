@@ -451,6 +451,28 @@ def test_asked_leave_for_an_act_a_proposition_asks_the_duty_of_the_answer_is_yes
     assert _verdict_of(entry)("Puis-je être certifié moi-même ?") == "Non"
 
 
+def test_asked_leave_for_an_act_a_proposition_asks_the_fault_of_the_answer_is_its_contrary():
+    entry = MapEntry("garanties-suffisantes", "sous-traitance", "medecin", "",
+                     "Le médecin ne fait appel qu'à des sous-traitants présentant des garanties suffisantes.", (),
+                     answers=(Proposition("Suis-je en tort si je confie les données de mes patients à un prestataire "
+                                          "peu sérieux sur la sécurité ?", "oui"),))
+    assert _verdict_of(entry)("Suis-je en tort si je confie mes données à un prestataire peu sérieux ?") == "Oui"
+    # a fault comes with the act: it is not allowed
+    assert _verdict_of(entry)("Puis-je confier les données de mes patients à un prestataire peu sérieux ?") == "Non"
+
+
+def test_a_delay_asked_that_the_entry_does_not_give_is_answered_no():
+    entry = MapEntry("notifie", "violation", "medecin", "",
+                     "Le médecin notifie à la CNIL toute violation, si possible dans les 72 heures.", (),
+                     answers=(Proposition("Dois-je notifier la violation ?", "oui"),))
+    verdict = _verdict_of(entry)
+    assert verdict("Ai-je 7 jours pour notifier la violation ?") == "Non"
+    assert verdict("Dois-je notifier la violation sous 24 heures ?") == "Non"
+    assert verdict("I have 30 days to notify the breach, right?") == "Non"
+    assert verdict("Ai-je 72 heures pour notifier la violation ?") == "Oui"
+    assert verdict("Ai-je trois jours pour notifier la violation ?") == "Oui"  # 72 hours, said in days
+
+
 def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():
     entry = MapEntry("medecin-securite", "securite", "medecin", "",
                      "Le médecin met en œuvre une sécurité adaptée au risque.", (),

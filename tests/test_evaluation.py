@@ -320,3 +320,18 @@ def test_kb_eval_names_the_item_of_a_bad_questions_file(kb_settings, tmp_path):
     out = CliRunner().invoke(app, ["eval", "--questions", str(bad)], env=env)
     assert out.exit_code == 2
     assert "t003" in out.output and "csp-L9999-1" in out.output
+
+
+def test_the_evaluation_scores_the_answer_the_app_gives_and_ranks_documents_from_ten_passages(engine):
+    from kb import api
+    from kb.evaluation.metrics import EVAL_K, hit_ranking
+    from kb.evaluation.runner import engine_outcome
+
+    question = "Mon hébergeur a été piraté. Dois-je notifier la CNIL ?"
+    outcome = engine_outcome(engine, question)
+    # the answer a doctor reads, with the app's own passages (not the ten recall@10 needs)
+    assert engine.settings.k < EVAL_K and len(outcome.answer.retrieved) == engine.settings.k
+    assert [s.text for s in outcome.answer.conclusion] == [s.text for s in engine.answer(question).conclusion]
+    # the documents ranked from ten passages
+    ten = api.retrieve(engine, question, EVAL_K).hits
+    assert len(ten) == EVAL_K and outcome.ranking == hit_ranking(ten, api.documents(engine), EVAL_K)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from kb.compose.counts import delay_told_wrong
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision, words_pattern
 from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_TOPIC, WHO, YES_NO, Query
 from kb.compose.verdict import ASKS_TO_REFUSE, tells_another, told_whom, verdict
@@ -103,8 +104,10 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
                 out.append((said, f"{failure.opening} : {_lower_first(said.statement)}"))
             elif instead is not None:
                 out.append((instead, instead.statement))
-        elif word and query.duty_of and asked.actor != query.duty_of and word != "non":
-            # « est-ce à lui de prévenir mes patients ? » answered by the doctor's duty: not his
+        elif word and word != "non" and (query.duty_of and asked.actor != query.duty_of
+                                         or delay_told_wrong(query.proper, asked.statement)):
+            # « est-ce à lui de prévenir mes patients ? » answered by the doctor's duty: not his; « ai-je 7 jours pour
+            # notifier ? » by the duty to notify within 72 hours: not that delay
             out.append((asked, f"{VERDICT_WORDS['non']} : {_lower_first(asked.statement)}"))
         elif word:
             opening = asked.opening(word) or VERDICT_WORDS[word]

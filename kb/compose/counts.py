@@ -1,6 +1,8 @@
-"""Patient counts. The embedding barely tells 3,000 patients from 15,000, yet the CNIL's threshold (a DPO and an
-impact assessment from 10,000 patients a year in group practice) turns on it: the count a question tells is
-read here and held against the bound a map proposition states (« plus de 10 000 patients par an »)."""
+"""Patient counts and delays. The embedding barely tells 3,000 patients from 15,000, yet the CNIL's threshold (a DPO
+and an impact assessment from 10,000 patients a year in group practice) turns on it: the count a question tells is
+read here and held against the bound a map proposition states (« plus de 10 000 patients par an »). Nor does it
+tell 7 days from 72 hours: a delay asked (« ai-je 7 jours pour notifier ? ») is held against the one an entry
+states."""
 
 from __future__ import annotations
 
@@ -50,3 +52,28 @@ def _bound(text: str) -> tuple[bool, int] | None:
     """(at least?, limit) of the bound a map proposition states, read once: every question holds all of them."""
     bound = _BOUND.search(fold(text))
     return None if bound is None else (bool(bound[1]), _value(bound[3], bound[4]))
+
+
+_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
+          "neuf": 9, "dix": 10, "quinze": 15, "trente": 30, "one": 1, "two": 2, "three": 3, "five": 5, "seven": 7,
+          "ten": 10, "fifteen": 15, "thirty": 30}
+_HOURS = {"heure": 1, "hour": 1, "jour": 24, "day": 24, "semaine": 168, "week": 168, "mois": 720, "month": 720}
+_DELAY = re.compile(r"\b(?:dans les|dans un delai de|sous|en|within|au plus tard|ai-je|avons-nous|a-t-il|a-t-elle|"
+                    r"ont-ils|j'ai|on a|nous avons|il a|do i have|have i got|do we have|does it have|i have|we have)\s+"
+                    rf"(\d+|{'|'.join(_WORDS)})\s+({'|'.join(_HOURS)})s?\b")
+
+
+def delay_hours(text: str) -> float | None:
+    """The delay a text gives for an act, in hours (« dans les 72 heures », « ai-je 7 jours pour… »), or None."""
+    told = _DELAY.search(fold(text))
+    if told is None:
+        return None
+    number = int(told[1]) if told[1].isdigit() else _WORDS[told[1]]
+    return float(number * _HOURS[told[2]])
+
+
+def delay_told_wrong(asked: str, statement: str) -> bool:
+    """The question (`asked`) tells a delay for the act that the entry (`statement`) gives another delay for: « ai-je
+    7 jours pour notifier ? » against « dans les 72 heures »."""
+    told, due = delay_hours(asked), delay_hours(statement)
+    return told is not None and due is not None and told != due

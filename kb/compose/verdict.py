@@ -56,6 +56,11 @@ _MUST = re.compile(r"\b(?:doi[st]|doivent|devons|devez|faut|faut-il|oblig\w*|ten
 _DUTY_WITH_ACT = re.compile(r"\b(?:doi[st]|dois-je|doit-il|doit-elle|faut-il|ai-je besoin|besoin|oblige\w*|tenue? de|"
                             r"need|needs|must|have to|has to|required)\b.*?\b(?:si|s'il|pour|quand|lorsqu\w*|if|to|"
                             r"when)\b(.*)")
+# a fault or a penalty that comes with an act (« suis-je en tort si je confie mes données à un prestataire peu
+# sérieux ? », « risque-t-il une sanction s'il héberge sans certificat ? »): the clause that names the act
+_FAULT_WITH_ACT = re.compile(r"\b(?:en tort|en faute|fautif\w*|risqu\w*|sanctionn\w*|puni\w*|condamn\w*|"
+                             r"at fault|liable|fined|punished|risk\w*)\b.*?\b(?:si|s'il|s'ils|quand|lorsqu\w*|if|"
+                             r"when)\b(.*)")
 # refusing to do it (« l'éditeur peut-il refuser de m'aider ? ») is not doing it
 _REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to |tous |toute?s? |any |all )|\bse desinteresser\b")
 # putting off what is due (« signer le contrat plus tard », « attendre », « tell me afterwards ») is not doing it
@@ -202,8 +207,10 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
         return _OPPOSITE[best.verdict], best
     if best.verdict == "oui" and any(p.search(claim or proper) and not p.search(said) for p in (_SUFFICES, _PUT_OFF)):
         return "non", best
-    if claim is None and best.verdict in _OPPOSITE and _asks_leave_for_the_act(best.text, proper):
+    if claim is None and best.verdict in _OPPOSITE and _asks_leave_for_the_act(best.text, proper, _DUTY_WITH_ACT):
         return "oui", best
+    if claim is None and best.verdict in _OPPOSITE and _asks_leave_for_the_act(best.text, proper, _FAULT_WITH_ACT):
+        return _OPPOSITE[best.verdict], best
     if claim is None and best.verdict in _OPPOSITE and (_asks_the_converse(best.text, proper)
                                                         or _asks_the_undoing(best.text, proper)
                                                         or _asks_the_exemption(best.text, proper)
@@ -262,14 +269,16 @@ def _asks_the_exemption(proposition: str, proper: str) -> bool:
             and not _FAILED.search(said))
 
 
-def _asks_leave_for_the_act(proposition: str, proper: str) -> bool:
+def _asks_leave_for_the_act(proposition: str, proper: str, comes_with: re.Pattern) -> bool:
     """The question proper asks leave to do (« puis-je garder mes dossiers sur un serveur au cabinet ? ») the act
-    that a proposition asks what duty comes with (« dois-je être certifié HDS si je garde mes dossiers sur mon
-    serveur ? »): whether or not the duty holds, the act is allowed (« Oui », with the duty if it holds)."""
+    that a proposition asks what comes with (`comes_with`): a duty (_DUTY_WITH_ACT: « dois-je être certifié HDS si je
+    garde mes dossiers sur mon serveur ? »): whether or not it holds, the act is allowed (« Oui », with the duty if
+    it holds); a fault or a penalty (_FAULT_WITH_ACT: « suis-je en tort si je confie… ? »): the act is allowed
+    when none comes with it."""
     if not _MAY.search(proper) or _MUST.search(proper) or negations(proper) or _MAY.search(folded_form(proposition)):
         return False
-    duty = _DUTY_WITH_ACT.search(_asked_part(folded_form(proposition)))
-    return duty is not None and len(_asked_words(duty.group(1)) & _asked_words(proper)) >= 2
+    act = comes_with.search(_asked_part(folded_form(proposition)))
+    return act is not None and len(_asked_words(act.group(1)) & _asked_words(proper)) >= 2
 
 
 def _asks_leave_not_to(proposition: str, proper: str) -> bool:

@@ -66,7 +66,8 @@ def render_report(evaluation: Evaluation, settings: Settings, command: str, prev
         f"modèle `{index.model_id}`.",
         f"- Réglages : retrieval={settings.retrieval}, embedder={settings.embedder}, rrf_k={settings.rrf_k}, "
         f"dense_weight={settings.dense_weight}, lexical_weight={settings.lexical_weight}, "
-        f"min_evidence={settings.min_evidence}, k={settings.k} (application) ; l'évaluation demande k={EVAL_K}.",
+        f"min_evidence={settings.min_evidence}, k={settings.k} (application, et les réponses évaluées) ; "
+        f"le rang des documents est lu sur k={EVAL_K}.",
         "- Métriques au niveau document : un passage compte pour son document et, pour une fiche, pour chaque id "
         "de son `about`. recall@k = part des questions (non à refuser) dont au moins une source attendue figure "
         "parmi les k premiers documents distincts. recall@5 strict et MRR strict : comptés sur les documents "

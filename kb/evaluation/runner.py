@@ -115,11 +115,15 @@ def _score_answer(result: QuestionResult, item: EvalQuestion, answer: Answer) ->
 
 
 def engine_outcome(engine, question: str, k: int = EVAL_K, diagnose: bool = False) -> Outcome:
-    """One question through the app's own answer path."""
-    answer = engine.answer(question, k=k)
-    outcome = Outcome(hit_ranking(answer.retrieved, api.documents(engine), k), answer.timings.get("total", 0.0), answer)
-    if diagnose:  # after the timed answer, so that it does not count in the latency
-        found = api.retrieve(engine, question, k)
+    """One question through the app's own answer path, with the app's own number of passages: the answer scored is
+    the one a doctor reads. The documents are ranked from a retrieval of `k` passages (recall@10 needs ten), after
+    the timed answer; a refused question keeps what the answer retrieved (nothing, when refused before retrieval)."""
+    answer = engine.answer(question)
+    found = None if answer.refused else api.retrieve(engine, question, k)
+    hits = answer.retrieved if found is None else found.hits
+    outcome = Outcome(hit_ranking(hits, api.documents(engine), k), answer.timings.get("total", 0.0), answer)
+    if diagnose:
+        found = found or api.retrieve(engine, question, k)
         outcome.top_dense, outcome.references = found.top_dense, tuple(found.references)
     return outcome
 
