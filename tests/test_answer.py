@@ -174,8 +174,10 @@ def test_breach_at_the_host_names_the_doctor_for_the_cnil_and_the_host_for_the_d
     assert all(engine.map.get(s.map_id).topic.startswith("sanctions") for row in answer.actors for s in row.sanctions)
 
 
-def test_asked_whether_he_notifies_after_his_host_was_hacked_the_doctor_reads_yes_with_his_duty(engine):
-    answer = engine.answer("Mon hébergeur a été piraté. Dois-je notifier la CNIL ?")
+@pytest.mark.parametrize("question", ["Mon hébergeur a été piraté. Dois-je notifier la CNIL ?",
+                                      "Do I have to notify the CNIL if my host is hacked?"])
+def test_asked_whether_he_notifies_after_his_host_was_hacked_the_doctor_reads_yes_with_his_duty(engine, question):
+    answer = engine.answer(question)
     first = answer.conclusion[0]
     # not « Non : l'hébergeur notifie au médecin… », the host's duty answering a question on the doctor's
     assert first.text.startswith("Oui") and first.map_id == "violation-medecin-notifie-la-cnil"
@@ -208,6 +210,13 @@ def test_asked_whether_hosting_needs_the_patients_consent_the_doctor_reads_no_in
                           "HDS ?").conclusion[0]
     # not « Oui, à condition d'invoquer un motif légitime », the verdict of « un patient peut-il s'opposer ? »
     assert first.text.startswith("Non") and first.map_id == "patients-medecin-information-avant-hebergement"
+
+
+def test_asked_whether_his_host_can_be_ordered_to_pay_damages_the_doctor_reads_on_what_condition(engine):
+    first = engine.answer("Mon hébergeur peut-il être condamné à des dommages et intérêts envers mes patients "
+                          "?").conclusion[0]
+    # not « Non : le patient… engage son action devant les juridictions », the verdict of « la CNIL accorde-t-elle… »
+    assert first.text.startswith("Cela dépend") and first.map_id == "reparation-hebergeur-conditions-de-sa-responsabilite"
 
 
 def test_a_stolen_laptop_gets_the_breach_duties_though_the_cnil_is_not_named(engine):
