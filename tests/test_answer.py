@@ -216,7 +216,8 @@ def test_asked_whether_his_host_can_be_ordered_to_pay_damages_the_doctor_reads_o
     first = engine.answer("Mon hébergeur peut-il être condamné à des dommages et intérêts envers mes patients "
                           "?").conclusion[0]
     # not « Non : le patient… engage son action devant les juridictions », the verdict of « la CNIL accorde-t-elle… »
-    assert first.text.startswith("Cela dépend") and first.map_id == "reparation-hebergeur-conditions-de-sa-responsabilite"
+    assert first.text.startswith("Cela dépend")
+    assert first.map_id == "reparation-hebergeur-conditions-de-sa-responsabilite"
 
 
 def test_a_stolen_laptop_gets_the_breach_duties_though_the_cnil_is_not_named(engine):

@@ -439,8 +439,8 @@ def test_asked_whether_telling_someone_is_a_provider_s_duty_the_doctor_s_duty_an
 def test_asked_leave_for_an_act_a_proposition_asks_the_duty_of_the_answer_is_yes():
     entry = MapEntry("hebergement-au-cabinet", "hds", "medecin", "",
                      "Le médecin qui héberge lui-même les données de ses patients n'a pas à être certifié HDS.", (),
-                     answers=(Proposition("Dois-je être certifié HDS si je garde mes dossiers sur mon propre serveur au "
-                                          "cabinet ?", "non"),
+                     answers=(Proposition("Dois-je être certifié HDS si je garde mes dossiers sur mon propre serveur "
+                                          "au cabinet ?", "non"),
                               Proposition("Do I need HDS certification if I keep patient files on my own server?",
                                           "non")))
     assert _verdict_of(entry)("Dois-je être certifié pour garder mes dossiers au cabinet ?") == "Non"
