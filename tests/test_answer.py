@@ -220,6 +220,18 @@ def test_asked_whether_his_host_can_be_ordered_to_pay_damages_the_doctor_reads_o
     assert first.map_id == "reparation-hebergeur-conditions-de-sa-responsabilite"
 
 
+@pytest.mark.parametrize("question", ["Qui doit prévenir les patients après une fuite chez mon éditeur ?",
+                                      "Who must tell my patients about a breach at my software vendor?"])
+def test_asked_who_tells_the_patients_the_reponse_opens_on_the_doctor_not_the_vendor_warning_him(engine, question):
+    assert engine.answer(question).conclusion[0].map_id == "violation-medecin-informe-les-patients"
+
+
+def test_asked_what_a_named_ruling_held_the_reponse_opens_on_that_ruling(engine):
+    first = engine.answer("Que dit l'arrêt du Conseil d'État du 22 juillet 2022 ?").conclusion[0]
+    # not the Nîmes court of appeal's ruling, the best entry that is no penalty
+    assert first.map_id == "sanctions-cnil-medecin-conseil-d-etat-2022" and "Conseil d'État" in first.text
+
+
 def test_a_stolen_laptop_gets_the_breach_duties_though_the_cnil_is_not_named(engine):
     answer = engine.answer("Mon cabinet a été cambriolé et l'ordinateur avec les dossiers patients a été volé. "
                            "Que dois-je faire ?")

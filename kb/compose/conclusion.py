@@ -28,6 +28,11 @@ _BEFORE = ("etait ", "etaient ")
 # the asker's own risk (« qu'est-ce que je risque ? »): the one they say they are (Query.asker), else the doctor's
 # when the question names him (actors come in the order médecin, éditeur, hébergeur), else the first actor it names
 _ASKER_RISKS = re.compile(r"\b(?:je|j'|moi|nous|on) (?:\w+ ){0,2}?risqu\w*|\brisque-je\b|\b(?:i|we) (?:\w+ )?risk\b")
+# what a decision held, asked (« que dit l'arrêt du Conseil d'État… ? », « what did the CNIL decide against… ? »)
+_ASKS_WHAT_IT_HELD = re.compile(r"\b(?:que (?:dit|disent|retenir|prevoit|decide)|qu'(?:a|ont)-?t?-?(?:il|elle|ils|elles)?"
+                                r" ?(?:decide|juge|retenu|dit|sanctionne|reproche)|que (?:lui|leur) (?:a|ont)-t-"
+                                r"(?:il|elle|on) reproche|what (?:did|does|do) [^?]{0,60}\b(?:say|hold|decide|rule|"
+                                r"find)|resume[rz]?|summari[sz]e)\b")
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
 ASKED_MATCH_WEIGHT = 0.03  # how well the entry answers the question counts a little next to its proposition (dev)
@@ -52,9 +57,10 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     other = set(PROVIDERS) - set(query.actors)
     if query.form == WHO and len(other) == 1:
         entries = [s for s in entries if s.entry.actor not in other] or entries
-    # asked whether telling someone is a provider's duty (« est-ce à lui de prévenir mes patients ? »), an entry
-    # whose duty tells someone else answers another question (the vendor warns the doctor; the doctor, the CNIL)
-    asked_told = told_whom(query.proper) if query.duty_of else frozenset()
+    # asked who tells someone, or whether it is a provider's duty (« qui doit prévenir mes patients ? », « est-ce à
+    # lui de prévenir mes patients ? »), an entry whose duty tells someone else answers another question (the vendor
+    # warns the doctor; the doctor, the CNIL)
+    asked_told = told_whom(query.proper) if query.duty_of or query.form == WHO else frozenset()
     propositions = [(e, p, score) for e, p, score in propositions if not tells_another(e.statement, asked_told)]
     out: list[tuple[MapEntry, str]] = []
     # an entry whose condition the story breaks (« la clé n'était pas chiffrée » for the encrypted-data exemption)
@@ -72,8 +78,10 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     # told (« qui doit faire quoi maintenant ? »: the incident's duty) or a role named (« qui est responsable de
     # traitement ? »).
     if query.form == WHO:
-        asked = (((query.incident and not query.accountable) or query.role_asked) and _on_clear_topic(leads, query)
-                 or best)
+        telling = ([s for s in leads if told_whom(s.entry.statement) & asked_told]
+                   or [s for s in leads if not tells_another(s.entry.statement, asked_told)] or leads)
+        asked = (((query.incident and not query.accountable) or query.role_asked) and _on_clear_topic(telling, query)
+                 or _best_answer(telling, query))
     else:
         lapsed = {i for i, failure in broken.items() if failure is not None and not failure.opening}  # exemptions
         among = {s.entry.id: s.score for s in [s for s in entries if not s.follows
@@ -260,8 +268,16 @@ def _risk_asked(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
 
 
 def _best_answer(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
-    """The best entry, not a penalty nobody asked about (« c'est combien, un hébergeur HDS ? »)."""
-    return next((s.entry for s in entries if query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS), None)
+    """The best entry, not a penalty nobody asked about (« c'est combien, un hébergeur HDS ? »), unless it tells
+    what a decision the question names or recalls held, asked (_ASKS_WHAT_IT_HELD), and nothing else answers nearly
+    as well (« que dit l'arrêt du Conseil d'État du 22 juillet 2022 ? »: not the Nîmes ruling)."""
+    best = next((s for s in entries if query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS), None)
+    named = query.named | query.recalled
+    decision = next((s for s in entries if {b.chunk_id.split("#")[0] for b in s.entry.basis} & named), None)
+    if (decision is not None and decision.entry.topic in SANCTION_TOPICS and _ASKS_WHAT_IT_HELD.search(query.proper)
+            and (best is None or best.score < TOPIC_FIRST * decision.score)):
+        return decision.entry
+    return best.entry if best is not None else None
 
 
 def _cited_already(entry: MapEntry, said: list[tuple[MapEntry, str]]) -> bool:
