@@ -229,6 +229,8 @@ _SANCTIONS_ASKED = re.compile(r"\b(?:risqu\w*|sanction\w*|amendes?|encour\w*|pun
                               r"fines?|penalt\w*|inflig\w*|cnil a (?:inflige|condamne|sanctionne)|decisions?|"
                               r"epingl\w*|barreaux|poursui\w*|correctionnel\w*|penal\w*|dans les combien|"
                               r"jusqu'a combien|"
+                              # « what does my host risk? » (the noun « risk » of a breach is no penalty asked)
+                              r"what (?:does|do|did|could|can|would|will) [^?]{0,50}\brisk|"
                               r"(?:me|lui|leur|nous|vous) couter|"
                               # « qu'est-ce qui peut m'arriver ? », « what could happen to us? »
                               r"(?:peut|peuvent|va|vont|pourrait) (?:m'|t'|lui |nous |vous |leur )arriver|"

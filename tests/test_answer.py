@@ -232,6 +232,12 @@ def test_asked_what_a_named_ruling_held_the_reponse_opens_on_that_ruling(engine)
     assert first.map_id == "sanctions-cnil-medecin-conseil-d-etat-2022" and "Conseil d'État" in first.text
 
 
+def test_asked_what_his_host_risks_for_not_warning_him_the_reponse_opens_on_the_host_s_penalty(engine):
+    first = engine.answer("Que risque mon hébergeur s'il ne me prévient pas d'une fuite ?").conclusion[0]
+    # not the contract clause on how the host reports a breach: its penalty, whose proposition is the closest
+    assert first.map_id == "sanctions-cnil-hebergeur-amende-du-sous-traitant"
+
+
 def test_a_stolen_laptop_gets_the_breach_duties_though_the_cnil_is_not_named(engine):
     answer = engine.answer("Mon cabinet a été cambriolé et l'ordinateur avec les dossiers patients a été volé. "
                            "Que dois-je faire ?")

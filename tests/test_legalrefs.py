@@ -140,6 +140,8 @@ def test_family_of_names_the_prefix_of_an_id_family(doc_id, family):
     ("Que va-t-il arriver à mes données si l'éditeur ferme ?", False),
     ("Qu'a décidé le Conseil d'État le 22 juillet 2022 ?", True),
     ("Mon éditeur a décidé de changer d'hébergeur : doit-il me prévenir ?", False),
+    ("What does my host risk if it stores health data without a certificate?", True),
+    ("Is there a high risk to my patients after this breach?", False),
 ])
 def test_a_question_on_what_one_risks_or_what_was_inflicted_asks_sanctions(question, asked):
     assert asks_sanctions(question) is asked

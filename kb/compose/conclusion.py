@@ -124,7 +124,7 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
         said = held.get(asked.id, asked)
         out.append((said, said.statement))
     first = (out[0][0] if out else
-             _own_duty(leads, query, _on_clear_topic(leads, query) or _risk_asked(leads, query) or best
+             _own_duty(leads, query, _on_clear_topic(leads, query) or _risk_asked(leads, query, propositions) or best
                        or leads[0].entry))
     # a duty of the incident told stays near the first sentence too, unless that one says who answers for it
     told = INCIDENT_TOPIC if query.incident and first.topic not in SANCTION_TOPICS + RESPONSIBILITY_TOPICS else ""
@@ -251,13 +251,17 @@ def _own_duty(entries: list[ScoredEntry], query: Query, first: MapEntry) -> MapE
     return first if own is None else _earliest_duty(own, entries)
 
 
-def _risk_asked(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
-    """To « je risque quoi ? », the best penalty, if it scores near the best: what one risks is the answer, and a
-    penalty with its amount says it better than what lightens or weighs on it."""
+def _risk_asked(entries: list[ScoredEntry], query: Query,
+                propositions: list[tuple[MapEntry, Proposition, float]] = ()) -> MapEntry | None:
+    """To « je risque quoi ? », the best penalty, if it scores near the best or has the closest proposition (« que
+    risque mon hébergeur s'il ne me prévient pas ? »: « …risque-t-il une sanction de la CNIL ? »): what one risks is
+    the answer, and a penalty with its amount says it better than what lightens or weighs on it."""
     if not asks_sanctions(query.proper):
         return None
     best = entries[0].score
-    near = [s.entry for s in entries if s.entry.topic in SANCTION_TOPICS and s.score >= TOPIC_FIRST * best]
+    closest = propositions[0][0].id if propositions else None
+    near = [s.entry for s in entries if s.entry.topic in SANCTION_TOPICS
+            and (s.score >= TOPIC_FIRST * best or s.entry.id == closest)]
     asker = query.asker or (query.actors[0] if query.actors else None)
     own = []
     if _ASKER_RISKS.search(query.proper) and asker:  # a provider who says so asks its own risk, if it matches
