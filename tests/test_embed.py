@@ -73,6 +73,24 @@ def test_the_standin_is_registered_like_any_backend_and_skips_the_cache(tmp_path
         model_id_for("nimporte")
 
 
+def test_a_question_asked_again_is_embedded_once(tmp_path):
+    """The evaluation ranks documents after the answer, with the same question: one vector, computed once."""
+    class Counting(StandinEmbeddings):
+        calls = 0
+
+        def embed_query(self, text: str) -> list[float]:
+            Counting.calls += 1
+            return super().embed_query(text)
+
+    cached = CachedEmbeddings(Counting(), tmp_path)
+    first, again, other = (cached.embed_query(q) for q in (QUESTIONS[0], QUESTIONS[0], QUESTIONS[1]))
+    assert first == again and first != other and Counting.calls == 2
+    again.append(0.0)  # a caller changing its list changes no other caller's
+    assert cached.embed_query(QUESTIONS[0]) == first and Counting.calls == 2
+    cached.forget_questions()  # a benchmark times the model again
+    assert cached.embed_query(QUESTIONS[0]) == first and Counting.calls == 3
+
+
 def test_an_index_built_with_the_standin_is_refused_with_another_model(tmp_path):
     from kb.index.store import Store, current_manifest, ingest
 

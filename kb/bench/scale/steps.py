@@ -109,6 +109,7 @@ def child_search(args: argparse.Namespace) -> dict:
     for mode in MODES:
         engine.settings = engine.retriever.settings = settings.model_copy(update={"retrieval": mode})
         engine.retriever.retrieve(questions[0], 10)  # warm-up
+        embeddings.forget_questions()  # each mode embeds its questions: the same ones as the mode before
         embed_times.clear()
         latencies, dense, lexical, errors = [], [], [], 0
         for q in questions:
