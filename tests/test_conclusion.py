@@ -447,8 +447,11 @@ def test_asked_leave_for_an_act_a_proposition_asks_the_duty_of_the_answer_is_yes
     # no duty stands in the way of the act: the doctor may keep them
     assert _verdict_of(entry)("Puis-je garder mes dossiers patients sur un serveur au cabinet ?") == "Oui"
     assert _verdict_of(entry, 1)("Can I keep my patient files on my own server at the practice?") == "Oui"
-    # leave for another act than the one the duty comes with is not answered so
+    # leave for another act than the one the duty comes with is not answered so, nor leave asked despite something
     assert _verdict_of(entry)("Puis-je être certifié moi-même ?") == "Non"
+    assert _verdict_of(entry)("Puis-je déplacer mes dossiers patients chez un hébergeur en cours de "
+                              "certification ?") == "Non"
+    assert _verdict_of(entry)("Puis-je quand même garder mes dossiers sur mon propre serveur au cabinet ?") == "Non"
 
 
 def test_asked_leave_for_an_act_a_proposition_asks_the_fault_of_the_answer_is_its_contrary():

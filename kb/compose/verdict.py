@@ -144,6 +144,9 @@ _TOLD_AFTER = {who: re.compile(rf"\b{_TELL}(?:-(?:il|elle|on|je|nous))? (?:[\w'-
                for who, words in _TOLD.items()}
 _TOLD_BEFORE = {"medecin": re.compile(rf"\b(?:me|m'|nous) ?(?:le |la |l')?{_TELL}"),
                 "patients": re.compile(rf"\b(?:les|leur) {_TELL}")}
+# leave asked despite something (« peut-on quand même partager ? »): the story tells what may stand in the way
+_DESPITE = re.compile(r"\b(?:quand meme|tout de meme|malgre|meme si|anyway|still|even if|despite|regardless)\b")
+LEAVE_SHARED = 3  # the words a question asking leave shares at least with the act a proposition names (bench)
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 
 
@@ -207,14 +210,14 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
         return _OPPOSITE[best.verdict], best
     if best.verdict == "oui" and any(p.search(claim or proper) and not p.search(said) for p in (_SUFFICES, _PUT_OFF)):
         return "non", best
-    if claim is None and best.verdict in _OPPOSITE and _asks_leave_for_the_act(best.text, proper, _DUTY_WITH_ACT):
-        return "oui", best
-    if claim is None and best.verdict in _OPPOSITE and _asks_leave_for_the_act(best.text, proper, _FAULT_WITH_ACT):
-        return _OPPOSITE[best.verdict], best
     if claim is None and best.verdict in _OPPOSITE and (_asks_the_converse(best.text, proper)
                                                         or _asks_the_undoing(best.text, proper)
                                                         or _asks_the_exemption(best.text, proper)
                                                         or _asks_leave_not_to(best.text, proper)):
+        return _OPPOSITE[best.verdict], best
+    if claim is None and best.verdict in _OPPOSITE and _asks_leave_for_the_act(best.text, proper, _DUTY_WITH_ACT):
+        return "oui", best
+    if claim is None and best.verdict in _OPPOSITE and _asks_leave_for_the_act(best.text, proper, _FAULT_WITH_ACT):
         return _OPPOSITE[best.verdict], best
     return best.verdict, best
 
@@ -275,10 +278,15 @@ def _asks_leave_for_the_act(proposition: str, proper: str, comes_with: re.Patter
     garde mes dossiers sur mon serveur ? »): whether or not it holds, the act is allowed (« Oui », with the duty if
     it holds); a fault or a penalty (_FAULT_WITH_ACT: « suis-je en tort si je confie… ? »): the act is allowed
     when none comes with it."""
-    if not _MAY.search(proper) or _MUST.search(proper) or negations(proper) or _MAY.search(folded_form(proposition)):
+    if (not _MAY.search(proper) or _MUST.search(proper) or negations(proper) or _EXEMPT.search(proper)
+            or _REFUSES_TO.search(proper) or _DESPITE.search(proper) or _MAY.search(folded_form(proposition))):
         return False
     act = comes_with.search(_asked_part(folded_form(proposition)))
-    return act is not None and len(_asked_words(act.group(1)) & _asked_words(proper)) >= 2
+    if act is None:
+        return False
+    words = _asked_words(act.group(1))
+    shared = len(words & _asked_words(proper))  # the same act: most of its words
+    return shared >= LEAVE_SHARED and 2 * shared >= len(words)
 
 
 def _asks_leave_not_to(proposition: str, proper: str) -> bool:
