@@ -86,7 +86,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
         lapsed = {i for i, failure in broken.items() if failure is not None and not failure.opening}  # exemptions
         pool = [s for s in entries if not s.follows and s.entry.id not in lapsed]
         # « est-ce à mon hébergeur d'informer les patients ? »: among the duties that tell them, whatever follows
-        telling = [s for s in entries if s.entry.id not in lapsed and told_whom(s.entry.statement) & asked_told]
+        telling = [s for s in entries if asked_told and s.entry.id not in lapsed
+                   and told_whom(s.entry.statement) & asked_told]
         among = {s.entry.id: s.score for s in (telling or pool)[:ASKED_AMONG]}
         closest: dict[str, tuple[float, MapEntry]] = {}  # its closest proposition first (propositions: best first)
         for entry, _, score in propositions:

@@ -5,6 +5,7 @@ denies it…). Read on folded text; the words are French and English."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kb.compose.query import folded_form, negations
 from kb.responsibilities import Proposition
@@ -320,6 +321,7 @@ def _same_rule(a: Proposition, b: Proposition) -> bool:
     return (a.verdict != b.verdict) == bool((negations(a.text) - negations(b.text)) % 2)
 
 
+@lru_cache(maxsize=4096)
 def told_whom(text: str) -> frozenset[str]:
     """Who the asked part of a question or proposition says is told (patients, cnil, medecin): _TOLD."""
     asked = _asked_part(folded_form(text))
@@ -329,5 +331,7 @@ def told_whom(text: str) -> frozenset[str]:
 
 def tells_another(proposition: str, asked_told: frozenset[str]) -> bool:
     """The proposition tells someone the question (who it tells: `asked_told`) does not."""
+    if not asked_told:
+        return False
     said = told_whom(proposition)
-    return bool(asked_told and said and not said & asked_told)
+    return bool(said and not said & asked_told)
