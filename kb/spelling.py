@@ -119,7 +119,6 @@ class Typos:
             return read[0].upper() + read[1:] if word[0].isupper() else read
         return _WORD.sub(fix, question)
 
-
     def _typo(self, word: str) -> bool:
         """Long enough to tell, and neither a corpus word, a form of one (« datacenters », « pacsée »), nor a French
         or English word."""

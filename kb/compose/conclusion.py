@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.compose.counts import delay_told_wrong
-from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, from_decision, words_pattern
+from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, basis_documents, from_decision, words_pattern
 from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_TOPIC, WHO, YES_NO, Query
 from kb.compose.verdict import ASKS_TO_REFUSE, tells_another, told_whom, verdict
 from kb.legalrefs import asks_sanctions
@@ -29,10 +29,11 @@ _BEFORE = ("etait ", "etaient ")
 # when the question names him (actors come in the order médecin, éditeur, hébergeur), else the first actor it names
 _ASKER_RISKS = re.compile(r"\b(?:je|j'|moi|nous|on) (?:\w+ ){0,2}?risqu\w*|\brisque-je\b|\b(?:i|we) (?:\w+ )?risk\b")
 # what a decision held, asked (« que dit l'arrêt du Conseil d'État… ? », « what did the CNIL decide against… ? »)
-_ASKS_WHAT_IT_HELD = re.compile(r"\b(?:que (?:dit|disent|retenir|prevoit|decide)|qu'(?:a|ont)-?t?-?(?:il|elle|ils|elles)?"
-                                r" ?(?:decide|juge|retenu|dit|sanctionne|reproche)|que (?:lui|leur) (?:a|ont)-t-"
-                                r"(?:il|elle|on) reproche|what (?:did|does|do) [^?]{0,60}\b(?:say|hold|decide|rule|"
-                                r"find)|resume[rz]?|summari[sz]e)\b")
+_ASKS_WHAT_IT_HELD = re.compile(r"\b(?:que (?:dit|disent|retenir|prevoit|decide)|"
+                                r"qu'(?:a|ont)-?t?-?(?:il|elle|ils|elles)? ?(?:decide|juge|retenu|dit|sanctionne|"
+                                r"reproche)|que (?:lui|leur) (?:a|ont)-t-(?:il|elle|on) reproche|"
+                                r"what (?:did|does|do) [^?]{0,60}\b(?:say|hold|decide|rule|find)|resume[rz]?|"
+                                r"summari[sz]e)\b")
 MAX_SENTENCES = 3
 ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
 ASKED_MATCH_WEIGHT = 0.03  # how well the entry answers the question counts a little next to its proposition (dev)
@@ -78,8 +79,9 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     # told (« qui doit faire quoi maintenant ? »: the incident's duty) or a role named (« qui est responsable de
     # traitement ? »).
     if query.form == WHO:
-        telling = ([s for s in leads if told_whom(s.entry.statement) & asked_told]
-                   or [s for s in leads if not tells_another(s.entry.statement, asked_told)] or leads)
+        telling = (asked_told and ([s for s in leads if told_whom(s.entry.statement) & asked_told]
+                                   or [s for s in leads if not tells_another(s.entry.statement, asked_told)])
+                   or leads)
         asked = (((query.incident and not query.accountable) or query.role_asked) and _on_clear_topic(telling, query)
                  or _best_answer(telling, query))
     else:
@@ -280,7 +282,7 @@ def _best_answer(entries: list[ScoredEntry], query: Query) -> MapEntry | None:
     as well (« que dit l'arrêt du Conseil d'État du 22 juillet 2022 ? »: not the Nîmes ruling)."""
     best = next((s for s in entries if query.asks_sanctions or s.entry.topic not in SANCTION_TOPICS), None)
     named = query.named | query.recalled
-    decision = next((s for s in entries if {b.chunk_id.split("#")[0] for b in s.entry.basis} & named), None)
+    decision = next((s for s in entries if basis_documents(s.entry) & named), None)
     if (decision is not None and decision.entry.topic in SANCTION_TOPICS and _ASKS_WHAT_IT_HELD.search(query.proper)
             and (best is None or best.score < TOPIC_FIRST * decision.score)):
         return decision.entry

@@ -119,7 +119,7 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
     for i, entry in enumerate(responsibilities.entries):
         words = math.fsum(weights.get(t, 0.0) for t in query.tokens & entry_tokens(entry)) / asked_weight
         ranks = [chunk_rank[b.chunk_id] for b in entry.basis if b.chunk_id in chunk_rank]
-        docs = _documents(entry)
+        docs = basis_documents(entry)
         dense = max(0.0, float(similarity[i]) - DENSE_FLOOR) if similarity is not None else 0.0
         score = (dense_weight * dense + TOPIC_WEIGHT * query.topics.get(entry.topic, 0.0) / top_topic
                  + WORDS_WEIGHT * words
@@ -171,8 +171,8 @@ def relevant(scored: list[ScoredEntry], named: set[str] | None = None,
     is answered from the text itself. Named texts lead by NAMED_WEIGHT, not by leaving the rest out: a doctor who
     cites L1111-8 about his own server is answered by the entry on hosting at the practice. An incident's
     qualification comes with the duties it triggers, whatever its score: the table says why they apply."""
-    kept = [s for s in scored if s.score >= MIN_SCORE and not unmeant & _documents(s.entry)]
-    if named and not any(named & _documents(s.entry) for s in kept):
+    kept = [s for s in scored if s.score >= MIN_SCORE and not unmeant & basis_documents(s.entry)]
+    if named and not any(named & basis_documents(s.entry) for s in kept):
         return []
     duties = {s.entry.id for s in kept}
     return kept + [s for s in scored if s.score < MIN_SCORE and qualifies_incident(s.entry)
@@ -194,7 +194,7 @@ def fitting_caps(entries: list[ScoredEntry], named: frozenset[str] = frozenset()
     for actor in {s.entry.actor for s in entries if s.entry.punishes}:
         duties = [s.entry for s in entries if s.entry.actor == actor and s.score >= floor
                   and s.entry.topic not in SANCTION_TOPICS + RESPONSIBILITY_TOPICS]
-        failed = set(named_failures) or {d for e in duties[:FAILURES] for d in _documents(e)}
+        failed = set(named_failures) or {d for e in duties[:FAILURES] for d in basis_documents(e)}
         caps = [s.entry for s in entries if s.entry.actor == actor and s.entry.punishes]
         if any(failed & set(c.punishes) for c in caps):
             unfit |= {c.id for c in caps if not failed & set(c.punishes)}
@@ -207,7 +207,8 @@ def qualifies_incident(entry: MapEntry) -> bool:
     return entry.topic == INCIDENT_TOPIC and entry.detail and bool(entry.then)
 
 
-def _documents(entry: MapEntry) -> set[str]:
+def basis_documents(entry: MapEntry) -> set[str]:
+    """The documents whose passages prove the entry."""
     return {b.chunk_id.split("#")[0] for b in entry.basis}
 
 
@@ -256,7 +257,7 @@ def _decision_unasked(query: Query, docs: set[str]) -> bool:
 
 def unasked_decision(entry: MapEntry, query: Query) -> bool:
     """A decision's story (from_decision) the question does not ask about."""
-    return from_decision(entry) and _decision_unasked(query, _documents(entry))
+    return from_decision(entry) and _decision_unasked(query, basis_documents(entry))
 
 
 def from_decision(entry: MapEntry) -> bool:

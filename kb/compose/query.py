@@ -340,8 +340,10 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     sentences = [m.strip() for m in SENTENCES.findall(folded) if m.strip()]  # read once for what follows
     claim, story = _claim(sentences), len(sentences) > 1
     asker = asker_role(folded)
+    actors_named = actors_asked(question)
     return Query(
-        text=question, folded=folded, tokens=tokens, actors=_actors(question, proper, asker), references=references,
+        text=question, folded=folded, tokens=tokens, actors=_actors(actors_named, proper, asker),
+        references=references,
         form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
         incident=_incident(folded, proper if story else _what_now_asked(proper), topics), story=story,
         asks_sanctions=asks_sanctions(question),
@@ -361,7 +363,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
         named=_standing_for(references, fiches), asker=asker, staff=about_staff(proper),
         own_duties=bool(_OWN_DUTIES.search(proper)),
-        duty_of=_duty_of(proper, actors_asked(question), asker),
+        duty_of=_duty_of(proper, actors_named, asker),
     )
 
 
@@ -458,8 +460,8 @@ def _certification_told(folded: str, proper: str) -> bool:
     return bool(_CERTIFIED.search(story)) and not _ASKS_CERTIFICATION.search(proper)
 
 
-def _actors(question: str, proper: str, asker: str | None) -> tuple[str, ...]:
-    actors = actors_asked(question)
+def _actors(actors: tuple[str, ...], proper: str, asker: str | None) -> tuple[str, ...]:
+    """The actors the question is about (`actors`: all it names), or only the asker when it asks its own duties."""
     # what follows a colon asks (« Fuite chez mon éditeur : quelles sont mes obligations ? »)
     if _OWN_DUTIES.search(proper) and set(actors_asked(proper.rsplit(":", 1)[-1])) <= {"medecin"}:
         return (asker or "medecin",)
