@@ -21,7 +21,7 @@ STATEMENT_MAX_WORDS = 35
 QUESTION_MAX_WORDS = 30
 VERDICTS = ("oui", "non", "depend")
 # An entry's own opening for a verdict states the condition the law puts on it: « Oui, sauf si… », « Oui, si… »
-OPENING = re.compile(r"^(?:Oui|Non), (?:pas )?(?:sauf|si|à condition|seulement|lorsque|quand|hors)\b")
+OPENING = re.compile(r"^(?:Oui|Non), (?:pas )?(?:sauf|si|s'ils?|à condition|seulement|lorsque|quand|hors)\b")
 OPENING_MAX_WORDS = 20
 # Topic ids of topics.yaml that the answer treats apart: what one risks, and who answers for the damage or role.
 SANCTION_TOPICS = ("sanctions-cnil", "sanctions-penales")
@@ -54,10 +54,13 @@ class Basis:
 
 @dataclass(frozen=True)
 class Proposition:
-    """A yes/no question the entry settles, as a doctor would ask it, and its verdict."""
+    """A yes/no question the entry settles, as a doctor would ask it, and its verdict. A « depend » verdict may say
+    which way the rule leans for that question (`opening`: « Oui, si le traitement présente un risque élevé »), said
+    only to a question that asks it the same way round."""
 
     text: str
     verdict: str  # oui | non | depend
+    opening: str = ""
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,11 @@ def _entry(path: Path, raw, topics: dict[str, Topic], chunks: dict[str, Chunk]) 
     for a in raw.get("answers") or ():
         if not isinstance(a, dict) or a.get("verdict") not in VERDICTS or not a.get("proposition"):
             raise fail(f"« answers » : {{proposition, verdict}} attendu, verdict parmi {', '.join(VERDICTS)}")
-        answers.append(Proposition(str(a["proposition"]), a["verdict"]))
+        opening = a.get("opening")
+        if opening is not None and a["verdict"] != "depend":
+            raise fail(f"« answers » : « opening » ne convient qu'au verdict depend ({str(a['proposition'])[:60]})")
+        answers.append(Proposition(str(a["proposition"]), a["verdict"],
+                                   _opening("depend", opening, fail, "opening") if opening is not None else ""))
     for flag in ("detail", "case_law"):
         if raw.get(flag, False) not in (True, False):
             raise fail(f"« {flag} » : true ou false attendu")
@@ -250,17 +257,17 @@ def _openings(raw, fail) -> tuple[tuple[str, str], ...]:
         return ()
     if not isinstance(raw, dict) or not set(raw) <= set(VERDICTS):
         raise fail(f"« openings » : un verdict ({', '.join(VERDICTS)}) et ses premiers mots sont attendus")
-    out = []
-    for verdict, words in raw.items():
-        words = str(words or "").strip()
-        said = words[:3].lower()
-        if (not OPENING.match(words) or len(words.split()) > OPENING_MAX_WORDS
-                or verdict != "depend" and said != verdict):
-            raise fail(f"« openings » : « {words[:60]} » doit commencer par « Oui, » ou « Non, » (celui du verdict "
-                       f"{verdict}) suivi de sa condition (sauf, si, à condition…), en {OPENING_MAX_WORDS} mots "
-                       f"au plus")
-        out.append((verdict, words))
-    return tuple(out)
+    return tuple((verdict, _opening(verdict, words, fail)) for verdict, words in raw.items())
+
+
+def _opening(verdict: str, raw, fail, key: str = "openings") -> str:
+    """An opening checked: « Oui, » or « Non, » (the verdict's own, either for « depend ») and its condition."""
+    words = str(raw or "").strip()
+    if (not OPENING.match(words) or len(words.split()) > OPENING_MAX_WORDS
+            or verdict != "depend" and words[:3].lower() != verdict):
+        raise fail(f"« {key} » : « {words[:60]} » doit commencer par « Oui, » ou « Non, » (celui du verdict "
+                   f"{verdict}) suivi de sa condition (sauf, si, à condition…), en {OPENING_MAX_WORDS} mots au plus")
+    return words
 
 
 def _holding(raw, fail) -> Holding | None:

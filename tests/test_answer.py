@@ -192,6 +192,21 @@ def test_asked_whether_the_hacked_vendor_warns_the_patients_the_doctor_reads_no_
     assert answer.citation(first.numbers[0]).chunk_id == "rgpd-art-34#1"
 
 
+@pytest.mark.parametrize("question, opening, chunk", [
+    ("Mon éditeur peut-il accéder aux dossiers de mes patients ?", "Oui, seulement sur votre instruction :",
+     "rgpd-art-32#4"),
+    ("La faille venait de mon éditeur, suis-je quand même responsable envers le patient ?",
+     "Oui, sauf si vous prouvez que le fait à l'origine du dommage ne vous est nullement imputable :", "rgpd-art-82#3"),
+    ("Suis-je dispensé d'indemniser le patient si la fuite venait de mon éditeur ?",
+     "Non, sauf si vous prouvez que le fait à l'origine du dommage ne vous est nullement imputable :", "rgpd-art-82#3"),
+])
+def test_a_conditional_rule_says_which_way_it_leans_instead_of_cela_depend(engine, question, opening, chunk):
+    answer = engine.answer(question)
+    first = answer.conclusion[0]
+    assert first.text.startswith(opening)
+    assert chunk in {answer.citation(n).chunk_id for n in first.numbers}
+
+
 @pytest.mark.parametrize("question", ["Puis-je garder mes dossiers patients sur un serveur au cabinet ?",
                                       "Can I keep my patient files on my own server at the practice?"])
 def test_asked_whether_he_may_keep_records_at_the_practice_the_doctor_reads_yes(engine, question):

@@ -73,6 +73,8 @@ def test_yes_no_is_read_from_the_first_sentence_of_the_conclusion():
     assert stated_yes_no(_answer(conclusion=[("Non : l'hébergeur est un sous-traitant. Oui pour le reste.", 4)])) == "non"
     assert stated_yes_no(_answer(conclusion=[("Oui, si le logiciel héberge les données.", 4)])) == "depend"
     assert stated_yes_no(_answer(conclusion=[("Cela dépend : de qui héberge.", 4)])) == "depend"
+    for conditional in ("Oui, s'il a manqué à ses obligations.", "Oui, s’ils ont manqué à leurs obligations."):
+        assert stated_yes_no(_answer(conclusion=[(conditional, 4)])) == "depend"  # « s'il » is « si »
     assert stated_yes_no(_answer(brief=[("Le responsable du traitement notifie.", 1)])) == ""
     conditional_yes = _answer(conclusion=[("Oui, si le logiciel héberge les données.", 4)])
     assert yes_no_correct("oui", conditional_yes) and yes_no_correct("depend", conditional_yes)

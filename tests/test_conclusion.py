@@ -245,6 +245,31 @@ def test_a_verdict_the_law_makes_conditional_opens_with_its_condition():
     assert said[0][1] == "Oui : le médecin documente toute violation."  # no condition of its own: a bare « Oui »
 
 
+def test_a_conditional_verdict_says_which_way_the_rule_leans_when_asked_the_same_way_round():
+    lean = Proposition("Après une fuite, dois-je écrire à mes patients ?", "depend",
+                       "Oui, si la violation présente un risque élevé")
+    inform = MapEntry("medecin-informe", "violation", "medecin", "", "Le médecin informe les patients.", (),
+                      answers=(lean,))
+    said = _verdict_of(inform)
+    assert said("Après une fuite de données, dois-je écrire à mes patients ?") == (
+        "Oui, si la violation présente un risque élevé")
+    # asked its exemption or leave not to: the same condition, the other way round
+    assert said("Après une fuite, suis-je dispensé d'écrire à mes patients ?") == (
+        "Non, si la violation présente un risque élevé")
+    assert said("Après une fuite, puis-je ne pas écrire à mes patients ?") == (
+        "Non, si la violation présente un risque élevé")
+    # a negative question wants « Si » or « Non »: no lean; nor does a proposition without one
+    assert said("Après une fuite, je ne dois pas écrire à mes patients ?") == "Cela dépend"
+    assert _verdict_of(_rule("Après une fuite, dois-je écrire à mes patients ?", "depend"))(
+        "Après une fuite de données, dois-je écrire à mes patients ?") == "Cela dépend"
+    # what the question says done « sans » is a circumstance, not the other way round
+    share = MapEntry("medecin-echange", "secret", "medecin", "", "Le médecin échange avec un confrère.", (),
+                     answers=(Proposition("Puis-je envoyer le dossier à un confrère sans lui demander son accord ?",
+                                          "depend", "Oui, si vous le prenez tous deux en charge"),))
+    assert _verdict_of(share)("Je peux donner ses traitements à l'urgentiste qui le soigne ?") == (
+        "Oui, si vous le prenez tous deux en charge")
+
+
 def test_after_the_verdict_the_statement_opens_in_lower_case_unless_an_acronym():
     def opened(statement: str) -> str:
         entry = MapEntry("regle", "conservation", "hebergeur", "", statement, (),

@@ -201,6 +201,25 @@ def test_an_opening_without_its_verdict_or_condition_fails_naming_the_entry(tmp_
         _map(tmp_path, '["Qui notifie ?"]', f"\n  openings: {openings}")
 
 
+def test_a_depend_proposition_may_say_which_way_the_rule_leans(tmp_path):
+    answers = ('\n  answers:\n    - {proposition: "Dois-je écrire à mes patients ?", verdict: depend, '
+               'opening: "Oui, si la violation présente un risque élevé"}\n'
+               '    - {proposition: "Dois-je notifier la CNIL ?", verdict: oui}')
+    loaded = _map(tmp_path, '["Qui notifie ?"]', answers)
+    assert [(p.verdict, p.opening) for p in loaded.entries[0].answers] == [
+        ("depend", "Oui, si la violation présente un risque élevé"), ("oui", "")]
+    assert loaded.entries[0].opening("depend") is None  # the proposition's, not the entry's
+
+
+@pytest.mark.parametrize("answer", [
+    '{proposition: "Dois-je notifier la CNIL ?", verdict: oui, opening: "Oui, si la violation est grave"}',
+    '{proposition: "Dois-je écrire à mes patients ?", verdict: depend, opening: "Oui, bien sûr"}',
+])
+def test_a_proposition_opening_on_a_firm_verdict_or_without_condition_fails_naming_the_entry(tmp_path, answer):
+    with pytest.raises(CorpusError, match="violation-medecin-notifie.*opening"):
+        _map(tmp_path, '["Qui notifie ?"]', f"\n  answers:\n    - {answer}")
+
+
 def test_a_broken_condition_opens_with_non_and_says_which_condition(tmp_path):
     loaded = _map(tmp_path, '["Qui notifie ?"]', "\n  fails_when:\n    - {words: [aucune donnée], "
                   'opening: "Non, pas si la violation est sans risque"}')

@@ -8,7 +8,7 @@ import re
 from kb.compose.counts import delay_told_wrong
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, basis_documents, from_decision, words_pattern
 from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_TOPIC, WHO, YES_NO, Query
-from kb.compose.verdict import ASKS_TO_REFUSE, tells_another, told_whom, verdict
+from kb.compose.verdict import ASKS_TO_REFUSE, asks_the_contrary, read_verdict, tells_another, told_whom
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import (RESPONSIBILITY_TOPICS, SANCTION_TOPICS, Failure, MapEntry, Proposition,
                                  ResponsibilityMap, called_controller_before)
@@ -105,8 +105,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     unjudged = bool(query.figure_judged) and asked is not None and not FIGURES_SAID[query.figure_judged].search(
         asked.statement)
     if asked is not None and query.form == YES_NO and not asks_unknown and not query.choice and not unjudged:
-        word = verdict([(p, score) for e, p, score in propositions if e.id == asked.id], query.claim,
-                        query.proper, query.asker_refuses)
+        word, read_from = read_verdict([(p, score) for e, p, score in propositions if e.id == asked.id],
+                                       query.claim, query.proper, query.asker_refuses)
         failure = broken.get(asked.id)
         if failure is not None and (word != "non" or not failure.opening):  # the story breaks the rule's condition
             # and says the rule that holds instead (« Non, pas quand il réutilise les données à ses propres fins :
@@ -123,8 +123,7 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             # notifier ? » by the duty to notify within 72 hours: not that delay
             out.append((asked, f"{VERDICT_WORDS['non']} : {_lower_first(asked.statement)}"))
         elif word:
-            opening = asked.opening(word) or VERDICT_WORDS[word]
-            out.append((asked, f"{opening} : {_lower_first(asked.statement)}"))
+            out.append((asked, f"{_opening(asked, word, read_from, query)} : {_lower_first(asked.statement)}"))
     elif asked is not None and (query.form == WHO or query.choice):  # the duty it asks says who, or which
         said = held.get(asked.id, asked)
         out.append((said, said.statement))
@@ -163,6 +162,21 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             continue
         out.append((scored.entry, scored.entry.statement))
     return out
+
+
+def _opening(entry: MapEntry, word: str, read_from: Proposition | None, query: Query) -> str:
+    """The réponse's first words: the entry's own opening for the verdict (« Oui, sauf si… »); for « Cela dépend »,
+    the way the rule leans (« Oui, si… »: the proposition's, else the entry's), turned round (« Non, si… ») when the
+    question asks the proposition's contrary, none when it asks it in the negative (asks_the_contrary)."""
+    if word != "depend":
+        return entry.opening(word) or VERDICT_WORDS[word]
+    lean = read_from is not None and read_from.opening or entry.opening(word)
+    if not lean:
+        return VERDICT_WORDS[word]
+    contrary = asks_the_contrary(read_from.text, query.claim, query.proper) if read_from is not None else False
+    if contrary is None:
+        return VERDICT_WORDS[word]
+    return ("Non" if lean.startswith("Oui") else "Oui") + lean[3:] if contrary else lean
 
 
 def _held_exemptions(entries: list[ScoredEntry], query: Query,

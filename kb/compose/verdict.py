@@ -152,7 +152,13 @@ VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest o
 
 
 def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, proper: str = "",
-             refusing: bool = False) -> str | None:
+            refusing: bool = False) -> str | None:
+    """read_verdict's word."""
+    return read_verdict(asked, claim, proper, refusing)[0]
+
+
+def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, proper: str = "",
+                 refusing: bool = False) -> tuple[str | None, Proposition | None]:
     """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first).
     When one with another verdict is about as close, the one that denies as the question proper does (`proper`:
     « …sans lui demander ? » asks « sans son accord ? », not « les infos nécessaires ? »), if only one does; if
@@ -170,22 +176,38 @@ def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, pr
     someone else does the asker's duty in his stead (« à ma place ») and « Cela dépend » to whether the rule holds
     unconditionally (« toujours », « librement »). Whose fault it is (« c'est ma faute ? ») gets no verdict from a
     proposition that speaks of no fault, liability, damage or penalty, and what a service costs (« il me facture
-    l'export, c'est légal ? ») none from one that speaks of no price, charge, fine or damages."""
+    l'export, c'est légal ? ») none from one that speaks of no price, charge, fine or damages. With the
+    proposition it is read from."""
     if not asked:
-        return None
+        return None, None
     word, best = _verdict_read(asked, claim, proper, refusing)
     said = folded_form(best.text)
     if _FAULT_ASKED.search(claim and folded_form(claim) or proper) and not _FAULT_SAID.search(said):
-        return None  # « c'est ma faute ? » is not answered by a duty: « Oui : l'éditeur prévient le médecin »
+        return None, best  # « c'est ma faute ? » is not answered by a duty: « Oui : l'éditeur prévient le médecin »
     if _PRICE_ASKED.search(claim and folded_form(claim) or proper) and not _PRICE_SAID.search(said):
-        return None  # « il me facture l'export, c'est légal ? » is not answered by the duty to return the data
+        return None, best  # « il me facture l'export, c'est légal ? » is not answered by the duty to return the data
     if word == "oui" and _narrower(claim and folded_form(claim) or proper, said):
-        return "non"
+        return "non", best
     if word in ("oui", "depend") and _INSTEAD.search(_asked_part(proper)) and not _INSTEAD.search(said):
-        return "non"
+        return "non", best
     if word == "depend" and _UNCONDITIONAL.search(_asked_part(proper)) and not _UNCONDITIONAL.search(said):
-        return "non"
-    return word
+        return "non", best
+    return word, best
+
+
+def asks_the_contrary(proposition: str, claim: str | None, proper: str) -> bool | None:
+    """Whether the question proper asks the contrary of a proposition: True when it asks the exemption from it or
+    leave not to do it (« suis-je dispensé de prévenir mes patients ? », « puis-je ne pas les prévenir ? » against
+    « dois-je prévenir mes patients ? »); None when it holds one more negation or one fewer, what either says done
+    « sans » aside (a circumstance, not the answer): a negative question (« je ne peux pas lui en parler ? ») wants
+    « Si » or « Non », which a turned opening would not say; False otherwise, and for a claim, whose story's negations
+    tell the situation as often as the claim (« aucun contrat… c'est légal ? »)."""
+    if claim is None and (_asks_the_exemption(proposition, proper) or _asks_leave_not_to(proposition, proper)):
+        return True
+    asked, said = _asked_part(proper), _asked_part(folded_form(proposition))
+    if claim is None and (negations(_WITHOUT.sub(" ", asked)) - negations(_WITHOUT.sub(" ", said))) % 2:
+        return None
+    return False
 
 
 def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, proper: str,

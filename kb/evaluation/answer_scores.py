@@ -19,7 +19,7 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?:;])(?:\s|$)", re.S)
 # A first clause that states a yes/no answer. « Oui, si… » and « Non, sauf… » answer « cela dépend » too.
 _DEPENDS = re.compile(r"^(?:cela|ca|tout) depend\b|^pas (?:necessairement|toujours|forcement)\b|^(?:oui|non)"
-                      r"\s*[,:;-]?\s*(?:si|sauf|seulement|a condition|lorsque|quand|mais)\b")
+                      r"\s*[,:;-]?\s*(?:si|s['’]ils?|sauf|seulement|a condition|lorsque|quand|mais)\b")
 _YES = re.compile(r"^oui\b")
 _NO = re.compile(r"^non\b")
 # Wording that says the corpus does not answer (the engine's gap line, a refusal).
