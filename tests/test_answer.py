@@ -192,6 +192,16 @@ def test_asked_whether_the_hacked_vendor_warns_the_patients_the_doctor_reads_no_
     assert answer.citation(first.numbers[0]).chunk_id == "rgpd-art-34#1"
 
 
+def test_asked_whether_the_cnil_may_inspect_the_practice_the_doctor_reads_yes(engine):
+    answer = engine.answer("La CNIL peut-elle contrôler mon cabinet ?")
+    first = answer.conclusion[0]
+    # not « Non : le référentiel CNIL n'est pas contraignant »: the CNIL inspected two doctors online in 2019, and
+    # denying it access is itself fined
+    assert first.text.startswith("Oui") and first.map_id == "sanctions-cnil-medecin-controle-de-la-cnil"
+    assert {answer.citation(n).chunk_id for n in first.numbers} == {"fiche-cnil-SAN-2020-014#les-faits",
+                                                                   "rgpd-art-83#5"}
+
+
 @pytest.mark.parametrize("question, opening, chunk", [
     ("Mon éditeur peut-il accéder aux dossiers de mes patients ?", "Oui, seulement sur votre instruction :",
      "rgpd-art-32#4"),
