@@ -209,6 +209,9 @@ def test_asked_whether_the_cnil_may_inspect_the_practice_the_doctor_reads_yes(en
      "Oui, sauf si vous prouvez que le fait à l'origine du dommage ne vous est nullement imputable :", "rgpd-art-82#3"),
     ("Suis-je dispensé d'indemniser le patient si la fuite venait de mon éditeur ?",
      "Non, sauf si vous prouvez que le fait à l'origine du dommage ne vous est nullement imputable :", "rgpd-art-82#3"),
+    # not « Cela dépend : l'éditeur qui réutilise… devient responsable du traitement »
+    ("Mon éditeur peut-il utiliser les données de mes patients pour ses statistiques ?",
+     "Non, seulement sur vos instructions :", "rgpd-art-28#3.a"),
 ])
 def test_a_conditional_rule_says_which_way_it_leans_instead_of_cela_depend(engine, question, opening, chunk):
     answer = engine.answer(question)
