@@ -501,6 +501,27 @@ def test_a_delay_asked_that_the_entry_does_not_give_is_answered_no():
     assert verdict("Ai-je trois jours pour notifier la violation ?") == "Oui"  # 72 hours, said in days
 
 
+def test_an_amount_asked_that_the_entry_does_not_state_is_answered_no():
+    cap = MapEntry("plafond", "sanctions-cnil", "medecin", "",
+                   "Le médecin encourt une amende CNIL pouvant atteindre 10 millions d'euros ou 2 % du chiffre "
+                   "d'affaires mondial.", (),
+                   answers=(Proposition("L'amende d'un médecin est-elle plafonnée ?", "oui"),))
+    verdict = _verdict_of(cap)
+    assert verdict("L'amende d'un médecin est-elle plafonnée à quelques milliers d'euros ?") == "Non"
+    assert verdict("L'amende d'un médecin est-elle plafonnée à 4 % du chiffre d'affaires ?") == "Non"
+    assert verdict("L'amende d'un médecin est-elle plafonnée à 10 millions d'euros ?") == "Oui"
+    assert verdict("Is a doctor's fine capped at 10,000,000 euros?") == "Oui"
+    # a bound, or what the practice earns, is no amount told
+    assert verdict("L'amende d'un médecin est-elle plafonnée, même à plus de 5 000 € ?") == "Oui"
+    assert verdict("Je fais 140 000 € de chiffre d'affaires : l'amende d'un médecin est-elle plafonnée à "
+                   "2 % ?") == "Oui"
+    fines = MapEntry("amendes-2020", "sanctions-cnil", "medecin", "",
+                     "En 2020, la CNIL a infligé 3 000 € et 6 000 € d'amende à deux médecins libéraux.", (),
+                     answers=(Proposition("Des médecins ont-ils déjà eu des amendes ?", "oui"),))
+    assert _verdict_of(fines)("Were the fines against two doctors in 2020 in the millions of euros?") == "Non"
+    assert _verdict_of(fines)("A-t-on infligé 6000 euros d'amende à un médecin en 2020 ?") == "Oui"
+
+
 def test_a_figure_to_judge_that_the_entry_does_not_state_gets_no_verdict():
     entry = MapEntry("medecin-securite", "securite", "medecin", "",
                      "Le médecin met en œuvre une sécurité adaptée au risque.", (),

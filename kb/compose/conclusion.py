@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kb.compose.counts import delay_told_wrong
+from kb.compose.counts import amount_told_wrong, delay_told_wrong
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, basis_documents, from_decision, words_pattern
 from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_TOPIC, WHO, YES_NO, Query
 from kb.compose.verdict import ASKS_TO_REFUSE, asks_the_contrary, read_verdict, tells_another, told_whom
@@ -118,9 +118,11 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             elif instead is not None:
                 out.append((instead, instead.statement))
         elif word and word != "non" and (query.duty_of and asked.actor != query.duty_of
-                                         or delay_told_wrong(query.proper, asked.statement)):
+                                         or delay_told_wrong(query.proper, asked.statement)
+                                         or amount_told_wrong(query.proper, asked.statement)):
             # « est-ce à lui de prévenir mes patients ? » answered by the doctor's duty: not his; « ai-je 7 jours pour
-            # notifier ? » by the duty to notify within 72 hours: not that delay
+            # notifier ? » by the duty to notify within 72 hours, « plafonnée à quelques milliers d'euros ? » by a
+            # fine of up to 10 million: not that delay, not that amount
             out.append((asked, f"{VERDICT_WORDS['non']} : {_lower_first(asked.statement)}"))
         elif word:
             out.append((asked, f"{_opening(asked, word, read_from, query)} : {_lower_first(asked.statement)}"))

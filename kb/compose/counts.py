@@ -2,7 +2,8 @@
 and an impact assessment from 10,000 patients a year in group practice) turns on it: the count a question tells is
 read here and held against the bound a map proposition states (« plus de 10 000 patients par an »). Nor does it
 tell 7 days from 72 hours: a delay asked (« ai-je 7 jours pour notifier ? ») is held against the one an entry
-states."""
+states, nor a few thousand euros from ten million: nor an amount asked (« l'amende est-elle plafonnée à quelques
+milliers d'euros ? »)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,56 @@ def delay_told_wrong(asked: str, statement: str) -> bool:
     7 jours pour notifier ? » against « dans les 72 heures »."""
     told, due = delay_hours(asked), delay_hours(statement)
     return told is not None and due is not None and told != due
+
+
+_SCALE = {"millier": 1e3, "milliers": 1e3, "thousand": 1e3, "thousands": 1e3, "k": 1e3, "million": 1e6,
+          "millions": 1e6, "milliard": 1e9, "milliards": 1e9, "billion": 1e9}
+_EUROS = r"(?:\s*(?:d'|of\s+)?(?:euros?|eur\b|€))"
+_MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+(?:[.,]\d+)?)\s*"
+                    rf"(millions?|milliards?|thousands?|billion|k)?{_EUROS}")
+# an order of magnitude with no figure: « quelques milliers d'euros », « in the millions of euros »
+_VAGUE = re.compile(rf"\b(?:quelques|plusieurs|des|the|a few|several)\s+(milliers|millions|milliards|thousands|"
+                    rf"millions|thousand){_EUROS}?")
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+# a bound is no amount told: « plus de 5 600 € », « can it exceed 1,000 euros? »
+_MONEY_BOUND = re.compile(r"\b(?:plus de|moins de|au-dela de|depasser|exceed\w*|more than|less than|over|under|"
+                          r"above|below)\s*$")
+# nor what the practice earns (« je fais 140 000 € de chiffre d'affaires »)
+_TURNOVER = re.compile(r"\s*(?:de |d'|of )?(?:chiffre d'affaires|ca\b|revenus?|benefices?|turnover|revenues?|income|"
+                       r"par an|per year|a year)")
+ROUNDING = 1.25  # an amount told matches one stated within this ratio (« 1,5 million » and « 1 500 000 € »)
+
+
+def _number(text: str) -> float:
+    digits = re.sub(r"[ \u00a0\u202f]", "", text)
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", digits):  # thousands separators
+        return float(re.sub(r"\D", "", digits))
+    return float(digits.replace(",", "."))
+
+
+def _amounts(folded: str) -> list[tuple[float, float]]:
+    """The euro amounts a text gives, each as the range it allows: a figure, a little either way; an order of
+    magnitude, the whole of it. Bounds (« plus de 5 600 € ») and earnings are left out."""
+    out = []
+    for m in _MONEY.finditer(folded):
+        if _MONEY_BOUND.search(folded[:m.start()]) or _TURNOVER.match(folded, m.end()):
+            continue
+        value = _number(m[1]) * _SCALE.get(m[2] or "", 1.0)
+        out.append((value / ROUNDING, value * ROUNDING))
+    for m in _VAGUE.finditer(folded):
+        if not _MONEY.search(folded, m.start(), m.end() + 12):
+            out.append((_SCALE[m[1]], _SCALE[m[1]] * 1000))
+    return out
+
+
+def amount_told_wrong(asked: str, statement: str) -> bool:
+    """The question (`asked`, folded) tells an amount or a rate (« plafonnée à quelques milliers d'euros », « in the
+    millions of euros », « 4 % ») that none of those the entry (`statement`) states falls in, while it states
+    some: « 10 millions d'euros ou 2 % »."""
+    said = fold(statement)
+    stated = [_number(m[1]) * _SCALE.get(m[2] or "", 1.0) for m in _MONEY.finditer(said)]
+    told = _amounts(asked)
+    if told and stated and not any(lo <= v <= hi for lo, hi in told for v in stated):
+        return True
+    rates, stated_rates = ({_number(m[1]) for m in _PERCENT.finditer(t)} for t in (asked, said))
+    return bool(rates and stated_rates and not rates & stated_rates)
