@@ -262,6 +262,16 @@ def test_a_conditional_verdict_says_which_way_the_rule_leans_when_asked_the_same
     assert said("Après une fuite, je ne dois pas écrire à mes patients ?") == "Cela dépend"
     assert _verdict_of(_rule("Après une fuite, dois-je écrire à mes patients ?", "depend"))(
         "Après une fuite de données, dois-je écrire à mes patients ?") == "Cela dépend"
+    # the question says the condition holds: the rule holds, a bare « Oui »; not when it denies it
+    policy = MapEntry("medecin-politique", "roles", "medecin", "", "Le médecin adopte une politique.", (),
+                      answers=(Proposition("Dois-je rédiger une politique de protection des données ?", "depend",
+                                           "Oui, si c'est proportionné à vos traitements"),))
+    assert _verdict_of(policy)("Lorsque c'est proportionné à nos traitements, devons-nous adopter une politique "
+                               "de protection des données ?") == "Oui"
+    assert _verdict_of(policy)("Dois-je rédiger une politique de protection des données ?") == (
+        "Oui, si c'est proportionné à vos traitements")
+    assert _verdict_of(policy)("Même quand ce n'est pas proportionné à nos traitements, devons-nous adopter une "
+                               "politique de protection des données ?") == "Cela dépend"
     # what the question says done « sans » is a circumstance, not the other way round
     share = MapEntry("medecin-echange", "secret", "medecin", "", "Le médecin échange avec un confrère.", (),
                      answers=(Proposition("Puis-je envoyer le dossier à un confrère sans lui demander son accord ?",

@@ -8,7 +8,7 @@ import re
 from kb.compose.counts import amount_told_wrong, delay_told_wrong
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, basis_documents, from_decision, words_pattern
 from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_TOPIC, WHO, YES_NO, Query
-from kb.compose.verdict import ASKS_TO_REFUSE, asks_the_contrary, read_verdict, tells_another, told_whom
+from kb.compose.verdict import ASKS_TO_REFUSE, asks_the_contrary, condition_told, read_verdict, tells_another, told_whom
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import (RESPONSIBILITY_TOPICS, SANCTION_TOPICS, Failure, MapEntry, Proposition,
                                  ResponsibilityMap, called_controller_before)
@@ -169,7 +169,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
 def _opening(entry: MapEntry, word: str, read_from: Proposition | None, query: Query) -> str:
     """The réponse's first words: the entry's own opening for the verdict (« Oui, sauf si… »); for « Cela dépend »,
     the way the rule leans (« Oui, si… »: the proposition's, else the entry's), turned round (« Non, si… ») when the
-    question asks the proposition's contrary, none when it asks it in the negative (asks_the_contrary)."""
+    question asks the proposition's contrary, none when it asks it in the negative (asks_the_contrary); a bare
+    « Oui » when the question says the condition holds (condition_told)."""
     if word != "depend":
         return entry.opening(word) or VERDICT_WORDS[word]
     lean = read_from is not None and read_from.opening or entry.opening(word)
@@ -178,7 +179,9 @@ def _opening(entry: MapEntry, word: str, read_from: Proposition | None, query: Q
     contrary = asks_the_contrary(read_from.text, query.claim, query.proper) if read_from is not None else False
     if contrary is None:
         return VERDICT_WORDS[word]
-    return ("Non" if lean.startswith("Oui") else "Oui") + lean[3:] if contrary else lean
+    if contrary:
+        return ("Non" if lean.startswith("Oui") else "Oui") + lean[3:]
+    return lean[:3] if condition_told(lean, query.proper) else lean
 
 
 def _held_exemptions(entries: list[ScoredEntry], query: Query,

@@ -210,6 +210,23 @@ def asks_the_contrary(proposition: str, claim: str | None, proper: str) -> bool 
     return False
 
 
+# the condition a lean opening states (« Oui, si c'est proportionné à vos traitements »), not an exception (« sauf… »)
+_CONDITION = re.compile(r"^(?:oui|non), (?:seulement )?(?:si\b|s'ils?\b|lorsque?\b|quand\b|a condition\b)?")
+CONDITION_TOLD = 0.75  # the share of a condition's words a question must say for it to tell that condition (bench)
+
+
+def condition_told(opening: str, proper: str) -> bool:
+    """The question proper, with no negation, says the condition a lean opening states (« Lorsque c'est proportionné
+    à nos traitements, devons-nous… ? » and « Oui, si c'est proportionné à vos traitements »): at least two of its
+    words and CONDITION_TOLD of them. Then the rule holds: a bare « Oui »."""
+    said = folded_form(opening)
+    if said.startswith(("oui, sauf", "non, sauf", "oui, pas", "non, pas")) or negations(proper):
+        return False
+    words = _asked_words(_CONDITION.sub("", said))
+    shared = len(words & _asked_words(proper))
+    return shared >= 2 and shared >= CONDITION_TOLD * len(words)
+
+
 def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, proper: str,
                   refusing: bool) -> tuple[str | None, Proposition]:
     """verdict, but for a premise narrower than the rule or asking it unconditionally; with the proposition read."""
