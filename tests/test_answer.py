@@ -202,6 +202,14 @@ def test_asked_whether_the_cnil_may_inspect_the_practice_the_doctor_reads_yes(en
                                                                    "rgpd-art-83#5"}
 
 
+@pytest.mark.parametrize("question, verdict", [("Puis-je confier mes dossiers à un hébergeur certifié HDS ?", "Oui"),
+                                               ("Puis-je confier mes dossiers à un hébergeur non certifié ?", "Non")])
+def test_asked_whether_he_may_use_a_certified_host_the_doctor_reads_yes_and_an_uncertified_one_no(engine, question,
+                                                                                                 verdict):
+    first = engine.answer(question).conclusion[0]
+    assert first.text.startswith(f"{verdict} :") and first.map_id == "hds-medecin-verifie-le-certificat"
+
+
 @pytest.mark.parametrize("question, opening, chunk", [
     ("Mon éditeur peut-il accéder aux dossiers de mes patients ?", "Oui, seulement sur votre instruction :",
      "rgpd-art-32#4"),

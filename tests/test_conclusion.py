@@ -511,6 +511,16 @@ def test_a_delay_asked_that_the_entry_does_not_give_is_answered_no():
     assert verdict("Ai-je trois jours pour notifier la violation ?") == "Oui"  # 72 hours, said in days
 
 
+def test_a_quality_the_proposition_denies_asked_as_held_gets_the_opposite_verdict():
+    verdict = _verdict_of(_rule("Puis-je confier les dossiers de mes patients à un hébergeur qui n'est pas certifié "
+                                "HDS ?", "non"))
+    assert verdict("Puis-je confier mes dossiers à un hébergeur certifié ?") == "Oui"
+    assert verdict("Puis-je confier mes dossiers à un hébergeur qui n'est pas certifié ?") == "Non"
+    assert verdict("Puis-je confier mes dossiers à un hébergeur non certifié ?") == "Non"
+    assert _verdict_of(_rule("Puis-je confier mes dossiers à un hébergeur non certifié ?", "non"))(
+        "Puis-je confier mes dossiers à un hébergeur certifié ?") == "Oui"
+
+
 def test_an_amount_asked_that_the_entry_does_not_state_is_answered_no():
     cap = MapEntry("plafond", "sanctions-cnil", "medecin", "",
                    "Le médecin encourt une amende CNIL pouvant atteindre 10 millions d'euros ou 2 % du chiffre "

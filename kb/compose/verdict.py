@@ -22,6 +22,9 @@ _ACT = r"(\w+(?:[ '](?!(?:ni|nor|ou|or|et|and|mais|but)\b)\w+){0,3})"
 _LIGHT_VERBS = frozenset({"passer", "faire", "recourir", "going", "getting", "making", "doing"})
 _WITHOUT = re.compile(rf"\b(?:sans|trop tard pour) {_PRONOUNS}(?:(?:etre|avoir) )?{_ACT}|\bni {_PRONOUNS}{_ACT}|"
                       rf"\b(?:without|too late to) {_DETERMINERS}{_ACT}|\bnor {_DETERMINERS}{_ACT}")
+# a quality denied (« un hébergeur qui n'est pas certifié », « non certifié »): a state done « sans »
+_DENIED_QUALITY = re.compile(rf"\b(?:n'(?:est|etait|etaient)|ne (?:sont|soit|soient)) pas {_ACT}|"
+                             r"\bnon[- ](\w+(?:e|ee|es|ees))\b")
 _OPPOSITE = {"oui": "non", "non": "oui"}
 # acts that undo each other: keeping the data, and giving it back or erasing it (« peut-il garder une copie ? » non;
 # « doit-il me rendre les données et effacer ses copies ? » oui)
@@ -341,8 +344,11 @@ def _asks_leave_not_to(proposition: str, proper: str) -> bool:
 
 def _done_without(proposition: str) -> frozenset[str]:
     """The words of the acts a proposition says done « sans » (« sans me prévenir ni me demander » : prévenir,
-    demander; « sans passer par un organisme » : passer, organisme), as _asked_words reads them."""
-    acts = [next((a for a in groups if a), "") for groups in _WITHOUT.findall(folded_form(proposition))]
+    demander; « sans passer par un organisme » : passer, organisme), or the qualities it denies (« qui n'est pas
+    certifié », « non certifié »), as _asked_words reads them."""
+    folded = folded_form(proposition)
+    acts = [next((a for a in groups if a), "") for pattern in (_WITHOUT, _DENIED_QUALITY)
+            for groups in pattern.findall(folded)]
     acts = [act if act.split(" ")[0] in _LIGHT_VERBS else act.split(" ")[0] for act in acts]
     return frozenset(w for act in acts for w in tokenize(act, query=True))
 
