@@ -934,32 +934,33 @@ def test_to_what_must_i_do_the_asker_s_own_earliest_duty_opens_when_it_scores_ne
 
 
 def test_whose_fault_it_is_gets_no_verdict_from_a_proposition_that_speaks_of_no_fault():
-    from kb.compose.verdict import verdict
+    from kb.compose.verdict import read_verdict
 
     duty = Proposition("l'éditeur doit me prévenir s'il subit une fuite ou un piratage", "oui")
     liability = Proposition("La faille venait de mon éditeur, suis-je quand même responsable envers le patient ?",
                             "depend")
     fault = "si mon editeur se fait pirater, c'est ma faute ?"
-    assert verdict([(duty, 0.92)], proper=fault) is None  # not « Oui : l'éditeur prévient le médecin »
-    assert verdict([(liability, 0.9)], proper=fault) == "depend"
-    assert verdict([(duty, 0.92)], proper="si mon editeur se fait pirater, doit-il me prevenir ?") == "oui"
+    assert read_verdict([(duty, 0.92)], proper=fault)[0] is None  # not « Oui : l'éditeur prévient le médecin »
+    assert read_verdict([(liability, 0.9)], proper=fault)[0] == "depend"
+    assert read_verdict([(duty, 0.92)], proper="si mon editeur se fait pirater, doit-il me prevenir ?")[0] == "oui"
     # a fault told, not asked (« l'hébergeur fautif »), or a kind of fault, leaves the verdict as it is
     told = "le patient doit-il d'abord attaquer l'hebergeur fautif ?"
-    assert verdict([(duty, 0.92)], proper=told) == "oui"
-    assert verdict([(duty, 0.92)], proper="est-ce une faute deontologique ?") == "oui"
-    assert verdict([(duty, 0.92)], proper="is it my fault if my vendor is hacked?") is None
+    assert read_verdict([(duty, 0.92)], proper=told)[0] == "oui"
+    assert read_verdict([(duty, 0.92)], proper="est-ce une faute deontologique ?")[0] == "oui"
+    assert read_verdict([(duty, 0.92)], proper="is it my fault if my vendor is hacked?")[0] is None
 
 
 def test_what_a_service_costs_gets_no_verdict_from_a_proposition_that_speaks_of_no_price():
-    from kb.compose.verdict import verdict
+    from kb.compose.verdict import read_verdict
 
     give_back = Proposition("Je change de logiciel : l'ancien éditeur doit-il me rendre mes dossiers patients ?", "oui")
     price = Proposition("Mon éditeur a-t-il le droit de me faire payer l'export de mes dossiers ?", "depend")
     fine = Proposition("La CNIL peut-elle sanctionner un défaut de sécurité sans fuite ?", "oui")
     billed = "mon ancien editeur veut me facturer 2 000 € l'export de mes dossiers."
-    assert verdict([(give_back, 0.92)], claim=billed, proper="c'est legal ?") is None  # not « Oui : il les rend »
-    assert verdict([(price, 0.9)], claim=billed, proper="c'est legal ?") == "depend"
-    assert verdict([(give_back, 0.92)], proper="l'ancien editeur doit-il me rendre mes dossiers ?") == "oui"
-    assert verdict([(give_back, 0.92)], proper="can my old vendor charge me for the export?") is None
+    # not « Oui : il les rend »
+    assert read_verdict([(give_back, 0.92)], claim=billed, proper="c'est legal ?")[0] is None
+    assert read_verdict([(price, 0.9)], claim=billed, proper="c'est legal ?")[0] == "depend"
+    assert read_verdict([(give_back, 0.92)], proper="l'ancien editeur doit-il me rendre mes dossiers ?")[0] == "oui"
+    assert read_verdict([(give_back, 0.92)], proper="can my old vendor charge me for the export?")[0] is None
     # what a failure costs is answered by a fine
-    assert verdict([(fine, 0.9)], proper="un defaut de securite peut-il me couter une amende ?") == "oui"
+    assert read_verdict([(fine, 0.9)], proper="un defaut de securite peut-il me couter une amende ?")[0] == "oui"

@@ -87,7 +87,7 @@ _MONEY = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+|\d+(?:[.,]\
                     rf"(millions?|milliards?|thousands?|billion|k)?{_EUROS}")
 # an order of magnitude with no figure: « quelques milliers d'euros », « in the millions of euros »
 _VAGUE = re.compile(rf"\b(?:quelques|plusieurs|des|the|a few|several)\s+(milliers|millions|milliards|thousands|"
-                    rf"millions|thousand){_EUROS}?")
+                    rf"thousand){_EUROS}?")
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
 # a bound is no amount told: « plus de 5 600 € », « can it exceed 1,000 euros? »
 _MONEY_BOUND = re.compile(r"\b(?:plus de|moins de|au-dela de|depasser|exceed\w*|more than|less than|over|under|"

@@ -154,12 +154,6 @@ LEAVE_SHARED = 3  # the words a question asking leave shares at least with the a
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 
 
-def verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, proper: str = "",
-            refusing: bool = False) -> str | None:
-    """read_verdict's word."""
-    return read_verdict(asked, claim, proper, refusing)[0]
-
-
 def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = None, proper: str = "",
                  refusing: bool = False) -> tuple[str | None, Proposition | None]:
     """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first).
