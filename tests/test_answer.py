@@ -251,8 +251,9 @@ def test_asked_whether_hosting_needs_the_patients_consent_the_doctor_reads_no_in
 def test_asked_whether_his_host_can_be_ordered_to_pay_damages_the_doctor_reads_on_what_condition(engine):
     first = engine.answer("Mon hébergeur peut-il être condamné à des dommages et intérêts envers mes patients "
                           "?").conclusion[0]
-    # not « Non : le patient… engage son action devant les juridictions », the verdict of « la CNIL accorde-t-elle… »
-    assert first.text.startswith("Cela dépend")
+    # not « Non : le patient… engage son action devant les juridictions », the verdict of « la CNIL accorde-t-elle… »,
+    # nor a bare « Cela dépend »: on what condition
+    assert first.text.startswith("Oui, s'il a manqué à ses obligations de sous-traitant")
     assert first.map_id == "reparation-hebergeur-conditions-de-sa-responsabilite"
 
 
@@ -451,7 +452,7 @@ def test_a_correction_the_question_asks_opens_the_answer_whatever_its_form(engin
 
 @pytest.mark.parametrize("count, verdict", [("environ 15 000 patients par an", "Oui"),
                                             ("environ 3 000 patients par an", "Non"),
-                                            ("", "Cela dépend")])
+                                            ("", "Oui, si vous voyez 10 000 patients par an ou plus")])
 def test_the_patients_a_group_practice_sees_settle_the_dpo_question(engine, count, verdict):
     told = f", {count}" if count else ""
     answer = engine.answer(f"Nous sommes quatre médecins avec un logiciel partagé{told}. Faut-il désigner un DPO ?")
