@@ -105,6 +105,18 @@ def _number(text: str) -> float:
     return float(digits.replace(",", "."))
 
 
+def _euros(money: re.Match) -> float:
+    """The value of a _MONEY match: its figure times its scale (« 10 millions d'euros »)."""
+    return _number(money[1]) * _SCALE.get(money[2] or "", 1.0)
+
+
+@lru_cache(maxsize=1024)  # an entry's, read once: every question asking a figure is held against it
+def _stated(statement: str) -> tuple[tuple[float, ...], frozenset[float]]:
+    """The euro amounts and the rates an entry states."""
+    said = fold(statement)
+    return tuple(_euros(m) for m in _MONEY.finditer(said)), frozenset(_number(m[1]) for m in _PERCENT.finditer(said))
+
+
 def _amounts(folded: str) -> list[tuple[float, float]]:
     """The euro amounts a text gives, each as the range it allows: a figure, a little either way; an order of
     magnitude, the whole of it. Bounds (« plus de 5 600 € ») and earnings are left out."""
@@ -112,7 +124,7 @@ def _amounts(folded: str) -> list[tuple[float, float]]:
     for m in _MONEY.finditer(folded):
         if _MONEY_BOUND.search(folded[:m.start()]) or _TURNOVER.match(folded, m.end()):
             continue
-        value = _number(m[1]) * _SCALE.get(m[2] or "", 1.0)
+        value = _euros(m)
         out.append((value / ROUNDING, value * ROUNDING))
     for m in _VAGUE.finditer(folded):
         if not _MONEY.search(folded, m.start(), m.end() + 12):
@@ -124,10 +136,9 @@ def amount_told_wrong(asked: str, statement: str) -> bool:
     """The question (`asked`, folded) tells an amount or a rate (« plafonnée à quelques milliers d'euros », « in the
     millions of euros », « 4 % ») that none of those the entry (`statement`) states falls in, while it states
     some: « 10 millions d'euros ou 2 % »."""
-    said = fold(statement)
-    stated = [_number(m[1]) * _SCALE.get(m[2] or "", 1.0) for m in _MONEY.finditer(said)]
+    stated, stated_rates = _stated(statement)
     told = _amounts(asked)
     if told and stated and not any(lo <= v <= hi for lo, hi in told for v in stated):
         return True
-    rates, stated_rates = ({_number(m[1]) for m in _PERCENT.finditer(t)} for t in (asked, said))
+    rates = {_number(m[1]) for m in _PERCENT.finditer(asked)}
     return bool(rates and stated_rates and not rates & stated_rates)
