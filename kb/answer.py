@@ -93,7 +93,8 @@ class Engine:
 
         def map_passages(vector) -> list[str]:
             scored = score_entries(query, self.map, [], self.map_vectors.word_weights,
-                                   self.map_vectors.similarity(vector), dense_weight=GUIDE_DENSE_WEIGHT)
+                                   self.map_vectors.similarity(vector, query.english),
+                                   dense_weight=GUIDE_DENSE_WEIGHT)
             matched = [s for s in scored if not s.follows][:MAP_GUIDE]  # what the question asks, not what follows
             return list(dict.fromkeys(b.chunk_id for s in matched for b in s.entry.basis))
         return self.retriever.retrieve(question, k, map_passages)
@@ -148,7 +149,7 @@ class Engine:
         entry of the map does. What the question asks that the corpus does not cover is said first."""
         question = query.text
         vector = found.query_vector
-        similarity = self.map_vectors.similarity(vector) if vector is not None else None
+        similarity = self.map_vectors.similarity(vector, query.english) if vector is not None else None
         propositions = rank_propositions(query, self.map, self.map_vectors, vector)
         entries = fitting_caps(relevant(score_entries(query, self.map, found.hits, self.map_vectors.word_weights,
                                                       similarity, asked_entries(propositions)),

@@ -63,7 +63,7 @@ def restore_spelling(question: str, table: dict[str, str]) -> str:
     capitals = question != question.lower()
     if accented and capitals:
         return question
-    english = _english(question)
+    english = is_english(question)
 
     def restore(match: re.Match) -> str:
         word = match[0]
@@ -77,9 +77,10 @@ def restore_spelling(question: str, table: dict[str, str]) -> str:
     return _SENTENCE_START.sub(lambda m: m[1] + m[2].upper(), restored)
 
 
-def _english(question: str) -> bool:
+def is_english(text: str) -> bool:
+    """More stop words only English has (« the », « is ») than stop words only French has (« le », « est »)."""
     english, french = _stop_words()
-    words = [fold(w) for w in _WORD.findall(question)]
+    words = [fold(w) for w in _WORD.findall(text)]
     return sum(w in english for w in words) > sum(w in french for w in words)
 
 
@@ -106,7 +107,7 @@ class Typos:
     def fix(self, question: str) -> str:
         """The question with each word typed wrong as the corpus spells the word it most likely meant."""
         addresses = [m.span() for m in _ADDRESS.finditer(question)]
-        english = _english(question)
+        english = is_english(question)
 
         def fix(match: re.Match) -> str:
             word = match[0]

@@ -551,3 +551,16 @@ def test_the_mission_s_breach_questions_open_on_what_the_doctor_must_do_or_answe
     # no unasked decision's story in the vendor's row
     rows = {row.actor: row for row in engine.answer("Mon éditeur a eu une fuite, je dois faire quoi ?", llm="").actors}
     assert not any("Dedalus" in s.text for s in rows["editeur"].obligations)
+
+
+@pytest.mark.parametrize("question, entry", [
+    ("Our host says it can keep a copy of our data after the contract ends. Is that allowed?",
+     "conservation-hebergeur-suppression-ou-restitution-au-choix-du-medecin"),
+    ("Can I store patient records on a free consumer cloud drive?", "hds-medecin-verifie-le-certificat"),
+])
+def test_an_english_question_is_answered_by_the_english_twin_of_the_french_proposition(engine, question, entry):
+    """A French proposition read across languages lost to an English one on another point (« Can my host destroy my
+    data without my agreement? »): each has its English twin, and the question's own language counts more."""
+    answer = engine.answer(question, llm="")
+    assert answer.conclusion[0].map_id == entry
+    assert answer.conclusion[0].text.startswith("Non : ")

@@ -632,3 +632,12 @@ def test_the_asker_s_own_duties_are_read_after_a_colon_whatever_the_story_names_
 ])
 def test_the_provider_whose_duty_the_question_asks_is_read(text, provider):
     assert query(text).duty_of == provider
+
+
+@pytest.mark.parametrize("text, english", [
+    ("Does my host have to tell me about a data breach?", True),
+    ("Mon hébergeur doit-il me prévenir d'une violation de données ?", False),
+    ("Le RGPD s'applique-t-il à mon cabinet ?", False),
+])
+def test_the_language_of_the_question_is_read_once(text, english):
+    assert query(text).english is english

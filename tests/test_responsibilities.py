@@ -591,3 +591,28 @@ def test_a_duty_both_providers_owe_on_the_same_passages_is_filed_under_one_topic
     pairs = [entries for entries in owed.values() if {e.actor for e in entries} == {"editeur", "hebergeur"}]
     assert len(pairs) >= 10
     assert [[(e.id, e.topic) for e in entries] for entries in pairs if len({e.topic for e in entries}) > 1] == []
+
+
+def test_every_entry_with_propositions_has_them_in_french_and_in_english(engine):
+    """An English question finds the verdicts of every entry in its own language, as a French one does."""
+    from kb.spelling import is_english
+
+    one_language = [e.id for e in engine.map.entries if e.answers
+                    and len({is_english(p.text) for p in e.answers}) == 1]
+    assert one_language == []
+
+
+def test_a_map_text_in_the_other_language_than_the_question_s_counts_less():
+    import numpy as np
+
+    from kb.compose.entries import LANGUAGE_MALUS, MapVectors
+
+    same = np.ones((2, 2), dtype=np.float32) / np.sqrt(2)  # a French proposition and its English twin, alike
+    vectors = MapVectors(statements=same[:1] * 0, propositions=same, owners=np.array([0, 0]), questions=same[:0],
+                         question_owners=np.array([], dtype=int), propositions_english=np.array([False, True]),
+                         questions_english=np.array([], dtype=bool))
+    english, french = vectors.proposition_similarity(same[0], True), vectors.proposition_similarity(same[0], False)
+    assert english[1] - english[0] == pytest.approx(LANGUAGE_MALUS)
+    assert french[0] - french[1] == pytest.approx(LANGUAGE_MALUS)
+    assert vectors.proposition_similarity(same[0]).tolist() == pytest.approx([1.0, 1.0])  # language unsaid
+    assert vectors.similarity(same[0], True).tolist() == pytest.approx([1.0])  # the entry: its best text

@@ -35,7 +35,7 @@ _ASKS_WHAT_IT_HELD = re.compile(r"\b(?:que (?:dit|disent|retenir|prevoit|decide)
                                 r"what (?:did|does|do) [^?]{0,60}\b(?:say|hold|decide|rule|find)|resume[rz]?|"
                                 r"summari[sz]e)\b")
 MAX_SENTENCES = 3
-ASKED_AMONG = 3  # the entry a yes/no or « qui » question asks is among this many best (dev)
+ASKED_AMONG = 4  # the entry a yes/no or « qui » question asks is among this many best (dev)
 ASKED_MATCH_WEIGHT = 0.03  # how well the entry answers the question counts a little next to its proposition (dev)
 COVER_FLOOR = 0.8  # to « qui ? », each actor asked is said early if its best entry scores this share of the best
 TOPIC_FIRST = 0.8  # the clearly named topic's best entry opens the réponse if it scores this share of the best

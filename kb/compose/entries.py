@@ -16,6 +16,7 @@ from kb.folding import fold
 from kb.legalrefs import CE_PREFIX, CNIL_PREFIX
 from kb.responsibilities import (JOINT_CONTROLLER, RESPONSIBILITY_TOPICS, SANCTION_TOPICS, MapEntry, Proposition,
                                  ResponsibilityMap, map_texts)
+from kb.spelling import is_english
 from kb.text import tokenize
 from kb.types import Hit
 
@@ -28,6 +29,7 @@ TOLD_WEIGHT = 0.4  # the story says what makes the entry the answer (`told_when`
 DECISION_MALUS = 0.6  # the story of a decision (from_decision), unless sanctions or that decision are asked
 DENSE_WEIGHT = 8.0  # cosine of the question with the entry's statement, propositions or questions, above DENSE_FLOOR
 DENSE_FLOOR = 0.80
+LANGUAGE_MALUS = 0.02  # a proposition or question of the map in the other language than the question's (dev)
 REGIME_MALUS = 0.3  # a sanction under the other regime than the one the question names (dev)
 UNASKED_MALUS = 0.5  # an entry said only when asked (a correction, a detail), unless the question asks that point
 ASKED_PROPOSITIONS = 1  # the entry of the best-matching proposition counts as asked (dev)
@@ -57,23 +59,39 @@ class MapVectors:
     questions: np.ndarray
     question_owners: np.ndarray
     word_weights: dict[str, float] = field(default_factory=dict)  # word → its rarity in the map (word_weights)
+    # which propositions and questions are written in English (is_english); none when not said
+    propositions_english: np.ndarray | None = None
+    questions_english: np.ndarray | None = None
 
-    def proposition_similarity(self, query_vector) -> np.ndarray:
+    def proposition_similarity(self, query_vector, english: bool | None = None) -> np.ndarray:
+        """The cosine of the question with each proposition, LANGUAGE_MALUS off those in the other language than
+        the question's (`english`), when said."""
         if not len(self.owners):
             return np.zeros(0, dtype=np.float32)
-        return self.propositions @ np.asarray(query_vector, dtype=np.float32)
+        return _in_language(self.propositions @ np.asarray(query_vector, dtype=np.float32),
+                            self.propositions_english, english)
 
-    def similarity(self, query_vector) -> np.ndarray:
-        """Per entry: the best cosine of the question with its statement, propositions or questions."""
+    def similarity(self, query_vector, english: bool | None = None) -> np.ndarray:
+        """Per entry: the best cosine of the question with its statement, propositions or questions, those in the
+        other language than the question's (`english`) counting LANGUAGE_MALUS less, when said."""
         q = np.asarray(query_vector, dtype=np.float32)
         if not len(self.statements):  # a corpus without a map
             return np.zeros(0, dtype=np.float32)
         best = self.statements @ q
         if len(self.owners):
-            np.maximum.at(best, self.owners, self.propositions @ q)
+            np.maximum.at(best, self.owners, self.proposition_similarity(q, english))
         if len(self.question_owners):
-            np.maximum.at(best, self.question_owners, self.questions @ q)
+            np.maximum.at(best, self.question_owners,
+                          _in_language(self.questions @ q, self.questions_english, english))
         return best
+
+
+def _in_language(cosines: np.ndarray, texts_english: np.ndarray | None, english: bool | None) -> np.ndarray:
+    """`cosines` less LANGUAGE_MALUS for the texts written in the other language than the question's: a map text
+    has its twin in the question's language, and the model matches across languages less surely."""
+    if english is None or texts_english is None:
+        return cosines
+    return cosines - LANGUAGE_MALUS * (texts_english != english)
 
 
 def embed_map(responsibilities: ResponsibilityMap, embeddings) -> MapVectors:
@@ -83,8 +101,9 @@ def embed_map(responsibilities: ResponsibilityMap, embeddings) -> MapVectors:
     texts = map_texts(responsibilities)
     vectors = np.asarray(embeddings.embed_documents(texts), dtype=np.float32) if texts else np.zeros((0, 1))
     n, m = len(entries), len(entries) + len(owners)
+    english = np.asarray([is_english(t) for t in texts], dtype=bool)
     return MapVectors(vectors[:n], vectors[n:m], np.asarray(owners, dtype=int), vectors[m:],
-                      np.asarray(asked_by, dtype=int), word_weights(entries))
+                      np.asarray(asked_by, dtype=int), word_weights(entries), english[n:m], english[m:])
 
 
 @lru_cache(maxsize=2048)
@@ -315,7 +334,7 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
     pairs = [(e, p) for e in responsibilities.entries for p in e.answers]
     if not pairs or query_vector is None:
         return []
-    cosine = vectors.proposition_similarity(query_vector)
+    cosine = vectors.proposition_similarity(query_vector, query.english)
     asker_speaks = bool(_FIRST_PERSON.search(query.folded))
     asked_people = _people(query.proper)
     names_provider = bool(set(query.actors) & set(PROVIDERS))

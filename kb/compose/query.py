@@ -16,6 +16,7 @@ from kb.folding import fold
 from kb.legalrefs import (CNIL_PREFIX, CSP_PREFIX, GDPR_PREFIX, GDPR_ROLES, PENAL_PREFIX, actors_asked, asks_sanctions,
                            decisions_by_party, family_of, find_references, outside_texts)
 from kb.responsibilities import Topic
+from kb.spelling import is_english
 from kb.text import SENTENCES, question_proper, tokenize
 
 YES_NO, WHO, OTHER = "oui-non", "qui", "autre"  # the forms the answer treats apart
@@ -316,6 +317,7 @@ class Query:
     own_duties: bool = False  # the asker asks their own duties (« que dois-je faire ? », « mes obligations »)
     duty_of: str | None = None  # the provider whose duty the question asks it is (« est-ce à lui de… ? »: _duty_of)
     story: bool = False  # the question tells a situation before it asks (more than one sentence)
+    english: bool = False  # the question is written in English (is_english): the map's English twins match it
 
 
 def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[str],
@@ -363,7 +365,7 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         joint=bool(_JOINT.search(folded)), recalled=_standing_for(decisions_by_party(question), fiches),
         named=_standing_for(references, fiches), asker=asker, staff=about_staff(proper),
         own_duties=bool(_OWN_DUTIES.search(proper)),
-        duty_of=_duty_of(proper, actors_named, asker),
+        duty_of=_duty_of(proper, actors_named, asker), english=is_english(question),
     )
 
 
