@@ -243,6 +243,9 @@ def test_negations_are_counted_in_french_and_english():
                                    "le contrat ne dit nulle part où", "it can't be fined",
                                    "they don't have to", "is there nothing left for me to do?",
                                    "nobody told us")] == [1, 1, 0, 1, 2, 1, 1, 1, 1, 1]
+    # lacking a certificate is being without it
+    assert negations("a vendor lacking HDS certification") == 1
+    assert negations("lacking HDS certification has no legal consequence") == 2
     # two denials joined deny once: they do not cancel out
     assert negations("une copie de secours n'est pas de l'hébergement et ne demande aucun certificat") == 1
     assert negations("it is not hosting and does not need a certificate") == 1

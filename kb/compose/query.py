@@ -93,6 +93,7 @@ _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|a
                        r"\b(?:aucun\w*|rien|nul(?:le)?s?)\s+(?:[^\s,;:.?!]+\s+){0,3}?(?:ne|n')\s"
                        r"(?:(?:\S+\s+){0,3}?(?:pas|plus|jamais)\b)?|"
                        r"\bsans\b|\bnot\b|n't\b|\bno\b|\bwithout\b|\bnever\b|\bnothing\b|\bnobody\b|\bno one\b|"
+                       r"\blacking\b|"  # « lacking HDS certification » is « without » it
                        # optional is not required (« demander conseil au DPO est facultatif »), and so is being
                        # exempt from it or its being useless (« est-il dispensé de signer ? »)
                        r"\bfacultati(?:f|ve|fs|ves)\b|\boptional\b|\bdispense(?:e|s|es|r)?\b|\bexempte?e?s?\b|"
