@@ -564,3 +564,17 @@ def test_an_english_question_is_answered_by_the_english_twin_of_the_french_propo
     answer = engine.answer(question, llm="")
     assert answer.conclusion[0].map_id == entry
     assert answer.conclusion[0].text.startswith("Non : ")
+
+
+@pytest.mark.parametrize("question, entry", [
+    ("Do I have to notify the CNIL if my laptop with unencrypted patient files is stolen?",
+     "violation-medecin-notifie-la-cnil"),
+    ("Est-ce que je dois prévenir mes patients si le portable du cabinet, non chiffré, a été volé ?",
+     "violation-medecin-informe-les-patients"),
+])
+def test_a_yes_no_question_on_whom_a_breach_is_told_is_answered_by_the_duty_to_tell_them(engine, question, entry):
+    """A stolen-laptop story matched a proposition on warning the patients better than any on notifying the CNIL:
+    asked whether to tell the CNIL (or the patients), a proposition telling someone else answers another duty."""
+    answer = engine.answer(question, llm="")
+    assert answer.conclusion[0].map_id == entry
+    assert answer.conclusion[0].text.startswith(("Oui", "Cela dépend"))

@@ -466,9 +466,10 @@ def test_asked_whether_telling_someone_is_a_provider_s_duty_the_doctor_s_duty_an
 
     # the vendor warns the doctor: no answer to whether it warns the patients; the doctor does, so « Non »
     assert first("Mon éditeur a été piraté. Est-ce à lui de prévenir mes patients ?") == ("medecin-informe", "Non")
-    # asked of the vendor's own duty, or without asking whose duty it is, the closest proposition answers
+    # asked of the vendor's own duty, the closest proposition answers
     assert first("Mon éditeur a été piraté. Est-ce à lui de me prévenir ?") == ("editeur-previent", "Oui")
-    assert first("Mon éditeur a été piraté. Dois-je prévenir mes patients ?")[0] == "editeur-previent"
+    # asked whether to warn the patients, whoever's duty it is, the vendor's warning to the doctor answers nothing
+    assert first("Mon éditeur a été piraté. Dois-je prévenir mes patients ?")[0] == "medecin-informe"
 
 
 def test_asked_leave_for_an_act_a_proposition_asks_the_duty_of_the_answer_is_yes():

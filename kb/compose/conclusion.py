@@ -43,6 +43,7 @@ INCIDENT_FIRST = 0.6  # an incident told leads the réponse with its best entry 
 OWN_RISK_FIRST = 0.6  # to a provider who says it asks, its own penalty if it scores this share of the best
 TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
 OWN_DUTY_FIRST = 0.8  # to « que dois-je faire ? », the asker's own duty opens if it scores this share of the best
+BREACH_TOLD = frozenset({"patients", "cnil"})  # those a breach is told to (told_whom), not the doctor a provider warns
 CHAIN_TIE = 0.2  # an actor's earlier duty (`then`) opens before the later one it triggers when it scores this close
 
 
@@ -63,6 +64,13 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     # warns the doctor; the doctor, the CNIL)
     asked_told = told_whom(query.proper) if query.duty_of or query.form == WHO else frozenset()
     propositions = [(e, p, score) for e, p, score in propositions if not tells_another(e.statement, asked_told)]
+    # a yes/no question on telling the CNIL or the patients is not answered by a proposition that tells someone
+    # else, from an entry that does too (« do I have to notify the CNIL if my laptop is stolen? » is not « …do I
+    # have to warn my patients? »); the duty that tells them may be the one asked, even if it follows another
+    told_yes_no = (told_whom(query.proper) & BREACH_TOLD if query.form == YES_NO and not asked_told
+                   else frozenset())
+    propositions = [(e, p, score) for e, p, score in propositions
+                    if not (tells_another(p.text, told_yes_no) and tells_another(e.statement, told_yes_no))]
     out: list[tuple[MapEntry, str]] = []
     # an entry whose condition the story breaks (« la clé n'était pas chiffrée » for the encrypted-data exemption)
     # does not lead the réponse
@@ -86,7 +94,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
                  or _best_answer(telling, query))
     else:
         lapsed = {i for i, failure in broken.items() if failure is not None and not failure.opening}  # exemptions
-        pool = [s for s in entries if not s.follows and s.entry.id not in lapsed]
+        pool = [s for s in entries if (not s.follows or told_whom(s.entry.statement) & told_yes_no)
+                and s.entry.id not in lapsed]
         # « est-ce à mon hébergeur d'informer les patients ? »: among the duties that tell them, whatever follows
         telling = [s for s in entries if asked_told and s.entry.id not in lapsed
                    and told_whom(s.entry.statement) & asked_told]
