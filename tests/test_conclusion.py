@@ -621,6 +621,22 @@ def test_a_twin_of_opposite_polarity_states_the_same_rule_and_does_not_withhold_
     assert first([(entry, forever, 0.914), (entry, still_followed, 0.906)]) == entry.statement
 
 
+def test_of_two_close_rivals_alike_in_words_the_one_asking_leave_or_a_duty_as_the_question_does_gives_the_verdict():
+    from kb.compose.verdict import read_verdict
+
+    leave = Proposition("my software vendor may use my patients' data for its own studies or statistics", "depend")
+    role = Proposition("My software vendor uses my patients' records to produce its own statistics: does that make "
+                       "it the data controller?", "oui")
+    close = [(leave, 0.972), (role, 0.965)]
+    # asked leave: the proposition on leave, not the one on the vendor's role
+    assert read_verdict(close, proper="can my software vendor use my patients' data for its own statistics?")[0] \
+        == "depend"
+    # asked neither leave nor a duty, or told as a claim, a near-tie still gives no verdict
+    assert read_verdict(close, proper="my software vendor and my patients' data for its own statistics?")[0] is None
+    assert read_verdict(close, claim="my vendor uses my patients' data for its own statistics.",
+                        proper="can it do that?")[0] is None
+
+
 def test_the_entry_asked_is_the_one_with_the_closest_proposition_unless_it_answers_the_question_much_less():
     host = MapEntry("hebergeur-previent", "violation", "hebergeur", "", "L'hébergeur notifie la violation au médecin.",
                     (), answers=(Proposition("Mon hébergeur doit-il me prévenir d'une intrusion ?", "oui"),))

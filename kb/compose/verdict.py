@@ -159,7 +159,8 @@ def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = Non
     """The verdict of the entry's proposition closest to the question (`asked`: with their scores, best first).
     When one with another verdict is about as close, the one that denies as the question proper does (`proper`:
     « …sans lui demander ? » asks « sans son accord ? », not « les infos nécessaires ? »), if only one does; if
-    both do, the one sharing more words with it (« il reste juste mon sous-traitant ? »); else none: a wrong « Oui »
+    both do, the one sharing more words with it (« il reste juste mon sous-traitant ? »), then the one asking leave or
+    a duty as it does (« can my vendor use…? »: not « …does that make it the controller? »); else none: a wrong « Oui »
     or « Non » misleads more than none (a twin of opposite polarity is no rival: it says the same rule, « je peux
     conserver sans limite ? » non, « dois-je supprimer un jour ? » oui). A claim to confirm
     (« sans m'en avoir parlé. Il avait le droit ? ») that denies what the proposition states (« peut-il changer de
@@ -234,6 +235,9 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
         if len(agree) == 2:  # both deny alike: the one in the question proper's own words, if one is
             shared = [len(_asked_words(p.text) & _asked_words(proper)) for p in agree]
             agree = [agree[shared.index(max(shared))]] if shared[0] != shared[1] else agree
+        if len(agree) == 2 and claim is None and _modal(proper):  # still alike: the one asking as the question does
+            alike = [p for p in agree if _modal(p.text) == _modal(proper)]
+            agree = alike if len(alike) == 1 else agree
         if len(agree) != 1:
             return None, best
         best = agree[0]
@@ -345,6 +349,13 @@ def _done_without(proposition: str) -> frozenset[str]:
             for groups in pattern.findall(folded)]
     acts = [act if act.split(" ")[0] in _LIGHT_VERBS else act.split(" ")[0] for act in acts]
     return frozenset(w for act in acts for w in tokenize(act, query=True))
+
+
+def _modal(text: str) -> str:
+    """What a question asks of its act: leave (« peut-il… ? », « can it…? »), a duty (« doit-il… ? »), or neither
+    (« est-il responsable du traitement ? »), read in what it asks (_asked_part)."""
+    asked = _asked_part(folded_form(text))
+    return "may" if _MAY.search(asked) else "must" if _MUST.search(asked) else ""
 
 
 def _asked_words(text: str) -> frozenset[str]:
