@@ -175,7 +175,10 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       # the same in English: « pass on a patient's details to the physiotherapist »
                       r"records?|files?|reports?|details|data|shar\w*|pass(?:es|ed|ing)? on|disclos\w*|"
                       r"transmit\w*|physio\w*|nurses?|employers?|insurers?|tell|told|telling|relatives?|"
-                      r"family|friends?|next of kin|prognosis)\b")
+                      r"family|friends?|next of kin|prognosis|remote monitoring|telemonitoring|"
+                      # what someone asks the doctor to tell of a patient (« the dentist is asking me for his
+                      # treatment »), not for a drug (« my patient asks me for a stronger painkiller »)
+                      r"(?:asks?|asking|asked) (?:me|us) for (?:his|her|their))\b")
 # Another branch of law is the field's only around the patients' records: « en SCM, mon associé peut-il consulter
 # les dossiers de mes patients ? » is a question of secrecy; « comment créer une SCM ? » and « comment déclarer ma
 # créance contre mon éditeur en liquidation ? » are not…

@@ -366,6 +366,10 @@ def test_in_scope_dev_questions_are_not_refused_before_retrieval(question):
     "Entre l'éditeur et l'hébergeur, lequel doit notifier la CNIL ?",  # « lequel » asks who, not what to buy
     "Entre le chiffrement et la pseudonymisation, lequel est le plus sûr pour mes sauvegardes ?",  # no price
     "Peux-tu m'expliquer ce que je dois dire à la CNIL ?",  # to explain, not to write
+    # a patient's treatment asked of the doctor by someone else, remote monitoring: the records', not care
+    "The dentist of a patient on anticoagulants is asking me for his treatment. Can I give it to him?",
+    "I want to launch remote monitoring for thousands of diabetic patients. What do I have to do before putting it "
+    "into service?",
 ])
 def test_domain_questions_using_words_close_to_the_refused_ones_get_through(question):
     assert refusal_before_retrieval(question) is None
