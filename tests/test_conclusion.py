@@ -637,6 +637,21 @@ def test_of_two_close_rivals_alike_in_words_the_one_asking_leave_or_a_duty_as_th
                         proper="can it do that?")[0] is None
 
 
+def test_of_two_entries_with_propositions_about_as_close_the_one_asking_as_the_question_does_is_asked():
+    may_order = MapEntry("cnil-peut-exiger", "violation", "medecin", "",
+                         "La CNIL peut exiger que le médecin informe les patients.", (),
+                         answers=(Proposition("La CNIL peut-elle m'obliger à prévenir mes patients ?", "oui"),))
+    must_tell = MapEntry("medecin-informe", "violation", "medecin", "",
+                         "Le médecin informe les patients si le risque est élevé.", (),
+                         answers=(Proposition("On m'a volé mon portable : dois-je prévenir mes patients ?",
+                                              "depend"),))
+    entries = [ScoredEntry(may_order, 3.0), ScoredEntry(must_tell, 2.9)]
+    propositions = [(may_order, may_order.answers[0], 0.894), (must_tell, must_tell.answers[0], 0.894)]
+    assert _opening("Dois-je en plus prévenir le patient ?", entries, propositions) == "Cela dépend"
+    # asked whether one may be made to, the entry on what the CNIL may order
+    assert _opening("Peut-on m'obliger à prévenir le patient ?", entries, propositions) == "Oui"
+
+
 def test_the_entry_asked_is_the_one_with_the_closest_proposition_unless_it_answers_the_question_much_less():
     host = MapEntry("hebergeur-previent", "violation", "hebergeur", "", "L'hébergeur notifie la violation au médecin.",
                     (), answers=(Proposition("Mon hébergeur doit-il me prévenir d'une intrusion ?", "oui"),))

@@ -8,7 +8,8 @@ import re
 from kb.compose.counts import amount_told_wrong, delay_told_wrong
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, basis_documents, from_decision, words_pattern
 from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_TOPIC, WHO, YES_NO, Query
-from kb.compose.verdict import ASKS_TO_REFUSE, asks_the_contrary, condition_told, read_verdict, tells_another, told_whom
+from kb.compose.verdict import (ASKS_TO_REFUSE, asks_the_contrary, condition_told, modal, read_verdict, tells_another,
+                                told_whom)
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import (RESPONSIBILITY_TOPICS, SANCTION_TOPICS, Failure, MapEntry, Proposition,
                                  ResponsibilityMap, called_controller_before)
@@ -44,6 +45,7 @@ OWN_RISK_FIRST = 0.6  # to a provider who says it asks, its own penalty if it sc
 TOPIC_STAY = 0.25  # the next sentences stay on the first one's topic when they match about as well (dev)
 OWN_DUTY_FIRST = 0.8  # to « que dois-je faire ? », the asker's own duty opens if it scores this share of the best
 BREACH_TOLD = frozenset({"patients", "cnil"})  # those a breach is told to (told_whom), not the doctor a provider warns
+MODAL_BONUS = 0.005  # a proposition asking leave or a duty as the question does counts this much more (dev)
 CHAIN_TIE = 0.2  # an actor's earlier duty (`then`) opens before the later one it triggers when it scores this close
 
 
@@ -82,7 +84,9 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
     leads = [s for s in entries if broken[s.entry.id] is None and s.entry.id not in unheld] or entries
     best = _best_answer(leads, query)
     # The entry the question asks: for yes/no, among the best ones, the one with the proposition closest to it
-    # (propositions are yes/no questions), a situation told alike weighing less than the point asked; for « qui »,
+    # (propositions are yes/no questions), a situation told alike weighing less than the point asked, one asking
+    # leave or a duty as the question does a little more (« dois-je prévenir le patient ? »: not « la CNIL peut-elle
+    # m'obliger à prévenir mes patients ? »); for « qui »,
     # the best duty, not a sanction nobody asked about, or the best on the topic clearly asked when an incident is
     # told (« qui doit faire quoi maintenant ? »: the incident's duty) or a role named (« qui est responsable de
     # traitement ? »).
@@ -101,9 +105,11 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
                    and told_whom(s.entry.statement) & asked_told]
         among = {s.entry.id: s.score for s in (telling or pool)[:ASKED_AMONG]}
         closest: dict[str, tuple[float, MapEntry]] = {}  # its closest proposition first (propositions: best first)
-        for entry, _, score in propositions:
+        asks = modal(query.proper)
+        for entry, proposition, score in propositions:
             if entry.id in among and entry.id not in closest:
-                closest[entry.id] = (score + ASKED_MATCH_WEIGHT * among[entry.id], entry)
+                alike = MODAL_BONUS if asks and modal(proposition.text) == asks else 0.0
+                closest[entry.id] = (score + ASKED_MATCH_WEIGHT * among[entry.id] + alike, entry)
         asked = max(closest.values(), key=lambda c: c[0])[1] if closest else None
         # a duty whose exemption the story says holds (« mon portable chiffré a été volé ») is answered by it
         asked = held.get(asked.id, asked) if asked is not None else None

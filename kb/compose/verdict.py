@@ -235,8 +235,8 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
         if len(agree) == 2:  # both deny alike: the one in the question proper's own words, if one is
             shared = [len(_asked_words(p.text) & _asked_words(proper)) for p in agree]
             agree = [agree[shared.index(max(shared))]] if shared[0] != shared[1] else agree
-        if len(agree) == 2 and claim is None and _modal(proper):  # still alike: the one asking as the question does
-            alike = [p for p in agree if _modal(p.text) == _modal(proper)]
+        if len(agree) == 2 and claim is None and modal(proper):  # still alike: the one asking as the question does
+            alike = [p for p in agree if modal(p.text) == modal(proper)]
             agree = alike if len(alike) == 1 else agree
         if len(agree) != 1:
             return None, best
@@ -351,7 +351,7 @@ def _done_without(proposition: str) -> frozenset[str]:
     return frozenset(w for act in acts for w in tokenize(act, query=True))
 
 
-def _modal(text: str) -> str:
+def modal(text: str) -> str:
     """What a question asks of its act: leave (« peut-il… ? », « can it…? »), a duty (« doit-il… ? »), or neither
     (« est-il responsable du traitement ? »), read in what it asks (_asked_part)."""
     asked = _asked_part(folded_form(text))
