@@ -82,6 +82,24 @@ def test_yes_no_is_read_from_the_first_sentence_of_the_conclusion():
     assert not yes_no_correct("oui", _answer(conclusion=[("Nonobstant, le médecin notifie.", 1)]))
 
 
+def test_the_answer_to_a_question_asked_in_the_negative_is_read_as_its_label_reads_it():
+    def said(question: str, first: str) -> str:
+        answer = _answer(conclusion=[(first, 1)])
+        answer.question = question
+        return stated_yes_no(answer)
+
+    # stated in the negative, the label says whether the negation holds: « Si » rejects it, « Non » confirms it
+    stated = "Mon hébergeur a déjà notifié la CNIL. Je n'ai donc pas à la notifier ?"
+    assert said(stated, "Si : le médecin notifie la CNIL.") == "non"
+    assert said(stated, "Non : le médecin n'a rien à notifier.") == "oui"
+    # inverted in the negative, it asks its positive form: « Si » is a yes
+    assert said("L'article 33 n'oblige-t-il pas le médecin à notifier ?", "Si : le médecin notifie.") == "oui"
+    assert said("Don't I have to notify the CNIL?", "Si, sauf si la violation est sans risque : …") == "depend"
+    # asked straight, the words read as they are; a « si » that opens a condition is no answer
+    assert said("Dois-je notifier la CNIL ?", "Non : le médecin n'a rien à notifier.") == "non"
+    assert said("Je n'ai pas à notifier ?", "Si le médecin a notifié, il documente.") == ""
+
+
 def test_not_in_corpus_is_said_by_a_gap_a_refusal_or_plain_words_not_by_quotes():
     assert says_not_in_corpus(_answer(gap="Le corpus ne répond pas à ce point (prix)."))
     assert says_not_in_corpus(_answer(refused=True))

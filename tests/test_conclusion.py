@@ -652,6 +652,21 @@ def test_of_two_entries_with_propositions_about_as_close_the_one_asking_as_the_q
     assert _opening("Peut-on m'obliger à prévenir le patient ?", entries, propositions) == "Oui"
 
 
+def test_a_question_asked_in_the_negative_is_answered_si_when_the_rule_holds_and_non_when_it_does_not():
+    notify = _rule("Mon hébergeur a été piraté : dois-je notifier la violation ?", "oui")
+    nothing_left = _rule("Mon hébergeur a déclaré la fuite : je n'ai donc plus rien à faire ?", "non")
+    controller = _rule("Mon hébergeur est-il responsable du traitement ?", "non")
+    # « Oui » would confirm the negation
+    assert _verdict_of(notify)("Je n'ai pas à notifier la violation si mon hébergeur a été piraté ?") == "Si"
+    assert _verdict_of(notify)("Don't I have to notify the breach if my host is hacked?") == "Si"
+    # a proposition asked in the negative too: its « non » says the rule holds
+    assert _verdict_of(nothing_left)("Mon hébergeur a déclaré la fuite. Je n'ai plus rien à faire ?") == "Si"
+    assert _verdict_of(controller)("Mon hébergeur n'est pas responsable du traitement ?") == "Non"
+    # a negation in a circumstance or in the clause before « mais » leaves the question straight
+    assert _verdict_of(notify)("Si mon hébergeur n'a pas de certificat, dois-je notifier la violation ?") == "Oui"
+    assert _verdict_of(notify)("Je pense que ce n'est pas grave, mais dois-je notifier la violation ?") == "Oui"
+
+
 def test_the_entry_asked_is_the_one_with_the_closest_proposition_unless_it_answers_the_question_much_less():
     host = MapEntry("hebergeur-previent", "violation", "hebergeur", "", "L'hébergeur notifie la violation au médecin.",
                     (), answers=(Proposition("Mon hébergeur doit-il me prévenir d'une intrusion ?", "oui"),))

@@ -8,8 +8,8 @@ import re
 from kb.compose.counts import amount_told_wrong, delay_told_wrong
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, basis_documents, from_decision, words_pattern
 from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_TOPIC, WHO, YES_NO, Query
-from kb.compose.verdict import (ASKS_TO_REFUSE, asks_the_contrary, condition_told, modal, read_verdict, tells_another,
-                                told_whom)
+from kb.compose.verdict import (ASKS_TO_REFUSE, asked_in_the_negative, asks_the_contrary, condition_told, modal,
+                                read_verdict, tells_another, told_whom)
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import (RESPONSIBILITY_TOPICS, SANCTION_TOPICS, Failure, MapEntry, Proposition,
                                  ResponsibilityMap, called_controller_before)
@@ -185,9 +185,16 @@ def _opening(entry: MapEntry, word: str, read_from: Proposition | None, query: Q
     """The réponse's first words: the entry's own opening for the verdict (« Oui, sauf si… »); for « Cela dépend »,
     the way the rule leans (« Oui, si… »: the proposition's, else the entry's), turned round (« Non, si… ») when the
     question asks the proposition's contrary, none when it asks it in the negative (asks_the_contrary); a bare
-    « Oui » when the question says the condition holds (condition_told)."""
+    « Oui » when the question says the condition holds (condition_told). Asked in the negative (« je n'ai pas à
+    notifier la CNIL ? »), a rule that holds opens on « Si », as French answers it, and one that holds not on
+    « Non » (asked_in_the_negative): « Oui » would confirm the negation."""
     if word != "depend":
-        return entry.opening(word) or VERDICT_WORDS[word]
+        opening = entry.opening(word) or VERDICT_WORDS[word]
+        if read_from is None or not asked_in_the_negative(query.proper):
+            return opening
+        # a claim in the negative is wrong when the rule holds; a proposition, read in the positive, says it holds
+        holds = word == "non" if query.claim is not None else (word == "oui") != asked_in_the_negative(read_from.text)
+        return ("Si" if holds else "Non") + opening[3:]
     lean = read_from is not None and read_from.opening or entry.opening(word)
     if not lean:
         return VERDICT_WORDS[word]

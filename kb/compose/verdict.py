@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from kb.compose.query import folded_form, negations
 from kb.responsibilities import Proposition
-from kb.text import tokenize
+from kb.text import question_proper, tokenize
 
 # an act done « sans » (or that it is « trop tard pour » doing), its object pronouns skipped, and one more act « ni »
 # adds (« sans me prévenir ni me demander »); its verb, or a light verb and the words that say the act (« sans passer
@@ -150,6 +150,16 @@ _TOLD_BEFORE = {"medecin": re.compile(rf"\b(?:me|m'|nous) ?(?:le |la |l')?{_TELL
                 "patients": re.compile(rf"\b(?:les|leur) {_TELL}")}
 # leave asked despite something (« peut-on quand même partager ? »): the story tells what may stand in the way
 _DESPITE = re.compile(r"\b(?:quand meme|tout de meme|malgre|meme si|anyway|still|even if|despite|regardless)\b")
+# a question asked in the negative: its main clause denied (« je n'ai pas à notifier ? », « mon hébergeur n'a pas
+# besoin d'être certifié ? », « n'oblige-t-il pas… ? », « don't I have to…? »), not a circumstance it tells
+# (« le prestataire (il ne touche pas au logiciel) doit-il… ? », « alors que ce n'est pas ma faute ? »)
+_ASKED_IN_THE_NEGATIVE = re.compile(r"^(?!(?:si|s'il|s'ils|if|quand|lorsqu\w*|when|comme|as|puisqu\w*|since|meme si|"
+                                    r"even if)\b)"
+                                    r"(?:[\w'-]+ ){0,4}?(?:ne |n')[\w'-]+ (?:\w+ )?(?:pas|plus|jamais|rien)\b|"
+                                    r"^(?:is|are|do|does|did|can|must|should|has|have|was|were)n't\b|"
+                                    r"^(?:can|won)'t\b")
+# « je pense que non, mais je dois… ? », « donc moi je n'ai plus rien à faire ? », not « je n'ai donc pas… ? »
+_LAST_CLAUSE = re.compile(r"^.*(?:\b(?:mais|but)\b|(?:^|,)\s*donc\b)\s*")
 LEAVE_SHARED = 3  # the words a question asking leave shares at least with the act a proposition names (bench)
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 
@@ -261,6 +271,13 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
     if claim is None and best.verdict in _OPPOSITE and _asks_leave_for_the_act(best.text, proper, _FAULT_WITH_ACT):
         return _OPPOSITE[best.verdict], best
     return best.verdict, best
+
+
+def asked_in_the_negative(question: str) -> bool:
+    """Whether a question (or a proposition) asks in the negative what it asks (_ASKED_IN_THE_NEGATIVE), read in its
+    last clause (« …ça ne vaut pas une déclaration, mais je dois quand même garder une trace ? » does not)."""
+    asked = _asked_part(question_proper(folded_form(question)))
+    return bool(_ASKED_IN_THE_NEGATIVE.match(_LAST_CLAUSE.sub("", asked).strip()))
 
 
 def _narrower(asked: str, said: str) -> bool:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from kb.compose.verdict import asked_in_the_negative
 from kb.evaluation.questions import ANY_ACTOR, Forbidden, KeyPoint
 from kb.folding import fold
+from kb.text import question_proper
 from kb.types import Answer
 
 BRIEF = "brief"  # the réponse and « En bref »: what the reader sees first, whatever the actor
@@ -22,6 +24,13 @@ _DEPENDS = re.compile(r"^(?:cela|ca|tout) depend\b|^pas (?:necessairement|toujou
                       r"\s*[,:;-]?\s*(?:si|s['’]ils?|sauf|seulement|a condition|lorsque|quand|mais)\b")
 _YES = re.compile(r"^oui\b")
 _NO = re.compile(r"^non\b")
+# The answer to a question asked in the negative (asked_in_the_negative), as the labels read it. Inverted
+# (« n'oblige-t-il pas… ? », « don't I have to…? »), the question asks its positive form: « Si » is a yes. Stated
+# (« je n'ai pas à notifier ? »), the label says whether its negation holds: « Si » rejects it (« non »); « Non »,
+# as French answers it, confirms it (« oui »).
+_ANSWER_WORD = re.compile(r"^(oui|non|si)\b(?=\s*[,:;])")
+_INVERTED = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on|je|nous|vous|ce)\b|n't\b")
+_NEGATIVE_LABELS = {True: {"si": "oui", "non": "non", "oui": "oui"}, False: {"si": "non", "non": "oui", "oui": "oui"}}
 # Wording that says the corpus does not answer (the engine's gap line, a refusal).
 _NOT_COVERED = re.compile(r"\bcorpus ne (?:repond|couvre|contient|dit) pas\b|\bpas dans le corpus\b|"
                           r"\bne (?:repondent|couvrent) pas\b")
@@ -102,7 +111,7 @@ def first_sentence(answer: Answer) -> str:
 
 def stated_yes_no(answer: Answer) -> str:
     """oui | non | depend as the first sentence states it, or "" when it states none of them."""
-    head = fold(first_sentence(answer)).lstrip("« \"*")
+    head = _head(answer)
     if _DEPENDS.search(head):
         return "depend"
     if _YES.search(head):
@@ -117,8 +126,18 @@ def yes_no_correct(expected: str, answer: Answer) -> bool:
     if expected == "depend":
         return stated == "depend"
     # « Oui, si… » is still a yes: a conditional first clause answers the yes/no question.
+    return stated == expected or (stated == "depend" and _head(answer).startswith(expected))
+
+
+def _head(answer: Answer) -> str:
+    """The first sentence, folded, its answer word read as the label gives it when the question is asked in the
+    negative (_NEGATIVE_LABELS)."""
     head = fold(first_sentence(answer)).lstrip("« \"*")
-    return stated == expected or (stated == "depend" and head.startswith(expected))
+    word = _ANSWER_WORD.match(head)
+    if word is None or not asked_in_the_negative(answer.question):
+        return head
+    inverted = bool(_INVERTED.search(question_proper(fold(answer.question)).rsplit(":", 1)[-1]))
+    return _NEGATIVE_LABELS[inverted][word[1]] + head[word.end():]
 
 
 def says_not_in_corpus(answer: Answer) -> bool:
