@@ -61,6 +61,9 @@ def query(text: str):
     # « qui » opening a relative clause before an inverted verb does not ask who
     ("Pour cette partie, qui est faite pour les patients, l'hébergement doit-il être certifié HDS ?", YES_NO),
     ("Entre moi et l'éditeur, qui doit notifier la CNIL ?", WHO),
+    # « qui » opening what is asked after a colon asks who, even with an inverted verb in a clause after it
+    ("Mon logiciel a été piraté : qui doit prévenir les patients, et y a-t-il des cas où l'on peut s'en passer ?",
+     WHO),
     ("J'ai le droit d'exiger ça, ou c'est à l'éditeur de fixer ses règles ?", YES_NO),
     # « qui ? » asked last or after the verb asks who, a relative « qui » does not
     ("Ma secrétaire a perdu une clé USB avec des ordonnances dessus. Je dois prévenir qui ?", WHO),

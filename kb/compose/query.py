@@ -646,10 +646,12 @@ def _opens_english_yes_no(text: str) -> bool:
 
 def _relative(sentence: str, who: re.Match) -> bool:
     """« qui » inside the sentence, then a clause with an inverted verb: a relative clause (« Pour cette partie,
-    qui est faite pour les patients, l'hébergement doit-il être certifié ? »), not « qui ? »."""
+    qui est faite pour les patients, l'hébergement doit-il être certifié ? »), not « qui ? », nor a « qui » that
+    opens what the question asks after a colon (« …a été piraté : qui doit prévenir les patients, et y a-t-il… ? »)."""
     rest = sentence[who.end():]
     comma = _CLAUSES.search(rest)
-    return who.start() > 0 and comma is not None and bool(_INVERTED.search(rest[comma.end():]))
+    opens = sentence[:who.start()].rstrip().endswith(":")
+    return who.start() > 0 and not opens and comma is not None and bool(_INVERTED.search(rest[comma.end():]))
 
 
 def _asks_what_first(sentence: str) -> bool:
