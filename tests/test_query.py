@@ -382,6 +382,9 @@ def test_a_figure_told_then_judged_is_a_figure_asked():
     ("Is the company that sells me my software a processor or a controller under the GDPR?", True),
     ("Is my software vendor a data processor or a controller?", True),
     ("Can the CNIL fine the vendor directly, or does the fine only land on us?", False),
+    # another actor offered in English, as « …, ou c'est moi ? » is
+    ("Is our hosting company responsible for the processing, or are we?", True),
+    ("Is my vendor liable for the breach, or is it me?", True),
     # a question then its contrary as a clause asks the first (_CONTRARY); « ou c'est à eux ? » offers actors
     ("C'est à moi de vérifier son certificat, ou je peux faire confiance à l'éditeur ?", False),
     ("L'éditeur doit me rendre les dossiers, ou il peut juste tout effacer ?", False),

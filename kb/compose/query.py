@@ -129,6 +129,8 @@ _ENGLISH_YES_NO = re.compile(r"^(?:is|are|does|do|did|can|could|must|should|may|
 _CHOICE = re.compile(r"\b(?:c'est|c'était|il est|elle est|ils sont|elles sont)\b[^?]*\bou\b(?! (?:pas|non)\b)|"
                      r"\bou (?:il|elle|on|ils|elles|je|j'|moi|lui|eux|ça|c'est|à|au|aux|juste|seulement|plutôt)\b|"
                      r"\b(?:an?|the) (?:[\w-]+ )?[\w-]+ or (?:an?|the) [\w-]+\b|"  # « a processor or a controller? »
+                     # another actor offered (« is the host responsible, or are we? », « …or is it me? »)
+                     r"\bor (?:are we|am i|is it (?:me|us|them|him|her|the \w+))\b|"
                      # whom to warn (« on doit prévenir la police ou la CNIL ? »)
                      r"\b(?:pr[ée]venir|avertir|notifier|signaler|d[ée]clarer|informer|appeler|contacter)\b[^?,]* "
                      r"ou (?:la|le|les|l'|mes|nos|ses|son|sa)\b")
