@@ -557,6 +557,8 @@ def test_the_mission_s_breach_questions_open_on_what_the_doctor_must_do_or_answe
     ("Our host says it can keep a copy of our data after the contract ends. Is that allowed?",
      "conservation-hebergeur-suppression-ou-restitution-au-choix-du-medecin"),
     ("Can I store patient records on a free consumer cloud drive?", "hds-medecin-verifie-le-certificat"),
+    # « hosting provider », the usual English word, not the joint controllers' « my hosting provider and I »
+    ("Is my hosting provider the data controller for my patient records?", "roles-hebergeur-sous-traitant"),
 ])
 def test_an_english_question_is_answered_by_the_english_twin_of_the_french_proposition(engine, question, entry):
     """A French proposition read across languages lost to an English one on another point (« Can my host destroy my
