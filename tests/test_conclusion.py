@@ -665,6 +665,7 @@ def test_a_question_asked_in_the_negative_is_answered_si_when_the_rule_holds_and
     # a negation in a circumstance or in the clause before « mais » leaves the question straight
     assert _verdict_of(notify)("Si mon hébergeur n'a pas de certificat, dois-je notifier la violation ?") == "Oui"
     assert _verdict_of(notify)("Je pense que ce n'est pas grave, mais dois-je notifier la violation ?") == "Oui"
+    assert _verdict_of(notify)("Le risque n'étant pas élevé, dois-je notifier la violation ?") == "Oui"
 
 
 def test_the_entry_asked_is_the_one_with_the_closest_proposition_unless_it_answers_the_question_much_less():

@@ -193,7 +193,8 @@ def _opening(entry: MapEntry, word: str, read_from: Proposition | None, query: Q
         if read_from is None or not asked_in_the_negative(query.proper):
             return opening
         # a claim in the negative is wrong when the rule holds; a proposition, read in the positive, says it holds
-        holds = word == "non" if query.claim is not None else (word == "oui") != asked_in_the_negative(read_from.text)
+        negative = bool(asked_in_the_negative(read_from.text))
+        holds = word == "non" if query.claim is not None else (word == "oui") != negative
         return ("Si" if holds else "Non") + opening[3:]
     lean = read_from is not None and read_from.opening or entry.opening(word)
     if not lean:

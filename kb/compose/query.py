@@ -40,7 +40,7 @@ _INTERROGATIVE = re.compile(rf"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|qua
 # certifié, doit-il… ? »).
 _ASKING_WHAT = re.compile(r"^(?:quel\w*|comment|pourquoi|combien|qu'est-ce|what|how|why|which)\b")
 _OPENING_CONJUNCTION = re.compile(r"^(?:et|mais|alors|puis|ensuite|and|but) ")  # « Et comment … ? » asks how
-_INVERTED = re.compile(r"\b(?:(?<!qu')est-ce\b|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
+INVERTED = re.compile(r"\b(?:(?<!qu')est-ce\b|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
 _ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|"
                          r"quand(?! meme)|combien|"
                          r"what|who|which|how|why|when|where)\b")
@@ -604,7 +604,7 @@ def _offers_choice(question: str) -> bool:
     last = question_proper(question.lower().replace("\u2019", "'"))
     if _CONTRARY.search(last) or _PERMISSION_FIRST.search(last):  # « c'est à moi de vérifier, ou je peux faire
         return False  # confiance ? » asks the first
-    return not _INVERTED.search(last) and bool(_CHOICE.search(_CLAUSES.split(last)[-1]))
+    return not INVERTED.search(last) and bool(_CHOICE.search(_CLAUSES.split(last)[-1]))
 
 
 def _form(last: str) -> str:
@@ -616,7 +616,7 @@ def _form(last: str) -> str:
     (_CONTRARY: « c'est à moi de vérifier, ou je peux faire confiance ? »), still asks yes or no."""
     alternative = _ALTERNATIVE.search(last)
     first = last[:alternative.start()] if alternative else ""
-    if alternative and not _INTERROGATIVE.match(first) and (_INVERTED.search(first) or _ENGLISH_YES_NO.match(first)
+    if alternative and not _INTERROGATIVE.match(first) and (INVERTED.search(first) or _ENGLISH_YES_NO.match(first)
                                                             or _PERMISSION_FIRST.search(last)
                                                             or (_CONTRARY.search(last) and not _WHO.search(first))):
         return YES_NO  # « Peut-il A, ou est-ce toujours B qui paie ? » asks A; B is its contrary
@@ -627,7 +627,7 @@ def _form(last: str) -> str:
     if (_INTERROGATIVE.match(_OPENING_CONJUNCTION.sub("", last)) or _INTERROGATIVE.match(clause)
             or _asks_what_first(last) or alternative):
         return OTHER
-    if _INVERTED.search(last) or _opens_english_yes_no(last):
+    if INVERTED.search(last) or _opens_english_yes_no(last):
         return YES_NO  # « Before signing: does my contract have to say… ? », « As a vendor, must we… ? »
     return OTHER if _ASKS_WHICH.search(last) or not last.endswith("?") else YES_NO
 
@@ -638,7 +638,7 @@ def _embedded(sentence: str, who: re.Match) -> bool:
     if not who.group(0).startswith(("who", "qui ")):
         return False
     before = sentence[:who.start()]
-    return bool(_INVERTED.search(before)) or _opens_english_yes_no(before)
+    return bool(INVERTED.search(before)) or _opens_english_yes_no(before)
 
 
 def _opens_english_yes_no(text: str) -> bool:
@@ -653,7 +653,7 @@ def _relative(sentence: str, who: re.Match) -> bool:
     rest = sentence[who.end():]
     comma = _CLAUSES.search(rest)
     opens = sentence[:who.start()].rstrip().endswith(":")
-    return who.start() > 0 and not opens and comma is not None and bool(_INVERTED.search(rest[comma.end():]))
+    return who.start() > 0 and not opens and comma is not None and bool(INVERTED.search(rest[comma.end():]))
 
 
 def _asks_what_first(sentence: str) -> bool:
@@ -664,7 +664,7 @@ def _asks_what_first(sentence: str) -> bool:
         clause = _OPENING_CONJUNCTION.sub("", clause.strip())
         if _ASKING_WHAT.match(clause):
             return True
-        if _INVERTED.search(clause):
+        if INVERTED.search(clause):
             return False
     return False
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kb.compose.query import folded_form, negations
+from kb.compose.query import INVERTED, folded_form, negations
 from kb.responsibilities import Proposition
 from kb.text import question_proper, tokenize
 
@@ -152,10 +152,11 @@ _TOLD_BEFORE = {"medecin": re.compile(rf"\b(?:me|m'|nous) ?(?:le |la |l')?{_TELL
 _DESPITE = re.compile(r"\b(?:quand meme|tout de meme|malgre|meme si|anyway|still|even if|despite|regardless)\b")
 # a question asked in the negative: its main clause denied (« je n'ai pas à notifier ? », « mon hébergeur n'a pas
 # besoin d'être certifié ? », « n'oblige-t-il pas… ? », « don't I have to…? »), not a circumstance it tells
-# (« le prestataire (il ne touche pas au logiciel) doit-il… ? », « alors que ce n'est pas ma faute ? »)
+# (« le prestataire (il ne touche pas au logiciel) doit-il… ? », « alors que ce n'est pas ma faute ? », a participle:
+# « le référentiel n'étant pas contraignant, … ? »)
 _ASKED_IN_THE_NEGATIVE = re.compile(r"^(?!(?:si|s'il|s'ils|if|quand|lorsqu\w*|when|comme|as|puisqu\w*|since|meme si|"
                                     r"even if)\b)"
-                                    r"(?:[\w'-]+ ){0,4}?(?:ne |n')[\w'-]+ (?:\w+ )?(?:pas|plus|jamais|rien)\b|"
+                                    r"(?:[\w'-]+ ){0,4}?(?:ne |n')(?!\w+ant\b)[\w'-]+ (?:\w+ )?(?:pas|plus|jamais|rien)\b|"
                                     r"^(?:is|are|do|does|did|can|must|should|has|have|was|were)n't\b|"
                                     r"^(?:can|won)'t\b")
 # « je pense que non, mais je dois… ? », « donc moi je n'ai plus rien à faire ? », not « je n'ai donc pas… ? »
@@ -245,8 +246,9 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
         if len(agree) == 2:  # both deny alike: the one in the question proper's own words, if one is
             shared = [len(_asked_words(p.text) & _asked_words(proper)) for p in agree]
             agree = [agree[shared.index(max(shared))]] if shared[0] != shared[1] else agree
-        if len(agree) == 2 and claim is None and modal(proper):  # still alike: the one asking as the question does
-            alike = [p for p in agree if modal(p.text) == modal(proper)]
+        asks = modal(proper) if len(agree) == 2 and claim is None else ""
+        if asks:  # still alike: the one asking leave or a duty as the question does
+            alike = [p for p in agree if modal(p.text) == asks]
             agree = alike if len(alike) == 1 else agree
         if len(agree) != 1:
             return None, best
@@ -273,11 +275,16 @@ def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, pro
     return best.verdict, best
 
 
-def asked_in_the_negative(question: str) -> bool:
-    """Whether a question (or a proposition) asks in the negative what it asks (_ASKED_IN_THE_NEGATIVE), read in its
-    last clause (« …ça ne vaut pas une déclaration, mais je dois quand même garder une trace ? » does not)."""
-    asked = _asked_part(question_proper(folded_form(question)))
-    return bool(_ASKED_IN_THE_NEGATIVE.match(_LAST_CLAUSE.sub("", asked).strip()))
+def asked_in_the_negative(question: str) -> str:
+    """How a question (or a proposition) asks in the negative what it asks (_ASKED_IN_THE_NEGATIVE), read in its
+    last clause (« …ça ne vaut pas une déclaration, mais je dois quand même garder une trace ? » does not):
+    "inverted" (« n'oblige-t-il pas… ? », « don't I have to…? »: it asks its positive form), "stated" (« je n'ai pas
+    à notifier ? »: it asks whether the negation holds), or "" when it does not."""
+    asked = _LAST_CLAUSE.sub("", _asked_part(question_proper(folded_form(question)))).strip()
+    negative = _ASKED_IN_THE_NEGATIVE.match(asked)
+    if negative is None:
+        return ""
+    return "inverted" if INVERTED.search(negative[0]) or negative[0].endswith("n't") else "stated"
 
 
 def _narrower(asked: str, said: str) -> bool:

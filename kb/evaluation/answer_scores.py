@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from kb.compose.verdict import asked_in_the_negative
 from kb.evaluation.questions import ANY_ACTOR, Forbidden, KeyPoint
 from kb.folding import fold
-from kb.text import question_proper
 from kb.types import Answer
 
 BRIEF = "brief"  # the réponse and « En bref »: what the reader sees first, whatever the actor
@@ -29,8 +28,8 @@ _NO = re.compile(r"^non\b")
 # (« je n'ai pas à notifier ? »), the label says whether its negation holds: « Si » rejects it (« non »); « Non »,
 # as French answers it, confirms it (« oui »).
 _ANSWER_WORD = re.compile(r"^(oui|non|si)\b(?=\s*[,:;])")
-_INVERTED = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on|je|nous|vous|ce)\b|n't\b")
-_NEGATIVE_LABELS = {True: {"si": "oui", "non": "non", "oui": "oui"}, False: {"si": "non", "non": "oui", "oui": "oui"}}
+_NEGATIVE_LABELS = {"inverted": {"si": "oui", "non": "non", "oui": "oui"},
+                    "stated": {"si": "non", "non": "oui", "oui": "oui"}}
 # Wording that says the corpus does not answer (the engine's gap line, a refusal).
 _NOT_COVERED = re.compile(r"\bcorpus ne (?:repond|couvre|contient|dit) pas\b|\bpas dans le corpus\b|"
                           r"\bne (?:repondent|couvrent) pas\b")
@@ -134,10 +133,8 @@ def _head(answer: Answer) -> str:
     negative (_NEGATIVE_LABELS)."""
     head = fold(first_sentence(answer)).lstrip("« \"*")
     word = _ANSWER_WORD.match(head)
-    if word is None or not asked_in_the_negative(answer.question):
-        return head
-    inverted = bool(_INVERTED.search(question_proper(fold(answer.question)).rsplit(":", 1)[-1]))
-    return _NEGATIVE_LABELS[inverted][word[1]] + head[word.end():]
+    negative = asked_in_the_negative(answer.question) if word is not None else ""
+    return _NEGATIVE_LABELS[negative][word[1]] + head[word.end():] if negative else head
 
 
 def says_not_in_corpus(answer: Answer) -> bool:
