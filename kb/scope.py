@@ -47,7 +47,12 @@ _CLAUSE = r"(?:^|[.!?:;,\n(\[]|\bet\b|\band\b|\bthen\b|\bpuis\b)\s*"
 _INJECTION = re.compile(
     # forget / ignore / bypass the rules
     rf"{_CLAUSE}(?:oublie|ignore|disregard|forget|contourne|outrepasse|bypass|override|skip)[sz]?\b"
-    rf".{{0,40}}?\b(?:{_RULES}|tout ce qu|everything|the above|ce qui precede|ci-dessus)"
+    rf".{{0,40}}?\b(?:{_RULES}|corpus|tout ce qu|everything|the above|ce qui precede|ci-dessus)"
+    # answer from elsewhere than the texts, or whatever they say
+    r"|\b(?:(?:tes|vos) (?:propres )?connaissances(?: generales)?|(?:your|its) own knowledge|"
+    r"your general knowledge)\b"
+    r"|\brepon(?:ds|dez) (?:uniquement|seulement|toujours|systematiquement|juste) (?:par )?[«\"']?\s*(?:oui|non)\b"
+    r"|\b(?:always|only) answer [\"']?(?:yes|no)\b"
     rf"|\b(?:oublie|ignore|disregard|forget|contourne|outrepasse|bypass|override)[rsz]?\b.{{0,20}}?\b{_YOURS}\b"
     rf".{{0,25}}?\b{_RULES}"
     rf"|\bne (?:tiens?|tenez) (?:plus |pas |aucun )?compte\b.{{0,30}}\b{_RULES}"
@@ -81,6 +86,7 @@ _TAX = "une question fiscale ou comptable"
 _LAW = "un autre domaine du droit"
 _FINANCE = "une question financière ou immobilière"
 _LABOUR = "une question de droit du travail"
+_SOCIAL = "une question fiscale ou sociale"
 _OFF_TOPIC = {
     # what the practice may deduct: never the corpus's, whatever it deducts (« l'hébergement HDS en charges
     # déductibles ? »); who may see the records stays a question of secrecy
@@ -95,10 +101,16 @@ _OFF_TOPIC = {
         r"enceinte|grossesse|allergi\w*|infections?|antidepresseurs?|anticoagulants?|poids lourds?|"
         r"reprendre le volant|plongee|cephalees?|vomissements?|nausees?|vertiges?|irm en urgence|erythemes?|"
         r"tiques?|plaques? rouges?|rougeurs?|eruptions? cutanees?|maladie de lyme|eczema|psoriasis|melanomes?|"
-        r"carcinomes?|naevus|melanoma)\b",
+        r"carcinomes?|naevus|melanoma|clairance|dfg|debit de filtration|insuffisan\w* renale?s?|crises? de goutte|"
+        r"comprimes?|gelules?|produits? de contraste|scanner injecte|"
+        # drug names by their endings (amoxicilline, oméprazole, apixaban, metformine…)
+        r"\w{3,}(?:cilline|mycine|prazole|olol|pril|sartan|statine|xaban|gatran|formine|floxacine|cycline|triptan|"
+        r"parine|colchicine|thyroxine|amoxicillin|azepam))\b",
     # a pension (« ma retraite », « caisse de retraite »), not leaving practice (« je pars à la retraite », « jeune
     # retraité »)
-    "une question fiscale ou sociale": r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
+    _SOCIAL: r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
+                                       r"conges? (?:maternite|paternite|parental)|indemnites journalieres|"
+                                       r"maternity leave|paternity leave|"
                                        r"declaration de revenus|(?:ma|sa|votre|notre|leur|une|de) retraite|taxes?|"
                                        r"comptabl\w*|deductibles?|deduire)\b",
     "une recommandation de produit":
@@ -120,6 +132,9 @@ _OFF_TOPIC = {
         r"(?:choisir|choisis|prendre|prends|acheter|achete|souscrire|conseill\w*|recommand\w*)|"
         r"(?:fais|faites)-(?:moi|nous) (?:ton|votre|un) classement|"
         r"(?:lequel|laquelle|lesquels|lesquelles) (?:est|sont|serait|seraient)\b[^?]{0,40}\bmoins cher|"
+        # « Doctolib ou Maiia, lequel est le plus pratique ? », not « lequel est responsable ? »
+        r"(?:lequel|laquelle|lesquels|lesquelles) (?:est|sont|serait|seraient) (?:le |la |les )?(?:plus |moins )?"
+        r"(?:pratiques?|simples?|ergonomiques?|complets?|fiables?|intuiti\w*)|"
         r"should i (?:pick|choose|buy)|(?:can|could|would) you (?:recommend|suggest)|recommend (?:me )?(?:a|an|the)|"
         # « the cheapest host? » asks for a product; « we move to a cheaper provider » tells the situation
         r"cheapest (?:\w+ )?(?:host\w*|provider|software|vendor))\b",
@@ -167,8 +182,14 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       r"inform\w*|registres?|heritiers?|ayants? droit|causes? de (?:sa |la )?mort|"
                       r"fichiers?|famil\w*|proches?|personne de confiance|etudes?|recherches?|publi\w*|"
                       # what a relative who calls is told (« sa fille m'appelle : ai-je le droit de lui répondre ? »)
-                      r"(?:lui|leur) (?:repondre|expliquer|annoncer)|"
+                      r"(?:lui|leur) (?:en )?(?:repondre|expliquer|annoncer|parler)|"
+                      # a relative who asks (« sa fille m'appelle pour savoir où on en est »)
+                      r"(?:sa|ta) fille|(?:son|ton) fils|(?:son|ton) mari|(?:sa|ta) femme|epou(?:x|se)|daughter|"
+                      r"husband|wife|"
                       r"telesurveillance|"
+                      # a document gone to the wrong person (« une ordonnance envoyée au mauvais patient »)
+                      r"par erreur|(?:au |a la )?mauvaise? (?:patiente?|destinataire)|by mistake|"
+                      r"wrong (?:patient|recipient)|"
                       r"bases? (?:patients?|de donnees)|copies?|"
                       r"assureurs?|employeurs?|patron|mutuelles?|police|gendarm\w*|avocats?|juges?|tiers|"
                       r"confreres?|infirmi\w*|kine\w*|pharmacien\w*|professionnels?|soignants?|"
@@ -282,6 +303,8 @@ def refusal_before_retrieval(question: str) -> str | None:
         # l'hébergeur : que doit-il nous dire ? »)
         rescued = bool(_RECORDS.search(folded) and _PATIENTS.search(folded) or _PROCESSING.search(proper)) or (
             names_the_field(question) and not _OFF_TOPIC_RE[_LAW].search(proper))
+    if label == _SOCIAL:  # « une patiente en congé maternité demande la copie de son dossier » is the field's
+        rescued = rescued or bool(_RECORDS.search(folded) and _PATIENTS.search(folded))
     if label == _MEDICAL and _asks_care(proper):
         rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care
     for asked, branch in _ASKED_ELSEWHERE:  # « la CNIL est prévenue ; je veux la licencier : quelle procédure ? »

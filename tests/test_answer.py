@@ -559,6 +559,8 @@ def test_the_mission_s_breach_questions_open_on_what_the_doctor_must_do_or_answe
     ("Can I store patient records on a free consumer cloud drive?", "hds-medecin-verifie-le-certificat"),
     # « hosting provider », the usual English word, not the joint controllers' « my hosting provider and I »
     ("Is my hosting provider the data controller for my patient records?", "roles-hebergeur-sous-traitant"),
+    # « responsible for the processing », the French « responsable du traitement » said in English
+    ("Is my HDS host responsible for the processing of my patients' data?", "roles-hebergeur-sous-traitant"),
 ])
 def test_an_english_question_is_answered_by_the_english_twin_of_the_french_proposition(engine, question, entry):
     """A French proposition read across languages lost to an English one on another point (« Can my host destroy my
@@ -580,3 +582,14 @@ def test_a_yes_no_question_on_whom_a_breach_is_told_is_answered_by_the_duty_to_t
     answer = engine.answer(question, llm="")
     assert answer.conclusion[0].map_id == entry
     assert answer.conclusion[0].text.startswith(("Oui", "Cela dépend"))
+
+
+def test_a_leak_told_of_low_risk_does_not_oblige_the_doctor_to_warn_the_patients(engine):
+    """Article 34 asks the patients warned of a high risk only: a low risk told breaks that condition, and the
+    réponse says so before the duty, not what the CNIL may require (the question does not name the CNIL)."""
+    answer = engine.answer("Si la fuite ne présente qu'un risque faible pour les patients, suis-je obligé de les "
+                           "prévenir ?", llm="")
+    assert answer.conclusion[0].map_id == "violation-medecin-informe-les-patients"
+    assert answer.conclusion[0].text.startswith("Non, pas si la violation n'engendre pas de risque élevé")
+    high = engine.answer("Le risque n'est pas faible : dois-je prévenir les patients ?", llm="")
+    assert high.conclusion[0].text.startswith("Oui, si la violation est susceptible d'engendrer un risque élevé")

@@ -652,6 +652,25 @@ def test_of_two_entries_with_propositions_about_as_close_the_one_asking_as_the_q
     assert _opening("Peut-on m'obliger à prévenir le patient ?", entries, propositions) == "Oui"
 
 
+def test_what_the_cnil_may_require_does_not_answer_a_duty_asked_without_naming_the_cnil():
+    """« obligé » matched « la CNIL peut-elle m'obliger… ? » better than the duty: a proposition on what the CNIL may
+    do answers only a question that names it or asks who may make the asker act."""
+    may_order = MapEntry("cnil-peut-exiger", "violation", "medecin", "",
+                         "La CNIL peut exiger que le médecin informe les patients.", (),
+                         answers=(Proposition("La CNIL peut-elle m'obliger à prévenir mes patients ?", "oui"),))
+    must_tell = MapEntry("medecin-informe", "violation", "medecin", "",
+                         "Le médecin informe les patients si le risque est élevé.", (),
+                         answers=(Proposition("Dois-je prévenir mes patients ?", "depend"),))
+    entries = [ScoredEntry(may_order, 3.0), ScoredEntry(must_tell, 2.9)]
+    propositions = [(may_order, may_order.answers[0], 0.946), (must_tell, must_tell.answers[0], 0.939)]
+    assert _opening("Je ne suis pas obligé de prévenir mes patients ?", entries, propositions) == "Cela dépend"
+    assert _opening("Suis-je obligé de prévenir mes patients ?", entries, propositions) == "Cela dépend"
+    for question in ("La CNIL peut-elle m'obliger à prévenir mes patients ?",
+                     "Peut-on m'obliger à prévenir mes patients ?"):
+        said = conclusion(read_query(question, {}, frozenset()), entries, propositions)
+        assert said[0][0].id == "cnil-peut-exiger"
+
+
 def test_a_question_asked_in_the_negative_is_answered_si_when_the_rule_holds_and_non_when_it_does_not():
     notify = _rule("Mon hébergeur a été piraté : dois-je notifier la violation ?", "oui")
     nothing_left = _rule("Mon hébergeur a déclaré la fuite : je n'ai donc plus rien à faire ?", "non")

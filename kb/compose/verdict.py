@@ -148,6 +148,9 @@ _TOLD_AFTER = {who: re.compile(rf"\b{_TELL}(?:-(?:il|elle|on|je|nous))? (?:[\w'-
                for who, words in _TOLD.items()}
 _TOLD_BEFORE = {"medecin": re.compile(rf"\b(?:me|m'|nous) ?(?:le |la |l')?{_TELL}"),
                 "patients": re.compile(rf"\b(?:les|leur) {_TELL}")}
+_MADE_TO = re.compile(r"\b(?:m'|me|nous|l'|le|la|les)\s*(?:obliger|imposer|forcer|contraindre)\b|\bexiger\b|"
+                      r"\b(?:make|force|order|require|compel) (?:me|us)\b")
+_CNIL_ACTS = re.compile(r"(?:^|[:;]\s*)(?:(?:can|could|may|does|did|will|would|has|is|should) )?(?:la|the) cnil\b")
 # leave asked despite something (« peut-on quand même partager ? »): the story tells what may stand in the way
 _DESPITE = re.compile(r"\b(?:quand meme|tout de meme|malgre|meme si|anyway|still|even if|despite|regardless)\b")
 # a question asked in the negative: its main clause denied (« je n'ai pas à notifier ? », « mon hébergeur n'a pas
@@ -401,6 +404,15 @@ def told_whom(text: str) -> frozenset[str]:
     asked = _asked_part(folded_form(text))
     return frozenset(who for patterns in (_TOLD_AFTER, _TOLD_BEFORE) for who, p in patterns.items()
                      if p.search(asked))
+
+
+def the_cnil_acts(proposition: str, question: str) -> bool:
+    """The proposition asks what the CNIL may do (« la CNIL peut-elle m'obliger à prévenir mes patients ? ») and the
+    question asks a duty without naming the CNIL or asking who may make the asker act (« peut-on m'obliger à… ? »):
+    « je ne suis pas obligé de prévenir mes patients ? » asks the doctor's duty."""
+    asked = folded_form(question)
+    return (bool(_CNIL_ACTS.search(folded_form(proposition))) and modal(question) == "must" and "cnil" not in asked
+            and not _MADE_TO.search(asked))
 
 
 def tells_another(proposition: str, asked_told: frozenset[str]) -> bool:
