@@ -79,6 +79,11 @@ _INJECTION = re.compile(
     r"|\bno (?:rules|restrictions|filters?)\b|\bunrestricted\b|\bunfiltered\b|\bassistant sans limites?\b"
     r"|\[/?(?:system|inst|sys)\]|<\|?/?(?:system|im_start|im_end)|^\s*#+\s*(?:system|instruction)"
     r"|\bsans (?:citer|sources?)\b.{0,30}\binvente"
+    r"|\b(?:tu n'as|vous n'avez) plus (?:aucune |de )?(?:regles?|limites?|restrictions?|consignes?|filtres?)\b"
+    r"|\bmode expert\b|\bexpert mode\b|\bsans (?:aucun )?(?:disclaimer|avertissement|mise en garde)\b"
+    r"|\bsans citer (?:les |tes |vos |de )?(?:textes|sources)\b|\bwithout (?:citing|citations|disclaimers?)\b"
+    rf"|{_CLAUSE}(?:repete|recopie|affiche|revele|repeat|print|reveal)\w*\b.{{0,60}}\b(?:au debut|"
+    r"at the (?:start|beginning)|(?:premier|first) message|message (?:initial|systeme))"
 )
 _PRODUCTS = (r"(?:logiciel|hebergeur|editeur|solution|outil|prestataire|fournisseur|marque|software|vendor|host|"
              r"assureur|assurance|contrat d'assurance|mutuelle|offre|cloud|messagerie|antivirus|insurer|insurance)s?")
@@ -110,7 +115,9 @@ _OFF_TOPIC = {
     # retraité »)
     _SOCIAL: r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
                                        r"conges? (?:maternite|paternite|parental)|indemnites journalieres|"
-                                       r"maternity leave|paternity leave|"
+                                       r"maternity leave|paternity leave|cpam|chomage|france travail|pole emploi|"
+                                       r"unemployment|taux de remboursement|"
+                                       r"rembours\w* (?:les |la |des )?(?:consultations?|actes?|teleconsultations?)|"
                                        r"declaration de revenus|(?:ma|sa|votre|notre|leur|une|de) retraite|taxes?|"
                                        r"comptabl\w*|deductibles?|deduire)\b",
     "une recommandation de produit":
@@ -147,7 +154,9 @@ _OFF_TOPIC = {
           r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"
           r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
           r"scm|selarl|parts sociales|creances?|mandataire judiciaire|syndic|copropriete|plaque professionnelle|"
-          r"contrefacon|marques? deposees?|droit des marques|propriete intellectuelle|trademark)\b",
+          r"contrefacon|marques? deposees?|droit des marques|propriete intellectuelle|trademark|"
+          r"accidents? de (?:voiture|la route|la circulation)|constat amiable|"
+          r"car accident|stationnement|contraventions?|exces de vitesse|parking ticket|speeding|pension)\b",
     _LABOUR:
         r"\b(?:conges? payes?|rtt|salaires?|smic|fiches? de paie|bulletins? de (?:paie|salaire)|heures? sup\w*|"
         r"convention collective|periode d'essai|demission|rupture conventionnelle|paid leave|salary|wages?|"
