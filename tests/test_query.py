@@ -176,6 +176,16 @@ def test_a_patient_right_no_corpus_text_governs_is_named_by_its_label_and_withho
     assert query("En fin de contrat, l'hébergeur doit-il effacer ses copies ?").unknown == ()
 
 
+def test_a_patient_right_asked_is_asked_on_the_patients_topic_not_on_what_its_other_words_name():
+    shipped = {t.id: t for t in _topics(map_dir(ROOT / "corpus") / TOPICS_FILE)}
+    asked = read_query("Un patient me demande une copie de son dossier, en combien de temps dois-je répondre ?",
+                       shipped, WORDS, KNOWN)
+    assert max(asked.topics, key=asked.topics.get) == "patients"  # not retention, for « combien de temps »
+    told = read_query("Un patient m'a demandé la copie de son dossier. Combien de temps dois-je garder son dossier ?",
+                      shipped, WORDS, KNOWN)
+    assert max(told.topics, key=told.topics.get) == "conservation"  # the situation only: the retention asked
+
+
 def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the_map():
     asked = "Faut-il tenir un registre des activités de traitement ?"
     from_map = corpus_vocabulary(["Dois-je tenir un registre des traitements ?"])

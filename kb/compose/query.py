@@ -271,6 +271,10 @@ _SUBJECTS = {
     "cookies": r"cookies?|traceurs",
 }
 _SUBJECT_PATTERNS = {subject: re.compile(rf"\b(?:{pattern})\b") for subject, pattern in _SUBJECTS.items()}
+# the map's topic that says what the corpus does hold on such a subject (who helps the doctor answer the patients)
+SUBJECT_WEIGHT = 1.0  # a subject's topic counts as clearly asked; the others, half as much at most
+SUBJECT_TOPICS = {"droit à l'effacement": "patients", "droit de rectification": "patients",
+                  "accès du patient à son dossier": "patients", "registre des activités de traitement": "roles"}
 
 
 # a provider the question proper asks whether a duty is theirs (« est-ce à lui de prévenir mes patients ? », « c'est
@@ -349,7 +353,9 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
     return Query(
         text=question, folded=folded, tokens=tokens, actors=_actors(actors_named, proper, asker),
         references=references,
-        form=_form(proper), topics=_story_first(topic_scores(folded_topics, tokens, topics), story and claim is None),
+        form=_form(proper), topics=_subjects_topics(_story_first(topic_scores(folded_topics, tokens, topics),
+                                                                 story and claim is None),
+                                           outside_subjects(proper, corpus_words)),
         incident=_incident(folded, proper if story else _what_now_asked(proper), topics), story=story,
         asks_sanctions=asks_sanctions(question),
         liability=bool(_LIABILITY.search(folded)), fault=bool(_FAULT.search(proper)), unknown=unknown,
@@ -370,6 +376,18 @@ def read_query(question: str, topics: dict[str, Topic], corpus_words: frozenset[
         own_duties=bool(_OWN_DUTIES.search(proper)),
         duty_of=_duty_of(proper, actors_named, asker), english=is_english(question),
     )
+
+
+def _subjects_topics(scores: dict[str, float], subjects: tuple[str, ...]) -> dict[str, float]:
+    """A subject the question proper asks that the corpus does not cover (« une copie de son dossier, en combien de
+    temps dois-je répondre ? ») is asked on its map topic (SUBJECT_TOPICS) as clearly as a topic named, not on the
+    one its other words name (« combien de temps » : retention): what follows the gap is what the corpus says of
+    that subject."""
+    asked = {SUBJECT_TOPICS[s] for s in subjects if s in SUBJECT_TOPICS and SUBJECT_TOPICS[s] in scores}
+    if not asked:
+        return scores
+    return {t: max(score, SUBJECT_WEIGHT) if t in asked else min(score, SUBJECT_WEIGHT / 2)
+            for t, score in scores.items()}
 
 
 def _duty_of(proper: str, actors: tuple[str, ...], asker: str | None) -> str | None:
