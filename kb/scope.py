@@ -33,7 +33,9 @@ _CONTEXT = re.compile(
     r"\b(?:logiciels?|software|contrats?|contract|sanction\w*|amendes?|fine[ds]?|sauvegardes?|backup|serveurs?|"
     r"cloud|prestataires?|informaticien|acces|conservation|archivage|transfert|cabinet|messagerie|dossiers?|"
     r"applis?|applications?|plateformes?|platforms?|teleconsultations?|records?|exposed|"
-    r"organi[sz]ational measures?|technical measures?|cause of death|deceased|heirs?)\b"
+    r"organi[sz]ational measures?|technical measures?|cause of death|deceased|heirs?|"
+    # the professionals a doctor shares with (« the dentist is asking me for his treatment »)
+    r"dentistes?|dentists?|pharmaciens?|pharmacists?|kinesitherapeutes?|physiotherapists?|infirmier\w*|nurses?)\b"
 )
 # Instructions to the assistant rather than questions to the corpus. Matched on folded text. « ignorer les
 # instructions » is refused only when addressed to the assistant (imperative at the start of a clause, or

@@ -418,6 +418,14 @@ def test_domain_questions_using_words_close_to_the_refused_ones_get_through(ques
     assert refusal_before_retrieval(question) is None
 
 
+def test_a_professional_who_asks_for_a_patient_s_care_puts_the_question_in_the_field():
+    """The English dentist question scored just under min_evidence (0.819 against 0.82) with no word of the field:
+    the professionals a doctor shares with are the field's context words, which lower the bar by EVIDENCE_MARGIN."""
+    assert is_in_domain("The dentist of a patient on anticoagulants is asking me for his treatment.")
+    assert is_in_domain("Le pharmacien me demande ce que j'ai prescrit à un patient.")
+    assert not is_in_domain("Quel temps fera-t-il demain ?")
+
+
 def test_no_question_or_proposition_of_the_map_is_refused():
     """The map's questions are doctors' words for the field: none may read as off-topic."""
     asked = [text for path in sorted((ROOT / "corpus" / "responsabilites").glob("*.yaml"))
