@@ -32,7 +32,8 @@ _STRONG = re.compile(
 _CONTEXT = re.compile(
     r"\b(?:logiciels?|software|contrats?|contract|sanction\w*|amendes?|fine[ds]?|sauvegardes?|backup|serveurs?|"
     r"cloud|prestataires?|informaticien|acces|conservation|archivage|transfert|cabinet|messagerie|dossiers?|"
-    r"applis?|applications?|plateformes?|platforms?|teleconsultations?|records?|exposed|"
+    r"applis?|applications?|plateformes?|platforms?|teleconsultations?|records?|exposed|telesurveillance|"
+    r"telemonitoring|remote monitoring|telemedecine|telemedicine|tele-?expertise|"
     r"organi[sz]ational measures?|technical measures?|cause of death|deceased|heirs?|"
     # the professionals a doctor shares with (« the dentist is asking me for his treatment »)
     r"dentistes?|dentists?|pharmaciens?|pharmacists?|kinesitherapeutes?|physiotherapists?|infirmier\w*|nurses?)\b"

@@ -593,3 +593,11 @@ def test_a_leak_told_of_low_risk_does_not_oblige_the_doctor_to_warn_the_patients
     assert answer.conclusion[0].text.startswith("Non, pas si la violation n'engendre pas de risque élevé")
     high = engine.answer("Le risque n'est pas faible : dois-je prévenir les patients ?", llm="")
     assert high.conclusion[0].text.startswith("Oui, si la violation est susceptible d'engendrer un risque élevé")
+
+
+def test_remote_monitoring_of_thousands_of_patients_asked_in_english_opens_on_the_impact_assessment(engine):
+    """The French question opened on the DPIA, the English one on checking the host's certificate: the DPIA topic
+    knows « remote monitoring » and « large scale », and remote monitoring is the field's context."""
+    answer = engine.answer("I want to launch remote monitoring for thousands of diabetic patients. What do I have to "
+                           "do before putting it into service?", llm="")
+    assert answer.conclusion[0].map_id == "aipd-medecin-traitement-a-risque-eleve"
