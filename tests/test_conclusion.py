@@ -1031,3 +1031,19 @@ def test_what_a_service_costs_gets_no_verdict_from_a_proposition_that_speaks_of_
     assert read_verdict([(give_back, 0.92)], proper="can my old vendor charge me for the export?")[0] is None
     # what a failure costs is answered by a fine
     assert read_verdict([(fine, 0.9)], proper="un defaut de securite peut-il me couter une amende ?")[0] == "oui"
+
+
+def test_a_role_asked_is_answered_by_the_proposition_naming_a_role_and_the_other_role_turns_the_verdict():
+    """« Reste-t-il simplement mon prestataire ? » tied « devient-il responsable du traitement ? » (oui) with « a-t-il
+    le droit de réutiliser les données ? » (cela dépend): asked a role, the proposition naming one answers, and the
+    controller it names excludes the processor asked."""
+    from kb.compose.verdict import read_verdict
+
+    controller = Proposition("L'éditeur qui réutilise les données de mes patients pour ses propres études devient-il "
+                             "responsable du traitement ?", "oui")
+    leave = Proposition("Mon éditeur a-t-il le droit de réutiliser les données de mes patients ?", "depend")
+    close = [(controller, 0.919), (leave, 0.918)]
+    assert read_verdict(close, proper="dans ce cas, reste-t-il simplement mon prestataire ?")[0] == "non"
+    assert read_verdict(close, proper="dans ce cas, devient-il responsable du traitement ?")[0] == "oui"
+    # a provider named as such asks no role: still the near-tie, no verdict
+    assert read_verdict(close, proper="dans ce cas, est-ce toujours mon prestataire ?")[0] is None

@@ -150,6 +150,12 @@ _TOLD_BEFORE = {"medecin": re.compile(rf"\b(?:me|m'|nous) ?(?:le |la |l')?{_TELL
                 "patients": re.compile(rf"\b(?:les|leur) {_TELL}")}
 _MADE_TO = re.compile(r"\b(?:m'|me|nous|l'|le|la|les)\s*(?:obliger|imposer|forcer|contraindre)\b|\bexiger\b|"
                       r"\b(?:make|force|order|require|compel) (?:me|us)\b")
+# the GDPR roles that exclude each other: a joint controller is a controller too, so not one of them
+_ROLES = {"controller": re.compile(r"\bresponsables? (?:du|de|des) traitements?\b|"
+                                   r"(?<!joint )\b(?:data )?controllers?\b"),
+          "processor": re.compile(r"\bsous-traitants?\b|\bprocessors?\b|"
+                                  r"\b(?:simple|simplement|seulement|juste|qu'un) (?:mon |notre |un |son )?"
+                                  r"prestataires?\b")}
 _CNIL_ACTS = re.compile(r"(?:^|[:;]\s*)(?:(?:can|could|may|does|did|will|would|has|is|should) )?(?:la|the) cnil\b")
 # leave asked despite something (« peut-on quand même partager ? »): the story tells what may stand in the way
 _DESPITE = re.compile(r"\b(?:quand meme|tout de meme|malgre|meme si|anyway|still|even if|despite|regardless)\b")
@@ -192,7 +198,8 @@ def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = Non
     proposition it is read from."""
     if not asked:
         return None, None
-    word, best = _verdict_read(asked, claim, proper, refusing)
+    word, best = _verdict_read(_naming_the_role_asked(asked, claim, proper), claim, proper, refusing)
+    word = _role_turned(word, best, claim, proper)
     said = folded_form(best.text)
     if _FAULT_ASKED.search(claim and folded_form(claim) or proper) and not _FAULT_SAID.search(said):
         return None, best  # « c'est ma faute ? » is not answered by a duty: « Oui : l'éditeur prévient le médecin »
@@ -205,6 +212,33 @@ def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = Non
     if word == "depend" and _UNCONDITIONAL.search(_asked_part(proper)) and not _UNCONDITIONAL.search(said):
         return "non", best
     return word, best
+
+
+def _roles_named(text: str) -> frozenset[str]:
+    """The GDPR roles a text names, controller or processor (_ROLES): not a provider named as such (« mon
+    prestataire étranger »), only one said to be no more than that (« reste-t-il simplement mon prestataire ? »)."""
+    said = folded_form(text)
+    return frozenset(role for role, pattern in _ROLES.items() if pattern.search(said))
+
+
+def _naming_the_role_asked(asked: list[tuple[Proposition, float]], claim: str | None,
+                           proper: str) -> list[tuple[Proposition, float]]:
+    """Asked one role (« reste-t-il simplement mon prestataire ? »), the propositions naming a role, when the best of
+    them is about as close as the closest of all: « a-t-il le droit de réutiliser les données ? » does not say what
+    the vendor then is."""
+    if len(_roles_named(_asked_part(claim or proper))) != 1:
+        return asked
+    naming = [(p, s) for p, s in asked if _roles_named(p.text)]
+    return naming if naming and naming[0][1] >= asked[0][1] - VERDICT_MARGIN else asked
+
+
+def _role_turned(word: str | None, best: Proposition, claim: str | None, proper: str) -> str | None:
+    """A role asked (processor) answered by a proposition on the other one (« devient-il responsable du traitement ? »
+    oui): the roles exclude each other, so the contrary verdict (« reste-t-il simplement mon prestataire ? » non)."""
+    asked, said = _roles_named(_asked_part(claim or proper)), _roles_named(best.text)
+    if len(asked) == 1 and len(said) == 1 and asked != said and word in _OPPOSITE:
+        return _OPPOSITE[word]
+    return word
 
 
 def asks_the_contrary(proposition: str, claim: str | None, proper: str) -> bool | None:
