@@ -601,3 +601,13 @@ def test_remote_monitoring_of_thousands_of_patients_asked_in_english_opens_on_th
     answer = engine.answer("I want to launch remote monitoring for thousands of diabetic patients. What do I have to "
                            "do before putting it into service?", llm="")
     assert answer.conclusion[0].map_id == "aipd-medecin-traitement-a-risque-eleve"
+
+
+def test_a_vendor_bringing_in_a_sub_processor_without_asking_gets_a_no(engine):
+    """« Can it do that? » after « …a new sub-processor without asking us » tied « does my vendor need my written
+    authorisation? » (oui) with « can my vendor bring in another sub-processor? » (cela dépend): no verdict. The
+    rule asked with « without » has its twin in both languages."""
+    answer = engine.answer("My vendor wants to move our data to a new sub-processor without asking us. Can it do "
+                           "that?", llm="")
+    assert answer.conclusion[0].map_id == "sous-traitance-editeur-autorisation-pour-un-autre-sous-traitant"
+    assert answer.conclusion[0].text.startswith("Non : ")
