@@ -202,6 +202,10 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       # a document gone to the wrong person (« une ordonnance envoyée au mauvais patient »)
                       r"par erreur|(?:au |a la )?mauvaise? (?:patiente?|destinataire)|by mistake|"
                       r"wrong (?:patient|recipient)|"
+                      # a medium lost or stolen (« I lost a USB stick with scanned prescriptions »)
+                      r"usb|scanned|scannee?s?|stole|stolen|theft|(?:lost|perdu\w*|egare\w*) (?:a|an|my|our|the|une?|mon|ma|mes|notre|nos|"
+                      r"le|la|les) (?:\w+ )?(?:laptop|ordinateur|portable|phone|telephone|hard drive|disque|disk|cle|"
+                      r"files?|dossiers?|records?)|"
                       r"bases? (?:patients?|de donnees)|copies?|"
                       r"assureurs?|employeurs?|patron|mutuelles?|police|gendarm\w*|avocats?|juges?|tiers|"
                       r"confreres?|infirmi\w*|kine\w*|pharmacien\w*|professionnels?|soignants?|"

@@ -38,6 +38,9 @@ def query(text: str):
     ("D'après l'art. 33, de combien de temps dispose-t-on pour notifier ?", OTHER),
     ("Jusqu'à quand l'hébergeur doit-il garder mes données ?", OTHER),
     ("Si mon éditeur découvre une faille, est-il obligé de me prévenir, et dans quel délai ?", YES_NO),
+    # how serious it is asks what follows, not yes or no
+    ("J'ai perdu une clé USB avec des ordonnances scannées, c'est grave ?", OTHER),
+    ("I lost a USB stick with scanned prescriptions. Is it serious?", OTHER),
     # an inverted question, then « ou » and its contrary, asks yes or no; « A ou B ? » does not
     ("Est-ce que la CNIL peut sanctionner mon éditeur, ou c'est forcément moi qui paie ?", YES_NO),
     ("Mon hébergeur doit-il me prévenir, ou est-ce à moi de tout surveiller ?", YES_NO),

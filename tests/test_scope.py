@@ -360,6 +360,9 @@ def test_care_social_cover_product_choice_and_answers_from_elsewhere_are_refused
     "Mon informaticien, un artisan, a gardé une copie de mes sauvegardes : est-ce légal ?",
     "Mon éditeur affiche au début de chaque session le nom du dernier patient consulté : est-ce une violation ?",
     "Un patient victime d'un accident de voiture : son assureur me demande son dossier, puis-je le donner ?",
+    # a medium lost or stolen with prescriptions on it is a breach, not care
+    "I lost a USB stick with scanned prescriptions. Is it serious?",
+    "Someone stole my laptop with prescriptions on it, what now?",
 ])
 def test_the_same_words_in_a_question_on_records_secrecy_or_a_breach_are_the_field_s(question):
     assert refusal_before_retrieval(question) is None

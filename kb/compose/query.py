@@ -45,6 +45,10 @@ _ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquel
                          r"quand(?! meme)|combien|"
                          r"what|who|which|how|why|when|where)\b")
 _CLAUSES = re.compile(r"[,;:]")
+# how serious it is: what follows from it, the duties and risks, not a « Oui » or « Non »
+_HOW_SERIOUS = re.compile(r"\b(?:c'est|est-ce|ce serait|ca serait|ca (?:va etre|sera)) (?:tres |si |vraiment |bien )?"
+                          r"grave\b|\bis (?:it|that|this) (?:very |really |that )?(?:serious|bad)\b|"
+                          r"\bhow (?:serious|bad) is\b")
 POINTS_BACK = 2  # a last sentence of so few words asks about what came before it (« Est-ce autorisé ? »)
 _ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|pour|les deux)\b")
 # A question asking to confirm what was just said, and the negations that turn a claim around.
@@ -632,6 +636,8 @@ def _form(last: str) -> str:
     first (_asks_what_first) or the sentence offers alternatives; an inverted question then « ou » and its contrary
     (« peut-il être sanctionné, ou est-ce toujours moi qui paie ? »), or any question then its contrary as a clause
     (_CONTRARY: « c'est à moi de vérifier, ou je peux faire confiance ? »), still asks yes or no."""
+    if _HOW_SERIOUS.search(last):
+        return OTHER  # « j'ai perdu une clé USB, c'est grave ? » asks what follows, not yes or no
     alternative = _ALTERNATIVE.search(last)
     first = last[:alternative.start()] if alternative else ""
     if alternative and not _INTERROGATIVE.match(first) and (INVERTED.search(first) or _ENGLISH_YES_NO.match(first)
