@@ -117,12 +117,11 @@ _OFF_TOPIC = {
     # a pension (« ma retraite », « caisse de retraite »), not leaving practice (« je pars à la retraite », « jeune
     # retraité »)
     _SOCIAL: r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"
-                                       r"conges? (?:maternite|paternite|parental)|indemnites journalieres|"
-                                       r"maternity leave|paternity leave|cpam|chomage|france travail|pole emploi|"
-                                       r"unemployment|taux de remboursement|"
-                                       r"rembours\w* (?:les |la |des )?(?:consultations?|actes?|teleconsultations?)|"
-                                       r"declaration de revenus|(?:ma|sa|votre|notre|leur|une|de) retraite|taxes?|"
-                                       r"comptabl\w*|deductibles?|deduire)\b",
+             r"conges? (?:maternite|paternite|parental)|indemnites journalieres|maternity leave|paternity leave|"
+             r"cpam|chomage|france travail|pole emploi|unemployment|taux de remboursement|"
+             r"rembours\w* (?:les |la |des )?(?:consultations?|actes?|teleconsultations?)|"
+             r"declaration de revenus|(?:ma|sa|votre|notre|leur|une|de) retraite|taxes?|"
+             r"comptabl\w*|deductibles?|deduire)\b",
     "une recommandation de produit":
         rf"\b(?:quel(?:le)?s? {_PRODUCTS}(?: \w+){{0,3}} (?:acheter|choisir|prendre|souscrire|recommand\w*|"
         r"moins cher\w*|plus fiables?|plus sur\w*)|(?:prendre|souscrire) (?:une |un )?(?:assurance|contrat d'assurance|"
@@ -154,7 +153,7 @@ _OFF_TOPIC = {
         r"(?:pouvez-vous|pourriez-vous|peux-tu|pourrais-tu|vous pouvez|tu peux) (?:me |nous )?(?:rediger|ecrire))\b",
     _LAW: r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|non-concurrence|"
           r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
-          r"permis de conduire|pension alimentaire|prud'?hom\w*|refus de soins|"
+          r"permis de conduire|prud'?hom\w*|refus de soins|"
           r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
           r"scm|selarl|parts sociales|creances?|mandataire judiciaire|syndic|copropriete|plaque professionnelle|"
           r"contrefacon|marques? deposees?|droit des marques|propriete intellectuelle|trademark|"
@@ -203,9 +202,10 @@ _RECORDS = re.compile(r"\b(?:dossiers?|resultats?|comptes? rendus?|enregistr\w*|
                       r"par erreur|(?:au |a la )?mauvaise? (?:patiente?|destinataire)|by mistake|"
                       r"wrong (?:patient|recipient)|"
                       # a medium lost or stolen (« I lost a USB stick with scanned prescriptions »)
-                      r"usb|scanned|scannee?s?|stole|stolen|theft|(?:lost|perdu\w*|egare\w*) (?:a|an|my|our|the|une?|mon|ma|mes|notre|nos|"
-                      r"le|la|les) (?:\w+ )?(?:laptop|ordinateur|portable|phone|telephone|hard drive|disque|disk|cle|"
-                      r"files?|dossiers?|records?)|"
+                      r"usb|scanned|scannee?s?|stole|stolen|theft|"
+                      r"(?:lost|perdu\w*|egare\w*) (?:a|an|my|our|the|une?|mon|ma|mes|notre|nos|le|la|les) (?:\w+ )?"
+                      r"(?:laptop|ordinateur|portable|phone|telephone|hard drive|disque|disk|cle|files?|dossiers?|"
+                      r"records?)|"
                       r"bases? (?:patients?|de donnees)|copies?|"
                       r"assureurs?|employeurs?|patron|mutuelles?|police|gendarm\w*|avocats?|juges?|tiers|"
                       r"confreres?|infirmi\w*|kine\w*|pharmacien\w*|professionnels?|soignants?|"
