@@ -8,8 +8,8 @@ import re
 from kb.compose.counts import amount_told_wrong, delay_told_wrong
 from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, basis_documents, from_decision, words_pattern
 from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_TOPIC, WHO, YES_NO, Query
-from kb.compose.verdict import (ASKS_TO_REFUSE, asked_in_the_negative, asks_the_contrary, condition_told, modal,
-                                read_verdict, tells_another, the_cnil_acts, told_whom)
+from kb.compose.verdict import (ASKS_TO_REFUSE, asked_in_the_negative, asks_the_contrary, condition_told,
+                                duty_without_the_cnil, modal, read_verdict, tells_another, the_cnil_acts, told_whom)
 from kb.legalrefs import asks_sanctions
 from kb.responsibilities import (RESPONSIBILITY_TOPICS, SANCTION_TOPICS, Failure, MapEntry, Proposition,
                                  ResponsibilityMap, called_controller_before)
@@ -73,7 +73,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
                    else frozenset())
     propositions = [(e, p, score) for e, p, score in propositions
                     if not (tells_another(p.text, told_yes_no) and tells_another(e.statement, told_yes_no))]
-    propositions = [(e, p, score) for e, p, score in propositions if not the_cnil_acts(p.text, query.folded)]
+    if duty_without_the_cnil(query.folded):
+        propositions = [(e, p, score) for e, p, score in propositions if not the_cnil_acts(p.text)]
     out: list[tuple[MapEntry, str]] = []
     # an entry whose condition the story breaks (« la clé n'était pas chiffrée » for the encrypted-data exemption)
     # does not lead the réponse

@@ -440,13 +440,18 @@ def told_whom(text: str) -> frozenset[str]:
                      if p.search(asked))
 
 
-def the_cnil_acts(proposition: str, question: str) -> bool:
-    """The proposition asks what the CNIL may do (« la CNIL peut-elle m'obliger à prévenir mes patients ? ») and the
-    question asks a duty without naming the CNIL or asking who may make the asker act (« peut-on m'obliger à… ? »):
-    « je ne suis pas obligé de prévenir mes patients ? » asks the doctor's duty."""
+def duty_without_the_cnil(question: str) -> bool:
+    """The question asks a duty without naming the CNIL or asking who may make the asker act (« peut-on m'obliger
+    à… ? »): « je ne suis pas obligé de prévenir mes patients ? » asks the doctor's duty, which a proposition on what
+    the CNIL may do (the_cnil_acts) does not answer."""
     asked = folded_form(question)
-    return (bool(_CNIL_ACTS.search(folded_form(proposition))) and modal(question) == "must" and "cnil" not in asked
-            and not _MADE_TO.search(asked))
+    return modal(question) == "must" and "cnil" not in asked and not _MADE_TO.search(asked)
+
+
+@lru_cache(maxsize=8192)
+def the_cnil_acts(proposition: str) -> bool:
+    """The proposition asks what the CNIL may do (« la CNIL peut-elle m'obliger à prévenir mes patients ? »)."""
+    return bool(_CNIL_ACTS.search(folded_form(proposition)))
 
 
 def tells_another(proposition: str, asked_told: frozenset[str]) -> bool:
