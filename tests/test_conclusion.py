@@ -637,16 +637,21 @@ def test_of_two_close_rivals_alike_in_words_the_one_asking_leave_or_a_duty_as_th
                         proper="can it do that?")[0] is None
 
 
-def test_of_two_entries_with_propositions_about_as_close_the_one_asking_as_the_question_does_is_asked():
+def _cnil_or_duty(duty_asked: str, cnil_score: float, duty_score: float) -> tuple[list, list]:
+    """Two entries on telling the patients: what the CNIL may order, and the doctor's duty (asked `duty_asked`), with
+    their propositions scoring `cnil_score` and `duty_score`."""
     may_order = MapEntry("cnil-peut-exiger", "violation", "medecin", "",
                          "La CNIL peut exiger que le médecin informe les patients.", (),
                          answers=(Proposition("La CNIL peut-elle m'obliger à prévenir mes patients ?", "oui"),))
     must_tell = MapEntry("medecin-informe", "violation", "medecin", "",
                          "Le médecin informe les patients si le risque est élevé.", (),
-                         answers=(Proposition("On m'a volé mon portable : dois-je prévenir mes patients ?",
-                                              "depend"),))
+                         answers=(Proposition(duty_asked, "depend"),))
     entries = [ScoredEntry(may_order, 3.0), ScoredEntry(must_tell, 2.9)]
-    propositions = [(may_order, may_order.answers[0], 0.894), (must_tell, must_tell.answers[0], 0.894)]
+    return entries, [(may_order, may_order.answers[0], cnil_score), (must_tell, must_tell.answers[0], duty_score)]
+
+
+def test_of_two_entries_with_propositions_about_as_close_the_one_asking_as_the_question_does_is_asked():
+    entries, propositions = _cnil_or_duty("On m'a volé mon portable : dois-je prévenir mes patients ?", 0.894, 0.894)
     assert _opening("Dois-je en plus prévenir le patient ?", entries, propositions) == "Cela dépend"
     # asked whether one may be made to, the entry on what the CNIL may order
     assert _opening("Peut-on m'obliger à prévenir le patient ?", entries, propositions) == "Oui"
@@ -655,14 +660,7 @@ def test_of_two_entries_with_propositions_about_as_close_the_one_asking_as_the_q
 def test_what_the_cnil_may_require_does_not_answer_a_duty_asked_without_naming_the_cnil():
     """« obligé » matched « la CNIL peut-elle m'obliger… ? » better than the duty: a proposition on what the CNIL may
     do answers only a question that names it or asks who may make the asker act."""
-    may_order = MapEntry("cnil-peut-exiger", "violation", "medecin", "",
-                         "La CNIL peut exiger que le médecin informe les patients.", (),
-                         answers=(Proposition("La CNIL peut-elle m'obliger à prévenir mes patients ?", "oui"),))
-    must_tell = MapEntry("medecin-informe", "violation", "medecin", "",
-                         "Le médecin informe les patients si le risque est élevé.", (),
-                         answers=(Proposition("Dois-je prévenir mes patients ?", "depend"),))
-    entries = [ScoredEntry(may_order, 3.0), ScoredEntry(must_tell, 2.9)]
-    propositions = [(may_order, may_order.answers[0], 0.946), (must_tell, must_tell.answers[0], 0.939)]
+    entries, propositions = _cnil_or_duty("Dois-je prévenir mes patients ?", 0.946, 0.939)
     assert _opening("Je ne suis pas obligé de prévenir mes patients ?", entries, propositions) == "Cela dépend"
     assert _opening("Suis-je obligé de prévenir mes patients ?", entries, propositions) == "Cela dépend"
     for question in ("La CNIL peut-elle m'obliger à prévenir mes patients ?",

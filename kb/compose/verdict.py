@@ -198,8 +198,9 @@ def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = Non
     proposition it is read from."""
     if not asked:
         return None, None
-    word, best = _verdict_read(_naming_the_role_asked(asked, claim, proper), claim, proper, refusing)
-    word = _role_turned(word, best, claim, proper)
+    role = _roles_named(_asked_part(claim or proper))
+    word, best = _verdict_read(_naming_the_role_asked(asked, role), claim, proper, refusing)
+    word = _role_turned(word, best, role)
     said = folded_form(best.text)
     if _FAULT_ASKED.search(claim and folded_form(claim) or proper) and not _FAULT_SAID.search(said):
         return None, best  # « c'est ma faute ? » is not answered by a duty: « Oui : l'éditeur prévient le médecin »
@@ -221,22 +222,23 @@ def _roles_named(text: str) -> frozenset[str]:
     return frozenset(role for role, pattern in _ROLES.items() if pattern.search(said))
 
 
-def _naming_the_role_asked(asked: list[tuple[Proposition, float]], claim: str | None,
-                           proper: str) -> list[tuple[Proposition, float]]:
-    """Asked one role (« reste-t-il simplement mon prestataire ? »), the propositions naming a role, when the best of
-    them is about as close as the closest of all: « a-t-il le droit de réutiliser les données ? » does not say what
-    the vendor then is."""
-    if len(_roles_named(_asked_part(claim or proper))) != 1:
+def _naming_the_role_asked(asked: list[tuple[Proposition, float]],
+                           role: frozenset[str]) -> list[tuple[Proposition, float]]:
+    """Asked one role (`role`: « reste-t-il simplement mon prestataire ? »), the propositions naming a role, when the
+    best of them is about as close as the closest of all: « a-t-il le droit de réutiliser les données ? » does not
+    say what the vendor then is."""
+    if len(role) != 1:
         return asked
     naming = [(p, s) for p, s in asked if _roles_named(p.text)]
     return naming if naming and naming[0][1] >= asked[0][1] - VERDICT_MARGIN else asked
 
 
-def _role_turned(word: str | None, best: Proposition, claim: str | None, proper: str) -> str | None:
-    """A role asked (processor) answered by a proposition on the other one (« devient-il responsable du traitement ? »
-    oui): the roles exclude each other, so the contrary verdict (« reste-t-il simplement mon prestataire ? » non)."""
-    asked, said = _roles_named(_asked_part(claim or proper)), _roles_named(best.text)
-    if len(asked) == 1 and len(said) == 1 and asked != said and word in _OPPOSITE:
+def _role_turned(word: str | None, best: Proposition, role: frozenset[str]) -> str | None:
+    """A role asked (`role`: processor) answered by a proposition on the other one (« devient-il responsable du
+    traitement ? » oui): the roles exclude each other, so the contrary verdict (« reste-t-il simplement mon
+    prestataire ? » non)."""
+    said = _roles_named(best.text)
+    if len(role) == 1 and len(said) == 1 and role != said and word in _OPPOSITE:
         return _OPPOSITE[word]
     return word
 
