@@ -611,3 +611,22 @@ def test_a_vendor_bringing_in_a_sub_processor_without_asking_gets_a_no(engine):
                            "that?", llm="")
     assert answer.conclusion[0].map_id == "sous-traitance-editeur-autorisation-pour-un-autre-sous-traitant"
     assert answer.conclusion[0].text.startswith("Non : ")
+
+
+def test_sending_results_by_email_is_answered_by_the_security_of_data_transmitted(engine):
+    """« Puis-je utiliser Gmail pour envoyer des résultats ? » opened on purpose limitation: the corpus does not name
+    Gmail, but art. 32 § 2 names the risks of data transmitted, which the réponse now says first."""
+    gmail = engine.answer("Puis-je utiliser Gmail pour envoyer des résultats à mes patients ?")
+    assert "« Gmail »" in gmail.gap
+    assert gmail.conclusion[0].map_id == "securite-medecin-donnees-transmises"
+    cited = {c.chunk_id for c in gmail.citations if c.n in gmail.conclusion[0].numbers}
+    assert "rgpd-art-32#2" in cited
+    # a misdirected email is a breach first: the transmission entry is a detail there, not the answer
+    misdirected = engine.answer("J'ai envoyé par mail le compte rendu d'une patiente à un autre patient. Que faire ?")
+    assert misdirected.conclusion[0].map_id != "securite-medecin-donnees-transmises"
+
+
+def test_a_colleague_who_does_not_treat_the_patient_gets_no(engine):
+    """A friend's curiosity is not care: professionals exchange only about a patient they all treat."""
+    answer = engine.answer("Un ami médecin, qui ne soigne pas ce patient, veut voir son dossier. Je peux ?")
+    assert answer.conclusion[0].text.startswith("Non, seulement entre professionnels qui prennent tous le patient")

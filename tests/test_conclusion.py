@@ -1029,6 +1029,11 @@ def test_what_a_service_costs_gets_no_verdict_from_a_proposition_that_speaks_of_
     assert read_verdict([(give_back, 0.92)], proper="can my old vendor charge me for the export?")[0] is None
     # what a failure costs is answered by a fine
     assert read_verdict([(fine, 0.9)], proper="un defaut de securite peut-il me couter une amende ?")[0] == "oui"
+    # and who pays damages by a liability: « l'éditeur devra-t-il payer lui aussi ? »
+    clause = Proposition("Une clause du contrat peut-elle dégager mon éditeur de toute responsabilité envers mes "
+                         "patients ?", "depend")
+    assert read_verdict([(clause, 0.9)], proper="l'editeur devra-t-il payer lui aussi ?")[0] == "depend"
+    assert read_verdict([(clause, 0.9)], proper="my vendor, will it have to pay too?")[0] == "depend"
 
 
 def test_a_role_asked_is_answered_by_the_proposition_naming_a_role_and_the_other_role_turns_the_verdict():

@@ -788,7 +788,7 @@ def _label(subject: str) -> str:
 
 # Capitalised words that are common nouns of the field, not names (« les IRM », « our EHR vendor », « Four GPs »).
 _PLAIN_WORDS = frozenset({"irm", "mri", "scanner", "ecg", "gp", "gps", "ehr", "emr", "it", "pc", "dpo", "dpia", "one",
-                          "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                          "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "ok", "okay",
                           # a job, a disease, a month: words, not names of something the corpus should hold
                           "dsi", "rssi", "ist", "mst", "vih", "hiv", "sida", "avc", "nda",
                           "january", "february", "march", "april", "may", "june", "july", "august", "september",

@@ -118,7 +118,8 @@ _FAULT_SAID = re.compile(r"\b(?:faute|fautif|responsab\w*|repond\w*|liab\w*|resp
                          r"reparation|tort|sanction\w*|amendes?|exoner\w*|fine[ds]?|damages?|puni\w*|prison|"
                          r"penal\w*)\b")
 # what a service costs, asked (« il me facture 2 000 € l'export, c'est légal ? », « can they charge me? »); and what
-# a proposition must speak of to answer it (a price, a charge, or what a failure costs: a fine, damages, a penalty)
+# a proposition must speak of to answer it (a price, a charge, or what a failure costs: a fine, damages, a penalty,
+# a liability: « l'éditeur devra-t-il payer lui aussi ? » is answered by whether he answers for the damage)
 # (a care « facturé » is no price asked: « un soin ne devient-il une donnée de santé qu'une fois facturé ? »)
 _PRICE_ASKED = re.compile(r"\b(?:(?:me|nous|vous|lui|leur|l'|la|le|les|est|sont|soit|etre|sera) ?factur\w*|"
                           r"(?:est|sont)-(?:il|elle|ils|elles) factur\w*|factur\w*-(?:t-)?(?:il|elle|ils|elles|on)|"
@@ -126,7 +127,8 @@ _PRICE_ASKED = re.compile(r"\b(?:(?:me|nous|vous|lui|leur|l'|la|le|les|est|sont|
                           r"tarifs?|euros?|rembours\w*|fees?|costs?|pay|paid|charges? (?:me|us|for)|free of charge|"
                           r"invoic\w*|bill(?:s|ed|ing)?)\b|€")
 _PRICE_SAID = re.compile(_PRICE_ASKED.pattern + r"|\b(?:amendes?|dommages?|reparation|indemn\w*|sanction\w*|"
-                         r"penal\w*|prison|emprisonnement|fines?|damages|compensation|penalt\w*)\b")
+                         r"penal\w*|prison|emprisonnement|fines?|damages|compensation|penalt\w*|responsab\w*|liab\w*|"
+                         r"responsible)\b")
 # someone else doing the asker's duty in his stead (« est-ce à mon hébergeur de faire l'analyse d'impact à ma
 # place ? »): the law helps the asker with it, it does not move it, unless the proposition says so
 _INSTEAD = re.compile(r"\b(?:a (?:ma|notre) place|a la place (?:du cabinet|du medecin|des medecins)|"
