@@ -112,8 +112,8 @@ _OFF_TOPIC = {
         r"carcinomes?|naevus|melanoma|clairance|dfg|debit de filtration|insuffisan\w* renale?s?|crises? de goutte|"
         r"comprimes?|gelules?|produits? de contraste|scanner injecte|"
         # drug names by their endings (amoxicilline, oméprazole, apixaban, metformine…)
-        r"\w{3,}(?:cilline|mycine|prazole|olol|pril|sartan|statine|xaban|gatran|formine|floxacine|cycline|triptan|"
-        r"parine|colchicine|thyroxine|amoxicillin|azepam))\b",
+        r"\w{2,}(?:cilline|cillin|mycine|prazole|olol|pril|sartan|statine|xaban|gatran|formine|floxacine|cycline|"
+        r"triptan|parine|thyroxine|azepam)|colchicine)\b",
     # a pension (« ma retraite », « caisse de retraite »), not leaving practice (« je pars à la retraite », « jeune
     # retraité »)
     _SOCIAL: r"\b(?:impots?|fiscal\w*|urssaf|carmf|cotisations?|tva|bnc|charges sociales|"

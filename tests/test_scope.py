@@ -328,6 +328,10 @@ def test_a_copy_of_the_patients_base_is_a_question_of_records_even_with_a_medica
     "À partir de quel DFG faut-il adapter l'apixaban ?",
     "Faut-il arrêter la metformine avant un scanner injecté ?",
     "What's the starting dose of levothyroxine for an elderly patient?",
+    # a drug named alone, or with a short prefix (héparine, diazépam)
+    "Je lui mets combien de colchicine ?",
+    "How much amoxicillin for a child of 20 kg?",
+    "Quelle dose d'héparine après une prothèse de hanche ?",
     # the doctor's own social cover
     "Est-ce que je peux prendre un congé maternité en tant que médecin libérale et toucher quelque chose ?",
     # which product is handier

@@ -126,9 +126,8 @@ _PRICE_ASKED = re.compile(r"\b(?:(?:me|nous|vous|lui|leur|l'|la|le|les|est|sont|
                           r"factur(?:er|ation)|frais|payer|payant\w*|gratuit\w*|couts?|couter|coute|coutent|prix|"
                           r"tarifs?|euros?|rembours\w*|fees?|costs?|pay|paid|charges? (?:me|us|for)|free of charge|"
                           r"invoic\w*|bill(?:s|ed|ing)?)\b|€")
-_PRICE_SAID = re.compile(_PRICE_ASKED.pattern + r"|\b(?:amendes?|dommages?|reparation|indemn\w*|sanction\w*|"
-                         r"penal\w*|prison|emprisonnement|fines?|damages|compensation|penalt\w*|responsab\w*|liab\w*|"
-                         r"responsible)\b")
+_PRICE_SAID = re.compile(_PRICE_ASKED.pattern + "|" + _FAULT_SAID.pattern
+                         + r"|\b(?:indemn\w*|emprisonnement|compensation|penalt\w*)\b")
 # someone else doing the asker's duty in his stead (« est-ce à mon hébergeur de faire l'analyse d'impact à ma
 # place ? »): the law helps the asker with it, it does not move it, unless the proposition says so
 _INSTEAD = re.compile(r"\b(?:a (?:ma|notre) place|a la place (?:du cabinet|du medecin|des medecins)|"
@@ -217,6 +216,7 @@ def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = Non
     return word, best
 
 
+@lru_cache(maxsize=8192)  # each proposition's, read once for every question asking a role
 def _roles_named(text: str) -> frozenset[str]:
     """The GDPR roles a text names, controller or processor (_ROLES): not a provider named as such (« mon
     prestataire étranger »), only one said to be no more than that (« reste-t-il simplement mon prestataire ? »)."""
