@@ -226,7 +226,9 @@ def subject_actors(sentence: str, lead: str = "") -> tuple[str, ...]:
 
 
 _SANCTIONS_ASKED = re.compile(r"\b(?:risqu\w*|sanction\w*|amendes?|encour\w*|puni\w*|peines?|prison|condamn\w*|"
-                              r"fines?|penalt\w*|inflig\w*|cnil a (?:inflige|condamne|sanctionne)|decisions?|"
+                              # a fine, fined; not « is it fine to…? »
+                              r"fines|fined|(?<!is it )(?<!it's )(?<!that's )(?<!is that )(?<!be )fine|"
+                              r"penalt\w*|inflig\w*|cnil a (?:inflige|condamne|sanctionne)|decisions?|"
                               r"epingl\w*|barreaux|poursui\w*|correctionnel\w*|penal\w*|dans les combien|"
                               r"jusqu'a combien|"
                               # « what does my host risk? » (the noun « risk » of a breach is no penalty asked)

@@ -630,3 +630,74 @@ def test_a_colleague_who_does_not_treat_the_patient_gets_no(engine):
     """A friend's curiosity is not care: professionals exchange only about a patient they all treat."""
     answer = engine.answer("Un ami médecin, qui ne soigne pas ce patient, veut voir son dossier. Je peux ?")
     assert answer.conclusion[0].text.startswith("Non, seulement entre professionnels qui prennent tous le patient")
+
+
+def test_a_role_asked_as_no_longer_only_a_processor_is_answered_yes(engine):
+    """« …et plus seulement mon prestataire ? » lifts a restriction, as « pas seulement » does: not a narrower
+    premise that turns the vendor's controller role into a « Non »."""
+    answer = engine.answer("Si mon éditeur revend des statistiques tirées de mes dossiers, devient-il responsable "
+                           "de traitement, et plus seulement mon prestataire ?")
+    assert answer.conclusion[0].map_id == "roles-editeur-reutilisation-responsable-du-traitement"
+    assert answer.conclusion[0].text.startswith("Oui : ")
+
+
+def test_a_doctor_practising_alone_can_be_fined_for_unencrypted_images(engine):
+    """« un médecin tout seul » says who practises, not an act done alone: no negation to turn the « Oui »."""
+    answer = engine.answer("Je suis radiologue et je bosse seul. Franchement la CNIL s'occupe des grosses boîtes… "
+                           "elle peut vraiment mettre une amende à un médecin tout seul parce que ses images étaient "
+                           "pas chiffrées ?")
+    assert answer.conclusion[0].text.startswith("Oui : ")
+
+
+def test_what_a_question_sets_aside_is_not_the_regime_it_asks(engine):
+    """« À part une amende CNIL… au pénal ? » asks the criminal penalty, a doctor's: the réponse opens on it, not on
+    his CNIL fine nor on the host's penalty for the same failing."""
+    answer = engine.answer("À part l'amende de la CNIL, est-ce qu'un médecin dont les données patients sont mal "
+                           "protégées peut aussi être poursuivi au pénal ?")
+    assert answer.conclusion[0].map_id.startswith("sanctions-penales-medecin-")
+
+
+def test_doctors_fined_in_2020_are_answered_by_their_sanctions(engine):
+    """« got fined » asks a sanction: the decisions' story is on topic and leads."""
+    answer = engine.answer("Two doctors were fined by the CNIL in 2020: what did they do wrong?")
+    assert answer.conclusion[0].map_id == "sanctions-cnil-medecin-deux-medecins-sanctionnes-2020"
+
+
+def test_doing_without_encryption_is_answered_no(engine):
+    """« puis-je me passer du chiffrement ? » asks leave not to do what the doctor must do."""
+    answer = engine.answer("Pour mon petit cabinet, est-ce que je peux me passer du chiffrement des postes ?")
+    assert answer.conclusion[0].text.startswith("Non : ")
+
+
+@pytest.mark.parametrize("question, map_id, opening", [
+    ("Our secretary wants to keep every patient file forever, just in case: storage is cheap. Is that ok?",
+     "conservation-medecin-duree-limitee", "Non : "),
+])
+def test_map_answers_for_what_doctors_assume(engine, question, map_id, opening):
+    """Keeping files forever « just in case »: answered by the entry that settles it, with its verdict first."""
+    answer = engine.answer(question)
+    assert answer.conclusion[0].map_id == map_id
+    assert answer.conclusion[0].text.startswith(opening)
+
+
+@pytest.mark.parametrize("question", ["En plus de la CNIL, dois-je prévenir les patients ?",
+                                      "À part notifier la CNIL, dois-je aussi prévenir mes patients de la fuite ?"])
+def test_the_cnil_set_aside_leaves_the_patients_asked(engine, question):
+    """« En plus de la CNIL… » sets the CNIL aside: the patients are who the question asks about (art. 34), not the
+    CNIL's notification nor what the CNIL may demand."""
+    answer = engine.answer(question)
+    assert answer.conclusion[0].map_id == "violation-medecin-informe-les-patients"
+    assert answer.conclusion[0].text.startswith("Oui, si la violation est susceptible d'engendrer un risque élevé")
+
+
+@pytest.mark.parametrize("story, told", [
+    ("J'ai reçu un mail de la CNIL elle-même : mes images étaient en ligne. Dois-je notifier ?", True),
+    ("We got an email from the CNIL saying our images were online. Must we still notify?", True),
+    ("C'est le CERT Santé, pas la CNIL, qui m'a alerté. Dois-je notifier ?", False),
+])
+def test_a_breach_the_cnil_itself_revealed_tells_the_conseil_d_etat_exception(engine, story, told):
+    """The story that the CNIL itself revealed the breach is what makes the Conseil d'État's exception the answer."""
+    from kb.compose.entries import _told
+
+    entry = next(e for e in engine.map.entries if e.id == "violation-medecin-exception-violation-revelee-par-la-cnil")
+    assert _told(entry, engine.read(engine.reading(story))) is told

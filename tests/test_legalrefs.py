@@ -142,6 +142,8 @@ def test_family_of_names_the_prefix_of_an_id_family(doc_id, family):
     ("Mon éditeur a décidé de changer d'hébergeur : doit-il me prévenir ?", False),
     ("What does my host risk if it stores health data without a certificate?", True),
     ("Is there a high risk to my patients after this breach?", False),
+    ("Two French doctors got fined by the CNIL in 2020: what did they do wrong?", True),
+    ("Is it fine to email results to my patients?", False),
 ])
 def test_a_question_on_what_one_risks_or_what_was_inflicted_asks_sanctions(question, asked):
     assert asks_sanctions(question) is asked

@@ -83,6 +83,10 @@ def query(text: str):
     ("As a vendor, must we warn the doctor at once, when we think his instruction breaches GDPR?", YES_NO),
     ("Quand le médecin doit-il notifier la violation ?", OTHER),
     ("When must I notify the CNIL?", OTHER),
+    # a concessive « quel… que » asks nothing
+    ("Faut-il déclarer à la CNIL toute perte de données, quelle qu'elle soit ?", YES_NO),
+    ("Quelle que soit la faille, dois-je la déclarer ?", YES_NO),
+    ("Quelles que soient les règles, que dois-je faire ?", OTHER),
 ])
 def test_the_form_of_the_question_is_read_from_its_last_sentence(text, form):
     assert query(text).form == form
@@ -280,6 +284,7 @@ def test_negations_are_counted_in_french_and_english():
     # acting alone denies acting on instructions; working alone at the practice does not
     assert negations("il avait le droit de décider ça tout seul") == 1
     assert negations("je suis tout seul au cabinet") == 0
+    assert negations("elle peut mettre une amende à un médecin tout seul ?") == 0  # who practises, too
     assert negations("he decided on his own?") == 1 and negations("on its own initiative") == 1
     assert negations("can i keep my patient files on my own server?") == 0  # whose server, not acting alone
     # optional is not required, nor what one is exempt from or what is useless; forbidden is not allowed

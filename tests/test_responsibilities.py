@@ -393,6 +393,8 @@ def test_a_rule_a_decision_holds_is_not_penalised_like_the_story_of_a_decision(t
     ("Jusqu'à combien la CNIL peut-elle me sanctionner ?", "sanctions-cnil"),
     ("Que risque-t-il, au pénal comme devant la CNIL ?", None),
     ("Que risque mon hébergeur ?", None),
+    ("À part une amende CNIL, puis-je aussi être poursuivi au pénal ?", "sanctions-penales"),  # set aside
+    ("Apart from criminal charges, what fine can the CNIL impose?", "sanctions-cnil"),
 ])
 def test_the_one_regime_a_question_names_puts_the_other_regime_s_sanctions_behind(question, regime):
     from kb.compose.entries import REGIME_MALUS, score_entries

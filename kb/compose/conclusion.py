@@ -102,6 +102,10 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
         lapsed = {i for i, failure in broken.items() if failure is not None and not failure.opening}  # exemptions
         pool = [s for s in entries if (not s.follows or told_whom(s.entry.statement) & told_yes_no)
                 and s.entry.id not in lapsed]
+        # a penalty is asked of the actors the question names (« un médecin… peut-il être poursuivi ? »: not the
+        # host's penalty for the same failing)
+        pool = [s for s in pool if s.entry.topic not in SANCTION_TOPICS or not query.actors
+                or s.entry.actor in query.actors] or pool
         # « est-ce à mon hébergeur d'informer les patients ? »: among the duties that tell them, whatever follows
         telling = [s for s in entries if asked_told and s.entry.id not in lapsed
                    and told_whom(s.entry.statement) & asked_told]

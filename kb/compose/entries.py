@@ -146,8 +146,7 @@ def score_entries(query: Query, responsibilities: ResponsibilityMap, hits: list[
                  + NAMED_WEIGHT * bool(docs & (query.named | query.recalled))
                  + ACTOR_WEIGHT * (entry.actor in query.actors and query.form != WHO)
                  + TOLD_WEIGHT * _told(entry, query)
-                 - REGIME_MALUS * (query.regime is not None and entry.topic in SANCTION_TOPICS
-                                   and entry.topic != query.regime)
+                 - REGIME_MALUS * _other_regime(entry, query)
                  - DECISION_MALUS * unasked_decision(entry, query))
         unasked = UNASKED_MALUS * (_only_when_asked(entry, query) and entry.id not in asked)
         # a detail left unsaid still tells the situation (a stolen laptop is a breach); a correction left unsaid
@@ -242,6 +241,11 @@ def _ruled_out(entry: MapEntry, folded: str) -> bool:
             or (bool(entry.only_when) and not words_pattern(entry.only_when).search(folded)))
 
 
+def _other_regime(entry: MapEntry, query: Query) -> bool:
+    """A sanction under the other regime than the one the question names (« au pénal », « la CNIL »)."""
+    return query.regime is not None and entry.topic in SANCTION_TOPICS and entry.topic != query.regime
+
+
 def _told(entry: MapEntry, query: Query) -> bool:
     """The story says what makes the entry the answer (`told_when`): « l'hébergeur de mon éditeur »; a provider's
     entry, of that provider (« je n'ai jamais rien autorisé de tel » tells on the vendor the question names)."""
@@ -296,6 +300,7 @@ PERSON_MALUS = 0.03  # a proposition about « je » (the doctor) for a question 
 COUNT_WEIGHT = 0.1  # a proposition bounding the patients (« plus de 10 000 ») that the count told meets, or not
 _FIRST_PERSON = re.compile(r"(?:^|\s)(?:je|j'|moi|me|m')\b|-je\b|-moi\b")
 OTHER_PERSON_MALUS = 0.03  # a proposition about another person than the one the question names (dev)
+PROPOSITION_REGIME_MALUS = 0.03  # a proposition on a sanction under the other regime than the one named (dev)
 # The people around a practice a question may be about: « mon associé peut-il consulter… » is not « ma secrétaire
 # peut-elle consulter… ». Matched on folded text, by stem.
 _PEOPLE = re.compile(r"\b(?:secretair|remplacant|associe|confrere|kine|infirmi|pharmacien|employeur|patron|"
@@ -355,5 +360,6 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
                             and _provider_named(prop.text))
                         or (query.asker_refuses and bool(_PATIENT_REFUSES.search(fold(prop.text)))))
         scored.append((entry, prop, float(cos) + PROPOSITION_WORDS_WEIGHT * shared - PERSON_MALUS * other_person
-                       + COUNT_WEIGHT * count - OTHER_PERSON_MALUS * someone_else))
+                       + COUNT_WEIGHT * count - OTHER_PERSON_MALUS * someone_else
+                       - PROPOSITION_REGIME_MALUS * _other_regime(entry, query)))
     return sorted(scored, key=lambda x: -x[2])

@@ -28,7 +28,9 @@ PROVIDERS = ("editeur", "hebergeur")  # the askers who are not the doctor
 _TEMPORAL_FR = (r"\s+(?:je|j'|tu|il|elle|on|nous|vous|ils|elles|le|la|les|l'|un|une|des|mon|ma|mes|notre|nos|"
                 r"votre|vos|son|sa|ses|leur|leurs|ce|cet|cette|ces)\b[^?]*,")
 _TEMPORAL_EN = r"\s+(?:i|we|you|he|she|it|they|a|an|the|my|our|your|his|her|its|their|this|that|there)\b"
-_INTERROGATIVE = re.compile(rf"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|quand(?! meme)(?!{_TEMPORAL_FR})|"
+_NOT_CONCESSIVE = r"(?! qu(?:e\b|'))"  # « quelle qu'elle soit » asks nothing
+_INTERROGATIVE = re.compile(rf"^(?:qui|que|qu'|quoi|quel\w*{_NOT_CONCESSIVE}|comment|pourquoi|"
+                            rf"quand(?! meme)(?!{_TEMPORAL_FR})|"
                             r"combien|ou |"
                             r"dans quel\w*|a qui|en quoi|"
                             r"de quoi|jusqu'ou|jusqu'(?:a|en) (?:quand|combien)|"
@@ -38,10 +40,11 @@ _INTERROGATIVE = re.compile(rf"^(?:qui|que|qu'|quoi|quel\w*|comment|pourquoi|qua
                             rf"what|who|which|how|why|when(?!{_TEMPORAL_EN})|where)\b")
 # Interrogative words that never open a relative clause (« qui », « que », « où » do: « mon hébergeur, qui est
 # certifié, doit-il… ? »).
-_ASKING_WHAT = re.compile(r"^(?:quel\w*|comment|pourquoi|combien|qu'est-ce|what|how|why|which)\b")
+_ASKING_WHAT = re.compile(rf"^(?:quel\w*{_NOT_CONCESSIVE}|comment|pourquoi|combien|qu'est-ce|what|how|why|which)\b")
 _OPENING_CONJUNCTION = re.compile(r"^(?:et|mais|alors|puis|ensuite|and|but) ")  # « Et comment … ? » asks how
 INVERTED = re.compile(r"\b(?:(?<!qu')est-ce\b|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
-_ASKS_WHICH = re.compile(r"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*|lequel|laquelle|comment|pourquoi|"
+_ASKS_WHICH = re.compile(rf"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*{_NOT_CONCESSIVE}|lequel|laquelle|comment|"
+                         r"pourquoi|"
                          r"quand(?! meme)|combien|"
                          r"what|who|which|how|why|when|where)\b")
 _CLAUSES = re.compile(r"[,;:]")
@@ -109,6 +112,8 @@ _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|a
                        r"\boutside (?:the )?(?:scope of )?(?:the )?gdpr\b|"
                        # acting alone denies acting on instructions (« il avait le droit de décider ça tout seul ? »);
                        # « tout seul au cabinet » is who practises
+                       # « un médecin tout seul » is who practises too
+                       r"(?<!\bmedecin )(?<!\bpraticien )(?<!\bradiologue )(?<!\bgeneraliste )(?<!\bdoctor )"
                        r"\btout(?:e|es)? seule?s?\b(?! (?:au|en|dans|a) )|\bunilateralement\b|"
                        # (« on my own server » is whose server, not acting alone)
                        r"\bon (?:my|our|his|her|its|their) own\b(?! (?!initiative|authority|decision)[a-z])|"
@@ -500,8 +505,22 @@ def _standing_for(ids: tuple[str, ...], fiches: Mapping[str, tuple[str, ...]] | 
     return frozenset(ids) | {fiche for fiche, about in (fiches or {}).items() if set(about) & set(ids)}
 
 
+# what a question sets aside (« À part une amende CNIL, peut-il être poursuivi au pénal ? », « En plus de la CNIL,
+# dois-je prévenir les patients ? ») is not what it asks
+_SET_ASIDE = re.compile(r"\b(?:a part|en dehors d(?:e|u|es|')|hormis|outre (?:la|le|les|l'|une?|des)|"
+                        r"en plus d(?:e|u|es|')|besides|apart from|aside from|other than|on top of|in addition to)"
+                        r"\b[^,.;:?]*")
+
+
+def set_aside_removed(folded: str) -> str:
+    """The folded question without what it sets aside (_SET_ASIDE)."""
+    return _SET_ASIDE.sub(" ", folded)
+
+
 def _regime(folded: str) -> str | None:
-    """The sanction regime the question names, when it names only one: the criminal courts or the CNIL."""
+    """The sanction regime the question names, when it names only one (what it sets aside left out): the criminal
+    courts or the CNIL."""
+    folded = set_aside_removed(folded)
     penal, cnil = bool(_PENAL.search(folded)), bool(_CNIL.search(folded))
     return "sanctions-penales" if penal and not cnil else "sanctions-cnil" if cnil and not penal else None
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kb.compose.query import INVERTED, folded_form, negations
+from kb.compose.query import INVERTED, folded_form, negations, set_aside_removed
 from kb.responsibilities import Proposition
 from kb.text import question_proper, tokenize
 
@@ -65,8 +65,10 @@ _DUTY_WITH_ACT = re.compile(r"\b(?:doi[st]|dois-je|doit-il|doit-elle|faut-il|ai-
 _FAULT_WITH_ACT = re.compile(r"\b(?:en tort|en faute|fautif\w*|risqu\w*|sanctionn\w*|puni\w*|condamn\w*|"
                              r"at fault|liable|fined|punished|risk\w*)\b.*?\b(?:si|s'il|s'ils|quand|lorsqu\w*|if|"
                              r"when)\b(.*)")
-# refusing to do it (« l'éditeur peut-il refuser de m'aider ? ») is not doing it
-_REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to |tous |toute?s? |any |all )|\bse desinteresser\b")
+# refusing to do it (« l'éditeur peut-il refuser de m'aider ? ») or doing without it (« puis-je me passer du
+# chiffrement ? ») is not doing it
+_REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to |tous |toute?s? |any |all )|\bse desinteresser\b|"
+                         r"\b(?:me|nous|se) passer (?:de|du|des|d')|\bdo without\b")
 # putting off what is due (« signer le contrat plus tard », « attendre », « tell me afterwards ») is not doing it
 _PUT_OFF = re.compile(r"\b(?:attendre|patienter|tarder|differer|repousser|wait|postpone)\b|"
                       r"\b(?:tell|inform|notify|ask|sign|signer|prevenir|informer|demander|dire|notifier)\w* "
@@ -93,7 +95,7 @@ _RESTRICTS = re.compile(r"\b(?:seulement|uniquement|only|solely|merely|just beca
 _ROLE_SAID = re.compile(r"\bn'(?:est|etait|etaient|sont|etre)(?: plus)? que?\b|\b(?:is|was|are|being) only an?\b")
 _ALTERNATIVE = re.compile(r"\b(?:ou|or)\b")
 _DENIED = re.compile(r"\b(?:sans|without)(?: (?:etre|avoir|being))?\s*$")  # « sans être automatiquement en faute »
-_RESTRICTION_LIFTED = re.compile(r"\b(?:pas|not|non) (?:seulement|only|just|uniquement)|"
+_RESTRICTION_LIFTED = re.compile(r"\b(?:pas|plus|not|non|no longer) (?:seulement|only|just|uniquement)|"
                                  r"\b(?:quand meme|tout de meme|still|even|aussi|also|as well)\b")
 # a rule that depends on conditions does not hold always, in every case, freely or of one's own initiative
 # (« dois-je systématiquement consulter tous mes patients ? », « puis-je les lui envoyer librement ? »)
@@ -136,8 +138,8 @@ _INSTEAD = re.compile(r"\b(?:a (?:ma|notre) place|a la place (?:du cabinet|du me
 # someone else answers another duty (« l'éditeur doit-il nous prévenir ? » is no answer to « est-ce à lui de prévenir
 # mes patients ? »)
 _TELL = (r"(?:prevenir|previen\w*|preven\w*|inform(?:er|e|es|ent|ons|ez|era|erait|ee?s?|s|ed|ing)?|notifi\w*|"
-         r"avert\w*|alert\w*|signal(?:er|e|es|ent|era|ee?s?)|declar(?:er|e|es|ent|era|ee?s?)|annonc\w*|tell|told|"
-         r"notify|warn\w*|report(?:s|ed|ing)?)\b")
+         r"avert\w*|alert\w*|signal(?:er|e|es|ent|era|ee?s?)|declar(?:er|e|es|ent|era|ee?s?)|annonc\w*|tell(?:s|ing)?|"
+         r"told|notif(?:y|ies|ied|ying)|warn\w*|report(?:s|ed|ing)?)\b")
 _TOLD = {
     "patients": r"(?:(?:les|mes|nos|ses|leurs?|chaque|des|aux?|the|my|our|each|its|affected|all) )*(?:patients?|"
                 r"patientes?|personnes concernees|personnes|patientele|data subjects?|individuals|people)\b",
@@ -438,8 +440,9 @@ def _same_rule(a: Proposition, b: Proposition) -> bool:
 
 @lru_cache(maxsize=4096)
 def told_whom(text: str) -> frozenset[str]:
-    """Who the asked part of a question or proposition says is told (patients, cnil, medecin): _TOLD."""
-    asked = _asked_part(folded_form(text))
+    """Who the asked part of a question or proposition says is told (patients, cnil, medecin): _TOLD; not who it
+    sets aside (« en plus de notifier la CNIL, dois-je prévenir les patients ? »)."""
+    asked = set_aside_removed(_asked_part(folded_form(text)))
     return frozenset(who for patterns in (_TOLD_AFTER, _TOLD_BEFORE) for who, p in patterns.items()
                      if p.search(asked))
 
@@ -447,8 +450,9 @@ def told_whom(text: str) -> frozenset[str]:
 def duty_without_the_cnil(question: str) -> bool:
     """The question asks a duty without naming the CNIL or asking who may make the asker act (« peut-on m'obliger
     à… ? »): « je ne suis pas obligé de prévenir mes patients ? » asks the doctor's duty, which a proposition on what
-    the CNIL may do (the_cnil_acts) does not answer."""
-    asked = folded_form(question)
+    the CNIL may do (the_cnil_acts) does not answer; nor does « En plus de la CNIL, dois-je prévenir les
+    patients ? », which sets the CNIL aside."""
+    asked = set_aside_removed(folded_form(question))
     return modal(question) == "must" and "cnil" not in asked and not _MADE_TO.search(asked)
 
 
