@@ -1050,3 +1050,13 @@ def test_a_role_asked_is_answered_by_the_proposition_naming_a_role_and_the_other
     assert read_verdict(close, proper="dans ce cas, devient-il responsable du traitement ?")[0] == "oui"
     # a provider named as such asks no role: still the near-tie, no verdict
     assert read_verdict(close, proper="dans ce cas, est-ce toujours mon prestataire ?")[0] is None
+
+
+def test_who_is_told_is_read_in_french_and_english_but_not_in_what_the_question_sets_aside():
+    from kb.compose.verdict import told_whom
+
+    assert told_whom("Can I wait for the full picture before notifying the CNIL?") == {"cnil"}
+    assert told_whom("Is it up to me, telling my patients?") == {"patients"}
+    assert told_whom("En plus de notifier la CNIL, dois-je prévenir mes patients ?") == {"patients"}
+    assert told_whom("Besides notifying the CNIL, do I have to tell my patients?") == {"patients"}
+    assert told_whom("Dois-je notifier la CNIL et prévenir mes patients ?") == {"cnil", "patients"}

@@ -111,8 +111,7 @@ _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|a
                        r"\bhors (?:du )?(?:champ (?:d'application )?du )?rgpd\b|"
                        r"\boutside (?:the )?(?:scope of )?(?:the )?gdpr\b|"
                        # acting alone denies acting on instructions (« il avait le droit de décider ça tout seul ? »);
-                       # « tout seul au cabinet » is who practises
-                       # « un médecin tout seul » is who practises too
+                       # « tout seul au cabinet », « un médecin tout seul » are who practises
                        r"(?<!\bmedecin )(?<!\bpraticien )(?<!\bradiologue )(?<!\bgeneraliste )(?<!\bdoctor )"
                        r"\btout(?:e|es)? seule?s?\b(?! (?:au|en|dans|a) )|\bunilateralement\b|"
                        # (« on my own server » is whose server, not acting alone)
@@ -507,7 +506,7 @@ def _standing_for(ids: tuple[str, ...], fiches: Mapping[str, tuple[str, ...]] | 
 
 # what a question sets aside (« À part une amende CNIL, peut-il être poursuivi au pénal ? », « En plus de la CNIL,
 # dois-je prévenir les patients ? ») is not what it asks
-_SET_ASIDE = re.compile(r"\b(?:a part|en dehors d(?:e|u|es|')|hormis|outre (?:la|le|les|l'|une?|des)|"
+_SET_ASIDE = re.compile(r"\b(?:a part(?! entiere)|en dehors d(?:e|u|es|')|hormis|outre (?:la|le|les|l'|une?|des)|"
                         r"en plus d(?:e|u|es|')|besides|apart from|aside from|other than|on top of|in addition to)"
                         r"\b[^,.;:?]*")
 
