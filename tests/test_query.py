@@ -367,6 +367,8 @@ def test_a_figure_asked_and_not_given_is_said():
     penalty = ["L'éditeur encourt une pénalité jusqu'à 1 % de son chiffre d'affaires, plafonnée à un million d'euros."]
     length = query("Quelle longueur minimale doit avoir un mot de passe ?")
     assert length.asks_figure == "longueur"
+    assert query("How many characters must our passwords have by law?").asks_figure == "longueur"
+    assert query("What is the minimum password length for the practice software?").asks_figure == "longueur"
     assert "Le corpus ne donne aucune longueur" in gap(length, answered=True, said=penalty)
     rate = query("Quel taux de disponibilité minimum un hébergeur HDS doit-il garantir ?")
     assert rate.asks_figure == "taux"

@@ -226,7 +226,8 @@ FIGURES = {
     "montant": re.compile(rf"\b{_WHICH}(?:montants?|plafonds?)\b"),
     "taux": re.compile(rf"\b{_WHICH}(?:taux|pourcentages?)\b"),
     "longueur": re.compile(rf"\b(?:{_WHICH}(?:longueurs?|tailles?|nombres? (?:minimum |minimal )?de caracteres)|"
-                           r"combien de caracteres)\b"),
+                           r"combien de caracteres|how many (?:characters|digits)|"
+                           r"(?:minimum|required) (?:password )?length)\b"),
 }
 # Several controllers deciding together: associates, a group practice (joint controllership is then in question).
 _JOINT = re.compile(r"\b(?:associ(?:e|es|ee|ees|ation)|conjoint\w*|ensemble|groupe|maison de sante|centre de sante|"
