@@ -1060,3 +1060,14 @@ def test_who_is_told_is_read_in_french_and_english_but_not_in_what_the_question_
     assert told_whom("En plus de notifier la CNIL, dois-je prévenir mes patients ?") == {"patients"}
     assert told_whom("Besides notifying the CNIL, do I have to tell my patients?") == {"patients"}
     assert told_whom("Dois-je notifier la CNIL et prévenir mes patients ?") == {"cnil", "patients"}
+
+
+def test_doing_without_a_duty_asks_leave_not_to_do_it():
+    """« puis-je me passer du chiffrement ? » asks the contrary of « dois-je chiffrer les données ? »."""
+    from kb.compose.query import folded_form
+    from kb.compose.verdict import _asks_leave_not_to
+
+    duty = "Dois-je chiffrer les données de mes patients ?"
+    assert _asks_leave_not_to(duty, folded_form("Puis-je me passer du chiffrement sur les postes ?"))
+    assert _asks_leave_not_to(duty, folded_form("Can we do without encryption on the workstations?"))
+    assert not _asks_leave_not_to(duty, folded_form("Puis-je passer au chiffrement des postes ?"))
