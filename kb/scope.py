@@ -10,7 +10,7 @@ import re
 from kb.errors import KbError
 from kb.folding import fold
 from kb.legalrefs import GDPR_ROLES, find_references
-from kb.text import question_proper
+from kb.text import SENTENCES, question_proper
 
 # Words of the corpus' field. Strong ones are about health data and its liability wherever they appear;
 # context words (logiciel, cabinet, serveur…) belong to the practice's everyday life too, so they put a
@@ -50,9 +50,10 @@ _CLAUSE = r"(?:^|[.!?:;,\n(\[]|\bet\b|\band\b|\bthen\b|\bpuis\b)\s*"
 _INJECTION = re.compile(
     # forget / ignore / bypass the rules
     rf"{_CLAUSE}(?:oublie|ignore|disregard|forget|contourne|outrepasse|bypass|override|skip)[sz]?\b"
-    rf".{{0,40}}?\b(?:{_RULES}|corpus|tout ce qu|everything|the above|ce qui precede|ci-dessus)"
+    rf".{{0,40}}?\b(?:{_RULES}|corpus|base documentaire|documentation|tout ce qu|everything|the above|"
+    r"ce qui precede|ci-dessus)"
     # answer from elsewhere than the texts, or whatever they say
-    r"|\b(?:(?:tes|vos) (?:propres )?connaissances(?: generales)?|(?:your|its) own knowledge|"
+    r"|\b(?:(?:tes|vos) (?:propres )?connaissances(?: generales)?|(?:ta|votre) (?:propre )?connaissance|(?:your|its) own knowledge|"
     r"your general knowledge)\b"
     r"|\brepon(?:ds|dez) (?:uniquement|seulement|toujours|systematiquement|juste) (?:par )?[«\"']?\s*(?:oui|non)\b"
     r"|\b(?:always|only) answer [\"']?(?:yes|no)\b"
@@ -84,12 +85,13 @@ _INJECTION = re.compile(
     r"|\bsans (?:citer|sources?)\b.{0,30}\binvente"
     r"|\b(?:tu n'as|vous n'avez) plus (?:aucune |de )?(?:regles?|limites?|restrictions?|consignes?|filtres?)\b"
     r"|\bmode expert\b|\bexpert mode\b|\bsans (?:aucun )?(?:disclaimer|avertissement|mise en garde)\b"
-    r"|\bsans citer (?:les |tes |vos |de )?(?:textes|sources)\b|\bwithout (?:citing|citations|disclaimers?)\b"
+    r"|\bsans citer (?:les |tes |vos |de |le moindre |la moindre |aucun |aucune )?(?:textes?|sources?|articles?)\b|\bwithout (?:citing|citations|disclaimers?)\b"
     rf"|{_CLAUSE}(?:repete|recopie|affiche|revele|repeat|print|reveal)\w*\b.{{0,60}}\b(?:au debut|"
     r"at the (?:start|beginning)|(?:premier|first) message|message (?:initial|systeme))"
 )
 _PRODUCTS = (r"(?:logiciel|hebergeur|editeur|solution|outil|prestataire|fournisseur|marque|software|vendor|host|"
-             r"assureur|assurance|contrat d'assurance|mutuelle|offre|cloud|messagerie|antivirus|insurer|insurance)s?")
+             r"assureur|assurance|contrat d'assurance|mutuelle|offre|cloud|messagerie|antivirus|pare-feu|firewall|vpn|"
+             r"insurer|insurance)s?")
 _TAX = "une question fiscale ou comptable"
 _LAW = "un autre domaine du droit"
 _FINANCE = "une question financière ou immobilière"
@@ -102,7 +104,7 @@ _OFF_TOPIC = {
           r"deduire (?:de|des) (?:mes |mon |ses )?(?:impots|revenus|benefices)|deduct\w*|tax return)\b",
     "une question médicale (traitement, posologie, diagnostic)":
         r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
-        r"symptomes?|symptoms?|fievre|diagnostiquer|diagnostics?|prescri\w*|ordonnance|vaccin\w*|guerir|angines?|"
+        r"symptomes?|symptoms?|fievre|diagnostiquer|diagnostics?|diagnos[ie]s|biops\w*|pet scan|prescri\w*|ordonnance|vaccin\w*|guerir|angines?|"
         r"otites?|grippes?|rhumes?|bronchites?|migraines?|asthme|glycemies?|cholesterol|insuline|covid|"
         r"hydroxychloroquine|soign(?:er|e|es|ent|ez|ons)|grains? de beaute|tousse\w*|toux|douleurs?|"
         r"mal (?:au|a la|aux) (?:ventre|tete|dos|gorge|dents)|cancers?|tumeurs?|diabet\w*|epilep\w*|hypertension|"
@@ -126,7 +128,9 @@ _OFF_TOPIC = {
         rf"\b(?:quel(?:le)?s? {_PRODUCTS}(?: \w+){{0,3}} (?:acheter|choisir|prendre|souscrire|recommand\w*|"
         r"moins cher\w*|plus fiables?|plus sur\w*)|(?:prendre|souscrire) (?:une |un )?(?:assurance|contrat d'assurance|"
         r"mutuelle)|"
-        rf"meilleur(?:e|s)? {_PRODUCTS}|(?:tu|vous) (?:me |nous )?(?:conseill|recommand)\w*|"
+        rf"meilleur(?:e|s)? {_PRODUCTS}|quel(?:le)?s? {_PRODUCTS}\b[^?]{{0,40}}\b(?:le |la |les )?(?:plus|moins) "
+        r"(?:pratiques?|simples?|fiables?|surs?|chers?|performant\w*|efficaces?|ergonomiques?|complets?)|"
+        r"(?:ton|votre|your) top (?:\d+|trois|cinq|dix|three|five|ten)|(?:tu|vous) (?:me |nous )?(?:conseill|recommand)\w*|"
         r"(?:conseill|recommand)(?:ez-vous|es-tu|eriez-vous|erais-tu)|"
         r"(?:me|nous) recommande[rsz]?|(?:recommande|conseille)[rsz]?-(?:moi|nous)|"
         # « which host… » asks for a product; « under which the host… » does not
@@ -134,7 +138,7 @@ _OFF_TOPIC = {
         # « find out which host my vendor uses » asks what is, not what to buy
         r"(?<!out )(?<!know )(?<!check )(?<!ask )(?<!tell me )(?<!tells me )(?<!say )(?<!says )(?<!disclose )"
         # « which hosting provider does it use? » asks what is, too
-        r"which (?:\w+ )?(?:software|vendor|host|provider|insurer)(?! (?:does|do|did) (?:\w+ ){1,2}(?:use|rely))|"
+        r"which (?:[\w-]+ )?(?:software|vendor|host|provider|insurer)(?! (?:does|do|did) (?:\w+ ){1,2}(?:use|rely))|"
         r"best (?:software|host)|"
         # « entre Doctolib et Maiia, lequel je devrais prendre ? », not « lequel doit notifier ? »
         r"(?:lequel|laquelle|lesquels) (?:je |j'|on |nous )?(?:devrais |devrions |dois |faut-il )?"
@@ -152,7 +156,7 @@ _OFF_TOPIC = {
         r"python|javascript|scraper|scraping|redige[sz]?-(?:moi|nous)|ecri[st]-(?:moi|nous)|write me|draft me|"
         r"(?:pouvez-vous|pourriez-vous|peux-tu|pourrais-tu|vous pouvez|tu peux) (?:me |nous )?(?:rediger|ecrire))\b",
     _LAW: r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|non-concurrence|"
-          r"loyer|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
+          r"loyer|bail commercial|landlord|commercial lease|rent increase|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
           r"permis de conduire|prud'?hom\w*|refus de soins|"
           r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
           r"scm|selarl|parts sociales|creances?|mandataire judiciaire|syndic|copropriete|plaque professionnelle|"
@@ -173,7 +177,7 @@ _OFF_TOPIC = {
     "une question de sport": r"\b(?:football|foot|tennis|rugby|basket|marathon|match|coupe du monde|ligue 1|"
                              r"ligue des champions|champions league|world cup|jeux olympiques|olympics|"
                              r"tour de france|psg|nba|(?<!medecin du )(?<!medecins du )(?<!medecine du )sport)\b",
-    "une question de voyage": r"\b(?:voyages?|partir en vacances|billets? d'avion|vols? pour|hotels?|visiter|"
+    "une question de voyage": r"\b(?:voyages?|partir en vacances|(?:partez|pars|partir|allez|vas) (?:ou )?en vacances|billets? d'avion|vols? pour|hotels?|visiter|"
                               r"tourisme|touristiques?|itineraire|valise|week-end a|places to|flights?|"
                               r"trip to|travel\w*|holidays? in)\b",
     "une question sans rapport": r"\b(?:meteo|pleuvoir|pluie|neige|orage|canicule|quel temps|weather|"
@@ -245,8 +249,13 @@ _CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|m
                    # symptoms to read (« d'après ces symptômes, c'est plutôt un trouble anxieux ? »)
                    r"(?:d'apres|vu|selon) (?:ces|ses|les|leurs) symptomes|"
                    r"(?:based on|given|from) (?:these|her|his|the|their) symptoms)\b")
+# Care asked whatever the question also says of the data (« je lui maintiens quelle dose en attendant de récupérer
+# les données ? », « what's the most likely diagnosis? »)
+_CARE_ASKED = re.compile(r"\b(?:(?:a |de )?quel(?:le)?s? (?:dose|posologie|traitement)|what dose|which dose|"
+                         r"(?:most likely|probable|differential) diagnos[ie]s|diagnostic (?:le plus )?probable|"
+                         r"(?:order|prescribe|request) (?:a |an )?(?:pet|ct|mri|biopsy)|go (?:straight )?to biopsy)\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.
-_NEVER_RESCUED = ("une recommandation de produit", _TAX,
+_NEVER_RESCUED = ("une recommandation de produit",
                   "une demande hors du rôle de l'assistant (traduction, code, texte à écrire)")
 _OFF_TOPIC_RE = {label: re.compile(p) for label, p in _OFF_TOPIC.items()}
 # What the asker says is not about the field does not bring the question into it: « Rien à voir avec les données,
@@ -323,6 +332,16 @@ def refusal_before_retrieval(question: str) -> str | None:
         rescued = rescued or bool(_RECORDS.search(folded) and _PATIENTS.search(folded))
     if label == _MEDICAL and _asks_care(proper):
         rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care
+    if label and label != _MEDICAL:
+        # what the field told before does not rescue what is asked once the question leaves it (« …référente RGPD…
+        # Cette prime est-elle soumise aux cotisations URSSAF ? »); the patients' records do, unless the question
+        # proper itself asks for tax advice (« l'hébergement HDS en charges déductibles ? »)
+        tail = _from_first(folded, _OFF_TOPIC_RE[label])
+        field = _in_domain(tail, tail) if label in _CONTEXT_RESCUES else names_the_field(tail)
+        if label == _TAX:
+            rescued = _about_the_records(tail) and not _OFF_TOPIC_RE[_TAX].search(proper.rsplit(":", 1)[-1])
+        elif not (field or _about_the_records(tail)):
+            rescued = False
     for asked, branch in _ASKED_ELSEWHERE:  # « la CNIL est prévenue ; je veux la licencier : quelle procédure ? »
         if asked.search(proper) and not _RECORDS.search(proper):
             return f"il s'agit d'{branch}"
@@ -338,7 +357,19 @@ def refusal_before_retrieval(question: str) -> str | None:
 def _asks_care(proper: str) -> bool:
     """The question proper itself asks for care (what to prescribe, which dose), whatever data the situation told
     before; a diagnosis named in a question about records (« puis-je lui donner son diagnostic ? ») is not care."""
-    return bool(_CARE.search(proper)) and not (names_the_field(proper) or _RECORDS.search(proper))
+    return bool(_CARE_ASKED.search(proper)) or (
+        bool(_CARE.search(proper)) and not (names_the_field(proper) or _RECORDS.search(proper)))
+
+
+def _from_first(folded: str, pattern: re.Pattern) -> str:
+    """The question from its first sentence matching `pattern` on: what it asks once it leaves the field."""
+    sentences = SENTENCES.findall(folded)
+    start = next((i for i, sentence in enumerate(sentences) if pattern.search(sentence)), 0)
+    return "".join(sentences[start:])
+
+
+def _about_the_records(text: str) -> bool:
+    return bool(_RECORDS.search(text) and _PATIENTS.search(text))
 
 
 def _gibberish(folded: str) -> bool:

@@ -641,6 +641,25 @@ def test_a_role_asked_as_no_longer_only_a_processor_is_answered_yes(engine):
     assert answer.conclusion[0].text.startswith("Oui : ")
 
 
+def test_a_role_said_no_longer_held_is_not_the_role_asked(engine):
+    """« …c'est lui qui devient responsable de ce traitement, et plus un simple prestataire ? » asks the controller
+    role: « plus un simple prestataire » denies the processor's, it does not ask it."""
+    answer = engine.answer("Mon éditeur veut revendre des statistiques tirées de mes dossiers patients. Il devient "
+                           "alors responsable de ce traitement, et plus un simple prestataire ?")
+    assert answer.conclusion[0].map_id == "roles-editeur-reutilisation-responsable-du-traitement"
+    assert answer.conclusion[0].text.startswith("Oui : ")
+
+
+def test_the_host_asked_alongside_the_doctor_is_a_processor(engine):
+    """The host is the subject asked (« …est-il responsable du traitement au même titre que moi ? »): « Non », with
+    its processor role or the joint control it does not share, not « Oui » with the doctor's own controller role."""
+    answer = engine.answer("Pour les dossiers de mes patients, l'hébergeur certifié HDS où mon logiciel garde tout "
+                           "est-il responsable du traitement au même titre que moi ?")
+    assert answer.conclusion[0].map_id in ("roles-hebergeur-sous-traitant",
+                                           "roles-medecin-pas-responsable-conjoint-avec-ses-prestataires")
+    assert answer.conclusion[0].text.startswith("Non : ")
+
+
 def test_a_doctor_practising_alone_can_be_fined_for_unencrypted_images(engine):
     """« un médecin tout seul » says who practises, not an act done alone: no negation to turn the « Oui »."""
     answer = engine.answer("Je suis radiologue et je bosse seul. Franchement la CNIL s'occupe des grosses boîtes… "

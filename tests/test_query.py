@@ -206,6 +206,8 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
     ("Mon éditeur a changé d'hébergeur sans m'en parler. Il avait le droit ?",
      "mon editeur a change d'hebergeur sans m'en parler."),
     ("Il n'y a aucun contrat avec mon éditeur, c'est légal ?", "il n'y a aucun contrat avec mon editeur,"),
+    ("Mon hébergeur a déménagé nos serveurs sans nous demander. Il en avait le droit ?",
+     "mon hebergeur a demenage nos serveurs sans nous demander."),
     ("Mon éditeur dit que je suis seul responsable. C'est vrai qu'il ne risque rien ?", "qu'il ne risque rien ?"),
     ("La mutuelle d'un patient me demande son diagnostic sans son accord. J'ai le droit ?",
      "la mutuelle d'un patient me demande son diagnostic sans son accord."),
@@ -284,6 +286,7 @@ def test_negations_are_counted_in_french_and_english():
     # acting alone denies acting on instructions; working alone at the practice does not
     assert negations("il avait le droit de décider ça tout seul") == 1
     assert negations("je suis tout seul au cabinet") == 0
+    assert negations("je peux me passer de la notification ?") == 1  # doing without is not doing
     assert negations("elle peut mettre une amende à un médecin tout seul ?") == 0  # who practises, too
     assert negations("he decided on his own?") == 1 and negations("on its own initiative") == 1
     assert negations("can i keep my patient files on my own server?") == 0  # whose server, not acting alone
@@ -671,3 +674,11 @@ def test_the_provider_whose_duty_the_question_asks_is_read(text, provider):
 ])
 def test_the_language_of_the_question_is_read_once(text, english):
     assert query(text).english is english
+
+
+def test_an_english_part_is_not_set_aside():
+    """« a part-time secretary », « a part of the file » are English, not « à part » folded."""
+    from kb.compose.query import set_aside_removed
+    assert set_aside_removed("just me and a part-time secretary, can the cnil fine me?") == (
+        "just me and a part-time secretary, can the cnil fine me?")
+    assert set_aside_removed("a part une amende cnil, peut-il etre poursuivi ?").strip() == ", peut-il etre poursuivi ?"

@@ -501,6 +501,20 @@ def _ranked_alike(question: str, entry, word_weights: dict[str, float]) -> list:
     return [p for _, p, _ in ranked]
 
 
+def test_a_question_asked_of_the_host_is_not_asked_by_a_proposition_about_the_asker():
+    """« l'hébergeur… est-il responsable du traitement au même titre que moi ? » asks of the host, not « suis-je… ? »;
+    an impersonal « faut-il… ? » asks of nobody."""
+    from kb.responsibilities import MapEntry, Proposition
+
+    asker = Proposition("Mon logiciel est chez un hébergeur HDS : suis-je responsable du traitement ?", "oui")
+    host = Proposition("Mon hébergeur HDS est-il responsable du traitement ?", "non")
+    entry = MapEntry("roles", "roles", "medecin", "", "Énoncé.", (), answers=(asker, host))
+    assert _ranked_alike("L'hébergeur HDS de mon logiciel est-il responsable du traitement au même titre que moi ?",
+                         entry, {})[0] == host
+    assert _ranked_alike("Mon logiciel est chez un hébergeur HDS : faut-il que je reste responsable du traitement ?",
+                         entry, {})[0] == asker
+
+
 def test_the_asker_s_own_refusal_is_not_the_patient_s_right_to_object():
     from kb.responsibilities import MapEntry, Proposition
 

@@ -299,6 +299,15 @@ PROPOSITION_WORDS_WEIGHT = 0.1
 PERSON_MALUS = 0.03  # a proposition about « je » (the doctor) for a question whose subject is someone else
 COUNT_WEIGHT = 0.1  # a proposition bounding the patients (« plus de 10 000 ») that the count told meets, or not
 _FIRST_PERSON = re.compile(r"(?:^|\s)(?:je|j'|moi|me|m')\b|-je\b|-moi\b")
+# who a question's asked part (after its last colon) has as subject: the asker (« suis-je… ? », « est-ce que je… »)
+# or someone it inverts (« l'hébergeur… est-il responsable du traitement au même titre que moi ? »)
+_ASKER_SUBJECT = re.compile(r"(?:^|\s)(?:je|j')|-je\b|\bi\b")
+_OTHER_INVERTED = re.compile(r"-(?:t-)?(?:il|elle|ils|elles)\b")
+# an impersonal « il » (« faut-il prévenir ? », « y a-t-il une obligation ? », « est-il obligatoire de… ? ») names
+# nobody
+_IMPERSONAL = re.compile(r"\b(?:y a-t-il|faut-il|suffit-il|s'agit-il|vaut-il|reste-t-il|arrive-t-il|"
+                         r"est-il (?:\w+ )?(?:possible|obligatoire|legal|necessaire|interdit|normal|vrai|permis|"
+                         r"autorise|conseille|utile|grave|indispensable|exige|requis|imperatif|prevu|recommande)\b)")
 OTHER_PERSON_MALUS = 0.03  # a proposition about another person than the one the question names (dev)
 PROPOSITION_REGIME_MALUS = 0.03  # a proposition on a sanction under the other regime than the one named (dev)
 # The people around a practice a question may be about: « mon associé peut-il consulter… » is not « ma secrétaire
@@ -333,6 +342,19 @@ def _people(text: str) -> frozenset[str]:
     return frozenset(m.group(0).strip() for m in _PEOPLE.finditer(fold(text)))
 
 
+def _asked_of_another(proper: str) -> bool:
+    """The question proper, or the claim it asks to confirm, asks of someone it inverts (« …est-il responsable… ? »),
+    not of the asker."""
+    asked = proper.rsplit(":", 1)[-1]
+    return bool(_OTHER_INVERTED.search(_IMPERSONAL.sub(" ", asked))) and not _ASKER_SUBJECT.search(asked)
+
+
+@lru_cache(maxsize=8192)  # each proposition's, read for every question asked of someone else
+def _asks_of_the_asker(proposition: str) -> bool:
+    """The proposition asks of the asker (« …: suis-je toujours responsable des données ? »)."""
+    return bool(_ASKER_SUBJECT.search(fold(proposition).rsplit(":", 1)[-1]))
+
+
 def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors: MapVectors,
                       query_vector) -> list[tuple[MapEntry, Proposition, float]]:
     """Every yes/no proposition of the map by how closely the question asks it, best first."""
@@ -341,6 +363,7 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
         return []
     cosine = vectors.proposition_similarity(query_vector, query.english)
     asker_speaks = bool(_FIRST_PERSON.search(query.folded))
+    asked_of_another = _asked_of_another(query.claim or query.proper)
     asked_people = _people(query.proper)
     names_provider = bool(set(query.actors) & set(PROVIDERS))
     weights = vectors.word_weights
@@ -351,7 +374,8 @@ def rank_propositions(query: Query, responsibilities: ResponsibilityMap, vectors
         words = proposition_tokens(prop.text)
         common = _weighted(words & query.tokens, weights, rarest)
         shared = common / max(1e-9, _weighted(words, weights, rarest) + asked - common)  # weighted Jaccard
-        other_person = not asker_speaks and bool(_FIRST_PERSON.search(prop.text.lower()))
+        other_person = ((not asker_speaks and bool(_FIRST_PERSON.search(prop.text.lower())))
+                        or (asked_of_another and _asks_of_the_asker(prop.text)))
         fits = fits_bound(prop.text, query.patients)
         count = 0 if fits is None else (1 if fits else -1)
         people = _people(prop.text)

@@ -57,7 +57,7 @@ _ALTERNATIVE = re.compile(r",\s*ou\b|\bou (?:seulement|bien|alors|plutot|c'est|p
 # A question asking to confirm what was just said, and the negations that turn a claim around.
 _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|permis|autorise|normal|possible|"
                   r"correct|acceptable|conforme|valable|suffisant|ok)"
-                  r"\w*|(?:il|elle|ils|elles|on|j') ?(?:avait|a|avaient|ont|ai) le droit|"
+                  r"\w*|(?:il|elle|ils|elles|on|j') ?(?:en |y )?(?:avait|a|avaient|ont|ai) le droit|"
                   # whether someone who says it is right (« Mon confrère dit que… A-t-il raison ? »)
                   r"(?:a-t-(?:il|elle)|ont-(?:ils|elles)|avait-(?:il|elle)|ai-je) raison|"
                   r"(?:is|was) (?:he|she) right|(?:are|were) (?:they|we) right|am i right|"
@@ -105,6 +105,8 @@ _NEGATION = re.compile(r"\b(?:ne|n')\s+(?:\S+\s+){0,3}?(?:pas|plus|jamais|rien|a
                        # exempt from it or its being useless (« est-il dispensé de signer ? »)
                        r"\bfacultati(?:f|ve|fs|ves)\b|\boptional\b|\bdispense(?:e|s|es|r)?\b|\bexempte?e?s?\b|"
                        r"\binutiles?\b|\bexempt\b|\bunnecessary\b|"
+                       # doing without is not doing (« puis-je me passer de la notification ? »)
+                       r"\b(?:me|nous|se|te|vous) passer d(?:e|u|es|')|\bdo without\b|"
                        # forbidden is not allowed (« il est interdit de… »)
                        r"\binterdi(?:t|te|ts|tes|re)\b|\bforbidden\b|\bprohibited\b|"
                        # data said outside the GDPR are data it does not govern (« pseudonymisées donc hors RGPD »)
@@ -507,8 +509,8 @@ def _standing_for(ids: tuple[str, ...], fiches: Mapping[str, tuple[str, ...]] | 
 
 # what a question sets aside (« À part une amende CNIL, peut-il être poursuivi au pénal ? », « En plus de la CNIL,
 # dois-je prévenir les patients ? ») is not what it asks
-_SET_ASIDE = re.compile(r"\b(?:a part(?! entiere)|en dehors d(?:e|u|es|')|hormis|outre (?:la|le|les|l'|une?|des)|"
-                        r"en plus d(?:e|u|es|')|besides|apart from|aside from|other than|on top of|in addition to)"
+_SET_ASIDE = re.compile(r"\b(?:a part(?! entiere)(?![- ](?:time|of|in|for)\b)|en dehors d(?:e|u|es|')|hormis|"
+                        r"outre (?:la|le|les|l'|une?|des)|en plus d(?:e|u|es|')|besides|apart from|aside from|other than|on top of|in addition to)"
                         r"\b[^,.;:?]*")
 
 

@@ -159,6 +159,11 @@ _ROLES = {"controller": re.compile(r"\bresponsables? (?:du|de|des) traitements?\
           "processor": re.compile(r"\bsous-traitants?\b|\bprocessors?\b|"
                                   r"\b(?:simple|simplement|seulement|juste|qu'un) (?:mon |notre |un |son )?"
                                   r"prestataires?\b")}
+# a role the question says the actor no longer is (« devient-il responsable du traitement, et plus un simple
+# prestataire ? »): not the role it asks
+_ROLE_DENIED = re.compile(r"\b(?:et |mais )?(?:plus|non|pas|no longer|not) "
+                          r"(?:seulement |simplement |juste |just |only )?(?:mon |notre |un |une |son |leur |a |an |my |our )?(?:simple |mere )?"
+                          r"(?:prestataire|sous-traitant|processor)s?\b")
 _CNIL_ACTS = re.compile(r"(?:^|[:;]\s*)(?:(?:can|could|may|does|did|will|would|has|is|should) )?(?:la|the) cnil\b")
 # leave asked despite something (« peut-on quand même partager ? »): the story tells what may stand in the way
 _DESPITE = re.compile(r"\b(?:quand meme|tout de meme|malgre|meme si|anyway|still|even if|despite|regardless)\b")
@@ -222,7 +227,7 @@ def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = Non
 def _roles_named(text: str) -> frozenset[str]:
     """The GDPR roles a text names, controller or processor (_ROLES): not a provider named as such (« mon
     prestataire étranger »), only one said to be no more than that (« reste-t-il simplement mon prestataire ? »)."""
-    said = folded_form(text)
+    said = _ROLE_DENIED.sub(" ", folded_form(text))
     return frozenset(role for role, pattern in _ROLES.items() if pattern.search(said))
 
 
