@@ -660,6 +660,18 @@ def test_the_host_asked_alongside_the_doctor_is_a_processor(engine):
     assert answer.conclusion[0].text.startswith("Non : ")
 
 
+@pytest.mark.parametrize("question", [
+    "Un laboratoire propose de payer mon éditeur pour des dossiers nominatifs de mes patients, qui ont tous signé un "
+    "consentement. C'est légal ?",
+    "A lab offered to pay my vendor for named patient records; the patients consented. Is that legal?"])
+def test_data_paid_for_is_answered_by_the_ban_on_selling_it(engine, question):
+    """A payment asked about (« payer », « pay ») is answered by a sale: identifying data may not be sold, consent
+    or not; the money the question names does not leave it without a verdict."""
+    answer = engine.answer(question)
+    assert answer.conclusion[0].map_id.endswith("-vente-de-donnees-identifiantes")
+    assert answer.conclusion[0].text.startswith("Non : ")
+
+
 def test_a_doctor_practising_alone_can_be_fined_for_unencrypted_images(engine):
     """« un médecin tout seul » says who practises, not an act done alone: no negation to turn the « Oui »."""
     answer = engine.answer("Je suis radiologue et je bosse seul. Franchement la CNIL s'occupe des grosses boîtes… "

@@ -129,7 +129,9 @@ _PRICE_ASKED = re.compile(r"\b(?:(?:me|nous|vous|lui|leur|l'|la|le|les|est|sont|
                           r"tarifs?|euros?|rembours\w*|fees?|costs?|pay|paid|charges? (?:me|us|for)|free of charge|"
                           r"invoic\w*|bill(?:s|ed|ing)?)\b|€")
 _PRICE_SAID = re.compile(_PRICE_ASKED.pattern + "|" + _FAULT_SAID.pattern
-                         + r"|\b(?:indemn\w*|emprisonnement|compensation|penalt\w*)\b")
+                         + r"|\b(?:indemn\w*|emprisonnement|compensation|penalt\w*|"
+                         # a sale is paid for (« can I sell my patients' data if they consent? »)
+                         r"vend\w*|revend\w*|vente|sell\w*|sold|sale|achat|achet\w*|buy\w*|remuner\w*)\b")
 # someone else doing the asker's duty in his stead (« est-ce à mon hébergeur de faire l'analyse d'impact à ma
 # place ? »): the law helps the asker with it, it does not move it, unless the proposition says so
 _INSTEAD = re.compile(r"\b(?:a (?:ma|notre) place|a la place (?:du cabinet|du medecin|des medecins)|"
