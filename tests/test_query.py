@@ -682,3 +682,13 @@ def test_an_english_part_is_not_set_aside():
     assert set_aside_removed("just me and a part-time secretary, can the cnil fine me?") == (
         "just me and a part-time secretary, can the cnil fine me?")
     assert set_aside_removed("a part une amende cnil, peut-il etre poursuivi ?").strip() == ", peut-il etre poursuivi ?"
+
+
+def test_a_dead_patient_s_file_asked_by_his_son_is_not_the_patient_s_own_access():
+    """The patient's own access to his file is not in the corpus; what a dead patient's relatives may know is
+    (L1110-4): a son's request for a copy is not the subject outside the corpus."""
+    from kb.compose.query import outside_subjects
+    assert outside_subjects("une patiente demande une copie de son dossier, en combien de temps ?") == (
+        "accès du patient à son dossier",)
+    assert outside_subjects("le fils d'un patient decede demande une copie du dossier pour savoir de quoi il est "
+                            "mort") == ()

@@ -282,6 +282,9 @@ _SUBJECTS = {
     "cookies": r"cookies?|traceurs",
 }
 _SUBJECT_PATTERNS = {subject: re.compile(rf"\b(?:{pattern})\b") for subject, pattern in _SUBJECTS.items()}
+# what a dead patient's relatives may know is the corpus's (L1110-4), not the patient's own access to his file
+_SUBJECT_UNLESS = {"accès du patient à son dossier": re.compile(
+    r"\b(?:decede\w*|deces|defunte?s?|mort|morte|deceased|died|dead|ayants? droit|heritiers?|heirs?)\b")}
 # the map's topic that says what the corpus does hold on such a subject (who helps the doctor answer the patients)
 SUBJECT_WEIGHT = 1.0  # a subject's topic counts as clearly asked; the others, half as much at most
 SUBJECT_TOPICS = {"droit à l'effacement": "patients", "droit de rectification": "patients",
@@ -800,7 +803,8 @@ def corpus_vocabulary(texts, documents=()) -> frozenset[str]:
 def outside_subjects(folded: str, corpus_words: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The subjects (_SUBJECTS) a folded text asks about that no corpus text names (`corpus_words`)."""
     return tuple(subject for subject, pattern in _SUBJECT_PATTERNS.items()
-                 if pattern.search(folded) and _label(subject) not in corpus_words)
+                 if pattern.search(folded) and _label(subject) not in corpus_words
+                 and not (subject in _SUBJECT_UNLESS and _SUBJECT_UNLESS[subject].search(folded)))
 
 
 def _label(subject: str) -> str:
