@@ -672,6 +672,14 @@ def test_data_paid_for_is_answered_by_the_ban_on_selling_it(engine, question):
     assert answer.conclusion[0].text.startswith("Non : ")
 
 
+def test_how_long_an_hds_certificate_lasts_is_answered_from_the_fiche(engine):
+    """The certificate's three years and yearly audit come from the ANS, told by a fiche only: the map says so
+    (« Selon l'ANS »), and the corpus is not said silent on the duration."""
+    answer = engine.answer("Combien de temps est valable un certificat HDS ?")
+    assert answer.conclusion[0].map_id == "hds-hebergeur-audits-et-duree-du-certificat"
+    assert "trois ans" in answer.conclusion[0].text and answer.conclusion[0].text.startswith("Selon l'ANS")
+
+
 def test_a_doctor_practising_alone_can_be_fined_for_unencrypted_images(engine):
     """« un médecin tout seul » says who practises, not an act done alone: no negation to turn the « Oui »."""
     answer = engine.answer("Je suis radiologue et je bosse seul. Franchement la CNIL s'occupe des grosses boîtes… "

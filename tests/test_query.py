@@ -108,6 +108,7 @@ def test_names_the_corpus_never_mentions_are_found_even_opening_the_question():
     # common nouns of the field, capitalised or not, name nothing
     assert query("Je regarde les IRM de mes patients chez moi. Est-ce permis ?").unknown == ()
     assert query("Four GPs share one EHR. Is it HDS?").unknown == ()
+    assert query("Nous sommes une petite ESN : qui délivre le certificat HDS ?").unknown == ()  # a kind of firm
     # a month, a job, a disease are words too: the verdict is not withheld for them
     assert query("The court ruled on it in July 2022. Is it HDS?").unknown == ()
     assert query("Notre DSI dit que non. Il a raison ?").unknown == ()

@@ -815,7 +815,7 @@ def _label(subject: str) -> str:
 _PLAIN_WORDS = frozenset({"irm", "mri", "scanner", "ecg", "gp", "gps", "ehr", "emr", "it", "pc", "dpo", "dpia", "one",
                           "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "ok", "okay",
                           # a job, a disease, a month: words, not names of something the corpus should hold
-                          "dsi", "rssi", "ist", "mst", "vih", "hiv", "sida", "avc", "nda",
+                          "dsi", "rssi", "esn", "ssii", "ist", "mst", "vih", "hiv", "sida", "avc", "nda",
                           "january", "february", "march", "april", "may", "june", "july", "august", "september",
                           "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                           "saturday", "sunday",
