@@ -53,7 +53,8 @@ _INJECTION = re.compile(
     rf".{{0,40}}?\b(?:{_RULES}|corpus|base documentaire|documentation|tout ce qu|everything|the above|"
     r"ce qui precede|ci-dessus)"
     # answer from elsewhere than the texts, or whatever they say
-    r"|\b(?:(?:tes|vos) (?:propres )?connaissances(?: generales)?|(?:ta|votre) (?:propre )?connaissance|(?:your|its) own knowledge|"
+    r"|\b(?:(?:tes|vos) (?:propres )?connaissances(?: generales)?|(?:ta|votre) (?:propre )?connaissance|"
+    r"(?:your|its) own knowledge|"
     r"your general knowledge)\b"
     r"|\brepon(?:ds|dez) (?:uniquement|seulement|toujours|systematiquement|juste) (?:par )?[«\"']?\s*(?:oui|non)\b"
     r"|\b(?:always|only) answer [\"']?(?:yes|no)\b"
@@ -85,7 +86,8 @@ _INJECTION = re.compile(
     r"|\bsans (?:citer|sources?)\b.{0,30}\binvente"
     r"|\b(?:tu n'as|vous n'avez) plus (?:aucune |de )?(?:regles?|limites?|restrictions?|consignes?|filtres?)\b"
     r"|\bmode expert\b|\bexpert mode\b|\bsans (?:aucun )?(?:disclaimer|avertissement|mise en garde)\b"
-    r"|\bsans citer (?:les |tes |vos |de |le moindre |la moindre |aucun |aucune )?(?:textes?|sources?|articles?)\b|\bwithout (?:citing|citations|disclaimers?)\b"
+    r"|\bsans citer (?:les |tes |vos |de |le moindre |la moindre |aucun |aucune )?(?:textes?|sources?|articles?)\b"
+    r"|\bwithout (?:citing|citations|disclaimers?)\b"
     rf"|{_CLAUSE}(?:repete|recopie|affiche|revele|repeat|print|reveal)\w*\b.{{0,60}}\b(?:au debut|"
     r"at the (?:start|beginning)|(?:premier|first) message|message (?:initial|systeme))"
 )
@@ -104,7 +106,8 @@ _OFF_TOPIC = {
           r"deduire (?:de|des) (?:mes |mon |ses )?(?:impots|revenus|benefices)|deduct\w*|tax return)\b",
     "une question médicale (traitement, posologie, diagnostic)":
         r"\b(?:posologie|dosage|doses?|mg|milligrammes?|paracetamol|ibuprofene|antibiotiques?|medicaments?|"
-        r"symptomes?|symptoms?|fievre|diagnostiquer|diagnostics?|diagnos[ie]s|biops\w*|pet scan|prescri\w*|ordonnance|vaccin\w*|guerir|angines?|"
+        r"symptomes?|symptoms?|fievre|diagnostiquer|diagnostics?|diagnos[ie]s|biops\w*|pet scan|prescri\w*|"
+        r"ordonnance|vaccin\w*|guerir|angines?|"
         r"otites?|grippes?|rhumes?|bronchites?|migraines?|asthme|glycemies?|cholesterol|insuline|covid|"
         r"hydroxychloroquine|soign(?:er|e|es|ent|ez|ons)|grains? de beaute|tousse\w*|toux|douleurs?|"
         r"mal (?:au|a la|aux) (?:ventre|tete|dos|gorge|dents)|cancers?|tumeurs?|diabet\w*|epilep\w*|hypertension|"
@@ -130,7 +133,8 @@ _OFF_TOPIC = {
         r"mutuelle)|"
         rf"meilleur(?:e|s)? {_PRODUCTS}|quel(?:le)?s? {_PRODUCTS}\b[^?]{{0,40}}\b(?:le |la |les )?(?:plus|moins) "
         r"(?:pratiques?|simples?|fiables?|surs?|chers?|performant\w*|efficaces?|ergonomiques?|complets?)|"
-        r"(?:ton|votre|your) top (?:\d+|trois|cinq|dix|three|five|ten)|(?:tu|vous) (?:me |nous )?(?:conseill|recommand)\w*|"
+        r"(?:ton|votre|your) top (?:\d+|trois|cinq|dix|three|five|ten)|"
+        r"(?:tu|vous) (?:me |nous )?(?:conseill|recommand)\w*|"
         r"(?:conseill|recommand)(?:ez-vous|es-tu|eriez-vous|erais-tu)|"
         r"(?:me|nous) recommande[rsz]?|(?:recommande|conseille)[rsz]?-(?:moi|nous)|"
         # « which host… » asks for a product; « under which the host… » does not
@@ -156,7 +160,8 @@ _OFF_TOPIC = {
         r"python|javascript|scraper|scraping|redige[sz]?-(?:moi|nous)|ecri[st]-(?:moi|nous)|write me|draft me|"
         r"(?:pouvez-vous|pourriez-vous|peux-tu|pourrais-tu|vous pouvez|tu peux) (?:me |nous )?(?:rediger|ecrire))\b",
     _LAW: r"\b(?:divorc\w*|voisinage|(?:mon|ma|mes) voisine?s?|secret des affaires|bail|non-concurrence|"
-          r"loyer|bail commercial|landlord|commercial lease|rent increase|licenciement|succession|heritage|testament|notaire|garde d'enfants?|"
+          r"loyer|bail commercial|landlord|commercial lease|rent increase|licenciement|succession|heritage|"
+          r"testament|notaire|garde d'enfants?|"
           r"permis de conduire|prud'?hom\w*|refus de soins|"
           r"refuser (?:un|une|des|de soigner|de recevoir) (?:patients?|patientes?|malades?)|"
           r"scm|selarl|parts sociales|creances?|mandataire judiciaire|syndic|copropriete|plaque professionnelle|"
@@ -177,7 +182,8 @@ _OFF_TOPIC = {
     "une question de sport": r"\b(?:football|foot|tennis|rugby|basket|marathon|match|coupe du monde|ligue 1|"
                              r"ligue des champions|champions league|world cup|jeux olympiques|olympics|"
                              r"tour de france|psg|nba|(?<!medecin du )(?<!medecins du )(?<!medecine du )sport)\b",
-    "une question de voyage": r"\b(?:voyages?|partir en vacances|(?:partez|pars|partir|allez|vas) (?:ou )?en vacances|billets? d'avion|vols? pour|hotels?|visiter|"
+    "une question de voyage": r"\b(?:voyages?|partir en vacances|(?:partez|pars|partir|allez|vas) (?:ou )?en vacances|"
+                              r"billets? d'avion|vols? pour|hotels?|visiter|"
                               r"tourisme|touristiques?|itineraire|valise|week-end a|places to|flights?|"
                               r"trip to|travel\w*|holidays? in)\b",
     "une question sans rapport": r"\b(?:meteo|pleuvoir|pluie|neige|orage|canicule|quel temps|weather|"

@@ -513,7 +513,8 @@ def _standing_for(ids: tuple[str, ...], fiches: Mapping[str, tuple[str, ...]] | 
 # what a question sets aside (« À part une amende CNIL, peut-il être poursuivi au pénal ? », « En plus de la CNIL,
 # dois-je prévenir les patients ? ») is not what it asks
 _SET_ASIDE = re.compile(r"\b(?:a part(?! entiere)(?![- ](?:time|of|in|for)\b)|en dehors d(?:e|u|es|')|hormis|"
-                        r"outre (?:la|le|les|l'|une?|des)|en plus d(?:e|u|es|')|besides|apart from|aside from|other than|on top of|in addition to)"
+                        r"outre (?:la|le|les|l'|une?|des)|en plus d(?:e|u|es|')|besides|apart from|aside from|"
+                        r"other than|on top of|in addition to)"
                         r"\b[^,.;:?]*")
 
 

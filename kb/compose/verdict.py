@@ -164,7 +164,8 @@ _ROLES = {"controller": re.compile(r"\bresponsables? (?:du|de|des) traitements?\
 # a role the question says the actor no longer is (« devient-il responsable du traitement, et plus un simple
 # prestataire ? »): not the role it asks
 _ROLE_DENIED = re.compile(r"\b(?:et |mais )?(?:plus|non|pas|no longer|not) "
-                          r"(?:seulement |simplement |juste |just |only )?(?:mon |notre |un |une |son |leur |a |an |my |our )?(?:simple |mere )?"
+                          r"(?:seulement |simplement |juste |just |only )?"
+                          r"(?:mon |notre |un |une |son |leur |a |an |my |our )?(?:simple |mere )?"
                           r"(?:prestataire|sous-traitant|processor)s?\b")
 _CNIL_ACTS = re.compile(r"(?:^|[:;]\s*)(?:(?:can|could|may|does|did|will|would|has|is|should) )?(?:la|the) cnil\b")
 # leave asked despite something (« peut-on quand même partager ? »): the story tells what may stand in the way
