@@ -257,7 +257,7 @@ _CARE = re.compile(r"\b(?:prescri(?:re|s|t|vez|rai\w*)|posologie|doses?|dosage|m
                    r"(?:based on|given|from) (?:these|her|his|the|their) symptoms)\b")
 # Care asked whatever the question also says of the data (« je lui maintiens quelle dose en attendant de récupérer
 # les données ? », « what's the most likely diagnosis? »)
-_CARE_ASKED = re.compile(r"\b(?:(?:a |de )?quel(?:le)?s? (?:dose|posologie|traitement)|what dose|which dose|"
+_CARE_ASKED = re.compile(r"\b(?:(?:a |de )?quel(?:le)?s? (?:dose|posologie)|what dose|which dose|"
                          r"(?:most likely|probable|differential) diagnos[ie]s|diagnostic (?:le plus )?probable|"
                          r"(?:order|prescribe|request) (?:a |an )?(?:pet|ct|mri|biopsy)|go (?:straight )?to biopsy)\b")
 # Requests no word of the field makes the corpus's: a product to choose, a text to translate or write.

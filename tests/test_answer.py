@@ -678,6 +678,7 @@ def test_how_long_an_hds_certificate_lasts_is_answered_from_the_fiche(engine):
     answer = engine.answer("Combien de temps est valable un certificat HDS ?")
     assert answer.conclusion[0].map_id == "hds-hebergeur-audits-et-duree-du-certificat"
     assert "trois ans" in answer.conclusion[0].text and answer.conclusion[0].text.startswith("Selon l'ANS")
+    assert not answer.gap
 
 
 def test_a_doctor_practising_alone_can_be_fined_for_unencrypted_images(engine):

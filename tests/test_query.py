@@ -527,6 +527,9 @@ def test_the_askers_own_duties_are_the_doctors_whatever_the_story_names(text, ac
     ("I work for a hosting company.", "hebergeur"),
     ("Je suis médecin généraliste et mon hébergeur a eu une fuite.", "medecin"),
     ("I manage a group practice. We hired a scanning company.", "medecin"),
+    # a newcomer says who they are too
+    ("Je viens d'arriver comme juriste chez un hébergeur certifié HDS. Que doit-on aux cabinets ?", "hebergeur"),
+    ("I just joined a software vendor as its DPO.", "editeur"),
     # a provider the asker has or works with, a state or an act, is not who they are
     ("Je suis inquiet, mon hébergeur a eu une fuite.", None),
     ("I work with a certified host.", None),
@@ -678,7 +681,7 @@ def test_the_language_of_the_question_is_read_once(text, english):
 
 
 def test_an_english_part_is_not_set_aside():
-    """« a part-time secretary », « a part of the file » are English, not « à part » folded."""
+    """« a part-time secretary » is English, not « à part » folded."""
     from kb.compose.query import set_aside_removed
     assert set_aside_removed("just me and a part-time secretary, can the cnil fine me?") == (
         "just me and a part-time secretary, can the cnil fine me?")

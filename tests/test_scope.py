@@ -260,12 +260,6 @@ def test_another_branch_of_law_around_the_patients_records_is_the_fields(questio
      True),
     ("Depuis la fuite, une patiente a des crises d'angoisse. Peut-elle obtenir réparation de son préjudice moral ?",
      False),
-])
-def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused):
-    assert (refusal_before_retrieval(question) is not None) is refused
-
-
-@pytest.mark.parametrize("question, refused", [
     # a dose or a diagnosis asked, whatever the question also says of the data
     ("Le logiciel est bloqué par un rançongiciel. En attendant de récupérer les données, je lui donne quelle dose "
      "d'héparine ?", True),
@@ -273,7 +267,7 @@ def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused
     ("Le logiciel est bloqué par un rançongiciel : dois-je prévenir les patients dont le traitement est en cours ?",
      False),
 ])
-def test_a_dose_or_a_diagnosis_asked_is_care_even_beside_the_data(question, refused):
+def test_care_asked_after_a_breach_is_still_a_medical_question(question, refused):
     assert (refusal_before_retrieval(question) is not None) is refused
 
 

@@ -434,6 +434,9 @@ def about_staff(proper: str) -> bool:
 # Who the asker says they are (« je suis DPO d'un éditeur », « je dirige une société d'infogérance », « I work at an
 # HDS-certified host », « nous sommes hébergeur »): the first actor named after they introduce themselves.
 _INTRODUCES = re.compile(r"\b(?:je suis|je travaille|je bosse|je dirige|je gere|je m'occupe|je reponds|nous sommes|"
+                         # a newcomer (« je viens d'arriver comme juriste chez un hébergeur », « I just joined »)
+                         r"je viens d'(?:arriver|etre (?:embauchee?|recrutee?|nommee?))|je viens de rejoindre|"
+                         r"i (?:just |recently )?joined|i've (?:just )?joined|i (?:just )?started (?:at|as|working)|"
                          r"on est|notre (?:\w+ )?(?:societe|entreprise|boite|start-?up)|i'm|i am|i work|i run|i manage|"
                          r"we are|we're|our (?:\w+ )?(?:company|firm|start-?up))\b"
                          # not a state or an act (« je suis obligé d'avoir un hébergeur », « we're choosing a host »)
