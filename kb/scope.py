@@ -332,10 +332,10 @@ def refusal_before_retrieval(question: str) -> str | None:
     if label == _LAW:  # only the patients' records make it the field's; a vendor named in a claim to file does not,
         # unless the other law is only told before a question proper on the field (« « secret des affaires », dit
         # l'hébergeur : que doit-il nous dire ? »)
-        rescued = bool(_RECORDS.search(folded) and _PATIENTS.search(folded) or _PROCESSING.search(proper)) or (
+        rescued = _about_the_records(folded) or bool(_PROCESSING.search(proper)) or (
             names_the_field(question) and not _OFF_TOPIC_RE[_LAW].search(proper))
     if label == _SOCIAL:  # « une patiente en congé maternité demande la copie de son dossier » is the field's
-        rescued = rescued or bool(_RECORDS.search(folded) and _PATIENTS.search(folded))
+        rescued = rescued or _about_the_records(folded)
     if label == _MEDICAL and _asks_care(proper):
         rescued = False  # « depuis la fuite, ma patiente ne dort plus : je lui prescris quoi ? » asks for care
     if label and label != _MEDICAL:
@@ -375,6 +375,7 @@ def _from_first(folded: str, pattern: re.Pattern) -> str:
 
 
 def _about_the_records(text: str) -> bool:
+    """The patients' records are at stake: a records word and the patients."""
     return bool(_RECORDS.search(text) and _PATIENTS.search(text))
 
 

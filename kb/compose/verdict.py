@@ -65,10 +65,9 @@ _DUTY_WITH_ACT = re.compile(r"\b(?:doi[st]|dois-je|doit-il|doit-elle|faut-il|ai-
 _FAULT_WITH_ACT = re.compile(r"\b(?:en tort|en faute|fautif\w*|risqu\w*|sanctionn\w*|puni\w*|condamn\w*|"
                              r"at fault|liable|fined|punished|risk\w*)\b.*?\b(?:si|s'il|s'ils|quand|lorsqu\w*|if|"
                              r"when)\b(.*)")
-# refusing to do it (« l'éditeur peut-il refuser de m'aider ? ») or doing without it (« puis-je me passer du
-# chiffrement ? ») is not doing it
-_REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to |tous |toute?s? |any |all )|\bse desinteresser\b|"
-                         r"\b(?:me|nous|se) passer (?:de|du|des|d')|\bdo without\b")
+# refusing to do it (« l'éditeur peut-il refuser de m'aider ? ») is not doing it; doing without it (« puis-je me
+# passer du chiffrement ? ») is a negation (`negations`)
+_REFUSES_TO = re.compile(r"\b(?:refuser|refuse|decline) (?:de |d'|to |tous |toute?s? |any |all )|\bse desinteresser\b")
 # putting off what is due (« signer le contrat plus tard », « attendre », « tell me afterwards ») is not doing it
 _PUT_OFF = re.compile(r"\b(?:attendre|patienter|tarder|differer|repousser|wait|postpone)\b|"
                       r"\b(?:tell|inform|notify|ask|sign|signer|prevenir|informer|demander|dire|notifier)\w* "
