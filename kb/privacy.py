@@ -114,7 +114,9 @@ _ADDRESS = re.compile(
     rf"(?:(?=[,.;:!?)]|$|\s+(?:à|a|au|en|et|dans|par|pour|est|sont)\s)|,?\s*\d{{5}}(?:\s+{_TOWN})?)",
     re.I,
 )
-_POSTCODE_TOWN = re.compile(rf"(?<![\w/.,-])(?:0[1-9]|[1-8]\d|9[0-8])\d{{3}}\s+{_TOWN}")
+# not a standard's number (« ISO 27001 Annex A », « ISO/IEC 27701 »)
+_POSTCODE_TOWN = re.compile(rf"(?<![\w/.,-])(?<!ISO )(?<!IEC )(?<!iso )(?<!NF )(?<!EN )"
+                            rf"(?:0[1-9]|[1-8]\d|9[0-8])\d{{3}}\s+{_TOWN}")
 
 
 @dataclass(frozen=True)

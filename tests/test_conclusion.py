@@ -178,28 +178,25 @@ def test_a_question_asking_to_skip_escape_or_put_off_a_duty_gets_the_contrary_of
     assert _verdict_of(offence)("Can I skip notifying the authority?") == "Oui"
 
 
-def test_a_premise_narrower_than_the_rule_or_asking_it_unconditionally_gets_non():
+def test_a_premise_narrower_than_the_rule_gets_the_rule_s_verdict_asking_it_unconditionally_gets_non():
     health = MapEntry("patients-donnees-de-sante", "patients", "medecin", "",
                       "Les données de santé couvrent aussi les soins reçus.", (),
                       answers=(Proposition("La liste des soins reçus par un patient est-elle une donnée de santé ?",
                                            "oui"),))
     verdict = _verdict_of(health)
-    assert verdict("Les soins reçus sont-ils des données de santé ?") == "Oui"  # the rule itself, as before
-    assert verdict("Seuls les diagnostics sont-ils des données de santé, et pas les soins ?") == "Non"
-    assert verdict("Is a diagnosis only health data when it is written down?") == "Non"
-    assert verdict("Un soin ne devient-il une donnée de santé qu'une fois facturé ?") == "Non"
-    assert verdict("Un soin est-il obligatoirement une donnée de santé dès qu'il est noté ?") == "Non"
-    # a role said of someone, an alternative offered, or a restriction set aside restricts nothing
-    assert verdict("Un soin qui n'est que prescrit est-il une donnée de santé ?") == "Oui"
-    assert verdict("Les soins sont-ils des données de santé, ou seulement les diagnostics ?") == "Oui"
-    assert verdict("Les soins, et pas seulement les diagnostics, sont-ils des données de santé ?") == "Oui"
-    assert verdict("Mon patient ne vient que pour des soins : ses soins sont-ils des données de santé ?") == "Oui"
+    assert verdict("Les soins reçus sont-ils des données de santé ?") == "Oui"  # the rule itself
+    # « obligatoirement », « forcément » ask the duty or the rule itself, not a narrower premise
+    assert verdict("Un soin est-il obligatoirement une donnée de santé dès qu'il est noté ?") == "Oui"
+    assert verdict("Les soins sont-ils forcément des données de santé ?") == "Oui"
+    contract = MapEntry("medecin-contrat-hebergeur", "contrat-d-hebergement", "medecin", "",
+                        "Le médecin signe un contrat d'hébergement avec l'hébergeur.", (),
+                        answers=(Proposition("Dois-je signer un contrat avec mon hébergeur ?", "oui"),))
+    assert _verdict_of(contract)("Dois-je obligatoirement signer un contrat avec mon hébergeur ?") == "Oui"
     deviate = MapEntry("referentiel-non-contraignant", "referentiels", "medecin", "",
                        "Le référentiel CNIL n'est pas contraignant.", (),
                        answers=(Proposition("Puis-je m'écarter du référentiel sans être en faute ?", "oui"),))
     verdict = _verdict_of(deviate)
     assert verdict("Puis-je m'écarter du référentiel sans être automatiquement en faute ?") == "Oui"  # denied
-    assert verdict("Puis-je m'écarter du référentiel et être automatiquement en règle ?") == "Non"
     access = MapEntry("hebergeur-acces-administrateurs", "securite", "hebergeur", "",
                       "L'hébergeur ne consulte les données que sur instruction du médecin.", (),
                       answers=(Proposition("Les administrateurs de mon hébergeur peuvent-ils consulter les données "
