@@ -676,10 +676,16 @@ def test_a_question_asked_in_the_negative_is_answered_si_when_the_rule_holds_and
     # a proposition asked in the negative too: its « non » says the rule holds
     assert _verdict_of(nothing_left)("Mon hébergeur a déclaré la fuite. Je n'ai plus rien à faire ?") == "Si"
     assert _verdict_of(controller)("Mon hébergeur n'est pas responsable du traitement ?") == "Non"
+    # a longer subject, or a tag asking to confirm before it, still asks in the negative
+    fine = MapEntry("amende", "sanctions-cnil", "medecin", "", "La CNIL peut infliger une amende au médecin.", (),
+                    answers=(Proposition("La CNIL peut-elle infliger une amende à mon cabinet ?", "oui"),))
+    assert _verdict_of(fine)("Un petit cabinet comme le nôtre ne risque pas d'amende ?") == "Si"
+    assert _verdict_of(fine)("C'est bien ça, un cabinet comme le nôtre ne risque pas d'amende ?") == "Si"
     # a negation in a circumstance or in the clause before « mais » leaves the question straight
     assert _verdict_of(notify)("Si mon hébergeur n'a pas de certificat, dois-je notifier la violation ?") == "Oui"
     assert _verdict_of(notify)("Je pense que ce n'est pas grave, mais dois-je notifier la violation ?") == "Oui"
     assert _verdict_of(notify)("Le risque n'étant pas élevé, dois-je notifier la violation ?") == "Oui"
+    assert _verdict_of(notify)("Je dois notifier la violation si le pirate ne demande rien ?") == "Oui"
 
 
 def test_the_entry_asked_is_the_one_with_the_closest_proposition_unless_it_answers_the_question_much_less():
