@@ -681,6 +681,7 @@ def test_a_question_asked_in_the_negative_is_answered_si_when_the_rule_holds_and
                     answers=(Proposition("La CNIL peut-elle infliger une amende à mon cabinet ?", "oui"),))
     assert _verdict_of(fine)("Un petit cabinet comme le nôtre ne risque pas d'amende ?") == "Si"
     assert _verdict_of(fine)("C'est bien ça, un cabinet comme le nôtre ne risque pas d'amende ?") == "Si"
+    assert _verdict_of(fine)("Comme on est tout petits, on ne risque aucune amende, si ?") == "Si"  # reason first
     # a negation in a circumstance or in the clause before « mais » leaves the question straight
     assert _verdict_of(notify)("Si mon hébergeur n'a pas de certificat, dois-je notifier la violation ?") == "Oui"
     assert _verdict_of(notify)("Je pense que ce n'est pas grave, mais dois-je notifier la violation ?") == "Oui"

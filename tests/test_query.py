@@ -316,6 +316,8 @@ def test_a_price_is_said_to_be_outside_the_corpus():
     assert "aucun prix" in gap(query("Combien coûte une certification HDS ?"), answered=True)
     assert gap(query("Mon éditeur doit-il être certifié HDS ?"), answered=True) == ""
     assert query("Combien un hébergeur facture-t-il en moyenne pour restituer les données ?").price
+    assert query("On veut se faire certifier HDS. Ça coûte combien en gros, les audits ?").price  # spoken order
+    assert query("Ils coûtent combien, ces audits de surveillance ?").price
     # a price told in the story is not asked: « Je vends mon cabinet… le prix de cession. Puis-je vendre… ? »
     assert not query("Son avocat veut valoriser le fichier dans le prix de cession. Puis-je le vendre ?").price
     assert not query("Jusqu'à combien la CNIL peut-elle faire payer un éditeur ?").price  # a fine, not a price

@@ -161,12 +161,13 @@ _DESPITE = re.compile(r"\b(?:quand meme|tout de meme|malgre|meme si|anyway|still
 _ASKED_IN_THE_NEGATIVE = re.compile(r"^(?!(?:si|s'il|s'ils|if|quand|lorsqu\w*|when|comme|as|puisqu\w*|since|meme si|"
                                     r"even if)\b)"
                                     r"(?:(?!(?:si|s'ils?|if|quand|lorsqu\w*|when|qui)\b)[\w'-]+,? ){0,6}?"
-                                    r"(?:ne |n')(?!\w+ant\b)[\w'-]+ (?:\w+ )?(?:pas|plus|jamais|rien)\b|"
+                                    r"(?:ne |n')(?!\w+ant\b)[\w'-]+ (?:\w+ )?(?:pas|plus|jamais|rien|aucune?)\b|"
                                     r"^(?:is|are|do|does|did|can|must|should|has|have|was|were)n't\b|"
                                     r"^(?:can|won)'t\b")
 # « je pense que non, mais je dois… ? », « donc moi je n'ai plus rien à faire ? », « c'est bien ça, je ne risque
-# rien ? », not « je n'ai donc pas… ? »
-_LAST_CLAUSE = re.compile(r"^.*(?:\b(?:mais|but)\b|(?:^|,)\s*donc\b|\bc'est (?:bien )?(?:ca|vrai),)\s*")
+# rien ? », « comme on n'a pas d'hébergeur, on n'a… ? » (the reason told first), not « je n'ai donc pas… ? »
+_LAST_CLAUSE = re.compile(r"^.*(?:\b(?:mais|but)\b|(?:^|,)\s*donc\b|\bc'est (?:bien )?(?:ca|vrai),|"
+                          r"(?:^|,)\s*(?:comme|puisqu\w*|vu que|etant donne qu\w*)\b[^,]*,)\s*")
 LEAVE_SHARED = 3  # the words a question asking leave shares at least with the act a proposition names (bench)
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 
