@@ -210,6 +210,16 @@ def test_asked_whether_he_may_use_a_certified_host_the_doctor_reads_yes_and_an_u
     assert first.text.startswith(f"{verdict} :") and first.map_id == "hds-medecin-verifie-le-certificat"
 
 
+@pytest.mark.parametrize("question", ["Dois-je signer un contrat avec mon éditeur ?",
+                                      "Dois-je obligatoirement signer un contrat avec mon éditeur de logiciel ?",
+                                      "Do I have to sign a contract with my software vendor?"])
+def test_asked_whether_he_signs_a_contract_with_his_vendor_the_doctor_reads_the_processing_agreement(engine,
+                                                                                                    question):
+    first = engine.answer(question).conclusion[0]
+    # not the hosting contract of a vendor that hosts the data itself, which the question does not say
+    assert first.text.startswith("Oui :") and first.map_id == "sous-traitance-medecin-contrat-ecrit"
+
+
 @pytest.mark.parametrize("question, opening, chunk", [
     ("Mon éditeur peut-il accéder aux dossiers de mes patients ?", "Oui, seulement sur votre instruction :",
      "rgpd-art-32#4"),
