@@ -173,8 +173,8 @@ _ACCOUNTABLE = re.compile(r"\b(?:me|nous) (?:rendre|rend|rendra|doit) (?:des )?c
 # however much the situation told (« quatre associés avec un logiciel partagé ») speaks of another topic.
 _ROLE_ASKED = re.compile(GDPR_ROLES)
 # What the corpus cannot answer however it is asked: a price or a named product, standard or firm.
-_PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|(?:ca|ils?|elles?) coute(?:nt)? combien|c'est combien|"
-                    r"ce que coute(?:nt)?|"
+_PRICE = re.compile(r"\b(?:combien (?:coute|coutent|ca coute)|(?:ca|ils?|elles?) coute(?:nt)? combien|"
+                    r"c'est combien|ce que coute(?:nt)?|"
                     r"combien (?:\w+ ){0,6}(?:par mois|factur\w*)|prix|tarifs?|cout d[eu]|"
                     # « how much is it? », not « on how much data my practice processes »
                     r"how much(?! (?:and|or|data|information|personal|health|of|processing|risk)\b)|"

@@ -190,10 +190,10 @@ def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = Non
     else may do, the answer is its contrary: a move to an uncertified host may be refused. « Oui » and « Cela
     dépend » to whether someone else does the asker's duty in his stead (« à ma place ») are a « Non », and so is
     « Cela dépend » to whether the rule holds unconditionally (« toujours », « librement »). A premise narrower than
-    the rule (« seulement », « obligatoirement ») turns nothing: read so, it misled on questions nobody tuned on
-    (3 right of 10; « dois-je obligatoirement notifier ? » is the duty asked). Whose fault it is (« c'est ma faute ? ») gets no verdict from a
-    proposition that speaks of no fault, liability, damage or penalty, and what a service costs (« il me facture
-    l'export, c'est légal ? ») none from one that speaks of no price, charge, fine or damages. With the
+    the rule (« seulement », « obligatoirement ») turns nothing: read so, it was right 3 times of 10 on dev
+    (« dois-je obligatoirement notifier ? » asks the duty itself). Whose fault it is (« c'est ma faute ? ») gets no
+    verdict from a proposition that speaks of no fault, liability, damage or penalty, and what a service costs (« il
+    me facture l'export, c'est légal ? ») none from one that speaks of no price, charge, fine or damages. With the
     proposition it is read from."""
     if not asked:
         return None, None
