@@ -178,16 +178,23 @@ def test_a_question_asking_to_skip_escape_or_put_off_a_duty_gets_the_contrary_of
     assert _verdict_of(offence)("Can I skip notifying the authority?") == "Oui"
 
 
-def test_a_premise_narrower_than_the_rule_gets_the_rule_s_verdict_asking_it_unconditionally_gets_non():
+def test_a_premise_narrower_than_the_rule_or_asking_it_unconditionally_gets_non():
     health = MapEntry("patients-donnees-de-sante", "patients", "medecin", "",
                       "Les données de santé couvrent aussi les soins reçus.", (),
                       answers=(Proposition("La liste des soins reçus par un patient est-elle une donnée de santé ?",
                                            "oui"),))
     verdict = _verdict_of(health)
-    assert verdict("Les soins reçus sont-ils des données de santé ?") == "Oui"  # the rule itself
-    # « obligatoirement », « forcément » ask the duty or the rule itself, not a narrower premise
+    assert verdict("Les soins reçus sont-ils des données de santé ?") == "Oui"  # the rule itself, as before
+    assert verdict("Seuls les diagnostics sont-ils des données de santé, et pas les soins ?") == "Non"
+    assert verdict("Is a diagnosis only health data when it is written down?") == "Non"
+    assert verdict("Un soin ne devient-il une donnée de santé qu'une fois facturé ?") == "Non"
+    # a duty or a rule stressed (« obligatoirement ») is the rule itself, not a narrower premise
     assert verdict("Un soin est-il obligatoirement une donnée de santé dès qu'il est noté ?") == "Oui"
-    assert verdict("Les soins sont-ils forcément des données de santé ?") == "Oui"
+    # a role said of someone, an alternative offered, or a restriction set aside restricts nothing
+    assert verdict("Un soin qui n'est que prescrit est-il une donnée de santé ?") == "Oui"
+    assert verdict("Les soins sont-ils des données de santé, ou seulement les diagnostics ?") == "Oui"
+    assert verdict("Les soins, et pas seulement les diagnostics, sont-ils des données de santé ?") == "Oui"
+    assert verdict("Mon patient ne vient que pour des soins : ses soins sont-ils des données de santé ?") == "Oui"
     contract = MapEntry("medecin-contrat-hebergeur", "contrat-d-hebergement", "medecin", "",
                         "Le médecin signe un contrat d'hébergement avec l'hébergeur.", (),
                         answers=(Proposition("Dois-je signer un contrat avec mon hébergeur ?", "oui"),))
@@ -197,6 +204,7 @@ def test_a_premise_narrower_than_the_rule_gets_the_rule_s_verdict_asking_it_unco
                        answers=(Proposition("Puis-je m'écarter du référentiel sans être en faute ?", "oui"),))
     verdict = _verdict_of(deviate)
     assert verdict("Puis-je m'écarter du référentiel sans être automatiquement en faute ?") == "Oui"  # denied
+    assert verdict("Puis-je m'écarter du référentiel et être automatiquement en règle ?") == "Non"
     access = MapEntry("hebergeur-acces-administrateurs", "securite", "hebergeur", "",
                       "L'hébergeur ne consulte les données que sur instruction du médecin.", (),
                       answers=(Proposition("Les administrateurs de mon hébergeur peuvent-ils consulter les données "
@@ -676,17 +684,10 @@ def test_a_question_asked_in_the_negative_is_answered_si_when_the_rule_holds_and
     # a proposition asked in the negative too: its « non » says the rule holds
     assert _verdict_of(nothing_left)("Mon hébergeur a déclaré la fuite. Je n'ai plus rien à faire ?") == "Si"
     assert _verdict_of(controller)("Mon hébergeur n'est pas responsable du traitement ?") == "Non"
-    # a longer subject, or a tag asking to confirm before it, still asks in the negative
-    fine = MapEntry("amende", "sanctions-cnil", "medecin", "", "La CNIL peut infliger une amende au médecin.", (),
-                    answers=(Proposition("La CNIL peut-elle infliger une amende à mon cabinet ?", "oui"),))
-    assert _verdict_of(fine)("Un petit cabinet comme le nôtre ne risque pas d'amende ?") == "Si"
-    assert _verdict_of(fine)("C'est bien ça, un cabinet comme le nôtre ne risque pas d'amende ?") == "Si"
-    assert _verdict_of(fine)("Comme on est tout petits, on ne risque aucune amende, si ?") == "Si"  # reason first
     # a negation in a circumstance or in the clause before « mais » leaves the question straight
     assert _verdict_of(notify)("Si mon hébergeur n'a pas de certificat, dois-je notifier la violation ?") == "Oui"
     assert _verdict_of(notify)("Je pense que ce n'est pas grave, mais dois-je notifier la violation ?") == "Oui"
     assert _verdict_of(notify)("Le risque n'étant pas élevé, dois-je notifier la violation ?") == "Oui"
-    assert _verdict_of(notify)("Je dois notifier la violation si le pirate ne demande rien ?") == "Oui"
 
 
 def test_the_entry_asked_is_the_one_with_the_closest_proposition_unless_it_answers_the_question_much_less():

@@ -1,6 +1,6 @@
 """The verdict of a yes/no question: the closest proposition's « oui », « non » or « cela dépend », turned around
-when the question asks its contrary (done « sans », leave to skip it, a claim that denies it…). Read on folded
-text; the words are French and English."""
+when the question asks its contrary (done « sans », leave to skip it, a premise narrower than the rule, a claim that
+denies it…). Read on folded text; the words are French and English."""
 
 from __future__ import annotations
 
@@ -81,6 +81,20 @@ _SUFFICES = re.compile(r"\b(?:suffi(?:t|sent|ra|rait)(?:-(?:il|elle|ils|elles))?
                        r"settle for|(?<!la )(?<!le )moindres?|inferieure?s?|plus faibles?|weaker|lesser|"
                        r"(?:est|sont)(?:-(?:il|elle|ce|ils|elles))? (?:bien |vraiment )?suffisante?s?|"
                        r"(?:is|are) (?:it|that|this|they) (?:enough|sufficient)|enough to|suffices?)\b")
+# a premise narrower than the rule (« seuls les diagnostics… ? », « ne risque-t-il qu'une amende ? », « forcément
+# en France ? », « just because… ? »): a rule the proposition states without that restriction says it does not
+# hold; not a role said of someone (« un éditeur qui n'est que sous-traitant »), an alternative offered (« …ou ça
+# ne vise que les grandes entreprises ? ») or a restriction denied or set aside (« pas seulement », « quand même »);
+# nor a duty stressed (« dois-je obligatoirement notifier ? » asks the duty itself: right 3 times of 6 on dev)
+_UNDENIED = r"(?!pas\b|plus\b|jamais\b|rien\b)[\w']+ "  # « ne … que », not « ne … pas ce que »
+_RESTRICTS = re.compile(r"\b(?:seulement|uniquement|only|solely|merely|just because|a (?:lui|elle|eux) seule?s?|"
+                        r"(?:le|la|les|l'|moi|lui) seule?s?|seule?s? (?:le|la|les|l')|automatiquement|automatically|"
+                        rf"forcement|de toute facon|n(?:e |')[\w-]+ (?:{_UNDENIED}){{0,4}}?que?\b)")
+_ROLE_SAID = re.compile(r"\bn'(?:est|etait|etaient|sont|etre)(?: plus)? que?\b|\b(?:is|was|are|being) only an?\b")
+_ALTERNATIVE = re.compile(r"\b(?:ou|or)\b")
+_DENIED = re.compile(r"\b(?:sans|without)(?: (?:etre|avoir|being))?\s*$")  # « sans être automatiquement en faute »
+_RESTRICTION_LIFTED = re.compile(r"\b(?:pas|plus|not|non|no longer) (?:seulement|only|just|uniquement)|"
+                                 r"\b(?:quand meme|tout de meme|still|even|aussi|also|as well)\b")
 # a rule that depends on conditions does not hold always, in every case, freely or of one's own initiative
 # (« dois-je systématiquement consulter tous mes patients ? », « puis-je les lui envoyer librement ? »)
 _UNCONDITIONAL = re.compile(r"\b(?:toujours|systematiquement|dans tous les cas|en toutes? circonstances?|"
@@ -160,14 +174,11 @@ _DESPITE = re.compile(r"\b(?:quand meme|tout de meme|malgre|meme si|anyway|still
 # « le référentiel n'étant pas contraignant, … ? »)
 _ASKED_IN_THE_NEGATIVE = re.compile(r"^(?!(?:si|s'il|s'ils|if|quand|lorsqu\w*|when|comme|as|puisqu\w*|since|meme si|"
                                     r"even if)\b)"
-                                    r"(?:(?!(?:si|s'ils?|if|quand|lorsqu\w*|when|qui)\b)[\w'-]+,? ){0,6}?"
-                                    r"(?:ne |n')(?!\w+ant\b)[\w'-]+ (?:\w+ )?(?:pas|plus|jamais|rien|aucune?)\b|"
+                                    r"(?:[\w'-]+ ){0,4}?(?:ne |n')(?!\w+ant\b)[\w'-]+ (?:\w+ )?(?:pas|plus|jamais|rien)\b|"
                                     r"^(?:is|are|do|does|did|can|must|should|has|have|was|were)n't\b|"
                                     r"^(?:can|won)'t\b")
-# « je pense que non, mais je dois… ? », « donc moi je n'ai plus rien à faire ? », « c'est bien ça, je ne risque
-# rien ? », « comme on n'a pas d'hébergeur, on n'a… ? » (the reason told first), not « je n'ai donc pas… ? »
-_LAST_CLAUSE = re.compile(r"^.*(?:\b(?:mais|but)\b|(?:^|,)\s*donc\b|\bc'est (?:bien )?(?:ca|vrai),|"
-                          r"(?:^|,)\s*(?:comme|puisqu\w*|vu que|etant donne qu\w*)\b[^,]*,)\s*")
+# « je pense que non, mais je dois… ? », « donc moi je n'ai plus rien à faire ? », not « je n'ai donc pas… ? »
+_LAST_CLAUSE = re.compile(r"^.*(?:\b(?:mais|but)\b|(?:^|,)\s*donc\b)\s*")
 LEAVE_SHARED = 3  # the words a question asking leave shares at least with the act a proposition names (bench)
 VERDICT_MARGIN = 0.01  # how far its closest proposition must lead its closest one with another verdict (dev)
 
@@ -187,13 +198,12 @@ def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = Non
     (_asks_the_converse), whether one is exempt from what it asks or may skip it (_asks_the_exemption), or leave not
     to do it (_asks_leave_not_to); and whether a lesser step suffices or the duty may be put off is answered « Non »
     by a duty the proposition says holds. Asked whether one may refuse (`refusing`) what a proposition asks someone
-    else may do, the answer is its contrary: a move to an uncertified host may be refused. « Oui » and « Cela
-    dépend » to whether someone else does the asker's duty in his stead (« à ma place ») are a « Non », and so is
-    « Cela dépend » to whether the rule holds unconditionally (« toujours », « librement »). A premise narrower than
-    the rule (« seulement », « obligatoirement ») turns nothing: read so, it was right 3 times of 10 on dev
-    (« dois-je obligatoirement notifier ? » asks the duty itself). Whose fault it is (« c'est ma faute ? ») gets no
-    verdict from a proposition that speaks of no fault, liability, damage or penalty, and what a service costs (« il
-    me facture l'export, c'est légal ? ») none from one that speaks of no price, charge, fine or damages. With the
+    else may do, the answer is its contrary: a move to an uncertified host may be refused. A « Oui » to a premise
+    narrower than the proposition (_narrower) is a « Non », and so are « Oui » and « Cela dépend » to whether
+    someone else does the asker's duty in his stead (« à ma place ») and « Cela dépend » to whether the rule holds
+    unconditionally (« toujours », « librement »). Whose fault it is (« c'est ma faute ? ») gets no verdict from a
+    proposition that speaks of no fault, liability, damage or penalty, and what a service costs (« il me facture
+    l'export, c'est légal ? ») none from one that speaks of no price, charge, fine or damages. With the
     proposition it is read from."""
     if not asked:
         return None, None
@@ -205,6 +215,8 @@ def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = Non
         return None, best  # « c'est ma faute ? » is not answered by a duty: « Oui : l'éditeur prévient le médecin »
     if _PRICE_ASKED.search(claim and folded_form(claim) or proper) and not _PRICE_SAID.search(said):
         return None, best  # « il me facture l'export, c'est légal ? » is not answered by the duty to return the data
+    if word == "oui" and _narrower(claim and folded_form(claim) or proper, said):
+        return "non", best
     if word in ("oui", "depend") and _INSTEAD.search(_asked_part(proper)) and not _INSTEAD.search(said):
         return "non", best
     if word == "depend" and _UNCONDITIONAL.search(_asked_part(proper)) and not _UNCONDITIONAL.search(said):
@@ -275,7 +287,7 @@ def condition_told(opening: str, proper: str) -> bool:
 
 def _verdict_read(asked: list[tuple[Proposition, float]], claim: str | None, proper: str,
                   refusing: bool) -> tuple[str | None, Proposition]:
-    """The verdict of the closest proposition, turned when the question asks its contrary; with the proposition read."""
+    """verdict, but for a premise narrower than the rule or asking it unconditionally; with the proposition read."""
     best, score = asked[0]
     rival = next(((p, s) for p, s in asked if p.verdict != best.verdict and not _same_rule(p, best)), None)
     if rival is not None and score - rival[1] < VERDICT_MARGIN:
@@ -322,6 +334,17 @@ def asked_in_the_negative(question: str) -> str:
     if negative is None:
         return ""
     return "inverted" if INVERTED.search(negative[0]) or negative[0].endswith("n't") else "stated"
+
+
+def _narrower(asked: str, said: str) -> bool:
+    """The question (`asked`, folded; its _asked_part) restricts what the proposition (`said`, folded) states
+    without restriction: « le consentement est-il la seule base… ? » against « le consentement peut-il
+    permettre… ? »."""
+    asked = _asked_part(asked)
+    if _RESTRICTS.search(said) or _RESTRICTION_LIFTED.search(asked):
+        return False
+    return any(not _ROLE_SAID.match(asked, m.start()) and not _ALTERNATIVE.search(asked[:m.start()])
+               and not _DENIED.search(asked[:m.start()]) for m in _RESTRICTS.finditer(asked))
 
 
 def _asked_part(question: str) -> str:
