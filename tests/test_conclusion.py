@@ -195,6 +195,7 @@ def test_a_premise_narrower_than_the_rule_or_asking_it_unconditionally_gets_non(
     assert verdict("Les soins sont-ils des données de santé, ou seulement les diagnostics ?") == "Oui"
     assert verdict("Les soins, et pas seulement les diagnostics, sont-ils des données de santé ?") == "Oui"
     assert verdict("Mon patient ne vient que pour des soins : ses soins sont-ils des données de santé ?") == "Oui"
+    assert verdict("Is a treatment data about health when it's only a prescription?") == "Oui"
     contract = MapEntry("medecin-contrat-hebergeur", "contrat-d-hebergement", "medecin", "",
                         "Le médecin signe un contrat d'hébergement avec l'hébergeur.", (),
                         answers=(Proposition("Dois-je signer un contrat avec mon hébergeur ?", "oui"),))
@@ -1055,6 +1056,10 @@ def test_a_role_asked_is_answered_by_the_proposition_naming_a_role_and_the_other
     assert read_verdict(close, proper="dans ce cas, devient-il responsable du traitement ?")[0] == "oui"
     # a provider named as such asks no role: still the near-tie, no verdict
     assert read_verdict(close, proper="dans ce cas, est-ce toujours mon prestataire ?")[0] is None
+    # a role the question concedes (« even though we are the controller ») is not the role it asks
+    fined = [(Proposition("Can the CNIL fine a software vendor acting as processor?", "oui"), 0.95)]
+    assert read_verdict(fined, proper="can the cnil fine our vendor, even though we are the data controller?")[0] == "oui"
+    assert read_verdict(fined, proper="can the cnil fine our vendor as data controller?")[0] == "non"
 
 
 def test_who_is_told_is_read_in_french_and_english_but_not_in_what_the_question_sets_aside():

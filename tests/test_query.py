@@ -224,6 +224,7 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
     ("Le contrat ne dit pas où sont les données. C'est acceptable ?", "le contrat ne dit pas ou sont les donnees."),
     ("The contract gives 30 days to report a breach. Is that acceptable?",
      "the contract gives 30 days to report a breach."),
+    ("My vendor says our old files can be kept forever. Is that correct?", "our old files can be kept forever."),
     ("My vendor moved our data to another host. Can they do that without asking me?",
      "my vendor moved our data to another host. without asking me"),
     ("Il nous demande de ne rien déclarer à la CNIL. On peut faire comme il dit ?",

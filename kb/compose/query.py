@@ -62,7 +62,7 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
                   r"(?:a-t-(?:il|elle)|ont-(?:ils|elles)|avait-(?:il|elle)|ai-je) raison|"
                   r"(?:is|was) (?:he|she) right|(?:are|were) (?:they|we) right|am i right|"
                   r"is (?:that|it|this) (?:true|legal|allowed|right|acceptable|ok|okay|compliant|lawful|enough|"
-                  r"sufficient)|(?:can|could|may) (?:they|he|she|it|we|you) (?:do|have done) (?:that|this|it)|"
+                  r"sufficient|correct|accurate)|(?:can|could|may) (?:they|he|she|it|we|you) (?:do|have done) (?:that|this|it)|"
                   r"(?:are|is|were|was) (?:they|he|she|it) allowed to do (?:that|this|it)|"
                   r"(?:et )?(?:c'est|est-ce) (?:bien )?comme ca que (?:ca|cela) (?:marche|fonctionne|se passe)|"
                   # « Il nous demande de ne rien déclarer. On peut faire comme il dit ? »

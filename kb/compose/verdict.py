@@ -90,7 +90,9 @@ _UNDENIED = r"(?!pas\b|plus\b|jamais\b|rien\b)[\w']+ "  # « ne … que », not 
 _RESTRICTS = re.compile(r"\b(?:seulement|uniquement|only|solely|merely|just because|a (?:lui|elle|eux) seule?s?|"
                         r"(?:le|la|les|l'|moi|lui) seule?s?|seule?s? (?:le|la|les|l')|automatiquement|automatically|"
                         rf"forcement|de toute facon|n(?:e |')[\w-]+ (?:{_UNDENIED}){{0,4}}?que?\b)")
-_ROLE_SAID = re.compile(r"\bn'(?:est|etait|etaient|sont|etre)(?: plus)? que?\b|\b(?:is|was|are|being) only an?\b")
+_ROLE_SAID = re.compile(r"\bn'(?:est|etait|etaient|sont|etre)(?: plus)? que?\b|"  # matched where the restriction is
+                        r"(?:(?<=\bis )|(?<=\bwas )|(?<=\bare )|(?<=\bbeing )|(?<=\bit's )|(?<=\bthey're ))"
+                        r"only (?:an?|our|my|their|his|her)\b")
 _ALTERNATIVE = re.compile(r"\b(?:ou|or)\b")
 _DENIED = re.compile(r"\b(?:sans|without)(?: (?:etre|avoir|being))?\s*$")  # « sans être automatiquement en faute »
 _RESTRICTION_LIFTED = re.compile(r"\b(?:pas|plus|not|non|no longer) (?:seulement|only|just|uniquement)|"
@@ -207,7 +209,7 @@ def read_verdict(asked: list[tuple[Proposition, float]], claim: str | None = Non
     proposition it is read from."""
     if not asked:
         return None, None
-    role = _roles_named(_asked_part(claim or proper))
+    role = _roles_named(_CONCEDES.sub(" ", _asked_part(claim or proper)))  # not « even though we are the controller »
     word, best = _verdict_read(_naming_the_role_asked(asked, role), claim, proper, refusing)
     word = _role_turned(word, best, role)
     said = folded_form(best.text)
