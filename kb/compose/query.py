@@ -248,8 +248,10 @@ _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|[«\"(]\s*)$")
 _URL = re.compile(r"https?://\S+")
 _DETERMINER = re.compile(r"^(?:Le|La|Les|L'|Un|Une|Des|Mon|Ma|Mes|Ce|Cette|Notre|Votre|"
                          r"Our|My|The|An?|This|Your|Their)\s+")
-# the auxiliary opening an English question (« Is Doctolib HDS-certified? ») is no part of the name after it
-_AUXILIARY = re.compile(r"^(?:Is|Are|Was|Were|Does|Do|Did|Can|Could|Should|Must|May|Has|Have|Will|Would)\s+")
+# the auxiliary or question word opening a question (« Is Doctolib HDS-certified? », « Which ISO 27001 controls… »,
+# « Quel ISO… ») is no part of the name after it
+_AUXILIARY = re.compile(r"^(?:Is|Are|Was|Were|Does|Do|Did|Can|Could|Should|Must|May|Has|Have|Will|Would|Which|What|"
+                        r"Whose|Quel|Quelle|Quels|Quelles)\s+")
 # Products, firms, standards and neighbouring regimes doctors name, often in lower case (« par whatsapp », « le
 # dmp », « le code de déontologie »): flagged, like a capitalised name, only when no corpus text names them.
 _KNOWN_NAMES = re.compile(
@@ -847,9 +849,13 @@ def _unknown_names(question: str, corpus_words: frozenset[str]) -> tuple[str, ..
     folded = fold(question)
     for m in _KNOWN_NAMES.finditer(folded):
         name = question[m.start():m.end()] if len(folded) == len(question) else m[0]  # as typed, accents kept
-        said = any(m[0] in fold(n) or fold(n) in m[0] for n in found)
-        if not said and " ".join(_words(name)) not in corpus_words:
+        if any(m[0] in fold(n) for n in found) or " ".join(_words(name)) in corpus_words:
+            continue
+        part = next((i for i, n in enumerate(found) if fold(n) in m[0]), None)  # « ISO » of « Which ISO 27001 »
+        if part is None:
             found.append(name)
+        else:
+            found[part] = name
     return tuple(dict.fromkeys(found))
 
 
