@@ -259,6 +259,9 @@ def test_a_subject_is_covered_only_by_a_corpus_document_not_by_a_question_of_the
      "je n'ai pas besoin d'encadrer ce qu'elle fait ?"),
     ("Puisque je ne l'ai pas fait exprès, une erreur ne peut pas me valoir de poursuites ?",
      "une erreur ne peut pas me valoir de poursuites ?"),
+    # a tag opening the question asks to confirm what follows it
+    ("La CNIL s'occupe des hôpitaux. C'est bien ça, un cabinet comme le nôtre ne risque rien ?",
+     "un cabinet comme le notre ne risque rien ?"),
     ("Puisque mon éditeur est sous-traitant, dois-je signer un contrat avec lui ?", None),  # asked straight
 ])
 def test_a_tag_question_or_the_asker_s_own_conclusion_is_a_claim_to_confirm(text, claim):

@@ -68,6 +68,9 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
                   # « Il nous demande de ne rien déclarer. On peut faire comme il dit ? »
                   r"(?:on|je|j'|nous) (?:peut|peux|pouvons|doit|dois|devons) (?:faire|agir) comme "
                   r"(?:il|elle|ils|elles) (?:le )?(?:dit|demande|propose|veut))")
+# A tag opening the question asks to confirm what follows it.
+_LEADING_TAG = re.compile(r"^(?:et |donc |alors )?(?:c'est bien (?:ca|cela)|c'est (?:bien )?ca|est-ce bien (?:ca|cela)|"
+                          r"si je comprends bien|so (?:is it|it's) (?:true|right)|(?:am i|i'm) right)\s*,\s*(?=\S)")
 # The asker's own refusal (« je peux refuser ? », « can we object? »), not the patient's right to object.
 _ASKER_REFUSES = re.compile(r"(?:\b(?:je|j'|on|nous)\s+(?:\w+\s+){0,2}|-je\s+|\b(?:can|may|could) (?:i|we)\s+)"
                             r"(?:refuser|(?:m'|nous |s')opposer|refuse|object)\b")
@@ -569,6 +572,9 @@ def _claim(sentences: list[str]) -> str | None:
     if not sentences:
         return None
     last = sentences[-1]
+    leading = _LEADING_TAG.match(last)
+    if leading:  # « C'est bien ça, un cabinet comme le nôtre ne risque rien ? »
+        return last[leading.end():]
     clause = _CLAUSES.split(last)[-1].strip()
     tag = _TAG.match(clause)
     if not tag:
