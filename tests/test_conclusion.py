@@ -1058,7 +1058,8 @@ def test_a_role_asked_is_answered_by_the_proposition_naming_a_role_and_the_other
     assert read_verdict(close, proper="dans ce cas, est-ce toujours mon prestataire ?")[0] is None
     # a role the question concedes (« even though we are the controller ») is not the role it asks
     fined = [(Proposition("Can the CNIL fine a software vendor acting as processor?", "oui"), 0.95)]
-    assert read_verdict(fined, proper="can the cnil fine our vendor, even though we are the data controller?")[0] == "oui"
+    conceded = "can the cnil fine our vendor, even though we are the data controller?"
+    assert read_verdict(fined, proper=conceded)[0] == "oui"
     assert read_verdict(fined, proper="can the cnil fine our vendor as data controller?")[0] == "non"
 
 

@@ -62,14 +62,15 @@ _TAG = re.compile(r"^(?:(?:et )?(?:c'est|est-ce|ce serait) (?:vrai|exact|legal|p
                   r"(?:a-t-(?:il|elle)|ont-(?:ils|elles)|avait-(?:il|elle)|ai-je) raison|"
                   r"(?:is|was) (?:he|she) right|(?:are|were) (?:they|we) right|am i right|"
                   r"is (?:that|it|this) (?:true|legal|allowed|right|acceptable|ok|okay|compliant|lawful|enough|"
-                  r"sufficient|correct|accurate)|(?:can|could|may) (?:they|he|she|it|we|you) (?:do|have done) (?:that|this|it)|"
+                  r"sufficient|correct|accurate)|"
+                  r"(?:can|could|may) (?:they|he|she|it|we|you) (?:do|have done) (?:that|this|it)|"
                   r"(?:are|is|were|was) (?:they|he|she|it) allowed to do (?:that|this|it)|"
                   r"(?:et )?(?:c'est|est-ce) (?:bien )?comme ca que (?:ca|cela) (?:marche|fonctionne|se passe)|"
                   # « Il nous demande de ne rien déclarer. On peut faire comme il dit ? »
                   r"(?:on|je|j'|nous) (?:peut|peux|pouvons|doit|dois|devons) (?:faire|agir) comme "
                   r"(?:il|elle|ils|elles) (?:le )?(?:dit|demande|propose|veut))")
 # A tag opening the question asks to confirm what follows it.
-_LEADING_TAG = re.compile(r"^(?:et |donc |alors )?(?:c'est bien (?:ca|cela)|c'est (?:bien )?ca|est-ce bien (?:ca|cela)|"
+_LEADING_TAG = re.compile(r"^(?:et |donc |alors )?(?:c'est (?:bien )?(?:ca|cela)|est-ce bien (?:ca|cela)|"
                           r"si je comprends bien|so (?:is it|it's) (?:true|right)|(?:am i|i'm) right)\s*,\s*(?=\S)")
 # The asker's own refusal (« je peux refuser ? », « can we object? »), not the patient's right to object.
 _ASKER_REFUSES = re.compile(r"(?:\b(?:je|j'|on|nous)\s+(?:\w+\s+){0,2}|-je\s+|\b(?:can|may|could) (?:i|we)\s+)"
@@ -251,8 +252,8 @@ _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|[«\"(]\s*)$")
 _URL = re.compile(r"https?://\S+")
 _DETERMINER = re.compile(r"^(?:Le|La|Les|L'|Un|Une|Des|Mon|Ma|Mes|Ce|Cette|Notre|Votre|"
                          r"Our|My|The|An?|This|Your|Their)\s+")
-# the auxiliary or question word opening a question (« Is Doctolib HDS-certified? », « Which ISO 27001 controls… »,
-# « Quel ISO… ») is no part of the name after it
+# the auxiliary or question word opening a question (« Is Doctolib HDS-certified? », « Which ISO 27001
+# controls… ») is no part of the name after it
 _AUXILIARY = re.compile(r"^(?:Is|Are|Was|Were|Does|Do|Did|Can|Could|Should|Must|May|Has|Have|Will|Would|Which|What|"
                         r"Whose|Quel|Quelle|Quels|Quelles)\s+")
 # Products, firms, standards and neighbouring regimes doctors name, often in lower case (« par whatsapp », « le
