@@ -115,7 +115,7 @@ _ADDRESS = re.compile(
     re.I,
 )
 # not a standard's number (« ISO 27001 Annex A », « ISO/IEC 27701 »)
-_POSTCODE_TOWN = re.compile(rf"(?<![\w/.,-])(?<!ISO )(?<!IEC )(?<!iso )(?<!NF )(?<!EN )"
+_POSTCODE_TOWN = re.compile(rf"(?<![\w/.,-])(?<!(?i:iso) )(?<!(?i:iec) )(?<!NF )(?<!EN )"
                             rf"(?:0[1-9]|[1-8]\d|9[0-8])\d{{3}}\s+{_TOWN}")
 
 

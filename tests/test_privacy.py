@@ -142,6 +142,7 @@ def test_legal_questions_are_never_redacted():
     ("Il habite 12 rue des Lilas 75011 Paris.", "Il habite [adresse]."),
     ("Les contrôles ISO 27001 Annex A et ISO/IEC 27701 Clause 6 suffisent ?",
      "Les contrôles ISO 27001 Annex A et ISO/IEC 27701 Clause 6 suffisent ?"),  # a standard, not a postcode
+    ("Les contrôles iso 27001 Annex A, ou Iso 27001 Annex B ?", "Les contrôles iso 27001 Annex A, ou Iso 27001 Annex B ?"),
     ("IBAN FR76 3000 6000 0112 3456 7890 189 volé.", "IBAN [IBAN] volé."),
     ("RPPS 10001234567 et ADELI 751234567.", "RPPS [identifiant] et ADELI [identifiant]."),
     ("IPP 123456 : dossier visible.", "IPP [identifiant] : dossier visible."),
