@@ -675,6 +675,29 @@ def test_what_the_cnil_may_require_does_not_answer_a_duty_asked_without_naming_t
         assert said[0][0].id == "cnil-peut-exiger"
 
 
+def test_what_an_incident_is_does_not_answer_a_duty_to_tell_the_cnil_unless_a_decision_is_asked():
+    """« ça compte comme une fuite ? » (oui) matched a misdirected report better than the duty to notify: asked
+    « dois-je le déclarer à la CNIL ? », the duty answers, with its condition."""
+    is_breach = MapEntry("definition", "violation", "medecin", "", "Toute divulgation non autorisée est une violation.",
+                         (), answers=(Proposition("Un compte rendu envoyé par erreur au mauvais patient, ça compte "
+                                                  "comme une fuite de données ?", "oui"),))
+    notify = MapEntry("notifie-la-cnil", "violation", "medecin", "",
+                      "Le médecin notifie à la CNIL toute violation à risque.", (),
+                      answers=(Proposition("J'ai eu une fuite de données au cabinet, c'est à moi de la déclarer à la "
+                                           "CNIL ?", "oui"),),
+                      openings=(("oui", "Oui, sauf si la violation n'est pas susceptible d'engendrer un risque"),))
+    entries = [ScoredEntry(is_breach, 3.0), ScoredEntry(notify, 2.9)]
+    propositions = [(is_breach, is_breach.answers[0], 0.93), (notify, notify.answers[0], 0.86)]
+    story = "Ma secrétaire a envoyé par erreur le compte rendu d'un patient à un autre patient par mail. "
+    known = frozenset({"cnil", "conseil", "etat"})  # names the corpus uses: no unknown name asked
+    said = conclusion(read_query(story + "Est-ce que je dois le déclarer à la CNIL ?", {}, known), entries,
+                      propositions)
+    assert said[0][0].id == "notifie-la-cnil" and said[0][1].startswith("Oui, sauf si")
+    # asked whether it is a breach, or what a decision held, the qualification still answers
+    for question in ("Est-ce une fuite de données ?",
+                     "Le Conseil d'État a-t-il jugé que je dois le déclarer à la CNIL ?"):
+        assert conclusion(read_query(story + question, {}, known), entries, propositions)[0][0].id == "definition"
+
 def test_a_question_asked_in_the_negative_is_answered_si_when_the_rule_holds_and_non_when_it_does_not():
     notify = _rule("Mon hébergeur a été piraté : dois-je notifier la violation ?", "oui")
     nothing_left = _rule("Mon hébergeur a déclaré la fuite : je n'ai donc plus rien à faire ?", "non")

@@ -10,7 +10,7 @@ from kb.compose.entries import DECISION_PREFIXES, ScoredEntry, basis_documents, 
 from kb.compose.query import FIGURES_SAID, INCIDENT_TOPIC, PROVIDERS, SECURITY_TOPIC, WHO, YES_NO, Query
 from kb.compose.verdict import (ASKS_TO_REFUSE, asked_in_the_negative, asks_the_contrary, condition_told,
                                 duty_without_the_cnil, modal, read_verdict, tells_another, the_cnil_acts, told_whom)
-from kb.legalrefs import asks_sanctions
+from kb.legalrefs import asks_sanctions, decisions_by_party
 from kb.responsibilities import (RESPONSIBILITY_TOPICS, SANCTION_TOPICS, Failure, MapEntry, Proposition,
                                  ResponsibilityMap, called_controller_before)
 
@@ -73,6 +73,11 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
                    else frozenset())
     propositions = [(e, p, score) for e, p, score in propositions
                     if not (tells_another(p.text, told_yes_no) and tells_another(e.statement, told_yes_no))]
+    # nor, asked a duty to tell the CNIL (« …dois-je le déclarer à la CNIL ? »), by a proposition asking neither a duty
+    # nor leave that tells nobody (« un compte rendu envoyé au mauvais patient, ça compte comme une fuite ? »): what
+    # the incident is, not what is owed for it; unless it asks what a decision held (« did the Conseil d'État find…? »)
+    if "cnil" in told_yes_no and modal(query.proper) == "must" and not decisions_by_party(query.proper):
+        propositions = [(e, p, score) for e, p, score in propositions if modal(p.text) or told_whom(p.text)]
     if duty_without_the_cnil(query.folded):
         propositions = [(e, p, score) for e, p, score in propositions if not the_cnil_acts(p.text)]
     out: list[tuple[MapEntry, str]] = []
