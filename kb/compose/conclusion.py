@@ -141,6 +141,8 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
             said = instead or asked
             if failure.opening:  # an exemption that no longer holds settles nothing, but may say what holds
                 out.append((said, f"{failure.opening} : {_lower_first(said.statement)}"))
+                if instead is not None and not called_controller_before(asked, [instead]):
+                    out.append((asked, asked.statement))  # then the rule the story does not meet: where it holds
             elif instead is not None:
                 out.append((instead, instead.statement))
         elif word and word != "non" and (query.duty_of and asked.actor != query.duty_of
