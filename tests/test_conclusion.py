@@ -380,24 +380,25 @@ def test_a_story_breaking_the_entry_s_condition_says_the_entry_that_holds_instea
 def test_after_the_rule_that_holds_instead_the_reponse_says_where_the_broken_one_holds():
     """« Dès qu'une fuite est dans la presse, la CNIL est au courant : plus besoin de la notifier ? »: « Non, pas
     quand… : le médecin notifie… », then the narrow exception the asker had in mind."""
-    exception = MapEntry("exception-ce", "violation", "medecin", "",
-                         "Le médecin n'a pas à notifier une violation que la CNIL lui a elle-même signalée.", (),
-                         answers=(Proposition("toute violation déjà connue de la CNIL est dispensée de notification",
-                                              "oui"),),
-                         fails_when=(Failure(("dans la presse",), "Non, pas quand ce n'est pas la CNIL qui l'a révélée",
-                                             "notifie"),))
     notify = MapEntry("notifie", "violation", "medecin", "", "Le médecin notifie la violation à la CNIL.", (),
                       then=("patients",))
     patients = MapEntry("patients", "violation", "medecin", "", "Le médecin informe les patients.", ())
     query = read_query("La fuite est sortie dans la presse. Toute violation déjà connue de la CNIL est-elle dispensée "
                        "de notification ?", {}, frozenset({"cnil"}))
-    # the duty it triggers scores better than the exception: it comes after
-    entries = [ScoredEntry(patients, 3.1), ScoredEntry(exception, 3.0), ScoredEntry(notify, 2.8)]
-    said = conclusion(query, entries, [(exception, exception.answers[0], 0.95)],
-                      responsibilities=ResponsibilityMap({}, (exception, notify, patients)))
-    assert [(e.id, text.split(" :")[0]) for e, text in said] == [
-        ("notifie", "Non, pas quand ce n'est pas la CNIL qui l'a révélée"), ("exception-ce", exception.statement),
-        ("patients", patients.statement)]
+    for verdict in ("oui", "non"):  # whatever the verdict read, « Non : <the exception> » would mislead
+        exception = MapEntry("exception-ce", "violation", "medecin", "",
+                             "Le médecin n'a pas à notifier une violation que la CNIL lui a elle-même signalée.", (),
+                             answers=(Proposition("toute violation déjà connue de la CNIL est dispensée de "
+                                                  "notification", verdict),),
+                             fails_when=(Failure(("dans la presse",),
+                                                 "Non, pas quand ce n'est pas la CNIL qui l'a révélée", "notifie"),))
+        # the duty it triggers scores better than the exception: it comes after
+        entries = [ScoredEntry(patients, 3.1), ScoredEntry(exception, 3.0), ScoredEntry(notify, 2.8)]
+        said = conclusion(query, entries, [(exception, exception.answers[0], 0.95)],
+                          responsibilities=ResponsibilityMap({}, (exception, notify, patients)))
+        assert [(e.id, text.split(" :")[0]) for e, text in said] == [
+            ("notifie", "Non, pas quand ce n'est pas la CNIL qui l'a révélée"), ("exception-ce", exception.statement),
+            ("patients", patients.statement)]
 
 
 def test_an_exemption_the_story_says_lapsed_neither_settles_the_question_nor_leads_the_reponse():

@@ -134,9 +134,10 @@ def conclusion(query: Query, entries: list[ScoredEntry], propositions: list[tupl
         word, read_from = read_verdict([(p, score) for e, p, score in propositions if e.id == asked.id],
                                        query.claim, query.proper, query.asker_refuses)
         failure = broken.get(asked.id)
-        if failure is not None and (word != "non" or not failure.opening):  # the story breaks the rule's condition
-            # and says the rule that holds instead (« Non, pas quand il réutilise les données à ses propres fins :
-            # l'éditeur… devient responsable du traitement »), or the broken rule's own limit
+        # the story breaks the rule's condition and says the rule that holds instead (« Non, pas quand il réutilise
+        # les données à ses propres fins : l'éditeur… devient responsable du traitement »), whatever the verdict, or
+        # the broken rule's own limit
+        if failure is not None and (word != "non" or not failure.opening or failure.instead):
             instead = responsibilities.get(failure.instead) if failure.instead and responsibilities else None
             said = instead or asked
             if failure.opening:  # an exemption that no longer holds settles nothing, but may say what holds
