@@ -46,6 +46,10 @@ def query(text: str):
     ("Mon hébergeur doit-il me prévenir, ou est-ce à moi de tout surveiller ?", YES_NO),
     ("Qui doit notifier : moi, ou bien l'hébergeur ?", WHO),
     ("Rien n'a été volé. C'est quand même une violation de données ?", YES_NO),  # « quand même » is not « when »
+    # nor is « quand » or « when » opening a clause told before what is asked
+    ("Donc quand l'éditeur fait une bêtise, le médecin n'est jamais inquiété ?", YES_NO),
+    ("So when the vendor makes a mistake, the doctor is never at risk?", YES_NO),
+    ("Quand l'éditeur fait-il une bêtise ?", OTHER),
     # the question proper is the last sentence that asks, not a remark after it
     ("La CNIL peut-elle mettre une amende à un médecin seul ? Je croyais que ça visait les grosses structures.",
      YES_NO),

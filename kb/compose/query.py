@@ -45,8 +45,8 @@ _OPENING_CONJUNCTION = re.compile(r"^(?:et|mais|alors|puis|ensuite|and|but) ")  
 INVERTED = re.compile(r"\b(?:(?<!qu')est-ce\b|\w+-t-(?:il|elle|on)|\w+-(?:il|elle|ils|elles|on|je|nous|vous)\b)")
 _ASKS_WHICH = re.compile(rf"^(?:qui|que|qu'est)\b|\b(?:quoi|quel\w*{_NOT_CONCESSIVE}|lequel|laquelle|comment|"
                          r"pourquoi|"
-                         r"quand(?! meme)|combien|"
-                         r"what|who|which|how|why|when|where)\b")
+                         rf"quand(?! meme)(?!{_TEMPORAL_FR})|combien|"
+                         rf"what|who|which|how|why|when(?!{_TEMPORAL_EN})|where)\b")
 _CLAUSES = re.compile(r"[,;:]")
 # how serious it is: what follows from it, the duties and risks, not a « Oui » or « Non »
 _HOW_SERIOUS = re.compile(r"\b(?:c'est|est-ce|ce serait|ca serait|ca (?:va etre|sera)) (?:tres |si |vraiment |bien )?"
