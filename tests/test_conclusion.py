@@ -918,6 +918,10 @@ def test_an_exemption_the_story_says_holds_is_said_instead_of_the_duty_it_lifts(
     assert said("Mon disque a été perdu. Il n'était jamais chiffré.") == lifted
     assert said("Le serveur était chiffré par le rançongiciel.") == lifted
     assert said("Le portable était chiffré, mais ma secrétaire avait collé le mot de passe dessus.") == lifted
+    # nor when the story says it is not known yet; a hypothesis the asker poses still holds
+    assert said("Le portable a été volé. On ne sait pas encore si le disque était chiffré.") == lifted
+    assert said("The laptop was stolen; we are not sure whether the files were encrypted.") == lifted
+    assert said("Le portable a été volé. Si le disque était chiffré,") == ["medecin-notifie", "medecin-dispense"]
     # in a ransomware story the files « sont chiffrés » by the attack; what « était chiffré » before still holds
     assert said("Rançongiciel : tous nos fichiers sont chiffrés et une rançon est demandée.") == lifted
     assert said("Rançongiciel chez l'hébergeur, mais le disque volé était chiffré.") == [

@@ -19,6 +19,11 @@ VERDICT_WORDS = {"oui": "Oui", "non": "Non", "depend": "Cela dépend"}
 # unless they are themselves a negation (« la clé n'était pas chiffrée »)
 _NEGATION_WORD = r"\b(?:ne|n'|pas|jamais|aucune?|sans|non|sauf|not|no|never)"
 _NEGATED_BEFORE = re.compile(rf"{_NEGATION_WORD}\W+(?:\w+\W+){{0,2}}$")
+# nor do words told as what is not known yet (« on ne sait pas encore si le disque était chiffré », « not sure
+# whether the laptop was encrypted »): a hypothesis the asker poses (« si le disque était chiffré, … ? ») still holds
+_NOT_KNOWN_WHETHER = re.compile(r"\b(?:sai[st]|savons|savez|savent|savoir|sur|sure|certaine?|certain|know|knows|"
+                                r"knew|unsure|unclear|verifier|check|checking|confirm)\b\W+(?:\w+\W+){0,3}?"
+                                r"(?:si|s'|whether|if)\W+(?:\w+\W+){0,3}$")
 _NEGATES = re.compile(_NEGATION_WORD)
 # what an attacker did to the data (« chiffrés par le rançongiciel ») is no protection of them
 _BY_ATTACKER = re.compile(r"\s+(?:par|by) (?:le |les |un |une |l'|the |an? )?(?:pirates?|rancongiciels?|ransomware|"
@@ -233,7 +238,8 @@ def _held_exemptions(entries: list[ScoredEntry], query: Query,
             continue
         ransom = bool(_RANSOM.search(query.folded))
         for told in words_pattern(holding.words).finditer(query.folded):
-            if (not _NEGATED_BEFORE.search(query.folded[max(0, told.start() - 40):told.start()])
+            before = query.folded[max(0, told.start() - 60):told.start()]
+            if (not _NEGATED_BEFORE.search(before[-40:]) and not _NOT_KNOWN_WHETHER.search(before)
                     and not _BY_ATTACKER.match(query.folded, told.end())
                     and not (ransom and not told[0].startswith(_BEFORE))):
                 held.setdefault(holding.instead_of, scored.entry)
