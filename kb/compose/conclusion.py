@@ -21,8 +21,8 @@ _NEGATION_WORD = r"\b(?:ne|n'|pas|jamais|aucune?|sans|non|sauf|not|no|never)"
 _NEGATED_BEFORE = re.compile(rf"{_NEGATION_WORD}\W+(?:\w+\W+){{0,2}}$")
 # nor do words told as what is not known yet (« on ne sait pas encore si le disque était chiffré », « not sure
 # whether the laptop was encrypted »): a hypothesis the asker poses (« si le disque était chiffré, … ? ») still holds
-_NOT_KNOWN_WHETHER = re.compile(r"\b(?:sai[st]|savons|savez|savent|savoir|sur|sure|certaine?|certain|know|knows|"
-                                r"knew|unsure|unclear|verifier|check|checking|confirm)\b\W+(?:\w+\W+){0,3}?"
+_NOT_KNOWN_WHETHER = re.compile(r"\b(?:sai[st]|savons|savez|savent|savoir|sure?|certaine?|know|knows|knew|unsure|"
+                                r"unclear|verifier|check|checking|confirm)\b\W+(?:\w+\W+){0,3}?"
                                 r"(?:si|s'|whether|if)\W+(?:\w+\W+){0,3}$")
 _NEGATES = re.compile(_NEGATION_WORD)
 # what an attacker did to the data (« chiffrés par le rançongiciel ») is no protection of them
