@@ -722,6 +722,7 @@ def test_what_an_incident_is_does_not_answer_a_duty_to_tell_the_cnil_unless_a_de
                      "Le Conseil d'État a-t-il jugé que je dois le déclarer à la CNIL ?"):
         assert conclusion(read_query(story + question, {}, known), entries, propositions)[0][0].id == "definition"
 
+
 def test_a_question_asked_in_the_negative_is_answered_si_when_the_rule_holds_and_non_when_it_does_not():
     notify = _rule("Mon hébergeur a été piraté : dois-je notifier la violation ?", "oui")
     nothing_left = _rule("Mon hébergeur a déclaré la fuite : je n'ai donc plus rien à faire ?", "non")
