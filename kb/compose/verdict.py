@@ -426,6 +426,7 @@ def _done_without(proposition: str) -> frozenset[str]:
     return frozenset(w for act in acts for w in tokenize(act, query=True))
 
 
+@lru_cache(maxsize=8192)  # each proposition's, read for every question asking a duty to tell the CNIL
 def modal(text: str) -> str:
     """What a question asks of its act: leave (« peut-il… ? », « can it…? »), a duty (« doit-il… ? »), or neither
     (« est-il responsable du traitement ? »), read in what it asks (_asked_part)."""
